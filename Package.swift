@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "soko",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "soko", targets: ["SokoCLI"]),
+        .library(name: "SokoFunctions", targets: ["SokoFunctions"]),
+        .library(name: "SokoTesting", targets: ["SokoTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C system libraries (Debian packages); module maps only, never products.
+        .systemLibrary(name: "CUV", path: "Runtime/System/CUV", pkgConfig: "libuv",
+                       providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
+                       providers: [.apt(["libhttp-parser-dev"])]),
+
+        // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
+        .target(name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser"], path: "Runtime/SokoHTTP"),
+        // What function authors import: handlers, context, errors, bundle registration.
+        .target(name: "SokoFunctions", dependencies: [.product(name: "Logging", package: "swift-log")],
+                path: "Runtime/SokoFunctions"),
+        // Function manifests: YAML parsing and validation.
+        .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
+        // The host: router, middleware, metrics, access log, health, drain.
+        .target(name: "SokoHost",
+                dependencies: ["SokoHTTP", "SokoFunctions", "SokoManifest",
+                               .product(name: "Logging", package: "swift-log")],
+                path: "Runtime/SokoHost"),
+        // In-process invocation of handlers through router and middleware, without sockets.
+        .target(name: "SokoTesting", dependencies: ["SokoHost", "SokoHTTP", "SokoFunctions", "SokoManifest"],
+                path: "Runtime/SokoTesting"),
+        .executableTarget(name: "SokoCLI",
+                          dependencies: ["SokoHost", "SokoManifest", "Examples",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Runtime/SokoCLI"),
+
+        // Function bundles.
+        .target(name: "Examples", dependencies: ["SokoFunctions"], path: "Functions/Examples"),
+
+        // Tests.
+        .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
+        .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
+        .testTarget(name: "SokoHostTests",
+                    dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "Examples"],
+                    path: "Tests/SokoHostTests"),
+        .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
+    ]
+)

@@ -1,0 +1,331 @@
+internal import CUV
+internal import CHTTPParser
+
+/// One accepted TCP connection: reads bytes, feeds http-parser, dispatches complete requests and
+/// writes their responses in request order. Lives on one loop; freed in its close callback.
+final class HTTPConnection: @unchecked Sendable {
+    enum Phase { case idle, head, body, closing }
+
+    /// What the connection must remember about a dispatched request until its response is written.
+    struct Slot {
+        var isHead: Bool
+        var keepAlive: Bool
+        var http10: Bool
+        var response: HTTPResponse?
+    }
+
+    let tcp: UnsafeMutablePointer<uv_tcp_t>
+    let timer: UnsafeMutablePointer<uv_timer_t>
+    let parser: UnsafeMutablePointer<http_parser>
+    unowned let server: ServerLoop
+
+    var phase = Phase.idle
+    // The request being parsed.
+    var url: [UInt8] = []
+    var field: [UInt8] = []
+    var value: [UInt8] = []
+    var fields: [(name: String, value: String)] = []
+    var readingValue = false
+    var body: [UInt8] = []
+    var head: HTTPRequestHead?
+    var plan: HTTPRequestPlan?
+    var contentLengths: [String] = []
+    var sawTransferEncoding = false
+    var rejection: HTTPRequestError?
+    // Ordering of responses.
+    var slots: [Slot] = []
+    var firstSequence = 0
+    var pendingWrites = 0
+    var stopReading = false
+    var paused = false
+    var leftover: [UInt8] = []
+    var closeAfterFlush = false
+    var closed = false
+
+    init(server: ServerLoop) {
+        self.server = server
+        tcp = .allocate(capacity: 1)
+        timer = .allocate(capacity: 1)
+        parser = .allocate(capacity: 1)
+        uv_tcp_init(server.loop.uv, tcp)
+        uv_timer_init(server.loop.uv, timer)
+        http_parser_init(parser, HTTP_REQUEST)
+        let me = Unmanaged.passRetained(self).toOpaque()
+        tcp.pointee.data = me
+        timer.pointee.data = me
+        parser.pointee.data = me
+    }
+
+    deinit {
+        parser.deallocate()
+    }
+
+    static func from(_ pointer: UnsafeMutableRawPointer?) -> HTTPConnection {
+        Unmanaged<HTTPConnection>.fromOpaque(pointer!).takeUnretainedValue()
+    }
+
+    var nextSequence: Int { firstSequence + slots.count }
+
+    /// Whether nothing is being read, run or written: safe to close during a drain.
+    var isIdle: Bool { phase == .idle && slots.isEmpty && pendingWrites == 0 }
+
+    // MARK: Reading
+
+    func start() {
+        uv_tcp_nodelay(tcp, 1)
+        armTimer(server.configuration.idleTimeout)
+        uv_read_start(stream(tcp), ServerLoop.allocate, { handle, count, buffer in
+            let connection = HTTPConnection.from(handle!.pointee.data)
+            if count > 0 {
+                connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
+            } else if count < 0 {
+                connection.close()
+            }
+        })
+    }
+
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        if phase == .closing {
+            return  // lingering: discard until EOF or the linger timer
+        }
+        if stopReading { return }
+        if paused {
+            leftover.append(contentsOf: bytes)
+            return
+        }
+        feed(bytes)
+    }
+
+    func feed(_ bytes: UnsafeRawBufferPointer) {
+        if phase == .idle {
+            phase = .head
+            armTimer(server.configuration.headerTimeout)
+        } else if phase == .body {
+            armTimer(server.configuration.headerTimeout)
+        }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+        let parsed = http_parser_execute(parser, &server.settings, base, bytes.count)
+        let errno = http_errno(rawValue: parser.pointee.http_errno)
+        if errno == HPE_PAUSED {
+            if parsed < bytes.count, !stopReading {
+                leftover.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[parsed...]))
+            }
+            if !stopReading { uv_read_stop(stream(tcp)) }
+            return
+        }
+        if let rejection {
+            reject(rejection)
+        } else if errno != HPE_OK {
+            if errno == HPE_HEADER_OVERFLOW {
+                reject(.headersTooLarge(limit: server.configuration.maxHeaderBytes))
+            } else if errno == HPE_UNEXPECTED_CONTENT_LENGTH {
+                reject(.ambiguousLength("both Content-Length and Transfer-Encoding, or repeated Content-Length"))
+            } else {
+                reject(.malformed(String(cString: http_errno_description(errno))))
+            }
+        } else if parser.pointee.upgrade != 0 {
+            // Protocol upgrades are not offered: answer the request, then close.
+            stopReading = true
+        }
+    }
+
+    /// Answers a refused request in order (after earlier pipelined ones) and closes.
+    func reject(_ error: HTTPRequestError) {
+        stopReading = true
+        rejection = nil
+        let response = server.handler.response(for: error)
+        slots.append(Slot(isHead: false, keepAlive: false, http10: false, response: response))
+        phase = .idle
+        uv_timer_stop(timer)
+        flush()
+    }
+
+    // MARK: Dispatch
+
+    func dispatch() {
+        guard var head else { return }
+        head.contentLength = head.contentLength ?? (body.isEmpty ? nil : body.count)
+        let keepAlive = http_should_keep_alive(parser) != 0 && !server.draining && parser.pointee.upgrade == 0
+        let sequence = nextSequence
+        slots.append(Slot(isHead: head.method == "HEAD", keepAlive: keepAlive,
+                          http10: head.versionMajor == 1 && head.versionMinor == 0, response: nil))
+        let request = HTTPRequest(head: head, body: body)
+        let plan = self.plan ?? HTTPRequestPlan(bodyLimit: 0)
+        resetMessage()
+        phase = .idle
+        uv_timer_stop(timer)
+        if !keepAlive {
+            stopReading = true
+            http_parser_pause(parser, 1)
+        } else if slots.count >= server.configuration.maxPipelined {
+            paused = true
+            http_parser_pause(parser, 1)
+        }
+        server.handler.handle(request, plan: plan,
+                              responder: HTTPResponder(connection: self, sequence: sequence, loop: server.loop))
+    }
+
+    func resetMessage() {
+        url.removeAll(keepingCapacity: true)
+        field.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
+        readingValue = false
+        body = []
+        head = nil
+        plan = nil
+        contentLengths.removeAll()
+        sawTransferEncoding = false
+    }
+
+    // MARK: Writing
+
+    func complete(sequence: Int, response: HTTPResponse) {
+        let index = sequence - firstSequence
+        guard !closed, index >= 0, index < slots.count, slots[index].response == nil else { return }
+        slots[index].response = response
+        if index == 0 { flush() }
+    }
+
+    func flush() {
+        guard !closed else { return }
+        var out: [UInt8] = []
+        var closeNow = false
+        while let first = slots.first, let response = first.response {
+            slots.removeFirst()
+            firstSequence += 1
+            let wantsClose = response.headers["Connection"].map { $0.equalsIgnoringASCIICase("close") } ?? false
+            let keepAlive = first.keepAlive && !wantsClose && !server.draining
+            server.serializer.serialize(response, into: &out, isHead: first.isHead,
+                                        keepAlive: keepAlive, http10: first.http10)
+            if !keepAlive { closeNow = true; break }
+        }
+        if !out.isEmpty { write(out) }
+        if closeNow {
+            slots.removeAll()
+            shutdownAndLinger()
+            return
+        }
+        if paused && slots.count < server.configuration.maxPipelined { resume() }
+        if isIdle && !stopReading {
+            if server.draining { close(); return }
+            armTimer(server.configuration.idleTimeout)
+        }
+    }
+
+    private func resume() {
+        paused = false
+        http_parser_pause(parser, 0)
+        uv_read_start(stream(tcp), ServerLoop.allocate, { handle, count, buffer in
+            let connection = HTTPConnection.from(handle!.pointee.data)
+            if count > 0 {
+                connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
+            } else if count < 0 {
+                connection.close()
+            }
+        })
+        if !leftover.isEmpty {
+            let bytes = leftover
+            leftover = []
+            bytes.withUnsafeBytes { feed($0) }
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        var written = 0
+        if pendingWrites == 0 {
+            written = bytes.withUnsafeBytes { raw -> Int in
+                var buffer = uv_buf_init(UnsafeMutablePointer(mutating: raw.baseAddress!.assumingMemoryBound(to: CChar.self)),
+                                         UInt32(raw.count))
+                let result = uv_try_write(stream(tcp), &buffer, 1)
+                return result > 0 ? Int(result) : 0
+            }
+        }
+        if written == bytes.count { return }
+        let remaining = bytes.count - written
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<uv_write_t>.stride + remaining,
+                                                      alignment: 16)
+        let request = memory.assumingMemoryBound(to: uv_write_t.self)
+        let data = memory + MemoryLayout<uv_write_t>.stride
+        bytes.withUnsafeBytes { raw in data.copyMemory(from: raw.baseAddress! + written, byteCount: remaining) }
+        var buffer = uv_buf_init(data.assumingMemoryBound(to: CChar.self), UInt32(remaining))
+        request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        pendingWrites += 1
+        let status = uv_write(request, stream(tcp), &buffer, 1) { request, status in
+            let connection = HTTPConnection.from(request!.pointee.data)
+            UnsafeMutableRawPointer(request!).deallocate()
+            connection.pendingWrites -= 1
+            if status < 0 { connection.close(); return }
+            if connection.isIdle && !connection.stopReading && connection.server.draining { connection.close() }
+        }
+        if status < 0 {
+            pendingWrites -= 1
+            memory.deallocate()
+            close()
+        }
+    }
+
+    // MARK: Timers and closing
+
+    func armTimer(_ duration: Duration) {
+        uv_timer_start(timer, { handle in HTTPConnection.from(handle!.pointee.data).timedOut() },
+                       duration.milliseconds, 0)
+    }
+
+    private func timedOut() {
+        switch phase {
+        case .head, .body:
+            rejection = nil
+            reject(.timeout)
+        case .idle:
+            close()
+        case .closing:
+            close()
+        }
+    }
+
+    /// Half-closes after the queued writes, then reads and discards what the client still sends
+    /// so that closing does not reset the connection under an unread response.
+    func shutdownAndLinger() {
+        guard phase != .closing, !closed else { return }
+        phase = .closing
+        armTimer(server.configuration.lingerTimeout)
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        if paused {
+            paused = false
+            uv_read_start(stream(tcp), ServerLoop.allocate, { handle, count, _ in
+                if count < 0 { HTTPConnection.from(handle!.pointee.data).close() }
+            })
+        }
+        let status = uv_shutdown(request, stream(tcp)) { request, status in
+            let connection = HTTPConnection.from(request!.pointee.data)
+            request!.deallocate()
+            if status < 0 { connection.close() }
+        }
+        if status != 0 {
+            request.deallocate()
+            close()
+        }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        phase = .closing
+        slots.removeAll()
+        uv_timer_stop(timer)
+        uv_read_stop(stream(tcp))
+        server.remove(self)
+        uv_close(handle(tcp)) { tcpHandle in
+            let connection = HTTPConnection.from(tcpHandle!.pointee.data)
+            uv_close(handle(connection.timer)) { timerHandle in
+                let connection = Unmanaged<HTTPConnection>.fromOpaque(timerHandle!.pointee.data!)
+                let me = connection.takeUnretainedValue()
+                me.tcp.deallocate()
+                me.timer.deallocate()
+                connection.release()
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// The head of a request as read off the wire, before the body.
+public struct HTTPRequestHead: Sendable {
+    /// Upper-case method token (`GET`, `POST`, …).
+    public var method: String
+    /// The request target exactly as sent (origin-form `/path?query` in practice).
+    public var target: String
+    public var versionMajor: Int
+    public var versionMinor: Int
+    public var headers: HTTPHeaders
+    /// The declared `Content-Length`, if any.
+    public var contentLength: Int?
+    /// Whether the body arrives with chunked transfer coding.
+    public var isChunked: Bool
+
+    public init(method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
+                headers: HTTPHeaders = HTTPHeaders(), contentLength: Int? = nil, isChunked: Bool = false) {
+        self.method = method
+        self.target = target
+        self.versionMajor = versionMajor
+        self.versionMinor = versionMinor
+        self.headers = headers
+        self.contentLength = contentLength
+        self.isChunked = isChunked
+    }
+
+    /// The target's path (before `?`).
+    public var path: Substring {
+        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        return target[...]
+    }
+
+    /// The raw query string (after `?`), or empty.
+    public var query: Substring {
+        if let q = target.firstIndex(of: "?") { return target[target.index(after: q)...] }
+        return ""
+    }
+}
+
+/// A complete request: head and body bytes.
+public struct HTTPRequest: Sendable {
+    public var head: HTTPRequestHead
+    public var body: [UInt8]
+
+    public init(head: HTTPRequestHead, body: [UInt8] = []) {
+        self.head = head
+        self.body = body
+    }
+}
+
+/// A complete response. The transport adds `Date`, `Content-Length` and `Connection`.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// What the host decides once a request's head is read: how much body it may send.
+public struct HTTPRequestPlan: @unchecked Sendable {
+    /// Largest body accepted; a larger one is answered 413 without being read.
+    public var bodyLimit: Int
+    /// The host's own data for this request (for instance the matched route), handed back
+    /// unchanged to ``HTTPRequestHandler/handle(_:plan:responder:)``. Touched on the loop only.
+    public var context: AnyObject?
+
+    public init(bodyLimit: Int, context: AnyObject? = nil) {
+        self.bodyLimit = bodyLimit
+        self.context = context
+    }
+}
+
+/// The host side of the transport: it plans and answers requests.
+///
+/// Both methods are called on the loop thread that owns the connection and must not block.
+public protocol HTTPRequestHandler: AnyObject, Sendable {
+    /// Called when a request's head is complete, before any body byte is read.
+    func plan(for head: HTTPRequestHead) -> HTTPRequestPlan
+    /// Called when the whole request has been read. Answer exactly once through `responder`,
+    /// from any thread; the response is handed back to the connection's loop.
+    func handle(_ request: HTTPRequest, plan: HTTPRequestPlan, responder: HTTPResponder)
+}

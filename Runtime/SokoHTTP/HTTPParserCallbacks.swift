@@ -1,0 +1,144 @@
+internal import CUV
+internal import CHTTPParser
+
+/// http-parser's callbacks, bound to the ``HTTPConnection`` in `parser.data`.
+///
+/// They only collect bytes and decide; the connection does the rest. A non-zero return stops
+/// the parser (the connection then answers from `rejection` or the parser's error).
+enum HTTPParserCallbacks {
+    static func makeSettings() -> http_parser_settings {
+        var settings = http_parser_settings()
+        settings.on_message_begin = { parser in
+            let connection = HTTPConnection.from(parser!.pointee.data)
+            connection.resetMessage()
+            return 0
+        }
+        settings.on_url = { parser, at, length in
+            let connection = HTTPConnection.from(parser!.pointee.data)
+            connection.url.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            return 0
+        }
+        settings.on_header_field = { parser, at, length in
+            let connection = HTTPConnection.from(parser!.pointee.data)
+            if connection.readingValue { connection.endField() }
+            connection.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            return 0
+        }
+        settings.on_header_value = { parser, at, length in
+            let connection = HTTPConnection.from(parser!.pointee.data)
+            connection.readingValue = true
+            connection.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            return 0
+        }
+        settings.on_headers_complete = { parser in
+            HTTPConnection.from(parser!.pointee.data).headersComplete()
+        }
+        settings.on_body = { parser, at, length in
+            let connection = HTTPConnection.from(parser!.pointee.data)
+            guard let plan = connection.plan else { return 1 }
+            if connection.body.count + length > plan.bodyLimit {
+                connection.rejection = .bodyTooLarge(limit: plan.bodyLimit)
+                return 1
+            }
+            connection.body.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            return 0
+        }
+        settings.on_message_complete = { parser in
+            HTTPConnection.from(parser!.pointee.data).dispatch()
+            return 0
+        }
+        return settings
+    }
+}
+
+extension HTTPConnection {
+    func endField() {
+        let name = String(decoding: field, as: UTF8.self)
+        let text = String(decoding: value, as: UTF8.self)
+        if name.equalsIgnoringASCIICase("Content-Length") {
+            contentLengths.append(text.trimmingSpaces)
+        } else if name.equalsIgnoringASCIICase("Transfer-Encoding") {
+            sawTransferEncoding = true
+        }
+        fields.append((name: name, value: text))
+        field.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        readingValue = false
+    }
+
+    /// Returns 0 to read the body, 1 to skip it (none expected), -1 to stop with `rejection` set.
+    func headersComplete() -> Int32 {
+        if readingValue || !field.isEmpty { endField() }
+        // No request smuggling: one unambiguous framing or none.
+        if sawTransferEncoding && !contentLengths.isEmpty {
+            rejection = .ambiguousLength("both Content-Length and Transfer-Encoding")
+            return -1
+        }
+        if contentLengths.count > 1 && Set(contentLengths).count > 1 {
+            rejection = .ambiguousLength("differing Content-Length values")
+            return -1
+        }
+        let method = HTTPMethods.name(Int(parser.pointee.method))
+        let chunked = sawTransferEncoding
+        var length: Int? = nil
+        if let declared = contentLengths.first {
+            guard let value = Int(declared), value >= 0 else {
+                rejection = .malformed("invalid Content-Length")
+                return -1
+            }
+            length = value
+        }
+        let head = HTTPRequestHead(
+            method: method, target: String(decoding: url, as: UTF8.self),
+            versionMajor: Int(parser.pointee.http_major), versionMinor: Int(parser.pointee.http_minor),
+            headers: HTTPHeaders(fields.map { ($0.name, $0.value) }), contentLength: length, isChunked: chunked)
+        self.head = head
+        let plan = server.handler.plan(for: head)
+        self.plan = plan
+        if let length, length > plan.bodyLimit {
+            rejection = .bodyTooLarge(limit: plan.bodyLimit)
+            return -1
+        }
+        let expectsBody = chunked || (length ?? 0) > 0
+        if let expect = head.headers["Expect"] {
+            if !expect.equalsIgnoringASCIICase("100-continue") {
+                rejection = .expectationFailed(expect)
+                return -1
+            }
+            if expectsBody && head.versionMinor >= 1 && slots.isEmpty {
+                writeInterim("HTTP/1.1 100 Continue\r\n\r\n")
+            }
+        }
+        phase = expectsBody ? .body : .head
+        return 0
+    }
+
+    private func writeInterim(_ text: StaticString) {
+        var buffer = uv_buf_init(UnsafeMutablePointer(mutating: UnsafeRawPointer(text.utf8Start)
+                                    .assumingMemoryBound(to: CChar.self)), UInt32(text.utf8CodeUnitCount))
+        // A few bytes on an idle socket: try_write takes them whole in practice; if not, the client
+        // proceeds after its own wait, as RFC 9110 allows.
+        _ = uv_try_write(stream(tcp), &buffer, 1)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// Method names as Swift strings, built once from http-parser's table.
+enum HTTPMethods {
+    static let names: [String] = (0..<64).map { index in
+        guard let name = http_method_str(http_method(rawValue: UInt32(index))) else { return "" }
+        return String(cString: name)
+    }
+
+    static func name(_ index: Int) -> String {
+        index < names.count ? names[index] : "UNKNOWN"
+    }
+}

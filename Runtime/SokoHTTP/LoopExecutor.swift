@@ -1,0 +1,13 @@
+/// A task executor that runs jobs on one ``EventLoop``'s thread.
+///
+/// A request's task prefers this executor, so a handler that never suspends starts, runs and
+/// finishes on the loop thread that read the request; after a suspension it resumes there too.
+public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
+    unowned let loop: EventLoop
+
+    init(loop: EventLoop) { self.loop = loop }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueue(.job(UnownedJob(job)))
+    }
+}

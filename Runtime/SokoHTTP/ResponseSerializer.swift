@@ -1,0 +1,86 @@
+internal import CUV
+
+/// Writes status line and headers into bytes, adding `Date`, `Content-Length` and `Connection`.
+struct ResponseSerializer {
+    private var dateSecond: Int = -1
+    private var dateBytes: [UInt8] = []
+
+    mutating func serialize(_ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
+                            keepAlive: Bool, http10: Bool) {
+        out.append(contentsOf: http10 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
+        appendDecimal(response.status, to: &out)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: HTTPStatus.reason(response.status).utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        var hasDate = false
+        var hasLength = false
+        for field in response.headers {
+            if field.name.equalsIgnoringASCIICase("Connection") { continue }
+            if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
+            if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
+            out.append(contentsOf: field.name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: field.value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if !hasDate {
+            out.append(contentsOf: "Date: ".utf8)
+            out.append(contentsOf: currentDate())
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        let bodyless = response.status < 200 || response.status == 204 || response.status == 304
+        if !hasLength && !bodyless {
+            out.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(response.body.count, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if !keepAlive {
+            out.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if http10 {
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        if !isHead && !bodyless { out.append(contentsOf: response.body) }
+    }
+
+    /// IMF-fixdate of the current second, recomputed at most once a second.
+    private mutating func currentDate() -> [UInt8] {
+        var now = time(nil)
+        if now != dateSecond {
+            dateSecond = now
+            var parts = tm()
+            gmtime_r(&now, &parts)
+            dateBytes = Array(HTTPDate.format(parts).utf8)
+        }
+        return dateBytes
+    }
+}
+
+enum HTTPDate {
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func format(_ t: tm) -> String {
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(t.tm_wday)]), \(two(t.tm_mday)) \(months[Int(t.tm_mon)]) \(1900 + t.tm_year) "
+            + "\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)) GMT"
+    }
+}
+
+@inline(__always)
+func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    if value == 0 { out.append(UInt8(ascii: "0")); return }
+    var v = value
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var n = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+        while v > 0 && n < 20 {
+            buffer[19 - n] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            n += 1
+        }
+        out.append(contentsOf: buffer[(20 - n)...])
+    }
+}

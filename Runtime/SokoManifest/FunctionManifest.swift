@@ -1,0 +1,167 @@
+/// The parsed, validated form of `manifests/functions/<service>.yaml`.
+///
+/// A manifest binds a service's handler names to triggers (HTTP routes, events, schedules) and
+/// bounds (timeout, concurrency, body size, scaling). It is the single source of truth for
+/// routing, the gateway and the Kubernetes objects.
+public struct ServiceManifest: Sendable, Equatable {
+    /// The service (bundle) name, e.g. `examples`, `users`, `cart`.
+    public var service: String
+    /// Path of the file this manifest came from (used in error messages).
+    public var file: String
+    /// The functions in the order the file lists them.
+    public var functions: [FunctionManifest]
+
+    public init(service: String, file: String, functions: [FunctionManifest]) {
+        self.service = service
+        self.file = file
+        self.functions = functions
+    }
+}
+
+/// One function entry of a manifest.
+public struct FunctionManifest: Sendable, Equatable {
+    /// The handler name; the bundle registers a handler under the same name.
+    public var name: String
+    public var trigger: Trigger
+    /// Who may call it; enforced by the host before the handler runs.
+    public var auth: AuthPolicy
+    /// The handler's deadline; past it the host answers 504.
+    public var timeout: Duration
+    /// In-flight cap per process; over it the host answers 503 with `Retry-After`.
+    public var concurrency: Int
+    /// Largest request body accepted, in bytes; over it the host answers 413.
+    public var bodyLimit: Int
+    /// Autoscaling bounds, read by the Kubernetes generator.
+    public var scale: ScalePolicy
+    /// Delivery attempts for event-triggered functions.
+    public var retries: Int
+
+    public init(name: String, trigger: Trigger, auth: AuthPolicy = .customer,
+                timeout: Duration = ManifestDefaults.timeout,
+                concurrency: Int = ManifestDefaults.concurrency,
+                bodyLimit: Int = ManifestDefaults.bodyLimit,
+                scale: ScalePolicy = ScalePolicy(), retries: Int = ManifestDefaults.retries) {
+        self.name = name
+        self.trigger = trigger
+        self.auth = auth
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self.bodyLimit = bodyLimit
+        self.scale = scale
+        self.retries = retries
+    }
+}
+
+/// Defaults applied when a manifest leaves a key out.
+public enum ManifestDefaults {
+    public static let timeout: Duration = .seconds(10)
+    public static let concurrency = 1024
+    public static let bodyLimit = 1 << 20
+    public static let retries = 8
+}
+
+/// How a function is invoked.
+public enum Trigger: Sendable, Equatable {
+    /// `http: METHOD /path/{param}` (or a list of them).
+    case http([HTTPRoute])
+    /// `event: name` (or a list of names).
+    case event([String])
+    /// `schedule: every 10m` or a five-field cron expression.
+    case schedule(Schedule)
+}
+
+/// One HTTP route: a method and a path template such as `/orders/{id}/pay`.
+public struct HTTPRoute: Sendable, Equatable, Hashable {
+    /// Upper-case method token: GET, POST, PUT, PATCH, DELETE, …
+    public var method: String
+    /// The template as written, e.g. `/orders/{id}`.
+    public var path: String
+    /// The template split on `/` (the empty leading segment dropped; `/` alone has no segments).
+    public var segments: [PathSegment]
+
+    public init(method: String, path: String, segments: [PathSegment]) {
+        self.method = method
+        self.path = path
+        self.segments = segments
+    }
+}
+
+/// A segment of a route template.
+public enum PathSegment: Sendable, Equatable, Hashable {
+    case literal(String)
+    case parameter(String)
+}
+
+/// When a scheduled function runs.
+public enum Schedule: Sendable, Equatable {
+    /// `every 30s`, `every 10m`, `every 1h`.
+    case every(Duration)
+    /// A five-field cron expression (minute hour day-of-month month day-of-week).
+    case cron(CronExpression)
+}
+
+/// A validated five-field cron expression; each field is the set of values it matches.
+public struct CronExpression: Sendable, Equatable {
+    public var source: String
+    public var minutes: Set<Int>
+    public var hours: Set<Int>
+    public var daysOfMonth: Set<Int>
+    public var months: Set<Int>
+    public var daysOfWeek: Set<Int>
+
+    public init(source: String, minutes: Set<Int>, hours: Set<Int>, daysOfMonth: Set<Int>,
+                months: Set<Int>, daysOfWeek: Set<Int>) {
+        self.source = source
+        self.minutes = minutes
+        self.hours = hours
+        self.daysOfMonth = daysOfMonth
+        self.months = months
+        self.daysOfWeek = daysOfWeek
+    }
+}
+
+/// The manifest's `auth:` policy.
+public enum AuthPolicy: String, Sendable, Equatable, CaseIterable {
+    /// Anyone.
+    case `public`
+    /// A valid customer access token.
+    case customer
+    /// An access token carrying the admin role.
+    case admin
+    /// A client-credentials token of an internal service.
+    case service
+    /// No bearer token; the handler verifies the gateway's signature itself.
+    case webhook
+}
+
+/// `scale: {min, max, rps}` — replicas and the per-pod request rate the autoscaler aims at.
+public struct ScalePolicy: Sendable, Equatable {
+    public var min: Int
+    public var max: Int
+    public var rps: Int
+
+    public init(min: Int = 1, max: Int = 10, rps: Int = 100) {
+        self.min = min
+        self.max = max
+        self.rps = rps
+    }
+}
+
+/// A manifest the host refuses, naming the file and the key at fault.
+public struct ManifestError: Error, Equatable, CustomStringConvertible {
+    /// The manifest file.
+    public var file: String
+    /// Dotted key path, e.g. `functions.addToCart.timeout`; empty for the whole file.
+    public var key: String
+    public var message: String
+
+    public init(file: String, key: String, message: String) {
+        self.file = file
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        key.isEmpty ? "\(file): \(message)" : "\(file): \(key): \(message)"
+    }
+}
