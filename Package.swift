@@ -21,10 +21,12 @@ let package = Package(
         .systemLibrary(name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
                        providers: [.apt(["libhttp-parser-dev"])]),
 
+        // Plain HTTP value types shared by the transport and the function API (no C).
+        .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes"),
         // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
-        .target(name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser"], path: "Runtime/SokoHTTP"),
+        .target(name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser", "SokoHTTPTypes"], path: "Runtime/SokoHTTP"),
         // What function authors import: handlers, context, errors, bundle registration.
-        .target(name: "SokoFunctions", dependencies: [.product(name: "Logging", package: "swift-log")],
+        .target(name: "SokoFunctions", dependencies: ["SokoHTTPTypes", .product(name: "Logging", package: "swift-log")],
                 path: "Runtime/SokoFunctions"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),

@@ -16,7 +16,8 @@ public final class EventLoop: @unchecked Sendable {
     private let wakeup: UnsafeMutablePointer<uv_async_t>
     private let idle: UnsafeMutablePointer<uv_idle_t>
     private let check: UnsafeMutablePointer<uv_check_t>
-    private let remote = Mutex<[Work]>([])
+    /// Work from other threads; `nil` once the loop has stopped taking work.
+    private let remote = Mutex<[Work]?>([])
     private var local: [Work] = []
     private var spare: [Work] = []
     private var thread: pthread_t?
@@ -86,22 +87,28 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     func enqueue(_ work: Work) {
-        if inEventLoop {
+        if inEventLoop && !closing {
             local.append(work)
             if !idleActive {
                 idleActive = true
                 uv_idle_start(idle) { handle in EventLoop.from(handle!.pointee.data).runLocal() }
             }
         } else {
-            remote.withLock { $0.append(work) }
-            uv_async_send(wakeup)
+            let accepted = remote.withLock { queue -> Bool in
+                guard queue != nil else { return false }
+                queue!.append(work)
+                return true
+            }
+            // After stop() the wake-up handle is closed: late work (a task still running when the
+            // process ends) is dropped rather than touching a closed handle.
+            if accepted { uv_async_send(wakeup) }
         }
     }
 
     private func runRemote() {
         let batch = remote.withLock { queue -> [Work] in
-            let taken = queue
-            queue.removeAll(keepingCapacity: true)
+            guard let taken = queue else { return [] }
+            queue!.removeAll(keepingCapacity: true)
             return taken
         }
         for work in batch { run(work) }
@@ -135,7 +142,6 @@ public final class EventLoop: @unchecked Sendable {
         thread = pthread_self()
         threadKnown.store(true, ordering: .releasing)
         uv_run(uv, UV_RUN_DEFAULT)
-        runRemote()
         var open = 0
         uv_walk(uv, { _, arg in arg!.assumingMemoryBound(to: Int.self).pointee += 1 }, &open)
         leakedHandles = open
@@ -146,12 +152,20 @@ public final class EventLoop: @unchecked Sendable {
     /// Call on the loop thread (or through ``execute(_:)``).
     public func stop() {
         guard !closing else { return }
-        closing = true
         runLocal()
+        runRemote()
+        closing = true
+        remote.withLock { $0 = nil }
         if idleActive { uv_idle_stop(idle); idleActive = false }
         uv_close(handle(wakeup), nil)
         uv_close(handle(idle), nil)
         uv_close(handle(check), nil)
+    }
+
+    /// Registers `body` to run once per loop iteration, after I/O callbacks (for batching work
+    /// such as log writes). Call on the loop thread.
+    public func onEachIteration(_ body: @escaping () -> Void) {
+        afterIO.append(body)
     }
 
     /// The loop's notion of now, in milliseconds (cached per iteration).

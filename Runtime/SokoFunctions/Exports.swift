@@ -1,0 +1,3 @@
+// Function authors import SokoFunctions alone; the header type comes with it.
+@_exported import SokoHTTPTypes
+@_exported import Logging

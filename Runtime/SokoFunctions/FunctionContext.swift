@@ -1,0 +1,61 @@
+/// Who is calling: filled by the host's auth policy before the handler runs.
+public struct CallerIdentity: Sendable, Equatable {
+    /// The token's `sub` (a user id, or the client id for a service).
+    public var subject: String
+    /// The OAuth client the token was issued to.
+    public var clientID: String?
+    public var roles: Set<String>
+    public var scopes: Set<String>
+    /// True for a client-credentials (service-to-service) token.
+    public var isService: Bool
+
+    public init(subject: String, clientID: String? = nil, roles: Set<String> = [], scopes: Set<String> = [],
+                isService: Bool = false) {
+        self.subject = subject
+        self.clientID = clientID
+        self.roles = roles
+        self.scopes = scopes
+        self.isService = isService
+    }
+}
+
+/// Everything a handler knows about the call besides its input.
+public struct FunctionContext: Sendable {
+    /// The `X-Request-ID` the caller sent (if sane) or one the host generated; echoed on the response.
+    public let requestID: String
+    /// When the host stops waiting and answers 504; pass it on to outgoing calls.
+    public let deadline: ContinuousClock.Instant
+    /// The caller, or nil for a public call (the auth policy fills it).
+    public let identity: CallerIdentity?
+    public let service: String
+    public let function: String
+    /// Method, path, query, headers and path parameters of the HTTP request (body omitted).
+    public let request: FunctionRequest
+    private let baseLogger: Logger
+
+    public init(requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
+                service: String, function: String, request: FunctionRequest, logger: Logger) {
+        self.requestID = requestID
+        self.deadline = deadline
+        self.identity = identity
+        self.service = service
+        self.function = function
+        self.request = request
+        self.baseLogger = logger
+    }
+
+    /// A logger whose lines carry the request id, service and function.
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "request_id"] = "\(requestID)"
+        return logger
+    }
+
+    /// Time left before the deadline (zero when passed).
+    public var timeRemaining: Duration {
+        max(.zero, ContinuousClock.now.duration(to: deadline))
+    }
+
+    /// The value of the route's `{name}` segment.
+    public func pathParameter(_ name: String) -> String? { request.pathParameters[name] }
+}

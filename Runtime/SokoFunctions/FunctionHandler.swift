@@ -1,0 +1,93 @@
+/// A registered handler, erased to the host's one calling convention.
+public struct FunctionHandler: Sendable {
+    /// How the handler sees its input.
+    public enum Kind: String, Sendable {
+        /// Typed JSON input and output.
+        case typed
+        /// Raw request in, raw response out.
+        case raw
+    }
+
+    public let kind: Kind
+    let body: @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse
+
+    public init(kind: Kind, _ body: @escaping @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse) {
+        self.kind = kind
+        self.body = body
+    }
+
+    /// Calls the handler. Errors propagate; the host maps them to problem+json.
+    public func callAsFunction(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
+        try await body(request, context)
+    }
+}
+
+/// The handlers one bundle offers, by the names its manifest uses.
+public struct FunctionRegistry: Sendable {
+    public let service: String
+    public private(set) var handlers: [String: FunctionHandler] = [:]
+    /// Names registered twice (the host refuses to start on any).
+    public private(set) var duplicates: [String] = []
+
+    public init(service: String) { self.service = service }
+
+    /// Registers a raw handler: it sees the exact request bytes and builds the response itself.
+    public mutating func raw(_ name: String,
+                             _ handler: @escaping @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse) {
+        add(name, FunctionHandler(kind: .raw, handler))
+    }
+
+    /// Registers a typed handler: JSON body → `Input`, `Output` → 200 JSON.
+    public mutating func typed<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ name: String, _ handler: @escaping @Sendable (Input, FunctionContext) async throws -> Output
+    ) {
+        add(name, FunctionHandler(kind: .typed) { request, context in
+            let input = try TypedInput.decode(Input.self, from: request)
+            return try .json(try await handler(input, context))
+        })
+    }
+
+    /// Registers a typed handler that picks its status and headers with ``Reply``.
+    public mutating func typed<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ name: String, _ handler: @escaping @Sendable (Input, FunctionContext) async throws -> Reply<Output>
+    ) {
+        add(name, FunctionHandler(kind: .typed) { request, context in
+            let input = try TypedInput.decode(Input.self, from: request)
+            let reply = try await handler(input, context)
+            var response = try FunctionResponse.json(reply.body, status: reply.status)
+            for field in reply.headers { response.headers.add(field.name, field.value) }
+            return response
+        })
+    }
+
+    private mutating func add(_ name: String, _ handler: FunctionHandler) {
+        if handlers[name] != nil { duplicates.append(name) }
+        handlers[name] = handler
+    }
+}
+
+/// A service bundle: registers its handlers by name in one place.
+///
+/// ```swift
+/// public enum ExamplesBundle: FunctionBundle {
+///     public static let service = "examples"
+///     public static func register(_ registry: inout FunctionRegistry) {
+///         registry.raw("hello", hello)
+///         registry.typed("echo", echo)
+///     }
+/// }
+/// ```
+public protocol FunctionBundle {
+    /// The service name; matches `service:` in the bundle's manifest.
+    static var service: String { get }
+    static func register(_ registry: inout FunctionRegistry)
+}
+
+extension FunctionBundle {
+    /// The bundle's handlers, registered.
+    public static func registry() -> FunctionRegistry {
+        var registry = FunctionRegistry(service: service)
+        register(&registry)
+        return registry
+    }
+}

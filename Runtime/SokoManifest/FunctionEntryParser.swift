@@ -1,0 +1,62 @@
+/// Reads one entry of a manifest's `functions:` mapping into a ``FunctionManifest``.
+enum FunctionEntryParser {
+    /// The keys a function entry may have, in the order error messages list them.
+    static let keys = ["http", "event", "schedule", "auth", "timeout", "concurrency", "bodyLimit", "scale", "retries"]
+    static let triggerKeys = ["http", "event", "schedule"]
+
+    static func parse(name: String, node: ManifestNode) throws(ManifestError) -> FunctionManifest {
+        guard ManifestCharacters.isIdentifier(name, leadingUnderscore: false) else {
+            throw node.error(
+                "\"\(name)\" is not a function name (letters, digits and _, starting with a letter, e.g. addToCart)")
+        }
+        let entries = try node.entries(allowed: keys, expecting: "the function's settings (http, event or schedule, auth, timeout, …)")
+        let triggers = entries.filter { triggerKeys.contains($0.name) }
+        guard triggers.count == 1 else {
+            let found = triggers.isEmpty ? "none" : triggers.map(\.name).joined(separator: " and ")
+            throw node.error("needs exactly one trigger (http, event or schedule), found \(found)")
+        }
+        var function = FunctionManifest(name: name, trigger: try TriggerEntryParser.parse(triggers[0].value, kind: triggers[0].name))
+        for (key, value) in entries {
+            switch key {
+            case "auth": function.auth = try auth(value)
+            case "timeout": function.timeout = try timeout(value)
+            case "concurrency": function.concurrency = try value.integer(atLeast: 1, counting: "in-flight requests")
+            case "bodyLimit": function.bodyLimit = try bodyLimit(value)
+            case "scale": function.scale = try ScaleEntryParser.parse(value)
+            case "retries": function.retries = try value.integer(atLeast: 0, counting: "delivery retries")
+            default: break  // the trigger, read above
+            }
+        }
+        return function
+    }
+
+    private static func auth(_ node: ManifestNode) throws(ManifestError) -> AuthPolicy {
+        let choices = AuthPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+        let text = try node.scalar(expecting: "an auth policy (one of: \(choices))")
+        guard let policy = AuthPolicy(rawValue: text) else {
+            throw node.error("\"\(text)\" is not an auth policy (expected one of: \(choices))")
+        }
+        return policy
+    }
+
+    private static func timeout(_ node: ManifestNode) throws(ManifestError) -> Duration {
+        let text = try node.scalar(expecting: "a duration (\(DurationParser.expectedForm))")
+        guard let duration = DurationParser.parse(text) else {
+            throw node.error("\"\(text)\" is not a duration (\(DurationParser.expectedForm))")
+        }
+        guard duration > .zero else { throw node.error("must be greater than zero, found \"\(text)\"") }
+        return duration
+    }
+
+    private static func bodyLimit(_ node: ManifestNode) throws(ManifestError) -> Int {
+        let text = try node.scalar(expecting: "a size (\(ByteSizeParser.expectedForm))")
+        guard let bytes = ByteSizeParser.parse(text) else {
+            throw node.error("\"\(text)\" is not a size (\(ByteSizeParser.expectedForm))")
+        }
+        guard bytes > 0 else { throw node.error("must be greater than zero, found \"\(text)\"") }
+        guard bytes <= ManifestDefaults.bodyLimitCeiling else {
+            throw node.error("\"\(text)\" is larger than the ceiling of 1GiB")
+        }
+        return bytes
+    }
+}

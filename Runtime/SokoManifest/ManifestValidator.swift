@@ -1,0 +1,44 @@
+/// Checks a set of manifests against each other and against the handlers compiled into the binary.
+///
+/// The host runs it at start and refuses to start on the first error, so that a typo in a handler
+/// name or two functions claiming one route is found before traffic arrives.
+public enum ManifestValidator {
+    /// Validates `manifests` as one deployment.
+    /// - Parameters:
+    ///   - manifests: the manifests, typically from ``ManifestLoader/load(directory:)``.
+    ///   - handlers: for each bundle (service) compiled in, the names of its registered handlers.
+    /// - Throws: ``ManifestError`` for the first of: a service declared twice (key `service`); a
+    ///   service with no bundle (key `service`); a function with no handler (key
+    ///   `functions.NAME`); a route with the same method and shape as an earlier one, in this or
+    ///   another manifest (key `functions.NAME.http`, naming the earlier function and file).
+    public static func validate(_ manifests: [ServiceManifest], handlers: [String: Set<String>]) throws(ManifestError) {
+        var fileByService: [String: String] = [:]
+        var claims = RouteClaims()
+        for manifest in manifests {
+            if let first = fileByService[manifest.service] {
+                throw ManifestError(file: manifest.file, key: "service",
+                                    message: "service \"\(manifest.service)\" is already declared by \(first)")
+            }
+            fileByService[manifest.service] = manifest.file
+            try checkHandlers(of: manifest, handlers: handlers)
+            for (function, route) in manifest.httpRoutes {
+                try claims.claim(route, by: function.name, in: manifest.file)
+            }
+        }
+    }
+
+    private static func checkHandlers(of manifest: ServiceManifest, handlers: [String: Set<String>]) throws(ManifestError) {
+        guard let registered = handlers[manifest.service] else {
+            let known = handlers.keys.sorted().joined(separator: ", ")
+            throw ManifestError(
+                file: manifest.file, key: "service",
+                message: "no bundle named \"\(manifest.service)\" is compiled into this binary (known: \(known.isEmpty ? "none" : known))")
+        }
+        for function in manifest.functions where !registered.contains(function.name) {
+            let names = registered.sorted().joined(separator: ", ")
+            throw ManifestError(
+                file: manifest.file, key: "functions.\(function.name)",
+                message: "no handler named \"\(function.name)\" is registered by the \"\(manifest.service)\" bundle (registered: \(names.isEmpty ? "none" : names))")
+        }
+    }
+}

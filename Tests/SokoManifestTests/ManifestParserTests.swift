@@ -1,0 +1,110 @@
+import Testing
+import SokoManifest
+
+@Suite("ManifestParser: valid manifests")
+struct ManifestParserTests {
+    static let cart = """
+        service: cart
+        functions:
+          addToCart:
+            http: POST /cart/items          # a comment
+            auth: customer
+            timeout: 2s
+            concurrency: 256
+            bodyLimit: 64KiB
+            scale: { min: 1, max: 20, rps: 200 }
+          authorize:
+            http: [GET /oauth/authorize, POST /oauth/authorize]
+            auth: public
+          expireCarts:
+            schedule: every 10m
+          sweep:
+            schedule: "*/5 * * * *"
+            timeout: 1m
+          onOrderPlaced:
+            event: order.placed
+            retries: 3
+          onAnything:
+            event: [order.paid, user_deleted, stock-low]
+            auth: service
+            bodyLimit: 1048576
+            scale: { max: 3 }
+        """
+
+    @Test func parsesEveryKeyAndAppliesDefaults() throws {
+        let manifest = try ManifestParser.parse(yaml: Self.cart, file: "cart.yaml")
+        #expect(manifest.service == "cart")
+        #expect(manifest.file == "cart.yaml")
+        #expect(manifest.functions.map(\.name) == ["addToCart", "authorize", "expireCarts", "sweep", "onOrderPlaced", "onAnything"])
+        let f = manifest.functions
+
+        #expect(f[0] == FunctionManifest(
+            name: "addToCart",
+            trigger: .http([HTTPRoute(method: "POST", path: "/cart/items", segments: [.literal("cart"), .literal("items")])]),
+            auth: .customer, timeout: .seconds(2), concurrency: 256, bodyLimit: 65_536,
+            scale: ScalePolicy(min: 1, max: 20, rps: 200), retries: 8))
+
+        let oauth: [PathSegment] = [.literal("oauth"), .literal("authorize")]
+        #expect(f[1].trigger == .http([
+            HTTPRoute(method: "GET", path: "/oauth/authorize", segments: oauth),
+            HTTPRoute(method: "POST", path: "/oauth/authorize", segments: oauth),
+        ]))
+        #expect(f[1].auth == .public)
+
+        // Nothing but a trigger: every default.
+        #expect(f[2] == FunctionManifest(name: "expireCarts", trigger: .schedule(.every(.seconds(600)))))
+        #expect(f[2].auth == .customer)
+        #expect(f[2].timeout == .seconds(10))
+        #expect(f[2].concurrency == 1024)
+        #expect(f[2].bodyLimit == 1 << 20)
+        #expect(f[2].scale == ScalePolicy(min: 1, max: 10, rps: 100))
+        #expect(f[2].retries == 8)
+
+        #expect(f[3].trigger == .schedule(.cron(try #require(CronParser.parse("*/5 * * * *")))))
+        #expect(f[3].timeout == .seconds(60))
+
+        #expect(f[4].trigger == .event(["order.placed"]))
+        #expect(f[4].retries == 3)
+
+        #expect(f[5].trigger == .event(["order.paid", "user_deleted", "stock-low"]))
+        #expect(f[5].auth == .service)
+        #expect(f[5].bodyLimit == 1_048_576)
+        #expect(f[5].scale == ScalePolicy(min: 1, max: 3, rps: 100))
+    }
+
+    @Test func httpRoutesListsEveryRouteWithItsFunction() throws {
+        let manifest = try ManifestParser.parse(yaml: Self.cart, file: "cart.yaml")
+        let pairs = manifest.httpRoutes.map { "\($0.0.name) \($0.1.method) \($0.1.path)" }
+        #expect(pairs == ["addToCart POST /cart/items", "authorize GET /oauth/authorize", "authorize POST /oauth/authorize"])
+    }
+
+    @Test("accepts edge values", arguments: [
+        "scale: { min: 0, max: 1, rps: 1 }",
+        "scale: { min: 5, max: 5 }",
+        "scale: {}",
+        "retries: 0",
+        "concurrency: 1",
+        "bodyLimit: 1GiB",
+        "bodyLimit: 1B",
+        "timeout: 1ms",
+        "auth: webhook",
+        "auth: admin",
+        "concurrency: \"8\"",
+    ])
+    func edgeValues(line: String) throws {
+        let yaml = "service: edge-1\nfunctions:\n  f:\n    http: GET /\n    \(line)\n"
+        let manifest = try ManifestParser.parse(yaml: yaml, file: "edge.yaml")
+        #expect(manifest.functions.count == 1)
+    }
+
+    @Test func rootRouteHasNoSegments() throws {
+        let manifest = try ManifestParser.parse(yaml: "service: s\nfunctions:\n  home:\n    http: GET /\n", file: "s.yaml")
+        #expect(manifest.functions[0].trigger == .http([HTTPRoute(method: "GET", path: "/", segments: [])]))
+    }
+
+    @Test func errorDescriptionNamesFileAndKey() {
+        let error = ManifestError(file: "cart.yaml", key: "functions.a.timeout", message: "bad")
+        #expect(error.description == "cart.yaml: functions.a.timeout: bad")
+        #expect(ManifestError(file: "cart.yaml", key: "", message: "bad").description == "cart.yaml: bad")
+    }
+}
