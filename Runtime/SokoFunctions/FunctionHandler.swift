@@ -77,7 +77,7 @@ public struct FunctionRegistry: Sendable {
 ///     }
 /// }
 /// ```
-public protocol FunctionBundle {
+public protocol FunctionBundle: Sendable {
     /// The service name; matches `service:` in the bundle's manifest.
     static var service: String { get }
     static func register(_ registry: inout FunctionRegistry)

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Examples
+import Logging
+import SokoFunctions
+import SokoHost
+import SokoManifest
+
+/// Every bundle compiled into this binary. A new bundle is added here once.
+let compiledBundles: [any FunctionBundle.Type] = [ExamplesBundle.self]
+
+@main
+struct Soko: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soko",
+        abstract: "Soko's function host: serves per-route handlers from function manifests.",
+        subcommands: [Serve.self, Routes.self])
+}
+
+/// Options shared by the commands that load manifests.
+struct ManifestOptions: ParsableArguments {
+    @Option(help: "Folder of <service>.yaml manifests (env SOKO_MANIFESTS; default manifests/functions).")
+    var manifests: String?
+
+    @Option(help: "Serve only this service (env SOKO_SERVICE).")
+    var service: String?
+
+    @Option(help: "Serve only this function, as name or service.name (env SOKO_FUNCTION).")
+    var function: String?
+
+    /// The environment's configuration with these flags on top.
+    func configuration() throws -> HostConfiguration {
+        var configuration = try HostConfiguration.fromEnvironment(Environment.variables)
+        if let manifests { configuration.manifestsDirectory = manifests }
+        if let service { configuration.service = service }
+        if let function { configuration.function = function }
+        return configuration
+    }
+
+    func host(_ configuration: HostConfiguration) throws -> FunctionHost {
+        let manifests = try ManifestLoader.load(directory: configuration.manifestsDirectory)
+        return try FunctionHost(manifests: manifests, bundles: compiledBundles, configuration: configuration)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the functions over HTTP until SIGTERM/SIGINT, then drain.")
+
+    @Option(help: "Address to bind (env SOKO_HOST; default 0.0.0.0).")
+    var host: String?
+
+    @Option(help: "Port to bind, 0 for any free one (env SOKO_PORT; default 8080).")
+    var port: Int?
+
+    @Option(help: "Event loops, one per core by default (env SOKO_LOOPS).")
+    var loops: Int?
+
+    @OptionGroup var options: ManifestOptions
+
+    func run() async throws {
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        do {
+            var configuration = try options.configuration()
+            if let host { configuration.server.host = host }
+            if let port {
+                guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+                configuration.server.port = port
+            }
+            if let loops {
+                guard (1...256).contains(loops) else { throw ValidationError("--loops must be 1...256") }
+                configuration.loops = loops
+            }
+            let functionHost = try options.host(configuration)
+            let clean = try await functionHost.run()
+            if !clean { throw ExitCode(1) }
+        } catch let error as ManifestError {
+            throw StartupFailure(error.description)
+        } catch let error as HostSetupError {
+            throw StartupFailure(error.description)
+        } catch let error as ConfigurationError {
+            throw StartupFailure(error.description)
+        }
+    }
+}
+
+struct Routes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the route table: method, path, function, service, auth.")
+
+    @OptionGroup var options: ManifestOptions
+
+    func run() async throws {
+        do {
+            let host = try options.host(try options.configuration())
+            let rows = host.routes.map { [$0.method, $0.path, $0.function, $0.service, $0.auth] }
+            print(Table.render(header: ["METHOD", "PATH", "FUNCTION", "SERVICE", "AUTH"], rows: rows))
+        } catch let error as ManifestError {
+            throw StartupFailure(error.description)
+        } catch let error as HostSetupError {
+            throw StartupFailure(error.description)
+        }
+    }
+}
+
+/// A startup refusal: printed as one line on standard error, exit status 2... via ArgumentParser.
+struct StartupFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = "soko: " + description }
+}
+
+enum Table {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,138 @@
+import Logging
+import SokoFunctions
+import SokoHTTP
+import SokoManifest
+
+/// The function host: manifests and bundles in, a running HTTP server out.
+///
+/// ```swift
+/// let host = try FunctionHost(manifests: try ManifestLoader.load(directory: dir),
+///                             bundles: [ExamplesBundle.self], configuration: configuration)
+/// try await host.run()   // until SIGTERM/SIGINT, then a graceful drain
+/// ```
+public final class FunctionHost: Sendable {
+    public let configuration: HostConfiguration
+    /// The functions this process serves, after `--service`/`--function` selection.
+    public let functions: [FunctionRuntime]
+    public let router: Router
+    let handler: HostRequestHandler
+    private let logger = Logger(label: "soko.host")
+
+    /// Validates the manifests against the bundles' handlers and builds the route table.
+    /// Throws ``ManifestError`` (naming file and key) or ``HostSetupError``.
+    public init(manifests: [ServiceManifest], bundles: [any FunctionBundle.Type],
+                configuration: HostConfiguration) throws {
+        self.configuration = configuration
+        var registries: [String: FunctionRegistry] = [:]
+        for bundle in bundles {
+            let registry = bundle.registry()
+            if let name = registry.duplicates.first {
+                throw HostSetupError("the \"\(registry.service)\" bundle registers \"\(name)\" twice")
+            }
+            registries[registry.service] = registry
+        }
+        try ManifestValidator.validate(manifests, handlers: registries.mapValues { Set($0.handlers.keys) })
+        let selected = try FunctionSelection.select(from: manifests, service: configuration.service,
+                                                    function: configuration.function)
+        for (manifest, function) in selected {
+            if case .http(let routes) = function.trigger,
+               let route = routes.first(where: { BuiltinEndpoint.match(Substring($0.path)) != nil }) {
+                throw ManifestError(file: manifest.file, key: "functions.\(function.name).http",
+                                    message: "\(route.path) is reserved for the host's own endpoint")
+            }
+        }
+        functions = selected.enumerated().map { index, entry in
+            FunctionRuntime(service: entry.0.service, manifest: entry.1,
+                            handler: registries[entry.0.service]!.handlers[entry.1.name]!, index: index)
+        }
+        router = Router(functions: functions)
+        handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
+    }
+
+    /// Whether `/readyz` answers 200.
+    public var isReady: Bool { handler.ready.load(ordering: .acquiring) }
+
+    /// Serves until SIGTERM or SIGINT, then drains: `/readyz` turns 503, listening stops, idle
+    /// connections close, in-flight requests finish (up to the drain timeout), loops close.
+    /// Returns whether every loop closed with no handle left open.
+    @discardableResult
+    public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws -> Bool {
+        ProcessSetup.prepareForServing()
+        let group = EventLoopGroup(loopCount: configuration.loops)
+        group.start()
+        let running = try await start(on: group)
+        onListening(running.port)
+        let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let loop = group.loops[0]
+            loop.execute {
+                let watcher = SignalWatcher(loop: loop) { signum in
+                    continuation.resume(returning: signum)
+                }
+                running.onStop = { watcher.close() }
+            }
+        }
+        logger.info("draining", metadata: ["signal": "\(signal)"])
+        return await running.stop(drainTimeout: configuration.drainTimeout)
+    }
+
+    /// Starts serving on an already started group (tests and embedding); stop with
+    /// ``RunningHost/stop(drainTimeout:)``.
+    public func start(on group: EventLoopGroup) async throws -> RunningHost {
+        await handler.attach(to: group)
+        let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
+        try await server.start()
+        handler.ready.store(true, ordering: .releasing)
+        logger.info("listening", metadata: [
+            "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
+            "functions": "\(functions.map(\.name).joined(separator: ","))",
+        ])
+        return RunningHost(host: self, server: server, group: group)
+    }
+
+    /// The route table: method, path, function, service, auth.
+    public var routes: [(method: String, path: String, function: String, service: String, auth: String)] {
+        router.table.map { ($0.method, $0.path, $0.function.name, $0.function.service, $0.function.manifest.auth.rawValue) }
+    }
+}
+
+/// A host that is serving; ``stop(drainTimeout:)`` drains it and closes its loops.
+public final class RunningHost: @unchecked Sendable {
+    public let host: FunctionHost
+    public let server: HTTPServer
+    public let group: EventLoopGroup
+    /// Runs on loop 0 before the loops close (closes the signal watcher).
+    var onStop: (@Sendable () -> Void)?
+
+    init(host: FunctionHost, server: HTTPServer, group: EventLoopGroup) {
+        self.host = host
+        self.server = server
+        self.group = group
+    }
+
+    public var port: Int { server.port }
+
+    /// Not ready, drain (in-flight requests finish, up to `drainTimeout`), close every loop.
+    /// Returns whether the drain beat its deadline and every loop closed with no handle left.
+    @discardableResult
+    public func stop(drainTimeout: Duration) async -> Bool {
+        host.handler.ready.store(false, ordering: .releasing)
+        let drained = await server.drain(deadline: drainTimeout)
+        if let onStop {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                group.loops[0].execute {
+                    onStop()
+                    continuation.resume()
+                }
+            }
+        }
+        let clean = group.shutdown()
+        Logger(label: "soko.host").info("stopped", metadata: ["drained": "\(drained)", "loops_closed_cleanly": "\(clean)"])
+        return drained && clean
+    }
+}
+
+/// A reason the host cannot start that is not a manifest's fault.
+public struct HostSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,48 @@
+import SokoFunctions
+import SokoManifest
+import Synchronization
+import Logging
+
+/// A loaded function: its manifest entry, its handler and its process-wide in-flight count.
+public final class FunctionRuntime: Sendable {
+    public let service: String
+    public let manifest: FunctionManifest
+    public let handler: FunctionHandler
+    /// Position in the host's function list; indexes per-loop metric shards.
+    public let index: Int
+    let logger: Logger
+    private let inFlight = Atomic<Int>(0)
+
+    init(service: String, manifest: FunctionManifest, handler: FunctionHandler, index: Int) {
+        self.service = service
+        self.manifest = manifest
+        self.handler = handler
+        self.index = index
+        var logger = Logger(label: "soko.\(service).\(manifest.name)")
+        logger[metadataKey: "service"] = "\(service)"
+        logger[metadataKey: "function"] = "\(manifest.name)"
+        self.logger = logger
+    }
+
+    public var name: String { manifest.name }
+
+    /// Takes an in-flight slot, or returns false when the function is at its concurrency cap.
+    func acquire() -> Bool {
+        let cap = manifest.concurrency
+        var current = inFlight.load(ordering: .relaxed)
+        while current < cap {
+            let (exchanged, original) = inFlight.compareExchange(expected: current, desired: current + 1,
+                                                                 ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func release() {
+        inFlight.subtract(1, ordering: .acquiringAndReleasing)
+    }
+
+    /// Requests running now, across every loop.
+    public var currentInFlight: Int { inFlight.load(ordering: .relaxed) }
+}

@@ -1,0 +1,76 @@
+import SokoHTTP
+import SokoManifest
+
+/// Everything the host needs to start, read once (environment, then command-line flags).
+public struct HostConfiguration: Sendable {
+    /// Socket settings: address, port, header/idle timeouts, header size limit.
+    public var server: ServerConfiguration
+    /// Event loops (threads); one per core by default.
+    public var loops: Int
+    /// How long in-flight requests may run after SIGTERM before connections are cut.
+    public var drainTimeout: Duration
+    /// Folder with `<service>.yaml` manifests.
+    public var manifestsDirectory: String
+    /// Serve only this service's functions (a service per pod).
+    public var service: String?
+    /// Serve only this function, by name or `service.name` (a function per pod).
+    public var function: String?
+    public var accessLog: AccessLogSink
+
+    public init(server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
+                drainTimeout: Duration = .seconds(25), manifestsDirectory: String = "manifests/functions",
+                service: String? = nil, function: String? = nil, accessLog: AccessLogSink = .standardOutput) {
+        self.server = server
+        self.loops = loops
+        self.drainTimeout = drainTimeout
+        self.manifestsDirectory = manifestsDirectory
+        self.service = service
+        self.function = function
+        self.accessLog = accessLog
+    }
+
+    /// Reads `SOKO_*` variables over the defaults; a malformed value is an error naming it.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> HostConfiguration {
+        var configuration = HostConfiguration()
+        func duration(_ name: String) throws -> Duration? {
+            guard let text = environment[name] else { return nil }
+            guard let value = DurationParser.parse(text), value > .zero else {
+                throw ConfigurationError(variable: name, value: text, expected: "a duration such as 500ms, 10s, 2m")
+            }
+            return value
+        }
+        func integer(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+            guard let text = environment[name] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ConfigurationError(variable: name, value: text, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        if let host = environment["SOKO_HOST"] { configuration.server.host = host }
+        if let port = try integer("SOKO_PORT", range: 0...65535) { configuration.server.port = port }
+        if let loops = try integer("SOKO_LOOPS", range: 1...256) { configuration.loops = loops }
+        if let value = try duration("SOKO_HEADER_TIMEOUT") { configuration.server.headerTimeout = value }
+        if let value = try duration("SOKO_IDLE_TIMEOUT") { configuration.server.idleTimeout = value }
+        if let value = try duration("SOKO_DRAIN_TIMEOUT") { configuration.drainTimeout = value }
+        if let value = environment["SOKO_MANIFESTS"] { configuration.manifestsDirectory = value }
+        if let value = environment["SOKO_SERVICE"], !value.isEmpty { configuration.service = value }
+        if let value = environment["SOKO_FUNCTION"], !value.isEmpty { configuration.function = value }
+        if let value = environment["SOKO_ACCESS_LOG"] {
+            switch value {
+            case "stdout", "on", "": configuration.accessLog = .standardOutput
+            case "off", "none": configuration.accessLog = .discard
+            default: throw ConfigurationError(variable: "SOKO_ACCESS_LOG", value: value, expected: "stdout or off")
+            }
+        }
+        return configuration
+    }
+}
+
+/// A configuration value the host cannot use.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var variable: String
+    public var value: String
+    public var expected: String
+
+    public var description: String { "\(variable)=\"\(value)\" is not valid: expected \(expected)" }
+}

@@ -1,0 +1,134 @@
+import SokoFunctions
+import SokoHTTP
+import SokoManifest
+import Synchronization
+
+/// The host's side of the transport: routing at the end of the head, then the middleware
+/// (request id, built-in endpoints, 404/405, concurrency cap, deadline, metrics, access log)
+/// around the handler, whose task prefers the connection's loop executor.
+final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
+    let router: Router
+    let functions: [FunctionRuntime]
+    let sink: AccessLogSink
+    let defaultBodyLimit: Int
+    let ready = Atomic<Bool>(false)
+    private(set) var states: [LoopState] = []
+    private(set) var loops: [EventLoop] = []
+
+    init(router: Router, functions: [FunctionRuntime], sink: AccessLogSink, defaultBodyLimit: Int = ManifestDefaults.bodyLimit) {
+        self.router = router
+        self.functions = functions
+        self.sink = sink
+        self.defaultBodyLimit = defaultBodyLimit
+    }
+
+    /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
+    func attach(to group: EventLoopGroup) async {
+        loops = group.loops
+        states = group.loops.map { _ in LoopState(functionCount: functions.count) }
+        for (loop, state) in zip(group.loops, states) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.execute {
+                    loop.onEachIteration { state.accessLog.flush() }
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    // MARK: HTTPRequestHandler
+
+    func plan(for head: HTTPRequestHead) -> HTTPRequestPlan {
+        let path = head.path
+        if let builtin = BuiltinEndpoint.match(path) {
+            return HTTPRequestPlan(bodyLimit: defaultBodyLimit, context: RoutePlan(.builtin(builtin)))
+        }
+        switch router.match(method: head.method, path: path) {
+        case .found(let function, let parameters):
+            return HTTPRequestPlan(bodyLimit: function.manifest.bodyLimit,
+                                   context: RoutePlan(.function(function, parameters: parameters)))
+        case .methodNotAllowed(let allowed):
+            return HTTPRequestPlan(bodyLimit: defaultBodyLimit, context: RoutePlan(.methodNotAllowed(allowed: allowed)))
+        case .notFound:
+            return HTTPRequestPlan(bodyLimit: defaultBodyLimit, context: RoutePlan(.notFound))
+        }
+    }
+
+    func handle(_ request: HTTPRequest, plan: HTTPRequestPlan, responder: HTTPResponder) {
+        let state = states[responder.loop.index]
+        let requestID = RequestIDGenerator.accept(request.head.headers["X-Request-ID"]) ?? state.requestIDs.next()
+        let target = (plan.context as? RoutePlan)?.target ?? .notFound
+        switch target {
+        case .function(let function, let parameters):
+            invoke(function, parameters: parameters, request: request, requestID: requestID,
+                   responder: responder, state: state)
+        case .builtin(let endpoint):
+            serveBuiltin(endpoint, request: request, requestID: requestID, responder: responder)
+        case .methodNotAllowed(let allowed):
+            let problem = Problem(status: 405, code: "method-not-allowed",
+                                  detail: "\(request.head.method) is not allowed on \(request.head.path); use \(allowed.joined(separator: ", "))")
+            answerUnrouted(ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": allowed.joined(separator: ", ")]),
+                           request: request, requestID: requestID, state: state, responder: responder)
+        case .notFound:
+            let problem = Problem(status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(request.head.path)")
+            answerUnrouted(ProblemRendering.response(problem, requestID: requestID),
+                           request: request, requestID: requestID, state: state, responder: responder)
+        }
+    }
+
+    func response(for error: HTTPRequestError) -> HTTPResponse {
+        var generator = RequestIDGenerator()
+        let response = ProblemRendering.response(for: error, requestID: generator.next())
+        return HTTPResponse(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    // MARK: Functions
+
+    private func invoke(_ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
+                        requestID: String, responder: HTTPResponder, state: LoopState) {
+        let started = ContinuousClock.now
+        let head = request.head
+        let exchange = RequestExchange(function: function, requestID: requestID, method: head.method, path: head.path,
+                                       started: started, responder: responder, state: state, sink: sink)
+        guard function.acquire() else {
+            let problem = Problem(status: 503, code: "over-capacity",
+                                  detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
+            exchange.answer(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]))
+            return
+        }
+        state.counters[function.index].inFlight += 1
+        let functionRequest = FunctionRequest(method: head.method, path: String(head.path),
+                                              query: QueryParameters(parsing: head.query), headers: head.headers,
+                                              pathParameters: parameters, body: request.body)
+        let context = FunctionContext(requestID: requestID, deadline: started + function.manifest.timeout,
+                                      service: function.service, function: function.name,
+                                      request: FunctionRequest(method: functionRequest.method, path: functionRequest.path,
+                                                               query: functionRequest.query, headers: functionRequest.headers,
+                                                               pathParameters: parameters),
+                                      logger: function.logger)
+        let loop = responder.loop
+        exchange.timer = LoopTimer(loop: loop, after: function.manifest.timeout) { exchange.expire() }
+        exchange.task = Task(executorPreference: loop.executor) {
+            let response: FunctionResponse
+            do {
+                response = try await function.handler(functionRequest, context: context)
+            } catch {
+                response = ProblemRendering.response(for: error, requestID: requestID, logger: context.logger)
+            }
+            loop.executeSoon {
+                exchange.answer(response)
+                exchange.finished()
+            }
+        }
+    }
+
+    private func answerUnrouted(_ response: FunctionResponse, request: HTTPRequest, requestID: String,
+                                state: LoopState, responder: HTTPResponder) {
+        state.accessLog.append(.init(level: "info", service: "-", function: "-", method: request.head.method,
+                                     path: request.head.path, status: response.status, durationMilliseconds: 0,
+                                     requestID: requestID, bytes: response.body.count), sink: sink)
+        var headers = response.headers
+        headers.set("X-Request-ID", requestID)
+        responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))
+    }
+}

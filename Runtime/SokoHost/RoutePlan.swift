@@ -1,0 +1,30 @@
+import SokoHTTP
+
+/// What routing decided at the end of the request head; carried to `handle` in the plan.
+final class RoutePlan: @unchecked Sendable {
+    enum Target {
+        case function(FunctionRuntime, parameters: [String: String])
+        case builtin(BuiltinEndpoint)
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    let target: Target
+    init(_ target: Target) { self.target = target }
+}
+
+/// The host's own endpoints, served by every process and never routed by the gateway.
+enum BuiltinEndpoint: String, CaseIterable {
+    case healthz = "/healthz"
+    case readyz = "/readyz"
+    case metrics = "/metrics"
+
+    static func match(_ path: Substring) -> BuiltinEndpoint? {
+        switch path {
+        case "/healthz": .healthz
+        case "/readyz": .readyz
+        case "/metrics": .metrics
+        default: nil
+        }
+    }
+}

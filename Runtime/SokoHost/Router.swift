@@ -1,0 +1,88 @@
+import SokoFunctions
+import SokoManifest
+
+/// Matches a method and path to a function, from the manifests' HTTP routes.
+///
+/// A trie of path segments: literal children first, then one parameter child. A path that
+/// matches some route but not the method yields the methods allowed (for 405 with `Allow`).
+public final class Router: Sendable {
+    /// The outcome of a lookup.
+    public enum Match {
+        case found(FunctionRuntime, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    final class Node: @unchecked Sendable {
+        var literals: [Substring: Node] = [:]
+        var parameter: (name: String, node: Node)?
+        var endpoints: [String: (FunctionRuntime, [String])] = [:]
+    }
+
+    private let root = Node()
+    /// Every route in registration order: (method, path template, function).
+    public let table: [(method: String, path: String, function: FunctionRuntime)]
+
+    /// Builds the trie. Route conflicts were refused by manifest validation before this point.
+    public init(functions: [FunctionRuntime]) {
+        var table: [(String, String, FunctionRuntime)] = []
+        for function in functions {
+            guard case .http(let routes) = function.manifest.trigger else { continue }
+            for route in routes {
+                var node = root
+                var names: [String] = []
+                for segment in route.segments {
+                    switch segment {
+                    case .literal(let text):
+                        let key = Substring(text)
+                        if let next = node.literals[key] { node = next } else {
+                            let next = Node()
+                            node.literals[key] = next
+                            node = next
+                        }
+                    case .parameter(let name):
+                        names.append(name)
+                        if let existing = node.parameter { node = existing.node } else {
+                            let next = Node()
+                            node.parameter = (name, next)
+                            node = next
+                        }
+                    }
+                }
+                node.endpoints[route.method] = (function, names)
+                table.append((route.method, route.path, function))
+            }
+        }
+        self.table = table.map { (method: $0.0, path: $0.1, function: $0.2) }
+    }
+
+    /// Looks up `method` and `path` (no query). HEAD falls back to GET.
+    public func match(method: String, path: Substring) -> Match {
+        var values: [Substring] = []
+        guard path.first == "/", let node = find(root, path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)[...], &values)
+        else { return .notFound }
+        let endpoint = node.endpoints[method] ?? (method == "HEAD" ? node.endpoints["GET"] : nil)
+        guard let (function, names) = endpoint else {
+            if node.endpoints.isEmpty { return .notFound }
+            var allowed = Set(node.endpoints.keys)
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            return .methodNotAllowed(allowed: allowed.sorted())
+        }
+        var parameters: [String: String] = [:]
+        for (name, value) in zip(names, values) { parameters[name] = PercentDecoding.decode(value) }
+        return .found(function, parameters: parameters)
+    }
+
+    private func find(_ node: Node, _ segments: ArraySlice<Substring>, _ values: inout [Substring]) -> Node? {
+        guard let segment = segments.first else { return node.endpoints.isEmpty ? nil : node }
+        if segments.count == 1 && segment.isEmpty && node === root { return node.endpoints.isEmpty ? nil : node }
+        let rest = segments.dropFirst()
+        if let next = node.literals[segment], let found = find(next, rest, &values) { return found }
+        if let (_, next) = node.parameter, !segment.isEmpty {
+            values.append(segment)
+            if let found = find(next, rest, &values) { return found }
+            values.removeLast()
+        }
+        return nil
+    }
+}
