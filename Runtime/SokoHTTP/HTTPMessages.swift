@@ -83,4 +83,6 @@ public protocol HTTPRequestHandler: AnyObject, Sendable {
     /// Called when the whole request has been read. Answer exactly once through `responder`,
     /// from any thread; the response is handed back to the connection's loop.
     func handle(_ request: HTTPRequest, plan: HTTPRequestPlan, responder: HTTPResponder)
+    /// The response to a request the transport refused (the connection closes after it).
+    func response(for error: HTTPRequestError) -> HTTPResponse
 }

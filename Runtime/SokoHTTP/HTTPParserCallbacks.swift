@@ -22,7 +22,7 @@ enum HTTPParserCallbacks {
             let connection = HTTPConnection.from(parser!.pointee.data)
             if connection.readingValue { connection.endField() }
             connection.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
-            return 0
+            return connection.rejection == nil ? 0 : 1
         }
         settings.on_header_value = { parser, at, length in
             let connection = HTTPConnection.from(parser!.pointee.data)
@@ -53,6 +53,9 @@ enum HTTPParserCallbacks {
 
 extension HTTPConnection {
     func endField() {
+        if !HTTPToken.isValid(field) {
+            rejection = .malformed("invalid header field name")
+        }
         let name = String(decoding: field, as: UTF8.self)
         let text = String(decoding: value, as: UTF8.self)
         if name.equalsIgnoringASCIICase("Content-Length") {
@@ -69,6 +72,7 @@ extension HTTPConnection {
     /// Returns 0 to read the body, 1 to skip it (none expected), -1 to stop with `rejection` set.
     func headersComplete() -> Int32 {
         if readingValue || !field.isEmpty { endField() }
+        if rejection != nil { return -1 }
         // No request smuggling: one unambiguous framing or none.
         if sawTransferEncoding && !contentLengths.isEmpty {
             rejection = .ambiguousLength("both Content-Length and Transfer-Encoding")
@@ -128,6 +132,22 @@ extension String {
         while s.first == " " || s.first == "\t" { s.removeFirst() }
         while s.last == " " || s.last == "\t" { s.removeLast() }
         return String(s)
+    }
+}
+
+/// RFC 9110 `token` characters (header field names).
+enum HTTPToken {
+    private static let table: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+        }
+    }
+
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { table[Int($0)] }
     }
 }
 

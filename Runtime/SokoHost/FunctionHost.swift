@@ -54,14 +54,14 @@ public final class FunctionHost: Sendable {
 
     /// Serves until SIGTERM or SIGINT, then drains: `/readyz` turns 503, listening stops, idle
     /// connections close, in-flight requests finish (up to the drain timeout), loops close.
-    /// Returns whether every loop closed with no handle left open.
+    /// `onListening` gets the bound port once requests and signals are being taken.
+    /// Returns whether the drain finished in time and every loop closed with no handle left open.
     @discardableResult
-    public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws -> Bool {
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Bool {
         ProcessSetup.prepareForServing()
         let group = EventLoopGroup(loopCount: configuration.loops)
         group.start()
         let running = try await start(on: group)
-        onListening(running.port)
         let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             let loop = group.loops[0]
             loop.execute {
@@ -69,6 +69,7 @@ public final class FunctionHost: Sendable {
                     continuation.resume(returning: signum)
                 }
                 running.onStop = { watcher.close() }
+                onListening(running.port)
             }
         }
         logger.info("draining", metadata: ["signal": "\(signal)"])

@@ -1,0 +1,50 @@
+import SokoHTTP
+
+/// Drives requests through the host's routing and middleware on a loop, with no socket:
+/// the same code path as the HTTP server from the end of the request head on.
+public final class InProcessInvoker: Sendable {
+    let host: FunctionHost
+    public let group: EventLoopGroup
+
+    /// Starts a one-loop group for `host`. Call ``shutdown()`` when done.
+    public static func start(_ host: FunctionHost) async -> InProcessInvoker {
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        await host.handler.attach(to: group)
+        host.handler.ready.store(true, ordering: .releasing)
+        return InProcessInvoker(host: host, group: group)
+    }
+
+    private init(host: FunctionHost, group: EventLoopGroup) {
+        self.host = host
+        self.group = group
+    }
+
+    /// Plans and handles `request` as the transport would (413 over the body limit; HEAD without body).
+    public func invoke(_ request: HTTPRequest) async -> HTTPResponse {
+        let loop = group.loops[0]
+        let handler = host.handler
+        return await withCheckedContinuation { continuation in
+            loop.execute {
+                let plan = handler.plan(for: request.head)
+                if request.body.count > plan.bodyLimit {
+                    continuation.resume(returning: handler.response(for: .bodyTooLarge(limit: plan.bodyLimit)))
+                    return
+                }
+                let isHead = request.head.method == "HEAD"
+                handler.handle(request, plan: plan, responder: HTTPResponder(loop: loop) { response in
+                    var response = response
+                    if isHead { response.body = [] }
+                    continuation.resume(returning: response)
+                })
+            }
+        }
+    }
+
+    /// Stops the loop; returns whether it closed with no handle left open.
+    @discardableResult
+    public func shutdown() -> Bool {
+        host.handler.ready.store(false, ordering: .releasing)
+        return group.shutdown()
+    }
+}

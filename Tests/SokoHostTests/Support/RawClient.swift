@@ -1,0 +1,126 @@
+import Glibc
+
+/// A blocking HTTP/1.1 client over a plain socket, for speaking exact bytes to the host.
+/// Every read has a timeout, so a test fails instead of hanging.
+final class RawClient {
+    struct Response {
+        var status: Int
+        var headers: [(String, String)]
+        var body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+    }
+
+    enum Failure: Error { case connect(Int32), closed, timeout, malformed(String) }
+
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int, timeoutSeconds: Int = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if status != 0 {
+            let code = errno
+            close(fd)
+            throw Failure.connect(code)
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Reads more bytes; false on EOF or error.
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65536, 0) }
+        if n > 0 { buffer.append(contentsOf: chunk[..<n]); return true }
+        if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw Failure.timeout }
+        return false
+    }
+
+    /// Reads one response; `head` tells whether it answers a HEAD request (no body).
+    func readResponse(head: Bool = false) throws -> Response {
+        var headerEnd: Int? = nil
+        while headerEnd == nil {
+            headerEnd = find([13, 10, 13, 10])
+            if headerEnd == nil { guard try fill() else { throw Failure.closed } }
+        }
+        let headText = String(decoding: buffer[..<headerEnd!], as: UTF8.self)
+        buffer.removeFirst(headerEnd! + 4)
+        var lines = headText.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw Failure.malformed(headText) }
+        let headers = lines.compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: " "))
+        }
+        let response = Response(status: status, headers: headers, body: [])
+        if head || status == 100 || status == 204 || status == 304 { return response }
+        if let length = response.header("Content-Length").flatMap({ Int($0) }) {
+            while buffer.count < length { guard try fill() else { throw Failure.closed } }
+            var result = response
+            result.body = Array(buffer[..<length])
+            buffer.removeFirst(length)
+            return result
+        }
+        while try fill() {}
+        var result = response
+        result.body = buffer
+        buffer = []
+        return result
+    }
+
+    /// True when the server closed the connection (EOF) before `timeout`.
+    func isClosedByServer() -> Bool {
+        if !buffer.isEmpty { return false }
+        do { return try !fill() } catch { return false }
+    }
+
+    private func find(_ needle: [UInt8]) -> Int? {
+        guard buffer.count >= needle.count else { return nil }
+        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] {
+            if Array(buffer[i..<(i + needle.count)]) == needle { return i }
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+
+    func components(separatedBy separator: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+}
