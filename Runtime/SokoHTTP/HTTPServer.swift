@@ -61,8 +61,8 @@ public final class HTTPServer: @unchecked Sendable {
                         server.loop.execute {
                             let finished = ResumeOnce(continuation)
                             let timer = LoopTimer(loop: server.loop, after: deadline) {
+                                finished.resume(false)  // first: closing the last connection also reports
                                 server.closeAll()
-                                finished.resume(false)
                             }
                             server.beginDrain {
                                 timer.cancel()

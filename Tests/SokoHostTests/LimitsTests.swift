@@ -40,17 +40,17 @@ struct LimitsTests {
         let host = try await LiveHost.start(loops: 1)
         let client = try host.client()
         client.send(testCase.bytes)
-        let response = try client.readResponse()
+        let response = try await client.readResponse()
         #expect(response.status == testCase.status)
         if response.status >= 400 {
             #expect(response.header("Content-Type") == "application/problem+json")
         }
         if testCase.closes {
             #expect(response.header("Connection") == "close")
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
         } else {
             client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(try client.readResponse().status == 200)
+            #expect(try await client.readResponse().status == 200)
         }
         #expect(await host.stop())
     }
@@ -59,9 +59,9 @@ struct LimitsTests {
         let host = try await LiveHost.start(loops: 1, headerTimeout: .milliseconds(300))
         let client = try host.client()
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n")  // never finishes the head
-        let response = try client.readResponse()
+        let response = try await client.readResponse()
         #expect(response.status == 408)
-        #expect(client.isClosedByServer())
+        #expect(await client.isClosedByServer())
         #expect(await host.stop())
     }
 
@@ -69,9 +69,9 @@ struct LimitsTests {
         let host = try await LiveHost.start(loops: 1, idleTimeout: .milliseconds(300))
         let client = try host.client()
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try client.readResponse().status == 200)
+        #expect(try await client.readResponse().status == 200)
         // No more requests: the server closes (EOF) within the idle timeout; the 5 s read timeout bounds the wait.
-        #expect(client.isClosedByServer())
+        #expect(await client.isClosedByServer())
         #expect(await host.running.server.connectionCount() == 0)
         #expect(await host.stop())
     }

@@ -1,8 +1,9 @@
 import Glibc
+import Foundation
 
 /// A blocking HTTP/1.1 client over a plain socket, for speaking exact bytes to the host.
 /// Every read has a timeout, so a test fails instead of hanging.
-final class RawClient {
+final class RawClient: @unchecked Sendable {
     struct Response {
         var status: Int
         var headers: [(String, String)]
@@ -40,6 +41,22 @@ final class RawClient {
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
+    /// Sends a request with a correct Content-Length for `body`.
+    func send(_ method: String, _ target: String, body: String, headers: String = "") {
+        send("\(method) \(target) HTTP/1.1\r\nHost: x\r\n\(headers)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+    }
+
+    /// Reads one response on a thread of its own, so that waiting never starves the
+    /// concurrency pool that the rest of the test (and a draining host) needs.
+    func readResponse(head: Bool = false) async throws -> Response {
+        try await Blocking.run { try self.readResponseBlocking(head: head) }
+    }
+
+    /// True when the server closes the connection (EOF) within the read timeout.
+    func isClosedByServer() async -> Bool {
+        (try? await Blocking.run { self.isClosedByServerBlocking() }) ?? false
+    }
+
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
@@ -59,7 +76,7 @@ final class RawClient {
     }
 
     /// Reads one response; `head` tells whether it answers a HEAD request (no body).
-    func readResponse(head: Bool = false) throws -> Response {
+    func readResponseBlocking(head: Bool = false) throws -> Response {
         var headerEnd: Int? = nil
         while headerEnd == nil {
             headerEnd = find([13, 10, 13, 10])
@@ -72,7 +89,7 @@ final class RawClient {
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw Failure.malformed(headText) }
         let headers = lines.compactMap { line -> (String, String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: " "))
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
         let response = Response(status: status, headers: headers, body: [])
         if head || status == 100 || status == 204 || status == 304 { return response }
@@ -91,7 +108,7 @@ final class RawClient {
     }
 
     /// True when the server closed the connection (EOF) before `timeout`.
-    func isClosedByServer() -> Bool {
+    func isClosedByServerBlocking() -> Bool {
         if !buffer.isEmpty { return false }
         do { return try !fill() } catch { return false }
     }
@@ -105,22 +122,14 @@ final class RawClient {
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
-    }
-
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
+/// Runs blocking socket calls on a dedicated thread and resumes the caller afterwards.
+enum Blocking {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+            thread.start()
         }
-        parts.append(String(rest))
-        return parts
     }
 }
