@@ -10,7 +10,8 @@ public enum AccessLogSink: Sendable {
     case capture(@Sendable (String) -> Void)
 }
 
-/// One loop's access log: lines are appended during the iteration and written together after it.
+/// One loop's access log: lines are appended as bytes during the iteration and written together
+/// after it, so a busy loop makes one `write` for many requests.
 struct AccessLogBuffer {
     private var pending: [UInt8] = []
     private var stamp = TimestampFormatter()
@@ -28,28 +29,50 @@ struct AccessLogBuffer {
     }
 
     mutating func append(_ entry: Entry, sink: AccessLogSink) {
-        if case .discard = sink { return }
-        var line = "{\"ts\":\"\(stamp.now())\",\"level\":\"\(entry.level)\",\"service\":"
-        JSONText.appendString(entry.service, to: &line)
-        line += ",\"function\":"
-        JSONText.appendString(entry.function, to: &line)
-        line += ",\"method\":"
-        JSONText.appendString(entry.method, to: &line)
-        line += ",\"path\":"
-        JSONText.appendString(String(entry.path), to: &line)
-        let rounded = (entry.durationMilliseconds * 1000).rounded() / 1000
-        line += ",\"status\":\(entry.status),\"duration_ms\":\(rounded),\"request_id\":"
-        JSONText.appendString(entry.requestID, to: &line)
-        line += ",\"bytes\":\(entry.bytes),\"msg\":\"request\"}"
         switch sink {
-        case .standardOutput:
-            pending.append(contentsOf: line.utf8)
-            pending.append(UInt8(ascii: "\n"))
-        case .capture(let capture):
-            capture(line)
         case .discard:
-            break
+            return
+        case .standardOutput:
+            var out = pending
+            pending = []
+            write(entry, into: &out)
+            pending = out
+        case .capture(let capture):
+            var line: [UInt8] = []
+            write(entry, into: &line)
+            line.removeLast()
+            capture(String(decoding: line, as: UTF8.self))
         }
+    }
+
+    private mutating func write(_ entry: Entry, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"ts":""#.utf8)
+        stamp.append(to: &out)
+        out.append(contentsOf: #"","level":""#.utf8)
+        out.append(contentsOf: entry.level.utf8)
+        out.append(contentsOf: #"","service":"#.utf8)
+        JSONText.append(entry.service, to: &out)
+        out.append(contentsOf: #","function":"#.utf8)
+        JSONText.append(entry.function, to: &out)
+        out.append(contentsOf: #","method":"#.utf8)
+        JSONText.append(entry.method, to: &out)
+        out.append(contentsOf: #","path":"#.utf8)
+        JSONText.append(entry.path, to: &out)
+        out.append(contentsOf: #","status":"#.utf8)
+        out.append(contentsOf: String(entry.status).utf8)
+        out.append(contentsOf: #","duration_ms":"#.utf8)
+        let micros = Int((entry.durationMilliseconds * 1000).rounded())
+        out.append(contentsOf: String(micros / 1000).utf8)
+        out.append(UInt8(ascii: "."))
+        let fraction = micros % 1000
+        if fraction < 100 { out.append(UInt8(ascii: "0")) }
+        if fraction < 10 { out.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: String(fraction).utf8)
+        out.append(contentsOf: #","request_id":"#.utf8)
+        JSONText.append(entry.requestID, to: &out)
+        out.append(contentsOf: #","bytes":"#.utf8)
+        out.append(contentsOf: String(entry.bytes).utf8)
+        out.append(contentsOf: "}\n".utf8)
     }
 
     mutating func flush() {
@@ -72,9 +95,9 @@ enum StandardOutput {
 /// RFC 3339 UTC timestamps with milliseconds; the date and time part is cached per second.
 struct TimestampFormatter {
     private var second = -1
-    private var prefix = ""
+    private var prefix: [UInt8] = []
 
-    mutating func now() -> String {
+    mutating func append(to out: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         if spec.tv_sec != second {
@@ -83,44 +106,49 @@ struct TimestampFormatter {
             var parts = tm()
             gmtime_r(&t, &parts)
             func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-            prefix = "\(1900 + parts.tm_year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+            prefix = Array(("\(1900 + parts.tm_year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).").utf8)
         }
+        out.append(contentsOf: prefix)
         let ms = spec.tv_nsec / 1_000_000
-        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        return "\(prefix).\(msText)Z"
+        out.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        out.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(ms % 10))
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    mutating func now() -> String {
+        var out: [UInt8] = []
+        append(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// JSON string escaping for log lines (paths and ids come from clients).
 enum JSONText {
-    static func appendString(_ text: String, to out: inout String) {
-        out += "\""
-        var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscape = true
-            break
-        }
-        if !needsEscape {
-            out += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
+    static func append<S: StringProtocol>(_ text: S, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func appendString(_ text: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        append(text, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }
