@@ -1,3 +1,4 @@
+import Glibc
 import SokoFunctions
 import Synchronization
 
@@ -77,6 +78,12 @@ enum ProbeBundle: FunctionBundle {
             throw Boom()
         }
         registry.raw("upload") { request, _ in .text("\(request.body.count)") }
+        registry.raw("thread") { _, _ in
+            let before = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
+            try await Task.sleep(for: .milliseconds(1))  // a real suspension, resumed by a timer elsewhere
+            let after = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
+            return .text("\(before) \(after)")
+        }
         registry.raw("context") { _, context in
             .text("\(context.requestID) \(context.service).\(context.function) \(context.timeRemaining > .zero)")
         }
@@ -114,6 +121,9 @@ enum ProbeBundle: FunctionBundle {
             http: POST /upload
             auth: public
             bodyLimit: 1KiB
+          thread:
+            http: GET /thread
+            auth: public
           context:
             http: GET /context
             auth: public

@@ -1,0 +1,29 @@
+import Glibc
+import Testing
+import SokoHTTP
+@testable import SokoHost
+
+/// Handlers run on the loop thread that owns their connection, before and after suspending:
+/// no thread hop per request.
+@Suite("Loop affinity")
+struct LoopAffinityTests {
+    @Test func handlerRunsAndResumesOnItsConnectionsLoop() async throws {
+        let host = try await LiveHost.start(loops: 2)
+        var loopThreads = Set<UInt>()
+        for loop in host.running.group.loops {
+            let id = await withCheckedContinuation { continuation in
+                loop.execute { continuation.resume(returning: UInt(pthread_self())) }
+            }
+            loopThreads.insert(id)
+        }
+        for _ in 0..<4 {
+            let client = try host.client()
+            client.send("GET /thread HTTP/1.1\r\nHost: x\r\n\r\n")
+            let parts = try await client.readResponse().text.split(separator: " ").compactMap { UInt($0) }
+            #expect(parts.count == 2)
+            #expect(loopThreads.contains(parts[0]))
+            #expect(parts[0] == parts[1])
+        }
+        #expect(await host.stop())
+    }
+}
