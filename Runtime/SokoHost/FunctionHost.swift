@@ -61,17 +61,26 @@ public final class FunctionHost: Sendable {
         ProcessSetup.prepareForServing()
         let group = EventLoopGroup(loopCount: configuration.loops)
         group.start()
-        let running = try await start(on: group)
-        let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let loop = group.loops[0]
+        // Signals are watched before the socket opens, so a SIGTERM at any point drains.
+        let signals = AsyncStream<Int32>.makeStream()
+        let loop = group.loops[0]
+        let watcher = await withCheckedContinuation { (continuation: CheckedContinuation<SignalWatcher, Never>) in
             loop.execute {
-                let watcher = SignalWatcher(loop: loop) { signum in
-                    continuation.resume(returning: signum)
-                }
-                running.onStop = { watcher.close() }
-                onListening(running.port)
+                continuation.resume(returning: SignalWatcher(loop: loop) { signals.continuation.yield($0) })
             }
         }
+        let running: RunningHost
+        do {
+            running = try await start(on: group)
+        } catch {
+            loop.execute { watcher.close() }
+            group.shutdown()
+            throw error
+        }
+        running.onStop = { watcher.close() }
+        onListening(running.port)
+        var received = signals.stream.makeAsyncIterator()
+        let signal = await received.next() ?? 0
         logger.info("draining", metadata: ["signal": "\(signal)"])
         return await running.stop(drainTimeout: configuration.drainTimeout)
     }

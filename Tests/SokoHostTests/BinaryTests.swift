@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// The real `soko` executable in its own process: startup, refusal of bad manifests with file
+/// and key named, `soko routes`, and SIGTERM → drain → exit 0.
+@Suite("soko binary", .serialized)
+struct BinaryTests {
+    /// `soko` sits next to the test bundle in the build folder.
+    static var binary: URL {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("soko").path) {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("soko")
+    }
+
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    struct Run { var status: Int32; var output: String; var error: String }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = repository
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                   error: String(decoding: error, as: UTF8.self))
+    }
+
+    @Test func routesPrintsTheRouteTable() throws {
+        let result = try Self.run(["routes"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("GET     /hello  hello     examples  public"))
+        #expect(result.output.contains("POST    /echo   echo      examples  public"))
+    }
+
+    @Test(arguments: [
+        ("functions:\n  hello:\n    http: GET /hello\n", "service"),
+        ("service: examples\nfunctions:\n  hello:\n    http: GET /hello\n    timeout: 2x\n", "functions.hello.timeout"),
+        ("service: examples\nfunctions:\n  nothere:\n    http: GET /nothere\n", "functions.nothere"),
+        ("service: examples\nfunctions:\n  hello:\n    http: GET /hello\n    colour: blue\n", "functions.hello.colour"),
+        ("service: examples\nfunctions:\n  hello:\n    http: GET /hello\n  echo:\n    http: GET /hello\n", "functions.echo.http"),
+        ("service: examples\nfunctions:\n  hello:\n    http: GET /hello\n    bodyLimit: lots\n", "functions.hello.bodyLimit"),
+    ])
+    func badManifestsAreRefusedWithFileAndKey(_ yaml: String, _ key: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("examples.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let result = try Self.run(["serve", "--manifests", folder.path, "--port", "0"])
+        #expect(result.status != 0)
+        #expect(result.error.contains(file.path), "stderr: \(result.error)")
+        #expect(result.error.contains(key), "stderr: \(result.error)")
+    }
+
+    @Test func sigtermDrainsAndExitsZero() throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2"]
+        process.currentDirectoryURL = Self.repository
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        // The first log line says where it listens.
+        let reader = out.fileHandleForReading
+        var buffered = Data()
+        var port: Int?
+        let deadline = Date().addingTimeInterval(10)
+        while port == nil && Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            buffered.append(chunk)
+            let text = String(decoding: buffered, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.contains("\"listening\"") }),
+               let range = line.range(of: #""port":""#) {
+                port = Int(line[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let bound = try #require(port)
+        let client = try RawClient(port: bound)
+        client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponseBlocking().text == "hello")
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(client.isClosedByServerBlocking())
+        let rest = String(decoding: buffered + reader.readDataToEndOfFile(), as: UTF8.self)
+        #expect(rest.contains("\"msg\":\"draining\""))
+        #expect(rest.contains("\"loops_closed_cleanly\":\"true\""))
+    }
+}
