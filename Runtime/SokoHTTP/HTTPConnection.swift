@@ -206,11 +206,17 @@ final class HTTPConnection: @unchecked Sendable {
             shutdownAndLinger()
             return
         }
-        if paused && slots.count < server.configuration.maxPipelined { resume() }
+        resumeIfDrained()
         if isIdle && !stopReading {
             if server.draining { close(); return }
             armTimer(server.configuration.idleTimeout)
         }
+    }
+
+    /// Reading resumes once the pipeline has room and the client has taken what was written,
+    /// so a client that sends without reading cannot grow the write queue without bound.
+    func resumeIfDrained() {
+        if paused && !closed && pendingWrites == 0 && slots.count < server.configuration.maxPipelined { resume() }
     }
 
     private func resume() {
@@ -256,6 +262,7 @@ final class HTTPConnection: @unchecked Sendable {
             UnsafeMutableRawPointer(request!).deallocate()
             connection.pendingWrites -= 1
             if status < 0 { connection.close(); return }
+            connection.resumeIfDrained()
             if connection.isIdle && !connection.stopReading && connection.server.draining { connection.close() }
         }
         if status < 0 {

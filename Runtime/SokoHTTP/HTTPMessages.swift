@@ -23,10 +23,19 @@ public struct HTTPRequestHead: Sendable {
         self.isChunked = isChunked
     }
 
-    /// The target's path (before `?`).
+    /// The target's path (before `?`). An absolute-form target (`http://host/path`) yields its path.
     public var path: Substring {
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
-        return target[...]
+        let origin = originForm
+        if let q = origin.utf8.firstIndex(of: UInt8(ascii: "?")) { return origin[..<q] }
+        return origin
+    }
+
+    /// The target without scheme and authority (RFC 9112 §3.2.2: servers accept absolute-form).
+    private var originForm: Substring {
+        guard target.utf8.first != UInt8(ascii: "/"), let scheme = target.firstRange(of: "://") else { return target[...] }
+        let afterAuthority = target[scheme.upperBound...]
+        guard let slash = afterAuthority.utf8.firstIndex(of: UInt8(ascii: "/")) else { return "/" }
+        return afterAuthority[slash...]
     }
 
     /// The raw query string (after `?`), or empty.

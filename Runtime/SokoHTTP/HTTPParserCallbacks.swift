@@ -82,6 +82,12 @@ extension HTTPConnection {
             rejection = .ambiguousLength("differing Content-Length values")
             return -1
         }
+        // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host.
+        let hosts = fields.reduce(0) { $0 + ($1.name.equalsIgnoringASCIICase("Host") ? 1 : 0) }
+        if hosts > 1 || (hosts == 0 && parser.pointee.http_major == 1 && parser.pointee.http_minor >= 1) {
+            rejection = .malformed(hosts == 0 ? "missing Host header" : "more than one Host header")
+            return -1
+        }
         let method = HTTPMethods.name(Int(parser.pointee.method))
         let chunked = sawTransferEncoding
         var length: Int? = nil

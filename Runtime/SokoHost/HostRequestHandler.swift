@@ -77,9 +77,17 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     }
 
     func response(for error: HTTPRequestError) -> HTTPResponse {
+        // Called on the loop that read the bad request: its state gives the id and the log line.
+        let state = loops.firstIndex { $0.inEventLoop }.map { states[$0] }
         var generator = RequestIDGenerator()
-        let response = ProblemRendering.response(for: error, requestID: generator.next())
-        return HTTPResponse(status: response.status, headers: response.headers, body: response.body)
+        let requestID = state?.requestIDs.next() ?? generator.next()
+        let response = ProblemRendering.response(for: error, requestID: requestID)
+        state?.accessLog.append(.init(level: "info", service: "-", function: "-", method: "-", path: "-",
+                                      status: response.status, durationMilliseconds: 0, requestID: requestID,
+                                      bytes: response.body.count), sink: sink)
+        var headers = response.headers
+        headers.set("X-Request-ID", requestID)
+        return HTTPResponse(status: response.status, headers: headers, body: response.body)
     }
 
     // MARK: Functions

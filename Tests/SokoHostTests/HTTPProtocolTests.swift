@@ -128,3 +128,43 @@ struct HTTPProtocolTests {
         #expect(await host.stop())
     }
 }
+
+@Suite("Request targets and Host")
+struct RequestTargetTests {
+    @Test func absoluteFormTargetIsRoutedByItsPath() async throws {
+        let host = try await LiveHost.start(loops: 1)
+        let client = try host.client()
+        client.send("GET http://example.com/items/5?q=z HTTP/1.1\r\nHost: example.com\r\n\r\n")
+        #expect(try await client.readResponse().text == "id=5 q=z m=GET")
+        #expect(await host.stop())
+    }
+
+    @Test(arguments: ["GET /hello HTTP/1.1\r\n\r\n", "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"])
+    func http11WithoutExactlyOneHostIs400(_ request: String) async throws {
+        let host = try await LiveHost.start(loops: 1)
+        let client = try host.client()
+        client.send(request)
+        let response = try await client.readResponse()
+        #expect(response.status == 400)
+        #expect(response.header("X-Request-ID") != nil)
+        #expect(await client.isClosedByServer())
+        #expect(await host.stop())
+    }
+
+    @Test func deepPipelineIsServedThroughPauseAndResume() async throws {
+        // 2,000 pipelined requests in one stream: far past the read-ahead depth (16), so the
+        // host pauses and resumes reading many times; every request is still answered.
+        let host = try await LiveHost.start(loops: 1)
+        let client = try host.client()
+        let count = 2000
+        let batch = String(repeating: "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n", count: count)
+        let sender = Task.detached { client.send(batch) }
+        var served = 0
+        for _ in 0..<count {
+            if try await client.readResponse().status == 200 { served += 1 }
+        }
+        await sender.value
+        #expect(served == count)
+        #expect(await host.stop())
+    }
+}
