@@ -16,32 +16,42 @@ let package = Package(
     ],
     targets: [
         // C system libraries (Debian packages); module maps only, never products.
-        .systemLibrary(name: "CUV", path: "Runtime/System/CUV", pkgConfig: "libuv",
-                       providers: [.apt(["libuv1-dev"])]),
-        .systemLibrary(name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
-                       providers: [.apt(["libhttp-parser-dev"])]),
+        .systemLibrary(
+            name: "CUV", path: "Runtime/System/CUV", pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(
+            name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
+            providers: [.apt(["libhttp-parser-dev"])]),
 
         // Plain HTTP value types shared by the transport and the function API (no C).
         .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes"),
         // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
         .target(name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser", "SokoHTTPTypes"], path: "Runtime/SokoHTTP"),
         // What function authors import: handlers, context, errors, bundle registration.
-        .target(name: "SokoFunctions", dependencies: ["SokoHTTPTypes", .product(name: "Logging", package: "swift-log")],
-                path: "Runtime/SokoFunctions"),
+        .target(
+            name: "SokoFunctions", dependencies: ["SokoHTTPTypes", .product(name: "Logging", package: "swift-log")],
+            path: "Runtime/SokoFunctions"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.
-        .target(name: "SokoHost",
-                dependencies: ["SokoHTTP", "SokoFunctions", "SokoManifest",
-                               .product(name: "Logging", package: "swift-log")],
-                path: "Runtime/SokoHost"),
+        .target(
+            name: "SokoHost",
+            dependencies: [
+                "SokoHTTP", "SokoFunctions", "SokoManifest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Runtime/SokoHost"),
         // In-process invocation of handlers through router and middleware, without sockets.
-        .target(name: "SokoTesting", dependencies: ["SokoHost", "SokoHTTP", "SokoFunctions", "SokoManifest"],
-                path: "Runtime/SokoTesting"),
-        .executableTarget(name: "SokoCLI",
-                          dependencies: ["SokoHost", "SokoManifest", "Examples",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Runtime/SokoCLI"),
+        .target(
+            name: "SokoTesting", dependencies: ["SokoHost", "SokoHTTP", "SokoFunctions", "SokoManifest"],
+            path: "Runtime/SokoTesting"),
+        .executableTarget(
+            name: "SokoCLI",
+            dependencies: [
+                "SokoHost", "SokoManifest", "Examples",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Runtime/SokoCLI"),
 
         // Function bundles.
         .target(name: "Examples", dependencies: ["SokoFunctions"], path: "Functions/Examples"),
@@ -49,9 +59,10 @@ let package = Package(
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
-        .testTarget(name: "SokoHostTests",
-                    dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "Examples"],
-                    path: "Tests/SokoHostTests"),
+        .testTarget(
+            name: "SokoHostTests",
+            dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "Examples"],
+            path: "Tests/SokoHostTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

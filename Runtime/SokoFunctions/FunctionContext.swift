@@ -9,8 +9,10 @@ public struct CallerIdentity: Sendable, Equatable {
     /// True for a client-credentials (service-to-service) token.
     public var isService: Bool
 
-    public init(subject: String, clientID: String? = nil, roles: Set<String> = [], scopes: Set<String> = [],
-                isService: Bool = false) {
+    public init(
+        subject: String, clientID: String? = nil, roles: Set<String> = [], scopes: Set<String> = [],
+        isService: Bool = false
+    ) {
         self.subject = subject
         self.clientID = clientID
         self.roles = roles
@@ -33,8 +35,10 @@ public struct FunctionContext: Sendable {
     public let request: FunctionRequest
     private let baseLogger: Logger
 
-    public init(requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
-                service: String, function: String, request: FunctionRequest, logger: Logger) {
+    public init(
+        requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
+        service: String, function: String, request: FunctionRequest, logger: Logger
+    ) {
         self.requestID = requestID
         self.deadline = deadline
         self.identity = identity

@@ -32,8 +32,10 @@ public struct FunctionRegistry: Sendable {
     public init(service: String) { self.service = service }
 
     /// Registers a raw handler: it sees the exact request bytes and builds the response itself.
-    public mutating func raw(_ name: String,
-                             _ handler: @escaping @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse) {
+    public mutating func raw(
+        _ name: String,
+        _ handler: @escaping @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse
+    ) {
         add(name, FunctionHandler(kind: .raw, handler))
     }
 
@@ -41,23 +43,27 @@ public struct FunctionRegistry: Sendable {
     public mutating func typed<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String, _ handler: @escaping @Sendable (Input, FunctionContext) async throws -> Output
     ) {
-        add(name, FunctionHandler(kind: .typed) { request, context in
-            let input = try TypedInput.decode(Input.self, from: request)
-            return try .json(try await handler(input, context))
-        })
+        add(
+            name,
+            FunctionHandler(kind: .typed) { request, context in
+                let input = try TypedInput.decode(Input.self, from: request)
+                return try .json(try await handler(input, context))
+            })
     }
 
     /// Registers a typed handler that picks its status and headers with ``Reply``.
     public mutating func typed<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String, _ handler: @escaping @Sendable (Input, FunctionContext) async throws -> Reply<Output>
     ) {
-        add(name, FunctionHandler(kind: .typed) { request, context in
-            let input = try TypedInput.decode(Input.self, from: request)
-            let reply = try await handler(input, context)
-            var response = try FunctionResponse.json(reply.body, status: reply.status)
-            for field in reply.headers { response.headers.add(field.name, field.value) }
-            return response
-        })
+        add(
+            name,
+            FunctionHandler(kind: .typed) { request, context in
+                let input = try TypedInput.decode(Input.self, from: request)
+                let reply = try await handler(input, context)
+                var response = try FunctionResponse.json(reply.body, status: reply.status)
+                for field in reply.headers { response.headers.add(field.name, field.value) }
+                return response
+            })
     }
 
     private mutating func add(_ name: String, _ handler: FunctionHandler) {

@@ -10,8 +10,10 @@ public struct FunctionRequest: Sendable {
     /// The body exactly as received (webhook signatures are computed over these bytes).
     public var body: [UInt8]
 
-    public init(method: String, path: String, query: QueryParameters = QueryParameters(),
-                headers: HTTPHeaders = HTTPHeaders(), pathParameters: [String: String] = [:], body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: QueryParameters = QueryParameters(),
+        headers: HTTPHeaders = HTTPHeaders(), pathParameters: [String: String] = [:], body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -33,8 +35,10 @@ public struct QueryParameters: Sendable, Equatable {
     public init(parsing raw: Substring) {
         pairs = raw.split(separator: "&", omittingEmptySubsequences: true).map { part in
             if let eq = part.firstIndex(of: "=") {
-                return (name: PercentDecoding.decode(part[..<eq], plusIsSpace: true),
-                        value: PercentDecoding.decode(part[part.index(after: eq)...], plusIsSpace: true))
+                return (
+                    name: PercentDecoding.decode(part[..<eq], plusIsSpace: true),
+                    value: PercentDecoding.decode(part[part.index(after: eq)...], plusIsSpace: true)
+                )
             }
             return (name: PercentDecoding.decode(part, plusIsSpace: true), value: "")
         }

@@ -58,8 +58,10 @@ public struct FunctionError: ProblemConvertible, Equatable {
     public var problem: Problem
     public var headers: HTTPHeaders
 
-    public init(status: Int, code: String, detail: String, errors: [FieldError]? = nil,
-                headers: HTTPHeaders = HTTPHeaders()) {
+    public init(
+        status: Int, code: String, detail: String, errors: [FieldError]? = nil,
+        headers: HTTPHeaders = HTTPHeaders()
+    ) {
         problem = Problem(status: status, code: code, detail: detail, errors: errors)
         self.headers = headers
     }

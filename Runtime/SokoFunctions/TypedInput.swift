@@ -36,15 +36,19 @@ struct DecodingProblem: ProblemConvertible {
 
     private static func field(_ path: [CodingKey], _ message: String) -> Problem {
         let name = Self.path(path)
-        return Problem(status: 422, code: "validation-failed", detail: "\(name.isEmpty ? "the body" : name) \(message)",
-                       errors: [FieldError(field: name, message: message)])
+        return Problem(
+            status: 422, code: "validation-failed", detail: "\(name.isEmpty ? "the body" : name) \(message)",
+            errors: [FieldError(field: name, message: message)])
     }
 
     static func path(_ path: [CodingKey]) -> String {
         var text = ""
         for key in path {
-            if let index = key.intValue { text += "[\(index)]" }
-            else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
         }
         return text
     }

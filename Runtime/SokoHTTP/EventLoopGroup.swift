@@ -27,11 +27,13 @@ public final class EventLoopGroup: Sendable {
         for loop in loops {
             let box = Unmanaged.passRetained(loop).toOpaque()
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { argument in
-                let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-                loop.run()
-                return nil
-            }, box)
+            let status = pthread_create(
+                &thread, nil,
+                { argument in
+                    let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+                    loop.run()
+                    return nil
+                }, box)
             precondition(status == 0, "pthread_create failed")
             ready.append(thread)
         }

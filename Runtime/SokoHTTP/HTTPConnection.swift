@@ -1,5 +1,5 @@
-internal import CUV
 internal import CHTTPParser
+internal import CUV
 
 /// One accepted TCP connection: reads bytes, feeds http-parser, dispatches complete requests and
 /// writes their responses in request order. Lives on one loop; freed in its close callback.
@@ -74,14 +74,16 @@ final class HTTPConnection: @unchecked Sendable {
     func start() {
         uv_tcp_nodelay(tcp, 1)
         armTimer(server.configuration.idleTimeout)
-        uv_read_start(stream(tcp), ServerLoop.allocate, { handle, count, buffer in
-            let connection = HTTPConnection.from(handle!.pointee.data)
-            if count > 0 {
-                connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
-            } else if count < 0 {
-                connection.close()
-            }
-        })
+        uv_read_start(
+            stream(tcp), ServerLoop.allocate,
+            { handle, count, buffer in
+                let connection = HTTPConnection.from(handle!.pointee.data)
+                if count > 0 {
+                    connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
+                } else if count < 0 {
+                    connection.close()
+                }
+            })
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
@@ -147,8 +149,10 @@ final class HTTPConnection: @unchecked Sendable {
         head.contentLength = head.contentLength ?? (body.isEmpty ? nil : body.count)
         let keepAlive = http_should_keep_alive(parser) != 0 && !server.draining && parser.pointee.upgrade == 0
         let sequence = nextSequence
-        slots.append(Slot(isHead: head.method == "HEAD", keepAlive: keepAlive,
-                          http10: head.versionMajor == 1 && head.versionMinor == 0, response: nil))
+        slots.append(
+            Slot(
+                isHead: head.method == "HEAD", keepAlive: keepAlive,
+                http10: head.versionMajor == 1 && head.versionMinor == 0, response: nil))
         let request = HTTPRequest(head: head, body: body)
         let plan = self.plan ?? HTTPRequestPlan(bodyLimit: 0)
         resetMessage()
@@ -161,8 +165,9 @@ final class HTTPConnection: @unchecked Sendable {
             paused = true
             http_parser_pause(parser, 1)
         }
-        server.handler.handle(request, plan: plan,
-                              responder: HTTPResponder(connection: self, sequence: sequence, loop: server.loop))
+        server.handler.handle(
+            request, plan: plan,
+            responder: HTTPResponder(connection: self, sequence: sequence, loop: server.loop))
     }
 
     func resetMessage() {
@@ -196,8 +201,9 @@ final class HTTPConnection: @unchecked Sendable {
             firstSequence += 1
             let wantsClose = response.headers["Connection"].map { $0.equalsIgnoringASCIICase("close") } ?? false
             let keepAlive = first.keepAlive && !wantsClose && !server.draining
-            server.serializer.serialize(response, into: &out, isHead: first.isHead,
-                                        keepAlive: keepAlive, http10: first.http10)
+            server.serializer.serialize(
+                response, into: &out, isHead: first.isHead,
+                keepAlive: keepAlive, http10: first.http10)
             if !keepAlive { closeNow = true; break }
         }
         if !out.isEmpty { write(out) }
@@ -222,14 +228,16 @@ final class HTTPConnection: @unchecked Sendable {
     private func resume() {
         paused = false
         http_parser_pause(parser, 0)
-        uv_read_start(stream(tcp), ServerLoop.allocate, { handle, count, buffer in
-            let connection = HTTPConnection.from(handle!.pointee.data)
-            if count > 0 {
-                connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
-            } else if count < 0 {
-                connection.close()
-            }
-        })
+        uv_read_start(
+            stream(tcp), ServerLoop.allocate,
+            { handle, count, buffer in
+                let connection = HTTPConnection.from(handle!.pointee.data)
+                if count > 0 {
+                    connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
+                } else if count < 0 {
+                    connection.close()
+                }
+            })
         if !leftover.isEmpty {
             let bytes = leftover
             leftover = []
@@ -241,16 +249,18 @@ final class HTTPConnection: @unchecked Sendable {
         var written = 0
         if pendingWrites == 0 {
             written = bytes.withUnsafeBytes { raw -> Int in
-                var buffer = uv_buf_init(UnsafeMutablePointer(mutating: raw.baseAddress!.assumingMemoryBound(to: CChar.self)),
-                                         UInt32(raw.count))
+                var buffer = uv_buf_init(
+                    UnsafeMutablePointer(mutating: raw.baseAddress!.assumingMemoryBound(to: CChar.self)),
+                    UInt32(raw.count))
                 let result = uv_try_write(stream(tcp), &buffer, 1)
                 return result > 0 ? Int(result) : 0
             }
         }
         if written == bytes.count { return }
         let remaining = bytes.count - written
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<uv_write_t>.stride + remaining,
-                                                      alignment: 16)
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: MemoryLayout<uv_write_t>.stride + remaining,
+            alignment: 16)
         let request = memory.assumingMemoryBound(to: uv_write_t.self)
         let data = memory + MemoryLayout<uv_write_t>.stride
         bytes.withUnsafeBytes { raw in data.copyMemory(from: raw.baseAddress! + written, byteCount: remaining) }
@@ -275,8 +285,9 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: Timers and closing
 
     func armTimer(_ duration: Duration) {
-        uv_timer_start(timer, { handle in HTTPConnection.from(handle!.pointee.data).timedOut() },
-                       duration.milliseconds, 0)
+        uv_timer_start(
+            timer, { handle in HTTPConnection.from(handle!.pointee.data).timedOut() },
+            duration.milliseconds, 0)
     }
 
     private func timedOut() {
@@ -301,9 +312,11 @@ final class HTTPConnection: @unchecked Sendable {
         request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         if paused {
             paused = false
-            uv_read_start(stream(tcp), ServerLoop.allocate, { handle, count, _ in
-                if count < 0 { HTTPConnection.from(handle!.pointee.data).close() }
-            })
+            uv_read_start(
+                stream(tcp), ServerLoop.allocate,
+                { handle, count, _ in
+                    if count < 0 { HTTPConnection.from(handle!.pointee.data).close() }
+                })
         }
         let status = uv_shutdown(request, stream(tcp)) { request, status in
             let connection = HTTPConnection.from(request!.pointee.data)

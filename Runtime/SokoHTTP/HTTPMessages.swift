@@ -12,8 +12,10 @@ public struct HTTPRequestHead: Sendable {
     /// Whether the body arrives with chunked transfer coding.
     public var isChunked: Bool
 
-    public init(method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
-                headers: HTTPHeaders = HTTPHeaders(), contentLength: Int? = nil, isChunked: Bool = false) {
+    public init(
+        method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
+        headers: HTTPHeaders = HTTPHeaders(), contentLength: Int? = nil, isChunked: Bool = false
+    ) {
         self.method = method
         self.target = target
         self.versionMajor = versionMajor

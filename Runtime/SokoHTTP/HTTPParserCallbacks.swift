@@ -1,5 +1,5 @@
-internal import CUV
 internal import CHTTPParser
+internal import CUV
 
 /// http-parser's callbacks, bound to the ``HTTPConnection`` in `parser.data`.
 ///
@@ -124,8 +124,10 @@ extension HTTPConnection {
     }
 
     private func writeInterim(_ text: StaticString) {
-        var buffer = uv_buf_init(UnsafeMutablePointer(mutating: UnsafeRawPointer(text.utf8Start)
-                                    .assumingMemoryBound(to: CChar.self)), UInt32(text.utf8CodeUnitCount))
+        var buffer = uv_buf_init(
+            UnsafeMutablePointer(
+                mutating: UnsafeRawPointer(text.utf8Start)
+                    .assumingMemoryBound(to: CChar.self)), UInt32(text.utf8CodeUnitCount))
         // A few bytes on an idle socket: try_write takes them whole in practice; if not, the client
         // proceeds after its own wait, as RFC 9110 allows.
         _ = uv_try_write(stream(tcp), &buffer, 1)

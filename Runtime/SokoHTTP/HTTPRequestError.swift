@@ -31,7 +31,8 @@ public enum HTTPRequestError: Error, Sendable, Equatable {
 extension HTTPRequestHandler {
     /// Default rendering of a transport error; the host overrides it with problem+json.
     public func response(for error: HTTPRequestError) -> HTTPResponse {
-        HTTPResponse(status: error.status, headers: ["Content-Type": "text/plain"],
-                     body: Array(HTTPStatus.reason(error.status).utf8))
+        HTTPResponse(
+            status: error.status, headers: ["Content-Type": "text/plain"],
+            body: Array(HTTPStatus.reason(error.status).utf8))
     }
 }

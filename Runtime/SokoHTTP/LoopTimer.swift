@@ -12,12 +12,14 @@ public final class LoopTimer: @unchecked Sendable {
         timer = .allocate(capacity: 1)
         uv_timer_init(loop.uv, timer)
         timer.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        uv_timer_start(timer, { handle in
-            let me = Unmanaged<LoopTimer>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-            let body = me.callback
-            me.cancel()
-            body?()
-        }, delay.milliseconds, 0)
+        uv_timer_start(
+            timer,
+            { handle in
+                let me = Unmanaged<LoopTimer>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+                let body = me.callback
+                me.cancel()
+                body?()
+            }, delay.milliseconds, 0)
     }
 
     /// Stops the timer and releases its handle; safe to call more than once.

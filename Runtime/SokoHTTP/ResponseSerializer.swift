@@ -5,8 +5,10 @@ struct ResponseSerializer {
     private var dateSecond: Int = -1
     private var dateBytes: [UInt8] = []
 
-    mutating func serialize(_ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
-                            keepAlive: Bool, http10: Bool) {
+    mutating func serialize(
+        _ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
+        keepAlive: Bool, http10: Bool
+    ) {
         out.append(contentsOf: http10 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
         appendDecimal(response.status, to: &out)
         out.append(UInt8(ascii: " "))
@@ -71,9 +73,12 @@ enum HTTPDate {
 func appendDecimal(_ value: Int, to out: inout [UInt8]) {
     if value == 0 { out.append(UInt8(ascii: "0")); return }
     var v = value
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var digits:
+        (
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+        ) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     var n = 0
     withUnsafeMutableBytes(of: &digits) { buffer in
         while v > 0 && n < 20 {

@@ -17,9 +17,11 @@ public struct ServerConfiguration: Sendable {
     /// `listen` backlog.
     public var backlog: Int
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, maxHeaderBytes: Int = 16 * 1024,
-                headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(75),
-                maxPipelined: Int = 16, lingerTimeout: Duration = .seconds(2), backlog: Int = 4096) {
+    public init(
+        host: String = "0.0.0.0", port: Int = 8080, maxHeaderBytes: Int = 16 * 1024,
+        headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(75),
+        maxPipelined: Int = 16, lingerTimeout: Duration = .seconds(2), backlog: Int = 4096
+    ) {
         self.host = host
         self.port = port
         self.maxHeaderBytes = maxHeaderBytes

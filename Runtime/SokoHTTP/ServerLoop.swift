@@ -1,5 +1,5 @@
-internal import CUV
 internal import CHTTPParser
+internal import CUV
 
 /// The server's state on one loop: its listening socket and its connections.
 final class ServerLoop: @unchecked Sendable {
@@ -31,8 +31,9 @@ final class ServerLoop: @unchecked Sendable {
     static let allocate: uv_alloc_cb = { handle, _, buffer in
         let connection = HTTPConnection.from(handle!.pointee.data)
         let server = connection.server
-        buffer!.pointee = uv_buf_init(server.readBuffer.assumingMemoryBound(to: CChar.self),
-                                      UInt32(ServerLoop.readBufferSize))
+        buffer!.pointee = uv_buf_init(
+            server.readBuffer.assumingMemoryBound(to: CChar.self),
+            UInt32(ServerLoop.readBufferSize))
     }
 
     /// Listens on `fd` (already bound, `SO_REUSEPORT`). Call on the loop thread.

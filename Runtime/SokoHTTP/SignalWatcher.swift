@@ -14,9 +14,11 @@ public final class SignalWatcher: @unchecked Sendable {
             let signal = UnsafeMutablePointer<uv_signal_t>.allocate(capacity: 1)
             uv_signal_init(loop.uv, signal)
             signal.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-            uv_signal_start(signal, { handle, signum in
-                Unmanaged<SignalWatcher>.fromOpaque(handle!.pointee.data).takeUnretainedValue().fire(signum)
-            }, signum)
+            uv_signal_start(
+                signal,
+                { handle, signum in
+                    Unmanaged<SignalWatcher>.fromOpaque(handle!.pointee.data).takeUnretainedValue().fire(signum)
+                }, signum)
             handles.append(signal)
         }
     }

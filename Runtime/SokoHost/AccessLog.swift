@@ -106,8 +106,9 @@ struct TimestampFormatter {
             var parts = tm()
             gmtime_r(&t, &parts)
             func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-            prefix = Array(("\(1900 + parts.tm_year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).").utf8)
+            prefix = Array(
+                ("\(1900 + parts.tm_year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+                    + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).").utf8)
         }
         out.append(contentsOf: prefix)
         let ms = spec.tv_nsec / 1_000_000

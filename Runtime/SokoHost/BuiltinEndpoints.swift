@@ -6,8 +6,9 @@ extension HostRequestHandler {
     func serveBuiltin(_ endpoint: BuiltinEndpoint, request: HTTPRequest, requestID: String, responder: HTTPResponder) {
         guard request.head.method == "GET" || request.head.method == "HEAD" else {
             let problem = Problem(status: 405, code: "method-not-allowed", detail: "\(endpoint.rawValue) accepts GET and HEAD")
-            send(ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": "GET, HEAD"]),
-                 requestID: requestID, responder: responder)
+            send(
+                ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": "GET, HEAD"]),
+                requestID: requestID, responder: responder)
             return
         }
         switch endpoint {
@@ -18,8 +19,9 @@ extension HostRequestHandler {
                 send(.json(#"{"status":"ready"}"#), requestID: requestID, responder: responder)
             } else {
                 let problem = Problem(status: 503, code: "not-ready", detail: "the host is starting or draining")
-                send(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]),
-                     requestID: requestID, responder: responder)
+                send(
+                    ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]),
+                    requestID: requestID, responder: responder)
             }
         case .metrics:
             let loops = self.loops
@@ -34,8 +36,10 @@ extension HostRequestHandler {
                     for i in merged.indices { merged[i].merge(shard[i]) }
                 }
                 let text = PrometheusText.render(functions: functions, counters: merged)
-                self.send(FunctionResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                                           body: Array(text.utf8)), requestID: requestID, responder: responder)
+                self.send(
+                    FunctionResponse(
+                        status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                        body: Array(text.utf8)), requestID: requestID, responder: responder)
             }
         }
     }

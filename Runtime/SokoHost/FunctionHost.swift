@@ -20,8 +20,10 @@ public final class FunctionHost: Sendable {
 
     /// Validates the manifests against the bundles' handlers and builds the route table.
     /// Throws ``ManifestError`` (naming file and key) or ``HostSetupError``.
-    public init(manifests: [ServiceManifest], bundles: [any FunctionBundle.Type],
-                configuration: HostConfiguration) throws {
+    public init(
+        manifests: [ServiceManifest], bundles: [any FunctionBundle.Type],
+        configuration: HostConfiguration
+    ) throws {
         self.configuration = configuration
         var registries: [String: FunctionRegistry] = [:]
         for bundle in bundles {
@@ -32,18 +34,22 @@ public final class FunctionHost: Sendable {
             registries[registry.service] = registry
         }
         try ManifestValidator.validate(manifests, handlers: registries.mapValues { Set($0.handlers.keys) })
-        let selected = try FunctionSelection.select(from: manifests, service: configuration.service,
-                                                    function: configuration.function)
+        let selected = try FunctionSelection.select(
+            from: manifests, service: configuration.service,
+            function: configuration.function)
         for (manifest, function) in selected {
             if case .http(let routes) = function.trigger,
-               let route = routes.first(where: { BuiltinEndpoint.match(Substring($0.path)) != nil }) {
-                throw ManifestError(file: manifest.file, key: "functions.\(function.name).http",
-                                    message: "\(route.path) is reserved for the host's own endpoint")
+                let route = routes.first(where: { BuiltinEndpoint.match(Substring($0.path)) != nil })
+            {
+                throw ManifestError(
+                    file: manifest.file, key: "functions.\(function.name).http",
+                    message: "\(route.path) is reserved for the host's own endpoint")
             }
         }
         functions = selected.enumerated().map { index, entry in
-            FunctionRuntime(service: entry.0.service, manifest: entry.1,
-                            handler: registries[entry.0.service]!.handlers[entry.1.name]!, index: index)
+            FunctionRuntime(
+                service: entry.0.service, manifest: entry.1,
+                handler: registries[entry.0.service]!.handlers[entry.1.name]!, index: index)
         }
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
@@ -95,10 +101,12 @@ public final class FunctionHost: Sendable {
         let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
         try await server.start()
         handler.ready.store(true, ordering: .releasing)
-        logger.info("listening", metadata: [
-            "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
-            "functions": "\(functions.map(\.name).joined(separator: ","))",
-        ])
+        logger.info(
+            "listening",
+            metadata: [
+                "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
+                "functions": "\(functions.map(\.name).joined(separator: ","))",
+            ])
         return RunningHost(host: self, server: server, group: group)
     }
 
@@ -146,7 +154,10 @@ public final class RunningHost: @unchecked Sendable {
         }
         let clean = group.shutdown()
         let logger = Logger(label: "soko.host")
-        if !drained { logger.warning("drain deadline passed; remaining connections were closed", metadata: ["drain_timeout": "\(drainTimeout)"]) }
+        if !drained {
+            logger.warning(
+                "drain deadline passed; remaining connections were closed", metadata: ["drain_timeout": "\(drainTimeout)"])
+        }
         logger.info("stopped", metadata: ["drained": "\(drained)", "loops_closed_cleanly": "\(clean)"])
         return (drained, clean)
     }

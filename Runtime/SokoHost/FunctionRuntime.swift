@@ -1,7 +1,7 @@
+import Logging
 import SokoFunctions
 import SokoManifest
 import Synchronization
-import Logging
 
 /// A loaded function: its manifest entry, its handler and its process-wide in-flight count.
 public final class FunctionRuntime: Sendable {
@@ -31,8 +31,9 @@ public final class FunctionRuntime: Sendable {
         let cap = manifest.concurrency
         var current = inFlight.load(ordering: .relaxed)
         while current < cap {
-            let (exchanged, original) = inFlight.compareExchange(expected: current, desired: current + 1,
-                                                                 ordering: .acquiringAndReleasing)
+            let (exchanged, original) = inFlight.compareExchange(
+                expected: current, desired: current + 1,
+                ordering: .acquiringAndReleasing)
             if exchanged { return true }
             current = original
         }

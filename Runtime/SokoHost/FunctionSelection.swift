@@ -2,13 +2,17 @@ import SokoManifest
 
 /// Picks what one process serves: everything, one service, or one function.
 enum FunctionSelection {
-    static func select(from manifests: [ServiceManifest], service: String?,
-                       function: String?) throws -> [(ServiceManifest, FunctionManifest)] {
+    static func select(
+        from manifests: [ServiceManifest], service: String?,
+        function: String?
+    ) throws -> [(ServiceManifest, FunctionManifest)] {
         var chosen = manifests
         if let service {
             chosen = manifests.filter { $0.service == service }
             if chosen.isEmpty {
-                throw HostSetupError("no manifest declares service \"\(service)\" (known: \(manifests.map(\.service).sorted().joined(separator: ", ")))")
+                throw HostSetupError(
+                    "no manifest declares service \"\(service)\" (known: \(manifests.map(\.service).sorted().joined(separator: ", ")))"
+                )
             }
         }
         var pairs = chosen.flatMap { manifest in manifest.functions.map { (manifest, $0) } }
@@ -19,7 +23,9 @@ enum FunctionSelection {
             }
             if pairs.isEmpty { throw HostSetupError("no function named \"\(function)\" in the selected manifests") }
             if pairs.count > 1 {
-                throw HostSetupError("\"\(function)\" is ambiguous: name it as service.function (\(pairs.map { "\($0.0.service).\($0.1.name)" }.joined(separator: ", ")))")
+                throw HostSetupError(
+                    "\"\(function)\" is ambiguous: name it as service.function (\(pairs.map { "\($0.0.service).\($0.1.name)" }.joined(separator: ", ")))"
+                )
             }
         }
         return pairs

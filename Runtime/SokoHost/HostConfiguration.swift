@@ -17,9 +17,11 @@ public struct HostConfiguration: Sendable {
     public var function: String?
     public var accessLog: AccessLogSink
 
-    public init(server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
-                drainTimeout: Duration = .seconds(25), manifestsDirectory: String = "manifests/functions",
-                service: String? = nil, function: String? = nil, accessLog: AccessLogSink = .standardOutput) {
+    public init(
+        server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
+        drainTimeout: Duration = .seconds(25), manifestsDirectory: String = "manifests/functions",
+        service: String? = nil, function: String? = nil, accessLog: AccessLogSink = .standardOutput
+    ) {
         self.server = server
         self.loops = loops
         self.drainTimeout = drainTimeout
@@ -42,7 +44,8 @@ public struct HostConfiguration: Sendable {
         func integer(_ name: String, range: ClosedRange<Int>) throws -> Int? {
             guard let text = environment[name] else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw ConfigurationError(variable: name, value: text, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
+                throw ConfigurationError(
+                    variable: name, value: text, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             return value
         }

@@ -45,8 +45,9 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         }
         switch router.match(method: head.method, path: path) {
         case .found(let function, let parameters):
-            return HTTPRequestPlan(bodyLimit: function.manifest.bodyLimit,
-                                   context: RoutePlan(.function(function, parameters: parameters)))
+            return HTTPRequestPlan(
+                bodyLimit: function.manifest.bodyLimit,
+                context: RoutePlan(.function(function, parameters: parameters)))
         case .methodNotAllowed(let allowed):
             return HTTPRequestPlan(bodyLimit: defaultBodyLimit, context: RoutePlan(.methodNotAllowed(allowed: allowed)))
         case .notFound:
@@ -60,19 +61,24 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let target = (plan.context as? RoutePlan)?.target ?? .notFound
         switch target {
         case .function(let function, let parameters):
-            invoke(function, parameters: parameters, request: request, requestID: requestID,
-                   responder: responder, state: state)
+            invoke(
+                function, parameters: parameters, request: request, requestID: requestID,
+                responder: responder, state: state)
         case .builtin(let endpoint):
             serveBuiltin(endpoint, request: request, requestID: requestID, responder: responder)
         case .methodNotAllowed(let allowed):
-            let problem = Problem(status: 405, code: "method-not-allowed",
-                                  detail: "\(request.head.method) is not allowed on \(request.head.path); use \(allowed.joined(separator: ", "))")
-            answerUnrouted(ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": allowed.joined(separator: ", ")]),
-                           request: request, requestID: requestID, state: state, responder: responder)
+            let problem = Problem(
+                status: 405, code: "method-not-allowed",
+                detail: "\(request.head.method) is not allowed on \(request.head.path); use \(allowed.joined(separator: ", "))")
+            answerUnrouted(
+                ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": allowed.joined(separator: ", ")]),
+                request: request, requestID: requestID, state: state, responder: responder)
         case .notFound:
-            let problem = Problem(status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(request.head.path)")
-            answerUnrouted(ProblemRendering.response(problem, requestID: requestID),
-                           request: request, requestID: requestID, state: state, responder: responder)
+            let problem = Problem(
+                status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(request.head.path)")
+            answerUnrouted(
+                ProblemRendering.response(problem, requestID: requestID),
+                request: request, requestID: requestID, state: state, responder: responder)
         }
     }
 
@@ -82,9 +88,11 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         var generator = RequestIDGenerator()
         let requestID = state?.requestIDs.next() ?? generator.next()
         let response = ProblemRendering.response(for: error, requestID: requestID)
-        state?.accessLog.append(.init(level: "info", service: "-", function: "-", method: "-", path: "-",
-                                      status: response.status, durationMilliseconds: 0, requestID: requestID,
-                                      bytes: response.body.count), sink: sink)
+        state?.accessLog.append(
+            .init(
+                level: "info", service: "-", function: "-", method: "-", path: "-",
+                status: response.status, durationMilliseconds: 0, requestID: requestID,
+                bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         return HTTPResponse(status: response.status, headers: headers, body: response.body)
@@ -92,28 +100,35 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 
     // MARK: Functions
 
-    private func invoke(_ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
-                        requestID: String, responder: HTTPResponder, state: LoopState) {
+    private func invoke(
+        _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
+        requestID: String, responder: HTTPResponder, state: LoopState
+    ) {
         let started = ContinuousClock.now
         let head = request.head
-        let exchange = RequestExchange(function: function, requestID: requestID, method: head.method, path: head.path,
-                                       started: started, responder: responder, state: state, sink: sink)
+        let exchange = RequestExchange(
+            function: function, requestID: requestID, method: head.method, path: head.path,
+            started: started, responder: responder, state: state, sink: sink)
         guard function.acquire() else {
-            let problem = Problem(status: 503, code: "over-capacity",
-                                  detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
+            let problem = Problem(
+                status: 503, code: "over-capacity",
+                detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
             exchange.answer(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]))
             return
         }
         state.counters[function.index].inFlight += 1
-        let functionRequest = FunctionRequest(method: head.method, path: String(head.path),
-                                              query: QueryParameters(parsing: head.query), headers: head.headers,
-                                              pathParameters: parameters, body: request.body)
-        let context = FunctionContext(requestID: requestID, deadline: started + function.manifest.timeout,
-                                      service: function.service, function: function.name,
-                                      request: FunctionRequest(method: functionRequest.method, path: functionRequest.path,
-                                                               query: functionRequest.query, headers: functionRequest.headers,
-                                                               pathParameters: parameters),
-                                      logger: function.logger)
+        let functionRequest = FunctionRequest(
+            method: head.method, path: String(head.path),
+            query: QueryParameters(parsing: head.query), headers: head.headers,
+            pathParameters: parameters, body: request.body)
+        let context = FunctionContext(
+            requestID: requestID, deadline: started + function.manifest.timeout,
+            service: function.service, function: function.name,
+            request: FunctionRequest(
+                method: functionRequest.method, path: functionRequest.path,
+                query: functionRequest.query, headers: functionRequest.headers,
+                pathParameters: parameters),
+            logger: function.logger)
         let loop = responder.loop
         exchange.timer = LoopTimer(loop: loop, after: function.manifest.timeout) { exchange.expire() }
         exchange.task = Task(executorPreference: loop.executor) {
@@ -130,11 +145,15 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         }
     }
 
-    private func answerUnrouted(_ response: FunctionResponse, request: HTTPRequest, requestID: String,
-                                state: LoopState, responder: HTTPResponder) {
-        state.accessLog.append(.init(level: "info", service: "-", function: "-", method: request.head.method,
-                                     path: request.head.path, status: response.status, durationMilliseconds: 0,
-                                     requestID: requestID, bytes: response.body.count), sink: sink)
+    private func answerUnrouted(
+        _ response: FunctionResponse, request: HTTPRequest, requestID: String,
+        state: LoopState, responder: HTTPResponder
+    ) {
+        state.accessLog.append(
+            .init(
+                level: "info", service: "-", function: "-", method: request.head.method,
+                path: request.head.path, status: response.status, durationMilliseconds: 0,
+                requestID: requestID, bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))

@@ -32,11 +32,13 @@ public final class InProcessInvoker: Sendable {
                     return
                 }
                 let isHead = request.head.method == "HEAD"
-                handler.handle(request, plan: plan, responder: HTTPResponder(loop: loop) { response in
-                    var response = response
-                    if isHead { response.body = [] }
-                    continuation.resume(returning: response)
-                })
+                handler.handle(
+                    request, plan: plan,
+                    responder: HTTPResponder(loop: loop) { response in
+                        var response = response
+                        if isHead { response.body = [] }
+                        continuation.resume(returning: response)
+                    })
             }
         }
     }

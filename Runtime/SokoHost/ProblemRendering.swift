@@ -19,12 +19,14 @@ enum ProblemRendering {
             return response(convertible.problem, requestID: requestID, headers: convertible.headers)
         }
         if error is CancellationError {
-            return response(Problem(status: 504, code: "timeout", detail: "the function did not finish in time"),
-                            requestID: requestID)
+            return response(
+                Problem(status: 504, code: "timeout", detail: "the function did not finish in time"),
+                requestID: requestID)
         }
         logger.error("handler failed", metadata: ["error": "\(String(reflecting: error))"])
-        return response(Problem(status: 500, code: "internal", detail: "the function failed; the request id identifies it in the logs"),
-                        requestID: requestID)
+        return response(
+            Problem(status: 500, code: "internal", detail: "the function failed; the request id identifies it in the logs"),
+            requestID: requestID)
     }
 
     /// Transport refusals (malformed, too large, timeout, smuggling).
@@ -36,7 +38,8 @@ enum ProblemRendering {
         case .headersTooLarge(let limit):
             problem = Problem(status: 431, code: "headers-too-large", detail: "request line and headers exceed \(limit) bytes")
         case .bodyTooLarge(let limit):
-            problem = Problem(status: 413, code: "body-too-large", detail: "the request body exceeds this function's limit of \(limit) bytes")
+            problem = Problem(
+                status: 413, code: "body-too-large", detail: "the request body exceeds this function's limit of \(limit) bytes")
         case .timeout:
             problem = Problem(status: 408, code: "request-timeout", detail: "the request was not received in time")
         case .ambiguousLength(let reason):

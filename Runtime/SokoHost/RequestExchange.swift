@@ -16,8 +16,10 @@ final class RequestExchange: @unchecked Sendable {
     var task: Task<Void, Never>?
     private var answered = false
 
-    init(function: FunctionRuntime, requestID: String, method: String, path: Substring,
-         started: ContinuousClock.Instant, responder: HTTPResponder, state: LoopState, sink: AccessLogSink) {
+    init(
+        function: FunctionRuntime, requestID: String, method: String, path: Substring,
+        started: ContinuousClock.Instant, responder: HTTPResponder, state: LoopState, sink: AccessLogSink
+    ) {
         self.function = function
         self.requestID = requestID
         self.method = method
@@ -34,13 +36,16 @@ final class RequestExchange: @unchecked Sendable {
         answered = true
         timer?.cancel()
         timer = nil
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
         state.counters[function.index].observe(status: response.status, seconds: seconds)
-        state.accessLog.append(.init(level: response.status >= 500 ? "error" : "info", service: function.service,
-                                     function: function.name, method: method, path: path, status: response.status,
-                                     durationMilliseconds: seconds * 1000, requestID: requestID,
-                                     bytes: response.body.count), sink: sink)
+        state.accessLog.append(
+            .init(
+                level: response.status >= 500 ? "error" : "info", service: function.service,
+                function: function.name, method: method, path: path, status: response.status,
+                durationMilliseconds: seconds * 1000, requestID: requestID,
+                bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))
@@ -50,9 +55,10 @@ final class RequestExchange: @unchecked Sendable {
     func expire() {
         guard !answered else { return }
         let timeout = function.manifest.timeout
-        answer(ProblemRendering.response(
-            Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish within \(timeout)"),
-            requestID: requestID))
+        answer(
+            ProblemRendering.response(
+                Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish within \(timeout)"),
+                requestID: requestID))
         task?.cancel()
     }
 

@@ -35,14 +35,18 @@ public final class Router: Sendable {
                     switch segment {
                     case .literal(let text):
                         let key = Substring(text)
-                        if let next = node.literals[key] { node = next } else {
+                        if let next = node.literals[key] {
+                            node = next
+                        } else {
                             let next = Node()
                             node.literals[key] = next
                             node = next
                         }
                     case .parameter(let name):
                         names.append(name)
-                        if let existing = node.parameter { node = existing.node } else {
+                        if let existing = node.parameter {
+                            node = existing.node
+                        } else {
                             let next = Node()
                             node.parameter = (name, next)
                             node = next
@@ -59,7 +63,8 @@ public final class Router: Sendable {
     /// Looks up `method` and `path` (no query). HEAD falls back to GET.
     public func match(method: String, path: Substring) -> Match {
         var values: [Substring] = []
-        guard path.first == "/", let node = find(root, path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)[...], &values)
+        guard path.first == "/",
+            let node = find(root, path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)[...], &values)
         else { return .notFound }
         let endpoint = node.endpoints[method] ?? (method == "HEAD" ? node.endpoints["GET"] : nil)
         guard let (function, names) = endpoint else {

@@ -21,7 +21,8 @@ public enum ByteSizeParser {
     public static func parse(_ text: String) -> Int? {
         let digits = text.prefix(while: ManifestCharacters.isDigit)
         guard let value = ManifestCharacters.number(digits),
-              let multiplier = multipliers[text.dropFirst(digits.count)] else { return nil }
+            let multiplier = multipliers[text.dropFirst(digits.count)]
+        else { return nil }
         let (bytes, overflow) = value.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : bytes
     }

@@ -9,13 +9,15 @@ enum FunctionEntryParser {
             throw node.error(
                 "\"\(name)\" is not a function name (letters, digits and _, starting with a letter, e.g. addToCart)")
         }
-        let entries = try node.entries(allowed: keys, expecting: "the function's settings (http, event or schedule, auth, timeout, …)")
+        let entries = try node.entries(
+            allowed: keys, expecting: "the function's settings (http, event or schedule, auth, timeout, …)")
         let triggers = entries.filter { triggerKeys.contains($0.name) }
         guard triggers.count == 1 else {
             let found = triggers.isEmpty ? "none" : triggers.map(\.name).joined(separator: " and ")
             throw node.error("needs exactly one trigger (http, event or schedule), found \(found)")
         }
-        var function = FunctionManifest(name: name, trigger: try TriggerEntryParser.parse(triggers[0].value, kind: triggers[0].name))
+        var function = FunctionManifest(
+            name: name, trigger: try TriggerEntryParser.parse(triggers[0].value, kind: triggers[0].name))
         for (key, value) in entries {
             switch key {
             case "auth": function.auth = try auth(value)

@@ -36,11 +36,13 @@ public struct FunctionManifest: Sendable, Equatable {
     /// Delivery attempts for event-triggered functions.
     public var retries: Int
 
-    public init(name: String, trigger: Trigger, auth: AuthPolicy = .customer,
-                timeout: Duration = ManifestDefaults.timeout,
-                concurrency: Int = ManifestDefaults.concurrency,
-                bodyLimit: Int = ManifestDefaults.bodyLimit,
-                scale: ScalePolicy = ScalePolicy(), retries: Int = ManifestDefaults.retries) {
+    public init(
+        name: String, trigger: Trigger, auth: AuthPolicy = .customer,
+        timeout: Duration = ManifestDefaults.timeout,
+        concurrency: Int = ManifestDefaults.concurrency,
+        bodyLimit: Int = ManifestDefaults.bodyLimit,
+        scale: ScalePolicy = ScalePolicy(), retries: Int = ManifestDefaults.retries
+    ) {
         self.name = name
         self.trigger = trigger
         self.auth = auth
@@ -109,8 +111,10 @@ public struct CronExpression: Sendable, Equatable {
     public var months: Set<Int>
     public var daysOfWeek: Set<Int>
 
-    public init(source: String, minutes: Set<Int>, hours: Set<Int>, daysOfMonth: Set<Int>,
-                months: Set<Int>, daysOfWeek: Set<Int>) {
+    public init(
+        source: String, minutes: Set<Int>, hours: Set<Int>, daysOfMonth: Set<Int>,
+        months: Set<Int>, daysOfWeek: Set<Int>
+    ) {
         self.source = source
         self.minutes = minutes
         self.hours = hours

@@ -19,8 +19,9 @@ public enum ManifestLoader {
         for path in try manifestPaths(in: directory) {
             let manifest = try ManifestParser.parse(yaml: try read(path), file: path)
             if let first = fileByService[manifest.service] {
-                throw ManifestError(file: path, key: "service",
-                                    message: "service \"\(manifest.service)\" is already declared by \(first)")
+                throw ManifestError(
+                    file: path, key: "service",
+                    message: "service \"\(manifest.service)\" is already declared by \(first)")
             }
             fileByService[manifest.service] = path
             manifests.append(manifest)
@@ -33,8 +34,9 @@ public enum ManifestLoader {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ManifestError(file: directory, key: "",
-                                message: "no such directory (expected a directory of <service>.yaml manifests)")
+            throw ManifestError(
+                file: directory, key: "",
+                message: "no such directory (expected a directory of <service>.yaml manifests)")
         }
         let names: [String]
         do {
@@ -47,7 +49,8 @@ public enum ManifestLoader {
             return fileManager.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
         guard !paths.isEmpty else {
-            throw ManifestError(file: directory, key: "", message: "holds no manifest (expected <service>.yaml or <service>.yml files)")
+            throw ManifestError(
+                file: directory, key: "", message: "holds no manifest (expected <service>.yaml or <service>.yml files)")
         }
         return paths
     }

@@ -31,7 +31,8 @@ public enum ManifestParser {
             throw ManifestError(file: file, key: "service", message: "missing (expected the service name, e.g. service: cart)")
         }
         guard let functions else {
-            throw ManifestError(file: file, key: "functions", message: "missing (expected a mapping of function names to their settings)")
+            throw ManifestError(
+                file: file, key: "functions", message: "missing (expected a mapping of function names to their settings)")
         }
         return ServiceManifest(service: service, file: file, functions: functions)
     }
@@ -52,12 +53,14 @@ public enum ManifestParser {
     /// `[a-z][a-z0-9-]*`, at most 63 characters and not ending in `-`: it names Kubernetes objects.
     private static func serviceName(_ node: ManifestNode) throws(ManifestError) -> String {
         let name = try node.scalar(expecting: "the service name, e.g. cart")
-        let valid = name.first.map(ManifestCharacters.isLower) == true
+        let valid =
+            name.first.map(ManifestCharacters.isLower) == true
             && name.allSatisfy { ManifestCharacters.isLower($0) || ManifestCharacters.isDigit($0) || $0 == "-" }
             && name.count <= 63 && name.last != "-"
         guard valid else {
             throw node.error(
-                "\"\(name)\" is not a service name (lowercase letters, digits and -, starting with a letter, not ending with -, at most 63 characters)")
+                "\"\(name)\" is not a service name (lowercase letters, digits and -, starting with a letter, not ending with -, at most 63 characters)"
+            )
         }
         return name
     }

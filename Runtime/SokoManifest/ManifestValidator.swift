@@ -16,8 +16,9 @@ public enum ManifestValidator {
         var claims = RouteClaims()
         for manifest in manifests {
             if let first = fileByService[manifest.service] {
-                throw ManifestError(file: manifest.file, key: "service",
-                                    message: "service \"\(manifest.service)\" is already declared by \(first)")
+                throw ManifestError(
+                    file: manifest.file, key: "service",
+                    message: "service \"\(manifest.service)\" is already declared by \(first)")
             }
             fileByService[manifest.service] = manifest.file
             try checkHandlers(of: manifest, handlers: handlers)
@@ -32,13 +33,17 @@ public enum ManifestValidator {
             let known = handlers.keys.sorted().joined(separator: ", ")
             throw ManifestError(
                 file: manifest.file, key: "service",
-                message: "no bundle named \"\(manifest.service)\" is compiled into this binary (known: \(known.isEmpty ? "none" : known))")
+                message:
+                    "no bundle named \"\(manifest.service)\" is compiled into this binary (known: \(known.isEmpty ? "none" : known))"
+            )
         }
         for function in manifest.functions where !registered.contains(function.name) {
             let names = registered.sorted().joined(separator: ", ")
             throw ManifestError(
                 file: manifest.file, key: "functions.\(function.name)",
-                message: "no handler named \"\(function.name)\" is registered by the \"\(manifest.service)\" bundle (registered: \(names.isEmpty ? "none" : names))")
+                message:
+                    "no handler named \"\(function.name)\" is registered by the \"\(manifest.service)\" bundle (registered: \(names.isEmpty ? "none" : names))"
+            )
         }
     }
 }

@@ -12,7 +12,8 @@ struct RouteClaims {
         let shape = RouteShape(route)
         if let earlier = claims[shape] {
             let owner = "by \"\(earlier.function)\" in \(earlier.file)"
-            let message = earlier.route == route
+            let message =
+                earlier.route == route
                 ? "route \(route.method) \(route.path) is already declared \(owner)"
                 : "route \(route.method) \(route.path) matches the same requests as \(earlier.route.method) \(earlier.route.path), declared \(owner) (parameters in the same position are the same route)"
             throw ManifestError(file: file, key: "functions.\(function).http", message: message)

@@ -26,7 +26,8 @@ enum TriggerEntryParser {
         let names = try node.scalarOrList(expecting: "an event name such as order.placed or a list of them")
         for name in names where !isEventName(name) {
             throw node.error(
-                "\"\(name)\" is not an event name (lowercase letters, digits, '.', '_' and '-', starting with a letter, e.g. order.placed)")
+                "\"\(name)\" is not an event name (lowercase letters, digits, '.', '_' and '-', starting with a letter, e.g. order.placed)"
+            )
         }
         return .event(names)
     }

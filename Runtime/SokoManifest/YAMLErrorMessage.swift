@@ -9,8 +9,8 @@ enum YAMLErrorMessage {
         guard let error = error as? YamlError else { return "YAML error: \(error)" }
         switch error {
         case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+            let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
             let during = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
             return "YAML syntax error at line \(mark.line), column \(mark.column): \(problem)\(during)"
         case let .duplicatedKeysInMapping(duplicates, context):

@@ -1,12 +1,12 @@
 import SokoFunctions
-import SokoHost
 import SokoHTTP
+import SokoHost
 import SokoManifest
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Invokes handlers in-process through the real router and middleware, without sockets.
@@ -22,17 +22,22 @@ public final class TestHost: Sendable {
     private let invoker: InProcessInvoker
 
     /// Builds a host from manifest texts (file name → YAML) and bundles.
-    public convenience init(bundles: [any FunctionBundle.Type], manifests: [String: String],
-                            configuration: HostConfiguration = HostConfiguration(accessLog: .discard)) async throws {
+    public convenience init(
+        bundles: [any FunctionBundle.Type], manifests: [String: String],
+        configuration: HostConfiguration = HostConfiguration(accessLog: .discard)
+    ) async throws {
         let parsed = try manifests.sorted { $0.key < $1.key }.map { try ManifestParser.parse(yaml: $0.value, file: $0.key) }
         try await self.init(bundles: bundles, parsed: parsed, configuration: configuration)
     }
 
     /// Builds a host from a manifests folder (for example the repository's `manifests/functions`).
-    public convenience init(bundles: [any FunctionBundle.Type], manifestsDirectory: String,
-                            configuration: HostConfiguration = HostConfiguration(accessLog: .discard)) async throws {
-        try await self.init(bundles: bundles, parsed: try ManifestLoader.load(directory: manifestsDirectory),
-                            configuration: configuration)
+    public convenience init(
+        bundles: [any FunctionBundle.Type], manifestsDirectory: String,
+        configuration: HostConfiguration = HostConfiguration(accessLog: .discard)
+    ) async throws {
+        try await self.init(
+            bundles: bundles, parsed: try ManifestLoader.load(directory: manifestsDirectory),
+            configuration: configuration)
     }
 
     private init(bundles: [any FunctionBundle.Type], parsed: [ServiceManifest], configuration: HostConfiguration) async throws {
@@ -41,17 +46,22 @@ public final class TestHost: Sendable {
     }
 
     /// Sends one request through routing and middleware and returns the response.
-    public func request(_ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(),
-                        body: [UInt8] = []) async -> TestResponse {
-        let head = HTTPRequestHead(method: method, target: target, headers: headers,
-                                   contentLength: body.isEmpty ? nil : body.count)
+    public func request(
+        _ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(),
+        body: [UInt8] = []
+    ) async -> TestResponse {
+        let head = HTTPRequestHead(
+            method: method, target: target, headers: headers,
+            contentLength: body.isEmpty ? nil : body.count)
         let response = await invoker.invoke(HTTPRequest(head: head, body: body))
         return TestResponse(status: response.status, headers: response.headers, body: response.body)
     }
 
     /// Sends `value` encoded as JSON with `Content-Type: application/json`.
-    public func request<Body: Encodable>(_ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(),
-                                         json value: Body) async throws -> TestResponse {
+    public func request<Body: Encodable>(
+        _ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(),
+        json value: Body
+    ) async throws -> TestResponse {
         var headers = headers
         headers.set("Content-Type", "application/json")
         return await request(method, target, headers: headers, body: try JSONCoding.encode(value))

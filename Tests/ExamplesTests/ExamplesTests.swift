@@ -1,4 +1,5 @@
 import Examples
+import SokoFunctions
 import SokoTesting
 import Testing
 
@@ -65,8 +66,6 @@ struct ExamplesTests {
         #expect(await host.shutdown())
     }
 }
-
-import SokoFunctions
 
 enum JSONValueRoundTrip {
     static func parse(_ text: String) throws -> JSONValue {

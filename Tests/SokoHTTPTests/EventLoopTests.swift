@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import Testing
+
 @testable import SokoHTTP
 
 @Suite("Event loops")
@@ -100,11 +101,13 @@ final class Thread4: @unchecked Sendable {
     func start() {
         let box = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        pthread_create(&thread, nil, { argument in
-            let me = Unmanaged<Thread4>.fromOpaque(argument!).takeRetainedValue()
-            me.body()
-            return nil
-        }, box)
+        pthread_create(
+            &thread, nil,
+            { argument in
+                let me = Unmanaged<Thread4>.fromOpaque(argument!).takeRetainedValue()
+                me.body()
+                return nil
+            }, box)
         pthread_detach(thread)
     }
 }

@@ -34,8 +34,9 @@ struct BinaryTests {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                   error: String(decoding: error, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+            error: String(decoding: error, as: UTF8.self))
     }
 
     @Test func routesPrintsTheRouteTable() throws {
@@ -84,7 +85,8 @@ struct BinaryTests {
             buffered.append(chunk)
             let text = String(decoding: buffered, as: UTF8.self)
             if let line = text.split(separator: "\n").first(where: { $0.contains("\"listening\"") }),
-               let range = line.range(of: #""port":""#) {
+                let range = line.range(of: #""port":""#)
+            {
                 port = Int(line[range.upperBound...].prefix { $0.isNumber })
             }
         }

@@ -1,8 +1,9 @@
 import Glibc
-import Testing
 import SokoHTTP
-@testable import SokoHost
 import SokoManifest
+import Testing
+
+@testable import SokoHost
 
 /// Graceful drain: in-flight requests finish, idle connections close, new ones are refused,
 /// readiness turns 503, the loops close with no handle left.
@@ -47,11 +48,13 @@ struct DrainTests {
     }
 
     @Test func sigtermDrainsAndRunReturns() async throws {
-        var configuration = HostConfiguration(server: ServerConfiguration(host: "127.0.0.1", port: 0), loops: 2,
-                                              drainTimeout: .seconds(5), accessLog: .discard)
+        var configuration = HostConfiguration(
+            server: ServerConfiguration(host: "127.0.0.1", port: 0), loops: 2,
+            drainTimeout: .seconds(5), accessLog: .discard)
         configuration.manifestsDirectory = "-"
-        let host = try FunctionHost(manifests: [try ManifestParser.parse(yaml: ProbeBundle.manifest, file: "probe.yaml")],
-                                    bundles: [ProbeBundle.self], configuration: configuration)
+        let host = try FunctionHost(
+            manifests: [try ManifestParser.parse(yaml: ProbeBundle.manifest, file: "probe.yaml")],
+            bundles: [ProbeBundle.self], configuration: configuration)
         let listening = AsyncStream<Int>.makeStream()
         let running = Task { try await host.run { port in listening.continuation.yield(port) } }
         var ports = listening.stream.makeAsyncIterator()

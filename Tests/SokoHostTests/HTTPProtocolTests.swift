@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SokoHost
 
 /// The wire protocol against the live host: keep-alive, pipelining, chunked, 100-continue, HEAD, HTTP/1.0.
@@ -22,10 +23,11 @@ struct HTTPProtocolTests {
         let client = try host.client()
         // The first request is slow (waits on a gate), the others are fast: order must still hold.
         let gate = Gates.gate("pipeline")
-        client.send("GET /wait?gate=pipeline HTTP/1.1\r\nHost: x\r\n\r\n"
-            + "GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"
-            + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n[1,2,3]"
-            + "GET /items/2?q=two HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.send(
+            "GET /wait?gate=pipeline HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n[1,2,3]"
+                + "GET /items/2?q=two HTTP/1.1\r\nHost: x\r\n\r\n")
         await gate.waitForArrivals(1)
         gate.open()
         #expect(try await client.readResponse().text == "released")
@@ -38,8 +40,9 @@ struct HTTPProtocolTests {
     @Test func chunkedRequestBodyIsReassembled() async throws {
         let host = try await LiveHost.start()
         let client = try host.client()
-        client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
-            + "4\r\n{\"a\"\r\n5\r\n:[1,2\r\n2\r\n]}\r\n0\r\n\r\n")
+        client.send(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                + "4\r\n{\"a\"\r\n5\r\n:[1,2\r\n2\r\n]}\r\n0\r\n\r\n")
         let response = try await client.readResponse()
         #expect(response.status == 200)
         #expect(response.text == #"{"a":[1,2]}"#)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SokoHost
 
 /// Raw request bytes against the live host: the status each limit or framing error gets,
@@ -17,22 +18,47 @@ struct LimitsTests {
 
     static let cases: [Case] = [
         Case(name: "plain GET", bytes: "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n", status: 200, closes: false),
-        Case(name: "headers over 16 KiB", bytes: "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: \(bigHeader)\r\n\r\n", status: 431, closes: true),
-        Case(name: "request line over 16 KiB", bytes: "GET /hello?\(bigHeader) HTTP/1.1\r\nHost: x\r\n\r\n", status: 431, closes: true),
-        Case(name: "declared body over the function's limit", bytes: "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2048\r\n\r\n", status: 413, closes: true),
-        Case(name: "chunked body over the function's limit",
-             bytes: "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n\(String(repeating: "x", count: 1024))\r\n1\r\nx\r\n0\r\n\r\n",
-             status: 413, closes: true),
-        Case(name: "body at the limit", bytes: "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n\(String(repeating: "x", count: 1024))", status: 200, closes: false),
-        Case(name: "Content-Length and Transfer-Encoding", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400, closes: true),
-        Case(name: "differing Content-Lengths", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x", status: 400, closes: true),
+        Case(
+            name: "headers over 16 KiB", bytes: "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: \(bigHeader)\r\n\r\n", status: 431,
+            closes: true),
+        Case(
+            name: "request line over 16 KiB", bytes: "GET /hello?\(bigHeader) HTTP/1.1\r\nHost: x\r\n\r\n", status: 431,
+            closes: true),
+        Case(
+            name: "declared body over the function's limit",
+            bytes: "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2048\r\n\r\n", status: 413, closes: true),
+        Case(
+            name: "chunked body over the function's limit",
+            bytes:
+                "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n\(String(repeating: "x", count: 1024))\r\n1\r\nx\r\n0\r\n\r\n",
+            status: 413, closes: true),
+        Case(
+            name: "body at the limit",
+            bytes: "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n\(String(repeating: "x", count: 1024))",
+            status: 200, closes: false),
+        Case(
+            name: "Content-Length and Transfer-Encoding",
+            bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            status: 400, closes: true),
+        Case(
+            name: "differing Content-Lengths",
+            bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x", status: 400,
+            closes: true),
         Case(name: "garbage request line", bytes: "HELLO THERE\r\n\r\n", status: 400, closes: true),
         Case(name: "bad header name", bytes: "GET /hello HTTP/1.1\r\nBad Header: x\r\n\r\n", status: 400, closes: true),
-        Case(name: "invalid Content-Length", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", status: 400, closes: true),
-        Case(name: "bad chunk size", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", status: 400, closes: true),
+        Case(
+            name: "invalid Content-Length", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", status: 400,
+            closes: true),
+        Case(
+            name: "bad chunk size", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            status: 400, closes: true),
         Case(name: "unknown route", bytes: "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", status: 404, closes: false),
-        Case(name: "wrong method", bytes: "PUT /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", status: 405, closes: false),
-        Case(name: "malformed JSON to a typed handler", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n{\"a\":", status: 400, closes: false),
+        Case(
+            name: "wrong method", bytes: "PUT /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", status: 405, closes: false
+        ),
+        Case(
+            name: "malformed JSON to a typed handler",
+            bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n{\"a\":", status: 400, closes: false),
     ]
 
     @Test(arguments: cases)

@@ -1,6 +1,7 @@
 import Glibc
-import Testing
 import SokoHTTP
+import Testing
+
 @testable import SokoHost
 
 /// Handlers run on the loop thread that owns their connection, before and after suspending:

@@ -1,5 +1,6 @@
-import Testing
 import SokoFunctions
+import Testing
+
 @testable import SokoHost
 
 /// Per-function bounds and telemetry over real sockets: concurrency cap, timeout, request id,
@@ -173,8 +174,10 @@ struct MiddlewareTests {
         client.send("GET /items/9?q=1 HTTP/1.1\r\nHost: x\r\nX-Request-ID: log-test\r\n\r\n")
         _ = try await client.readResponse()
         let line = try #require(host.accessLog.first { $0.contains("log-test") })
-        for field in ["\"ts\":\"", "\"level\":\"info\"", "\"service\":\"probe\"", "\"function\":\"item\"", "\"method\":\"GET\"",
-                      "\"path\":\"/items/9\"", "\"status\":200", "\"duration_ms\":", "\"bytes\":14"] {
+        for field in [
+            "\"ts\":\"", "\"level\":\"info\"", "\"service\":\"probe\"", "\"function\":\"item\"", "\"method\":\"GET\"",
+            "\"path\":\"/items/9\"", "\"status\":200", "\"duration_ms\":", "\"bytes\":14",
+        ] {
             #expect(line.contains(field), "missing \(field) in \(line)")
         }
         #expect(await host.stop())

@@ -1,6 +1,7 @@
-import Testing
 import SokoFunctions
 import SokoManifest
+import Testing
+
 @testable import SokoHost
 
 @Suite("Router")
@@ -9,8 +10,9 @@ struct RouterTests {
         let handler = FunctionHandler(kind: .raw) { _, _ in .text("") }
         func function(_ name: String, _ routes: [String], index: Int) -> FunctionRuntime {
             let parsed = routes.map { HTTPRouteParser.parse($0)! }
-            return FunctionRuntime(service: "t", manifest: FunctionManifest(name: name, trigger: .http(parsed)),
-                                   handler: handler, index: index)
+            return FunctionRuntime(
+                service: "t", manifest: FunctionManifest(name: name, trigger: .http(parsed)),
+                handler: handler, index: index)
         }
         return Router(functions: [
             function("root", ["GET /"], index: 0),
@@ -22,17 +24,18 @@ struct RouterTests {
         ])
     }()
 
-    @Test(arguments: [
-        ("GET", "/", "root", [:]),
-        ("GET", "/orders", "list", [:]),
-        ("POST", "/orders", "list", [:]),
-        ("GET", "/orders/42", "get", ["id": "42"]),
-        ("HEAD", "/orders/42", "get", ["id": "42"]),
-        ("GET", "/orders/mine", "mine", [:]),
-        ("POST", "/orders/7/pay", "pay", ["id": "7"]),
-        ("GET", "/orders/a%2Fb", "get", ["id": "a/b"]),
-        ("PATCH", "/carts/c1/items/p2", "item", ["cart": "c1", "product": "p2"]),
-    ] as [(String, String, String, [String: String])])
+    @Test(
+        arguments: [
+            ("GET", "/", "root", [:]),
+            ("GET", "/orders", "list", [:]),
+            ("POST", "/orders", "list", [:]),
+            ("GET", "/orders/42", "get", ["id": "42"]),
+            ("HEAD", "/orders/42", "get", ["id": "42"]),
+            ("GET", "/orders/mine", "mine", [:]),
+            ("POST", "/orders/7/pay", "pay", ["id": "7"]),
+            ("GET", "/orders/a%2Fb", "get", ["id": "a/b"]),
+            ("PATCH", "/carts/c1/items/p2", "item", ["cart": "c1", "product": "p2"]),
+        ] as [(String, String, String, [String: String])])
     func matches(_ method: String, _ path: String, _ function: String, _ parameters: [String: String]) {
         guard case .found(let found, let values) = Self.router.match(method: method, path: Substring(path)) else {
             Issue.record("no match for \(method) \(path)")

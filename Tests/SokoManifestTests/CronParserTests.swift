@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SokoManifest
 
 @Suite("CronParser and ScheduleParser")
@@ -28,20 +29,24 @@ struct CronParserTests {
         #expect(try #require(CronParser.parse("0 0 * * 5-7")).daysOfWeek == [0, 5, 6])
     }
 
-    @Test("accepts valid expressions", arguments: [
-        "* * * * *", "0 0 1 1 0", "59 23 31 12 7", "0-59/15 */2 1-31 * 0-7", "5,10-20/5 * * * *",
-        "0 4  *   * *", "0\t4 * * *",
-    ])
+    @Test(
+        "accepts valid expressions",
+        arguments: [
+            "* * * * *", "0 0 1 1 0", "59 23 31 12 7", "0-59/15 */2 1-31 * 0-7", "5,10-20/5 * * * *",
+            "0 4  *   * *", "0\t4 * * *",
+        ])
     func good(text: String) {
         #expect(CronParser.parse(text) != nil)
     }
 
-    @Test("refuses invalid expressions", arguments: [
-        "", "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *",
-        "* * * 0 *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "1,,2 * * * *",
-        "1, * * * *", "a * * * *", "* * * JAN *", "* * * * MON", "-1 * * * *", "5/10 * * * *",
-        "1-2-3 * * * *", "*/5/2 * * * *", "*/x * * * *", "@daily",
-    ])
+    @Test(
+        "refuses invalid expressions",
+        arguments: [
+            "", "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *",
+            "* * * 0 *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "1,,2 * * * *",
+            "1, * * * *", "a * * * *", "* * * JAN *", "* * * * MON", "-1 * * * *", "5/10 * * * *",
+            "1-2-3 * * * *", "*/5/2 * * * *", "*/x * * * *", "@daily",
+        ])
     func bad(text: String) {
         #expect(CronParser.parse(text) == nil)
     }
@@ -53,12 +58,14 @@ struct CronParserTests {
         }
     }
 
-    @Test("schedules", arguments: [
-        ("every 10m", Schedule.every(.seconds(600))),
-        ("every 30s", .every(.seconds(30))),
-        ("every 1h", .every(.seconds(3600))),
-        ("every 500ms", .every(.milliseconds(500))),
-    ])
+    @Test(
+        "schedules",
+        arguments: [
+            ("every 10m", Schedule.every(.seconds(600))),
+            ("every 30s", .every(.seconds(30))),
+            ("every 1h", .every(.seconds(3600))),
+            ("every 500ms", .every(.milliseconds(500))),
+        ])
     func every(text: String, expected: Schedule) {
         #expect(ScheduleParser.parse(text) == expected)
     }
@@ -67,10 +74,12 @@ struct CronParserTests {
         #expect(ScheduleParser.parse("*/5 * * * *") == .cron(CronParser.parse("*/5 * * * *")!))
     }
 
-    @Test("refuses bad schedules", arguments: [
-        "", "every", "every 0s", "every 10", "every 10 m", "every 10m 5s", "Every 10m", "hourly", "every -1m",
-        "61 * * * *",
-    ])
+    @Test(
+        "refuses bad schedules",
+        arguments: [
+            "", "every", "every 0s", "every 10", "every 10 m", "every 10m 5s", "Every 10m", "hourly", "every -1m",
+            "61 * * * *",
+        ])
     func badSchedule(text: String) {
         #expect(ScheduleParser.parse(text) == nil)
     }

@@ -1,5 +1,5 @@
-import Testing
 import SokoManifest
+import Testing
 
 /// One manifest the parser must refuse, with where and what the error must say.
 struct ManifestErrorCase: Sendable, CustomTestStringConvertible {

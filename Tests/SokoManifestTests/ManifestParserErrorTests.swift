@@ -1,5 +1,5 @@
-import Testing
 import SokoManifest
+import Testing
 
 @Suite("ManifestParser: refusals name the file and the key")
 struct ManifestParserErrorTests {
@@ -21,26 +21,37 @@ struct ManifestParserErrorTests {
         .init("service: cart\nfunctions:\n", key: "functions", word: "lists no function"),
         .init("service: cart\nfunctions: {}\n", key: "functions", word: "lists no function"),
         .init("service: cart\nfunctions: [a, b]\n", key: "functions", word: "found a list"),
-        .init("service: cart\nfunctions: { a: { http: GET /a } }\nversion: 2\n", key: "version",
-              word: "unknown key \"version\" (expected one of: service, functions)"),
+        .init(
+            "service: cart\nfunctions: { a: { http: GET /a } }\nversion: 2\n", key: "version",
+            word: "unknown key \"version\" (expected one of: service, functions)"),
         .init("service: cart\nfunctions:\n  1add:\n    http: GET /a\n", key: "functions.1add", word: "not a function name"),
-        .init("service: cart\nfunctions:\n  add-to-cart:\n    http: GET /a\n", key: "functions.add-to-cart", word: "not a function name"),
-        .init("service: cart\nfunctions:\n  addToCart: POST /cart\n", key: "functions.addToCart", word: "expected the function's settings"),
+        .init(
+            "service: cart\nfunctions:\n  add-to-cart:\n    http: GET /a\n", key: "functions.add-to-cart",
+            word: "not a function name"),
+        .init(
+            "service: cart\nfunctions:\n  addToCart: POST /cart\n", key: "functions.addToCart",
+            word: "expected the function's settings"),
         .init("service: cart\nfunctions:\n  addToCart:\n", key: "functions.addToCart", word: "found none"),
     ]
 
     static let functionKeys: [ManifestErrorCase] = [
-        .function("auth: public", key: "functions.addToCart", word: "needs exactly one trigger (http, event or schedule), found none"),
+        .function(
+            "auth: public", key: "functions.addToCart", word: "needs exactly one trigger (http, event or schedule), found none"),
         .function("http: GET /a\nevent: a.b", key: "functions.addToCart", word: "found http and event"),
-        .function("schedule: every 1m\nevent: a.b\nhttp: GET /a", key: "functions.addToCart", word: "found schedule and event and http"),
-        .http("bar: 1", key: "functions.addToCart.bar",
-              word: "unknown key \"bar\" (expected one of: http, event, schedule, auth, timeout, concurrency, bodyLimit, scale, retries)"),
+        .function(
+            "schedule: every 1m\nevent: a.b\nhttp: GET /a", key: "functions.addToCart", word: "found schedule and event and http"),
+        .http(
+            "bar: 1", key: "functions.addToCart.bar",
+            word:
+                "unknown key \"bar\" (expected one of: http, event, schedule, auth, timeout, concurrency, bodyLimit, scale, retries)"
+        ),
         .http("Timeout: 2s", key: "functions.addToCart.Timeout", word: "unknown key"),
         .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, admin, service, webhook"),
         .http("auth: Public", key: "functions.addToCart.auth", word: "not an auth policy"),
         .http("auth:", key: "functions.addToCart.auth", word: "found nothing"),
-        .http("timeout: 2x", key: "functions.addToCart.timeout",
-              word: "\"2x\" is not a duration (use a number and a unit: 500ms, 2s, 1m, 1h)"),
+        .http(
+            "timeout: 2x", key: "functions.addToCart.timeout",
+            word: "\"2x\" is not a duration (use a number and a unit: 500ms, 2s, 1m, 1h)"),
         .http("timeout: 2", key: "functions.addToCart.timeout", word: "not a duration"),
         .http("timeout: 0s", key: "functions.addToCart.timeout", word: "greater than zero"),
         .http("timeout: [2s]", key: "functions.addToCart.timeout", word: "found a list"),
@@ -56,8 +67,9 @@ struct ManifestParserErrorTests {
         .http("retries: -1", key: "functions.addToCart.retries", word: "at least 0"),
         .http("retries: lots", key: "functions.addToCart.retries", word: "whole number"),
         .http("scale: 3", key: "functions.addToCart.scale", word: "expected a mapping"),
-        .http("scale: { min: 1, maximum: 3 }", key: "functions.addToCart.scale.maximum",
-              word: "unknown key \"maximum\" (expected one of: min, max, rps)"),
+        .http(
+            "scale: { min: 1, maximum: 3 }", key: "functions.addToCart.scale.maximum",
+            word: "unknown key \"maximum\" (expected one of: min, max, rps)"),
         .http("scale: { min: -1 }", key: "functions.addToCart.scale.min", word: "at least 0"),
         .http("scale: { max: 0 }", key: "functions.addToCart.scale.max", word: "at least 1"),
         .http("scale: { rps: 0 }", key: "functions.addToCart.scale.rps", word: "at least 1"),
@@ -85,7 +97,8 @@ struct ManifestParserErrorTests {
         .function("schedule: every 0s", key: "functions.addToCart.schedule", word: "greater than zero"),
         .function("schedule: every ten minutes", key: "functions.addToCart.schedule", word: "takes one duration"),
         .function("schedule: hourly", key: "functions.addToCart.schedule", word: "five-field cron"),
-        .function("schedule: \"61 * * * *\"", key: "functions.addToCart.schedule", word: "minute field value 61 is out of range 0-59"),
+        .function(
+            "schedule: \"61 * * * *\"", key: "functions.addToCart.schedule", word: "minute field value 61 is out of range 0-59"),
         .function("schedule: \"* * * * 9\"", key: "functions.addToCart.schedule", word: "day-of-week"),
     ]
 

@@ -1,5 +1,5 @@
-import Testing
 import SokoManifest
+import Testing
 
 @Suite("ManifestParser: valid manifests")
 struct ManifestParserTests {
@@ -35,20 +35,27 @@ struct ManifestParserTests {
         let manifest = try ManifestParser.parse(yaml: Self.cart, file: "cart.yaml")
         #expect(manifest.service == "cart")
         #expect(manifest.file == "cart.yaml")
-        #expect(manifest.functions.map(\.name) == ["addToCart", "authorize", "expireCarts", "sweep", "onOrderPlaced", "onAnything"])
+        #expect(
+            manifest.functions.map(\.name) == ["addToCart", "authorize", "expireCarts", "sweep", "onOrderPlaced", "onAnything"])
         let f = manifest.functions
 
-        #expect(f[0] == FunctionManifest(
-            name: "addToCart",
-            trigger: .http([HTTPRoute(method: "POST", path: "/cart/items", segments: [.literal("cart"), .literal("items")])]),
-            auth: .customer, timeout: .seconds(2), concurrency: 256, bodyLimit: 65_536,
-            scale: ScalePolicy(min: 1, max: 20, rps: 200), retries: 8))
+        #expect(
+            f[0]
+                == FunctionManifest(
+                    name: "addToCart",
+                    trigger: .http([
+                        HTTPRoute(method: "POST", path: "/cart/items", segments: [.literal("cart"), .literal("items")])
+                    ]),
+                    auth: .customer, timeout: .seconds(2), concurrency: 256, bodyLimit: 65_536,
+                    scale: ScalePolicy(min: 1, max: 20, rps: 200), retries: 8))
 
         let oauth: [PathSegment] = [.literal("oauth"), .literal("authorize")]
-        #expect(f[1].trigger == .http([
-            HTTPRoute(method: "GET", path: "/oauth/authorize", segments: oauth),
-            HTTPRoute(method: "POST", path: "/oauth/authorize", segments: oauth),
-        ]))
+        #expect(
+            f[1].trigger
+                == .http([
+                    HTTPRoute(method: "GET", path: "/oauth/authorize", segments: oauth),
+                    HTTPRoute(method: "POST", path: "/oauth/authorize", segments: oauth),
+                ]))
         #expect(f[1].auth == .public)
 
         // Nothing but a trigger: every default.
@@ -78,19 +85,21 @@ struct ManifestParserTests {
         #expect(pairs == ["addToCart POST /cart/items", "authorize GET /oauth/authorize", "authorize POST /oauth/authorize"])
     }
 
-    @Test("accepts edge values", arguments: [
-        "scale: { min: 0, max: 1, rps: 1 }",
-        "scale: { min: 5, max: 5 }",
-        "scale: {}",
-        "retries: 0",
-        "concurrency: 1",
-        "bodyLimit: 1GiB",
-        "bodyLimit: 1B",
-        "timeout: 1ms",
-        "auth: webhook",
-        "auth: admin",
-        "concurrency: \"8\"",
-    ])
+    @Test(
+        "accepts edge values",
+        arguments: [
+            "scale: { min: 0, max: 1, rps: 1 }",
+            "scale: { min: 5, max: 5 }",
+            "scale: {}",
+            "retries: 0",
+            "concurrency: 1",
+            "bodyLimit: 1GiB",
+            "bodyLimit: 1B",
+            "timeout: 1ms",
+            "auth: webhook",
+            "auth: admin",
+            "concurrency: \"8\"",
+        ])
     func edgeValues(line: String) throws {
         let yaml = "service: edge-1\nfunctions:\n  f:\n    http: GET /\n    \(line)\n"
         let manifest = try ManifestParser.parse(yaml: yaml, file: "edge.yaml")

@@ -1,23 +1,29 @@
-import Testing
 import SokoManifest
+import Testing
 
 @Suite("ManifestValidator")
 struct ManifestValidatorTests {
     static func manifest(_ service: String, file: String, _ functions: [(String, [String])]) -> ServiceManifest {
-        ServiceManifest(service: service, file: file, functions: functions.map { name, routes in
-            FunctionManifest(name: name, trigger: .http(routes.map { HTTPRouteParser.parse($0)! }))
-        })
+        ServiceManifest(
+            service: service, file: file,
+            functions: functions.map { name, routes in
+                FunctionManifest(name: name, trigger: .http(routes.map { HTTPRouteParser.parse($0)! }))
+            })
     }
 
-    static let cart = manifest("cart", file: "cart.yaml", [
-        ("addToCart", ["POST /cart/items"]),
-        ("getCart", ["GET /cart", "HEAD /cart"]),
-        ("removeItem", ["DELETE /cart/items/{itemId}"]),
-    ])
-    static let users = manifest("users", file: "users.yaml", [
-        ("getUser", ["GET /users/{id}"]),
-        ("me", ["GET /users/me"]),
-    ])
+    static let cart = manifest(
+        "cart", file: "cart.yaml",
+        [
+            ("addToCart", ["POST /cart/items"]),
+            ("getCart", ["GET /cart", "HEAD /cart"]),
+            ("removeItem", ["DELETE /cart/items/{itemId}"]),
+        ])
+    static let users = manifest(
+        "users", file: "users.yaml",
+        [
+            ("getUser", ["GET /users/{id}"]),
+            ("me", ["GET /users/me"]),
+        ])
     static let handlers: [String: Set<String>] = [
         "cart": ["addToCart", "getCart", "removeItem", "unused"],
         "users": ["getUser", "me"],
@@ -29,9 +35,11 @@ struct ManifestValidatorTests {
     }
 
     @Test func acceptsEventAndScheduledFunctions() throws {
-        let jobs = ServiceManifest(service: "examples", file: "examples.yaml", functions: [
-            FunctionManifest(name: "hello", trigger: .event(["order.placed"])),
-        ])
+        let jobs = ServiceManifest(
+            service: "examples", file: "examples.yaml",
+            functions: [
+                FunctionManifest(name: "hello", trigger: .event(["order.placed"]))
+            ])
         try ManifestValidator.validate([jobs], handlers: Self.handlers)
     }
 
@@ -44,7 +52,8 @@ struct ManifestValidatorTests {
     }
 
     @Test func functionWithoutHandler() throws {
-        let cart = Self.manifest("cart", file: "cart.yaml", [("addToCart", ["POST /cart/items"]), ("checkout", ["POST /checkout"])])
+        let cart = Self.manifest(
+            "cart", file: "cart.yaml", [("addToCart", ["POST /cart/items"]), ("checkout", ["POST /checkout"])])
         let error = try #require(validationError([cart], handlers: ["cart": ["b", "a"]]))
         #expect(error.file == "cart.yaml")
         #expect(error.key == "functions.addToCart")
@@ -59,15 +68,17 @@ struct ManifestValidatorTests {
         #expect(error.message.contains("POST /cart/items is already declared by \"addToCart\" in cart.yaml"), "\(error.message)")
     }
 
-    @Test("parameters in the same position are the same route", arguments: [
-        ("DELETE /cart/items/{itemId}", "DELETE /cart/items/{id}", true),
-        ("GET /a/{x}/b/{y}", "GET /a/{p}/b/{q}", true),
-        ("GET /a/{x}", "GET /a/b", false),
-        ("GET /a/{x}", "POST /a/{y}", false),
-        ("GET /a/{x}", "GET /a/{x}/b", false),
-        ("GET /a", "GET /A", false),
-        ("GET /", "GET /", true),
-    ])
+    @Test(
+        "parameters in the same position are the same route",
+        arguments: [
+            ("DELETE /cart/items/{itemId}", "DELETE /cart/items/{id}", true),
+            ("GET /a/{x}/b/{y}", "GET /a/{p}/b/{q}", true),
+            ("GET /a/{x}", "GET /a/b", false),
+            ("GET /a/{x}", "POST /a/{y}", false),
+            ("GET /a/{x}", "GET /a/{x}/b", false),
+            ("GET /a", "GET /A", false),
+            ("GET /", "GET /", true),
+        ])
     func shapes(first: String, second: String, clash: Bool) throws {
         let m = Self.manifest("cart", file: "cart.yaml", [("one", [first]), ("two", [second])])
         let error = validationError([m], handlers: ["cart": ["one", "two"]], expectFailure: clash)
@@ -100,8 +111,10 @@ struct ManifestValidatorTests {
         #expect(a != RouteShape(HTTPRouteParser.parse("PUT /a/{x}")!))
     }
 
-    private func validationError(_ manifests: [ServiceManifest], handlers: [String: Set<String>] = handlers,
-                                 expectFailure: Bool = true) -> ManifestError? {
+    private func validationError(
+        _ manifests: [ServiceManifest], handlers: [String: Set<String>] = handlers,
+        expectFailure: Bool = true
+    ) -> ManifestError? {
         do {
             try ManifestValidator.validate(manifests, handlers: handlers)
             if expectFailure { Issue.record("validated") }

@@ -1,5 +1,5 @@
-import SokoHost
 import SokoHTTP
+import SokoHost
 import SokoManifest
 import Synchronization
 
@@ -10,16 +10,20 @@ final class LiveHost: Sendable {
 
     var port: Int { running.port }
 
-    static func start(loops: Int = 2, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30),
-                      manifest: String = ProbeBundle.manifest) async throws -> LiveHost {
+    static func start(
+        loops: Int = 2, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30),
+        manifest: String = ProbeBundle.manifest
+    ) async throws -> LiveHost {
         let box = LinesBox()
         var configuration = HostConfiguration(
-            server: ServerConfiguration(host: "127.0.0.1", port: 0, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
-                                        lingerTimeout: .milliseconds(500)),
+            server: ServerConfiguration(
+                host: "127.0.0.1", port: 0, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+                lingerTimeout: .milliseconds(500)),
             loops: loops, accessLog: .capture { line in box.append(line) })
         configuration.manifestsDirectory = "-"
-        let host = try FunctionHost(manifests: [try ManifestParser.parse(yaml: manifest, file: "probe.yaml")],
-                                    bundles: [ProbeBundle.self], configuration: configuration)
+        let host = try FunctionHost(
+            manifests: [try ManifestParser.parse(yaml: manifest, file: "probe.yaml")],
+            bundles: [ProbeBundle.self], configuration: configuration)
         let group = EventLoopGroup(loopCount: loops)
         group.start()
         let running = try await host.start(on: group)

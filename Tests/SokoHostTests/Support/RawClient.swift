@@ -1,5 +1,5 @@
-import Glibc
 import Foundation
+import Glibc
 
 /// A blocking HTTP/1.1 client over a plain socket, for speaking exact bytes to the host.
 /// Every read has a timeout, so a test fails instead of hanging.
