@@ -174,7 +174,7 @@ final class HTTPConnection: @unchecked Sendable {
         url.removeAll(keepingCapacity: true)
         field.removeAll(keepingCapacity: true)
         value.removeAll(keepingCapacity: true)
-        fields.removeAll(keepingCapacity: true)
+        fields = []  // the previous request's headers own the old storage
         readingValue = false
         body = []
         head = nil
@@ -195,6 +195,7 @@ final class HTTPConnection: @unchecked Sendable {
     func flush() {
         guard !closed else { return }
         var out: [UInt8] = []
+        if let first = slots.first?.response { out.reserveCapacity(256 + first.body.count) }
         var closeNow = false
         while let first = slots.first, let response = first.response {
             slots.removeFirst()

@@ -101,7 +101,7 @@ extension HTTPConnection {
         let head = HTTPRequestHead(
             method: method, target: String(decoding: url, as: UTF8.self),
             versionMajor: Int(parser.pointee.http_major), versionMinor: Int(parser.pointee.http_minor),
-            headers: HTTPHeaders(fields.map { ($0.name, $0.value) }), contentLength: length, isChunked: chunked)
+            headers: HTTPHeaders(fields: fields), contentLength: length, isChunked: chunked)
         self.head = head
         let plan = server.handler.plan(for: head)
         self.plan = plan

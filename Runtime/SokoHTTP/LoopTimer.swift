@@ -45,3 +45,48 @@ extension Duration {
         return ms
     }
 }
+
+/// A timer that can be set again and again (one handle for many deadlines). Loop thread only;
+/// ``close()`` before the loop stops.
+public final class LoopAlarm: @unchecked Sendable {
+    private let timer: UnsafeMutablePointer<uv_timer_t>
+    private var callback: (() -> Void)?
+    public private(set) var isSet = false
+
+    public init(loop: EventLoop, _ callback: @escaping () -> Void) {
+        self.callback = callback
+        timer = .allocate(capacity: 1)
+        uv_timer_init(loop.uv, timer)
+        timer.pointee.data = Unmanaged.passRetained(self).toOpaque()
+    }
+
+    /// Fires once after `delay`, replacing any earlier setting.
+    public func set(after delay: Duration) {
+        guard callback != nil else { return }
+        isSet = true
+        uv_timer_start(
+            timer,
+            { handle in
+                let me = Unmanaged<LoopAlarm>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+                me.isSet = false
+                me.callback?()
+            }, delay.milliseconds, 0)
+    }
+
+    public func clear() {
+        isSet = false
+        uv_timer_stop(timer)
+    }
+
+    /// Releases the handle; the alarm never fires again.
+    public func close() {
+        guard callback != nil else { return }
+        callback = nil
+        isSet = false
+        uv_timer_stop(timer)
+        uv_close(handle(timer)) { handle in
+            Unmanaged<LoopAlarm>.fromOpaque(handle!.pointee.data!).release()
+            handle!.deallocate()
+        }
+    }
+}

@@ -9,6 +9,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public init() { fields = [] }
 
+    /// Takes fields as they are (no copy); the transport builds headers this way.
+    public init(fields: [Element]) {
+        self.fields = fields
+    }
+
     public init(_ fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
@@ -59,6 +64,7 @@ extension String {
     /// ASCII case-insensitive equality, without allocating lower-cased copies.
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        if utf8.count != other.utf8.count { return false }
         var a = self.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {

@@ -144,6 +144,7 @@ public final class RunningHost: @unchecked Sendable {
     public func shutdown(drainTimeout: Duration) async -> (drained: Bool, closedCleanly: Bool) {
         host.handler.ready.store(false, ordering: .releasing)
         let drained = await server.drain(deadline: drainTimeout)
+        await host.handler.detach()
         if let onStop {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 group.loops[0].execute {

@@ -25,11 +25,23 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
     func attach(to group: EventLoopGroup) async {
         loops = group.loops
-        states = group.loops.map { _ in LoopState(functionCount: functions.count) }
+        states = group.loops.map { LoopState(loop: $0, functionCount: functions.count) }
         for (loop, state) in zip(group.loops, states) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 loop.execute {
                     loop.onEachIteration { state.accessLog.flush() }
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    /// Closes the per-loop handles (deadline alarms) so the loops can close. Call after the drain.
+    func detach() async {
+        for (loop, state) in zip(loops, states) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.execute {
+                    state.close()
                     continuation.resume()
                 }
             }
@@ -106,9 +118,10 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     ) {
         let started = ContinuousClock.now
         let head = request.head
+        let deadlines = state.deadlineQueue(for: function)
         let exchange = RequestExchange(
             function: function, requestID: requestID, method: head.method, path: head.path,
-            started: started, responder: responder, state: state, sink: sink)
+            started: started, responder: responder, state: state, sink: sink, deadlines: deadlines)
         guard function.acquire() else {
             let problem = Problem(
                 status: 503, code: "over-capacity",
@@ -130,7 +143,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                 pathParameters: parameters),
             logger: function.logger)
         let loop = responder.loop
-        exchange.timer = LoopTimer(loop: loop, after: function.manifest.timeout) { exchange.expire() }
+        deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
             let response: FunctionResponse
             do {

@@ -45,8 +45,9 @@ public final class InProcessInvoker: Sendable {
 
     /// Stops the loop; returns whether it closed with no handle left open.
     @discardableResult
-    public func shutdown() -> Bool {
+    public func shutdown() async -> Bool {
         host.handler.ready.store(false, ordering: .releasing)
+        await host.handler.detach()
         return group.shutdown()
     }
 }

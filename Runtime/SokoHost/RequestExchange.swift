@@ -12,13 +12,15 @@ final class RequestExchange: @unchecked Sendable {
     let responder: HTTPResponder
     let state: LoopState
     let sink: AccessLogSink
-    var timer: LoopTimer?
+    let deadline: ContinuousClock.Instant
     var task: Task<Void, Never>?
-    private var answered = false
+    private(set) var isAnswered = false
+    private let deadlines: DeadlineQueue
 
     init(
         function: FunctionRuntime, requestID: String, method: String, path: Substring,
-        started: ContinuousClock.Instant, responder: HTTPResponder, state: LoopState, sink: AccessLogSink
+        started: ContinuousClock.Instant, responder: HTTPResponder, state: LoopState, sink: AccessLogSink,
+        deadlines: DeadlineQueue
     ) {
         self.function = function
         self.requestID = requestID
@@ -28,17 +30,16 @@ final class RequestExchange: @unchecked Sendable {
         self.responder = responder
         self.state = state
         self.sink = sink
+        self.deadline = started + function.manifest.timeout
+        self.deadlines = deadlines
     }
 
     /// Answers, unless already answered (the deadline and the handler race). Loop thread only.
-    func answer(_ response: FunctionResponse) {
-        guard !answered else { return }
-        answered = true
-        timer?.cancel()
-        timer = nil
-        let seconds =
-            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+    func answer(_ response: consuming FunctionResponse) {
+        guard !isAnswered else { return }
+        isAnswered = true
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         state.counters[function.index].observe(status: response.status, seconds: seconds)
         state.accessLog.append(
             .init(
@@ -46,14 +47,16 @@ final class RequestExchange: @unchecked Sendable {
                 function: function.name, method: method, path: path, status: response.status,
                 durationMilliseconds: seconds * 1000, requestID: requestID,
                 bytes: response.body.count), sink: sink)
-        var headers = response.headers
-        headers.set("X-Request-ID", requestID)
-        responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))
+        var answer = response
+        if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
+        answer.headers.add("X-Request-ID", requestID)
+        responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
+        deadlines.settle()
     }
 
     /// The deadline passed: 504 now, and the handler is asked to stop.
     func expire() {
-        guard !answered else { return }
+        guard !isAnswered else { return }
         let timeout = function.manifest.timeout
         answer(
             ProblemRendering.response(

@@ -1,17 +1,31 @@
 /// Request ids: a sane incoming `X-Request-ID` is kept, anything else replaced by a fresh one.
 struct RequestIDGenerator {
-    private let prefix: String
+    private let prefix: [UInt8]
     private var counter: UInt64 = 0
 
     init() {
         var generator = SystemRandomNumberGenerator()
-        prefix = Self.hex(generator.next(), width: 16)
+        prefix = Self.hex(generator.next())
     }
 
     /// A new 32-hex-digit id: 64 random bits per loop and process start, then a counter.
     mutating func next() -> String {
         counter &+= 1
-        return prefix + Self.hex(counter, width: 16)
+        let value = counter
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for i in 0..<16 { buffer[i] = prefix[i] }
+            var rest = value
+            for i in stride(from: 31, through: 16, by: -1) {
+                buffer[i] = Self.digit(UInt8(truncatingIfNeeded: rest & 0xF))
+                rest >>= 4
+            }
+            return 32
+        }
+    }
+
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     /// Accepts 1–128 characters of `A–Z a–z 0–9 - _ . : + / = @`; nil means generate one.
@@ -30,8 +44,7 @@ struct RequestIDGenerator {
         return incoming
     }
 
-    private static func hex(_ value: UInt64, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    private static func hex(_ value: UInt64) -> [UInt8] {
+        (0..<16).map { i in digit(UInt8(truncatingIfNeeded: (value >> (60 - 4 * UInt64(i))) & 0xF)) }
     }
 }

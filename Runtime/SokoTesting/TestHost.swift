@@ -70,7 +70,7 @@ public final class TestHost: Sendable {
     /// Stops the host's loop. Returns whether it closed with no handle left open.
     @discardableResult
     public func shutdown() async -> Bool {
-        invoker.shutdown()
+        await invoker.shutdown()
     }
 }
 
