@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The request path's modules skip run-time exclusivity checks in release builds (debug builds,
+/// where the tests run, keep them): the checks cost a few percent per request in profiles.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "soko",
     platforms: [.macOS(.v15)],
@@ -26,7 +30,9 @@ let package = Package(
         // Plain HTTP value types shared by the transport and the function API (no C).
         .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes"),
         // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
-        .target(name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser", "SokoHTTPTypes"], path: "Runtime/SokoHTTP"),
+        .target(
+            name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser", "SokoHTTPTypes"], path: "Runtime/SokoHTTP",
+            swiftSettings: hotPath),
         // What function authors import: handlers, context, errors, bundle registration.
         .target(
             name: "SokoFunctions", dependencies: ["SokoHTTPTypes", .product(name: "Logging", package: "swift-log")],
@@ -40,7 +46,7 @@ let package = Package(
                 "SokoHTTP", "SokoFunctions", "SokoManifest",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Runtime/SokoHost"),
+            path: "Runtime/SokoHost", swiftSettings: hotPath),
         // In-process invocation of handlers through router and middleware, without sockets.
         .target(
             name: "SokoTesting", dependencies: ["SokoHost", "SokoHTTP", "SokoFunctions", "SokoManifest"],

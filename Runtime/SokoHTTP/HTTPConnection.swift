@@ -64,6 +64,13 @@ final class HTTPConnection: @unchecked Sendable {
         Unmanaged<HTTPConnection>.fromOpaque(pointer!).takeUnretainedValue()
     }
 
+    /// Calls `body` with the connection behind a handle's `data` without retaining it (the
+    /// handle's own retain keeps it alive until the close callback).
+    @inline(__always)
+    static func with<R>(_ pointer: UnsafeMutableRawPointer?, _ body: (HTTPConnection) -> R) -> R {
+        Unmanaged<HTTPConnection>.fromOpaque(pointer!)._withUnsafeGuaranteedRef(body)
+    }
+
     var nextSequence: Int { firstSequence + slots.count }
 
     /// Whether nothing is being read, run or written: safe to close during a drain.

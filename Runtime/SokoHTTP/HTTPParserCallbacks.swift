@@ -9,29 +9,31 @@ enum HTTPParserCallbacks {
     static func makeSettings() -> http_parser_settings {
         var settings = http_parser_settings()
         settings.on_message_begin = { parser in
-            let connection = HTTPConnection.from(parser!.pointee.data)
-            connection.resetMessage()
+            HTTPConnection.with(parser!.pointee.data) { $0.resetMessage() }
             return 0
         }
         settings.on_url = { parser, at, length in
-            let connection = HTTPConnection.from(parser!.pointee.data)
-            connection.url.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            HTTPConnection.with(parser!.pointee.data) { connection in
+                connection.url.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            }
             return 0
         }
         settings.on_header_field = { parser, at, length in
-            let connection = HTTPConnection.from(parser!.pointee.data)
-            if connection.readingValue { connection.endField() }
-            connection.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
-            return connection.rejection == nil ? 0 : 1
+            HTTPConnection.with(parser!.pointee.data) { connection in
+                if connection.readingValue { connection.endField() }
+                connection.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+                return connection.rejection == nil ? 0 : 1
+            }
         }
         settings.on_header_value = { parser, at, length in
-            let connection = HTTPConnection.from(parser!.pointee.data)
-            connection.readingValue = true
-            connection.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            HTTPConnection.with(parser!.pointee.data) { connection in
+                connection.readingValue = true
+                connection.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+            }
             return 0
         }
         settings.on_headers_complete = { parser in
-            HTTPConnection.from(parser!.pointee.data).headersComplete()
+            HTTPConnection.with(parser!.pointee.data) { $0.headersComplete() }
         }
         settings.on_body = { parser, at, length in
             let connection = HTTPConnection.from(parser!.pointee.data)
@@ -44,7 +46,7 @@ enum HTTPParserCallbacks {
             return 0
         }
         settings.on_message_complete = { parser in
-            HTTPConnection.from(parser!.pointee.data).dispatch()
+            HTTPConnection.with(parser!.pointee.data) { $0.dispatch() }
             return 0
         }
         return settings
