@@ -17,7 +17,8 @@ final class HTTPConnection: @unchecked Sendable {
     let tcp: UnsafeMutablePointer<uv_tcp_t>
     let timer: UnsafeMutablePointer<uv_timer_t>
     let parser: UnsafeMutablePointer<http_parser>
-    unowned let server: ServerLoop
+    /// The server loop outlives its connections (it closes them all before it goes away).
+    unowned(unsafe) let server: ServerLoop
 
     var phase = Phase.idle
     // The request being parsed.
@@ -39,8 +40,10 @@ final class HTTPConnection: @unchecked Sendable {
     var stopReading = false
     var paused = false
     var leftover: [UInt8] = []
-    var closeAfterFlush = false
     var closed = false
+    /// The current deadline and the one the libuv timer is set for, in loop milliseconds (0: none).
+    var timerDeadline: UInt64 = 0
+    var timerArmedFor: UInt64 = 0
 
     init(server: ServerLoop) {
         self.server = server
@@ -145,7 +148,7 @@ final class HTTPConnection: @unchecked Sendable {
         let response = server.handler.response(for: error)
         slots.append(Slot(isHead: false, keepAlive: false, http10: false, response: response))
         phase = .idle
-        uv_timer_stop(timer)
+        clearTimer()
         flush()
     }
 
@@ -164,7 +167,7 @@ final class HTTPConnection: @unchecked Sendable {
         let plan = self.plan ?? HTTPRequestPlan(bodyLimit: 0)
         resetMessage()
         phase = .idle
-        uv_timer_stop(timer)
+        clearTimer()
         if !keepAlive {
             stopReading = true
             http_parser_pause(parser, 1)
@@ -292,10 +295,40 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Timers and closing
 
+    /// Sets the connection's one deadline (idle, header or linger). The libuv timer is moved only
+    /// when the new deadline is earlier than the one it is set for; a later deadline is picked up
+    /// when it fires. A request/response cycle then costs no timer operation in the common case.
     func armTimer(_ duration: Duration) {
+        let now = server.loop.nowMilliseconds
+        let deadline = now + duration.milliseconds
+        timerDeadline = deadline
+        if timerArmedFor == 0 || deadline < timerArmedFor {
+            startTimer(at: deadline, now: now)
+        }
+    }
+
+    /// No deadline while a request is being handled (the function's own timeout governs).
+    func clearTimer() {
+        timerDeadline = 0
+    }
+
+    private func startTimer(at deadline: UInt64, now: UInt64) {
+        timerArmedFor = deadline
         uv_timer_start(
-            timer, { handle in HTTPConnection.from(handle!.pointee.data).timedOut() },
-            duration.milliseconds, 0)
+            timer, { handle in HTTPConnection.with(handle!.pointee.data) { $0.timerFired() } },
+            deadline > now ? deadline - now : 0, 0)
+    }
+
+    private func timerFired() {
+        timerArmedFor = 0
+        guard timerDeadline != 0 else { return }
+        let now = server.loop.nowMilliseconds
+        if now >= timerDeadline {
+            timerDeadline = 0
+            timedOut()
+        } else {
+            startTimer(at: timerDeadline, now: now)
+        }
     }
 
     private func timedOut() {

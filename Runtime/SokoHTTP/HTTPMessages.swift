@@ -3,7 +3,12 @@ public struct HTTPRequestHead: Sendable {
     /// Upper-case method token (`GET`, `POST`, …).
     public var method: String
     /// The request target exactly as sent (origin-form `/path?query` in practice).
-    public var target: String
+    public let target: String
+    /// The target's path (before `?`). An absolute-form target (`http://host/path`) yields its
+    /// path (RFC 9112 §3.2.2: servers accept absolute-form).
+    public let path: Substring
+    /// The raw query string (after `?`), or empty.
+    public let query: Substring
     public var versionMajor: Int
     public var versionMinor: Int
     public var headers: HTTPHeaders
@@ -18,6 +23,7 @@ public struct HTTPRequestHead: Sendable {
     ) {
         self.method = method
         self.target = target
+        (path, query) = Self.split(target)
         self.versionMajor = versionMajor
         self.versionMinor = versionMinor
         self.headers = headers
@@ -25,25 +31,14 @@ public struct HTTPRequestHead: Sendable {
         self.isChunked = isChunked
     }
 
-    /// The target's path (before `?`). An absolute-form target (`http://host/path`) yields its path.
-    public var path: Substring {
-        let origin = originForm
-        if let q = origin.utf8.firstIndex(of: UInt8(ascii: "?")) { return origin[..<q] }
-        return origin
-    }
-
-    /// The target without scheme and authority (RFC 9112 §3.2.2: servers accept absolute-form).
-    private var originForm: Substring {
-        guard target.utf8.first != UInt8(ascii: "/"), let scheme = target.firstRange(of: "://") else { return target[...] }
-        let afterAuthority = target[scheme.upperBound...]
-        guard let slash = afterAuthority.utf8.firstIndex(of: UInt8(ascii: "/")) else { return "/" }
-        return afterAuthority[slash...]
-    }
-
-    /// The raw query string (after `?`), or empty.
-    public var query: Substring {
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[target.utf8.index(after: q)...] }
-        return ""
+    private static func split(_ target: String) -> (path: Substring, query: Substring) {
+        var origin = target[...]
+        if target.utf8.first != UInt8(ascii: "/"), let scheme = target.firstRange(of: "://") {
+            let afterAuthority = target[scheme.upperBound...]
+            origin = afterAuthority.utf8.firstIndex(of: UInt8(ascii: "/")).map { afterAuthority[$0...] } ?? "/"
+        }
+        guard let q = origin.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (origin, "") }
+        return (origin[..<q], origin[origin.utf8.index(after: q)...])
     }
 }
 

@@ -63,9 +63,7 @@ public final class Router: Sendable {
     /// Looks up `method` and `path` (no query). HEAD falls back to GET.
     public func match(method: String, path: Substring) -> Match {
         var values: [Substring] = []
-        guard path.first == "/",
-            let node = find(root, path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)[...], &values)
-        else { return .notFound }
+        guard path.first == "/", let node = find(root, path.dropFirst(), isRoot: true, &values) else { return .notFound }
         let endpoint = node.endpoints[method] ?? (method == "HEAD" ? node.endpoints["GET"] : nil)
         guard let (function, names) = endpoint else {
             if node.endpoints.isEmpty { return .notFound }
@@ -73,19 +71,36 @@ public final class Router: Sendable {
             if allowed.contains("GET") { allowed.insert("HEAD") }
             return .methodNotAllowed(allowed: allowed.sorted())
         }
+        if names.isEmpty { return .found(function, parameters: [:]) }
         var parameters: [String: String] = [:]
         for (name, value) in zip(names, values) { parameters[name] = PercentDecoding.decode(value) }
         return .found(function, parameters: parameters)
     }
 
-    private func find(_ node: Node, _ segments: ArraySlice<Substring>, _ values: inout [Substring]) -> Node? {
-        guard let segment = segments.first else { return node.endpoints.isEmpty ? nil : node }
-        if segments.count == 1 && segment.isEmpty && node === root { return node.endpoints.isEmpty ? nil : node }
-        let rest = segments.dropFirst()
-        if let next = node.literals[segment], let found = find(next, rest, &values) { return found }
+    /// Walks the trie over `rest` (the path after a `/`), one segment at a time, without
+    /// splitting the path into an array.
+    private func find(_ node: Node, _ rest: Substring, isRoot: Bool, _ values: inout [Substring]) -> Node? {
+        if rest.isEmpty {
+            // "/" itself, or a trailing slash (which never matches: routes have no empty segments).
+            return isRoot && !node.endpoints.isEmpty ? node : nil
+        }
+        let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/"))
+        let segment = slash.map { rest[..<$0] } ?? rest
+        let remainder = slash.map { rest[rest.utf8.index(after: $0)...] }
+        if let next = node.literals[segment] {
+            if let remainder {
+                if let found = find(next, remainder, isRoot: false, &values) { return found }
+            } else if !next.endpoints.isEmpty {
+                return next
+            }
+        }
         if let (_, next) = node.parameter, !segment.isEmpty {
             values.append(segment)
-            if let found = find(next, rest, &values) { return found }
+            if let remainder {
+                if let found = find(next, remainder, isRoot: false, &values) { return found }
+            } else if !next.endpoints.isEmpty {
+                return next
+            }
             values.removeLast()
         }
         return nil
