@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
-        do {
+        try await StartupFailure.reporting {
             var configuration = try options.configuration()
             if let host { configuration.server.host = host }
             if let port {
@@ -69,15 +69,8 @@ struct Serve: AsyncParsableCommand {
                 guard (1...256).contains(loops) else { throw ValidationError("--loops must be 1...256") }
                 configuration.loops = loops
             }
-            let functionHost = try options.host(configuration)
-            let clean = try await functionHost.run()
-            if !clean { throw ExitCode(1) }
-        } catch let error as ManifestError {
-            throw StartupFailure(error.description)
-        } catch let error as HostSetupError {
-            throw StartupFailure(error.description)
-        } catch let error as ConfigurationError {
-            throw StartupFailure(error.description)
+            let closedCleanly = try await options.host(configuration).run()
+            if !closedCleanly { throw ExitCode(1) }
         }
     }
 }
@@ -88,22 +81,31 @@ struct Routes: AsyncParsableCommand {
     @OptionGroup var options: ManifestOptions
 
     func run() async throws {
-        do {
+        try await StartupFailure.reporting {
             let host = try options.host(try options.configuration())
             let rows = host.routes.map { [$0.method, $0.path, $0.function, $0.service, $0.auth] }
             print(Table.render(header: ["METHOD", "PATH", "FUNCTION", "SERVICE", "AUTH"], rows: rows))
-        } catch let error as ManifestError {
-            throw StartupFailure(error.description)
-        } catch let error as HostSetupError {
-            throw StartupFailure(error.description)
         }
     }
 }
 
-/// A startup refusal: printed as one line on standard error, exit status 2... via ArgumentParser.
+/// A startup refusal: ArgumentParser prints it as one `Error: …` line on standard error and exits 1.
 struct StartupFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = "soko: " + description }
+    init(_ description: String) { self.description = description }
+
+    /// Runs `body`, turning refusals (a manifest, the selection, the environment) into one line.
+    static func reporting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ManifestError {
+            throw StartupFailure(error.description)
+        } catch let error as HostSetupError {
+            throw StartupFailure(error.description)
+        } catch let error as ConfigurationError {
+            throw StartupFailure(error.description)
+        }
+    }
 }
 
 enum Table {

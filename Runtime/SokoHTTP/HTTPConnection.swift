@@ -85,15 +85,17 @@ final class HTTPConnection: @unchecked Sendable {
         uv_tcp_nodelay(tcp, 1)
         armTimer(server.configuration.idleTimeout)
         uv_read_start(
-            stream(tcp), ServerLoop.allocate,
-            { handle, count, buffer in
-                let connection = HTTPConnection.from(handle!.pointee.data)
-                if count > 0 {
-                    connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
-                } else if count < 0 {
-                    connection.close()
-                }
-            })
+            stream(tcp), ServerLoop.allocate, HTTPConnection.onRead)
+    }
+
+    static let onRead: uv_read_cb = { handle, count, buffer in
+        HTTPConnection.with(handle!.pointee.data) { connection in
+            if count > 0 {
+                connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
+            } else if count < 0 {
+                connection.close()  // EOF or error
+            }
+        }
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
@@ -240,15 +242,7 @@ final class HTTPConnection: @unchecked Sendable {
         paused = false
         http_parser_pause(parser, 0)
         uv_read_start(
-            stream(tcp), ServerLoop.allocate,
-            { handle, count, buffer in
-                let connection = HTTPConnection.from(handle!.pointee.data)
-                if count > 0 {
-                    connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
-                } else if count < 0 {
-                    connection.close()
-                }
-            })
+            stream(tcp), ServerLoop.allocate, HTTPConnection.onRead)
         if !leftover.isEmpty {
             let bytes = leftover
             leftover = []
@@ -353,11 +347,7 @@ final class HTTPConnection: @unchecked Sendable {
         request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         if paused {
             paused = false
-            uv_read_start(
-                stream(tcp), ServerLoop.allocate,
-                { handle, count, _ in
-                    if count < 0 { HTTPConnection.from(handle!.pointee.data).close() }
-                })
+            uv_read_start(stream(tcp), ServerLoop.allocate, HTTPConnection.onRead)  // discards until EOF
         }
         let status = uv_shutdown(request, stream(tcp)) { request, status in
             let connection = HTTPConnection.from(request!.pointee.data)

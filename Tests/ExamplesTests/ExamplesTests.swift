@@ -72,3 +72,16 @@ enum JSONValueRoundTrip {
         try JSONCoding.decode(JSONValue.self, from: Array(text.utf8))
     }
 }
+
+@Suite("Host endpoints in-process")
+struct HostEndpointTests {
+    @Test func readinessFollowsTheHostState() async throws {
+        let host = try await TestHost(bundles: [ExamplesBundle.self], manifestsDirectory: ExamplesTests.manifestsDirectory)
+        #expect(await host.request("GET", "/readyz").status == 200)
+        #expect(await host.request("HEAD", "/healthz").status == 200)
+        #expect(await host.request("HEAD", "/healthz").body.isEmpty)
+        let metrics = await host.request("GET", "/metrics")
+        #expect(metrics.text.contains("# TYPE http_requests_total counter"))
+        #expect(await host.shutdown())
+    }
+}
