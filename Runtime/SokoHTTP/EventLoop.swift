@@ -28,7 +28,7 @@ public final class EventLoop: @unchecked Sendable {
     var afterIO: [() -> Void] = []
 
     /// The task executor that runs Swift tasks on this loop's thread.
-    public private(set) lazy var executor = LoopExecutor(loop: self)
+    public let executor = LoopExecutor()
     /// A small index, unique within the group (`0..<loops`).
     public let index: Int
     /// Whether the loop closed with no handle left open; set when ``run()`` returns.
@@ -55,6 +55,7 @@ public final class EventLoop: @unchecked Sendable {
             for hook in loop.afterIO { hook() }
         }
         uv_unref(UnsafeMutableRawPointer(check).assumingMemoryBound(to: uv_handle_t.self))
+        executor.loop = self
     }
 
     deinit {
@@ -94,14 +95,15 @@ public final class EventLoop: @unchecked Sendable {
                 uv_idle_start(idle) { handle in EventLoop.from(handle!.pointee.data).runLocal() }
             }
         } else {
-            let accepted = remote.withLock { queue -> Bool in
-                guard queue != nil else { return false }
+            // The wake-up is sent under the lock: stop() closes the handle only after taking the
+            // queue away under the same lock, so a send never reaches a closed handle. Work that
+            // arrives after stop() (a task still running when the process ends) is dropped.
+            let wakeup = self.wakeup
+            remote.withLock { queue in
+                guard queue != nil else { return }
                 queue!.append(work)
-                return true
+                uv_async_send(wakeup)
             }
-            // After stop() the wake-up handle is closed: late work (a task still running when the
-            // process ends) is dropped rather than touching a closed handle.
-            if accepted { uv_async_send(wakeup) }
         }
     }
 
@@ -153,9 +155,18 @@ public final class EventLoop: @unchecked Sendable {
     public func stop() {
         guard !closing else { return }
         runLocal()
-        runRemote()
+        let last = remote.withLock { queue -> [Work] in
+            defer { queue = nil }
+            return queue ?? []
+        }
+        for work in last { run(work) }
+        var rounds = 0
+        while !local.isEmpty && rounds < 64 {
+            runLocal()
+            rounds += 1
+        }
+        local.removeAll()  // work that keeps requeueing itself past this point is dropped
         closing = true
-        remote.withLock { $0 = nil }
         if idleActive { uv_idle_stop(idle); idleActive = false }
         uv_close(handle(wakeup), nil)
         uv_close(handle(idle), nil)

@@ -44,6 +44,10 @@ final class HTTPConnection: @unchecked Sendable {
     /// The current deadline and the one the libuv timer is set for, in loop milliseconds (0: none).
     var timerDeadline: UInt64 = 0
     var timerArmedFor: UInt64 = 0
+    /// When the body of the request being read must be complete (loop milliseconds).
+    var bodyDeadline: UInt64 = 0
+    /// The client half-closed: close once the responses in flight are written.
+    var closeWhenFlushed = false
 
     init(server: ServerLoop) {
         self.server = server
@@ -92,10 +96,24 @@ final class HTTPConnection: @unchecked Sendable {
         HTTPConnection.with(handle!.pointee.data) { connection in
             if count > 0 {
                 connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
+            } else if count == Int(UV_EOF.rawValue) {
+                connection.peerFinished()
             } else if count < 0 {
-                connection.close()  // EOF or error
+                connection.close()
             }
         }
+    }
+
+    /// The client half-closed: answer what it already sent, then close. A request cut off
+    /// mid-way, or nothing in flight, closes at once.
+    func peerFinished() {
+        guard phase == .idle, !slots.isEmpty, !closed else {
+            close()
+            return
+        }
+        stopReading = true
+        closeWhenFlushed = true
+        uv_read_stop(stream(tcp))
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
@@ -115,7 +133,7 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .head
             armTimer(server.configuration.headerTimeout)
         } else if phase == .body {
-            armTimer(server.configuration.headerTimeout)
+            armBodyTimer()
         }
         let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
         let parsed = http_parser_execute(parser, &server.settings, base, bytes.count)
@@ -140,6 +158,10 @@ final class HTTPConnection: @unchecked Sendable {
         } else if parser.pointee.upgrade != 0 {
             // Protocol upgrades are not offered: answer the request, then close.
             stopReading = true
+        } else if pendingWrites > 0 && !paused && !stopReading {
+            // The client is not taking what was written: read no more until it does.
+            paused = true
+            uv_read_stop(stream(tcp))
         }
     }
 
@@ -159,7 +181,10 @@ final class HTTPConnection: @unchecked Sendable {
     func dispatch() {
         guard var head else { return }
         head.contentLength = head.contentLength ?? (body.isEmpty ? nil : body.count)
-        let keepAlive = http_should_keep_alive(parser) != 0 && !server.draining && parser.pointee.upgrade == 0
+        // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; close after it.
+        let faultyFraming = head.versionMinor == 0 && head.headers.contains("Transfer-Encoding")
+        let keepAlive =
+            http_should_keep_alive(parser) != 0 && !server.draining && parser.pointee.upgrade == 0 && !faultyFraming
         let sequence = nextSequence
         slots.append(
             Slot(
@@ -173,7 +198,7 @@ final class HTTPConnection: @unchecked Sendable {
         if !keepAlive {
             stopReading = true
             http_parser_pause(parser, 1)
-        } else if slots.count >= server.configuration.maxPipelined {
+        } else if slots.count >= server.configuration.maxPipelined || pendingWrites > 0 {
             paused = true
             http_parser_pause(parser, 1)
         }
@@ -220,6 +245,10 @@ final class HTTPConnection: @unchecked Sendable {
             if !keepAlive { closeNow = true; break }
         }
         if !out.isEmpty { write(out) }
+        if closeWhenFlushed && slots.isEmpty {
+            if pendingWrites == 0 { close() }
+            return
+        }
         if closeNow {
             slots.removeAll()
             shutdownAndLinger()
@@ -250,7 +279,7 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    private func write(_ bytes: [UInt8]) {
+    func write(_ bytes: [UInt8]) {
         var written = 0
         if pendingWrites == 0 {
             written = bytes.withUnsafeBytes { raw -> Int in
@@ -272,18 +301,36 @@ final class HTTPConnection: @unchecked Sendable {
         var buffer = uv_buf_init(data.assumingMemoryBound(to: CChar.self), UInt32(remaining))
         request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         pendingWrites += 1
+        // A peer that takes nothing for an idle timeout is gone (send timeout).
+        if phase != .closing { armTimer(server.configuration.idleTimeout) }
         let status = uv_write(request, stream(tcp), &buffer, 1) { request, status in
             let connection = HTTPConnection.from(request!.pointee.data)
             UnsafeMutableRawPointer(request!).deallocate()
             connection.pendingWrites -= 1
             if status < 0 { connection.close(); return }
-            connection.resumeIfDrained()
-            if connection.isIdle && !connection.stopReading && connection.server.draining { connection.close() }
+            connection.written()
         }
         if status < 0 {
             pendingWrites -= 1
             memory.deallocate()
             close()
+        }
+    }
+
+    /// A queued write completed.
+    private func written() {
+        if pendingWrites > 0 {
+            if phase != .closing { armTimer(server.configuration.idleTimeout) }
+            return
+        }
+        if closeWhenFlushed && slots.isEmpty {
+            close()
+            return
+        }
+        resumeIfDrained()
+        if isIdle && !stopReading {
+            if server.draining { close(); return }
+            armTimer(server.configuration.idleTimeout)
         }
     }
 
@@ -325,7 +372,20 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Sets the body timer: the next read must come within the header timeout, and the whole body
+    /// within the body timeout (a body dripped a byte at a time cannot hold a connection forever).
+    func armBodyTimer() {
+        let now = server.loop.nowMilliseconds
+        let remaining = bodyDeadline > now ? bodyDeadline - now : 0
+        let next = min(server.configuration.headerTimeout.milliseconds, remaining)
+        armTimer(.milliseconds(Int64(next)))
+    }
+
     private func timedOut() {
+        if pendingWrites > 0 && phase != .closing {
+            close()  // the peer stopped reading
+            return
+        }
         switch phase {
         case .head, .body:
             rejection = nil
@@ -342,7 +402,8 @@ final class HTTPConnection: @unchecked Sendable {
     func shutdownAndLinger() {
         guard phase != .closing, !closed else { return }
         phase = .closing
-        armTimer(server.configuration.lingerTimeout)
+        // Queued writes get the send timeout; the linger starts once they are out (below).
+        armTimer(pendingWrites > 0 ? server.configuration.idleTimeout : server.configuration.lingerTimeout)
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         if paused {
@@ -352,7 +413,11 @@ final class HTTPConnection: @unchecked Sendable {
         let status = uv_shutdown(request, stream(tcp)) { request, status in
             let connection = HTTPConnection.from(request!.pointee.data)
             request!.deallocate()
-            if status < 0 { connection.close() }
+            if status < 0 {
+                connection.close()
+            } else if !connection.closed {
+                connection.armTimer(connection.server.configuration.lingerTimeout)
+            }
         }
         if status != 0 {
             request.deallocate()

@@ -9,7 +9,14 @@ enum HTTPParserCallbacks {
     static func makeSettings() -> http_parser_settings {
         var settings = http_parser_settings()
         settings.on_message_begin = { parser in
-            HTTPConnection.with(parser!.pointee.data) { $0.resetMessage() }
+            HTTPConnection.with(parser!.pointee.data) { connection in
+                connection.resetMessage()
+                // A request that starts in the same read as the previous one gets its own timer.
+                if connection.phase == .idle {
+                    connection.phase = .head
+                    connection.armTimer(connection.server.configuration.headerTimeout)
+                }
+            }
             return 0
         }
         settings.on_url = { parser, at, length in
@@ -91,7 +98,11 @@ extension HTTPConnection {
             return -1
         }
         let method = HTTPMethods.name(Int(parser.pointee.method))
-        let chunked = sawTransferEncoding
+        let chunked = parser.pointee.flags & UInt32(F_CHUNKED.rawValue) != 0
+        if sawTransferEncoding && !chunked {
+            rejection = .malformed("Transfer-Encoding must end with chunked")
+            return -1
+        }
         var length: Int? = nil
         if let declared = contentLengths.first {
             guard let value = Int(declared), value >= 0 else {
@@ -117,22 +128,19 @@ extension HTTPConnection {
                 rejection = .expectationFailed(expect)
                 return -1
             }
-            if expectsBody && head.versionMinor >= 1 && slots.isEmpty {
-                writeInterim("HTTP/1.1 100 Continue\r\n\r\n")
+            // Only when nothing is ahead of it on the wire; otherwise the client proceeds after
+            // its own wait, as RFC 9110 allows.
+            if expectsBody && head.versionMinor >= 1 && slots.isEmpty && pendingWrites == 0 {
+                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             }
         }
-        phase = expectsBody ? .body : .head
+        if expectsBody {
+            phase = .body
+            bodyDeadline = server.loop.nowMilliseconds + server.configuration.bodyTimeout.milliseconds
+        } else {
+            phase = .head
+        }
         return 0
-    }
-
-    private func writeInterim(_ text: StaticString) {
-        var buffer = uv_buf_init(
-            UnsafeMutablePointer(
-                mutating: UnsafeRawPointer(text.utf8Start)
-                    .assumingMemoryBound(to: CChar.self)), UInt32(text.utf8CodeUnitCount))
-        // A few bytes on an idle socket: try_write takes them whole in practice; if not, the client
-        // proceeds after its own wait, as RFC 9110 allows.
-        _ = uv_try_write(stream(tcp), &buffer, 1)
     }
 }
 

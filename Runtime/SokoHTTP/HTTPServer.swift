@@ -23,16 +23,32 @@ public final class HTTPServer: @unchecked Sendable {
         let port = try Self.bindPort(host: configuration.host, port: configuration.port)
         defer { close(port.fd) }
         self.port = port.number
-        for server in servers {
-            let fd = try Self.bind(host: configuration.host, port: port.number)
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-                server.loop.execute {
-                    do throws(ServerError) {
-                        try server.listen(fd: fd)
+        do {
+            for server in servers { try await listen(server, port: port.number) }
+        } catch {
+            // Loops already listening (and the one that failed, whose handle is open) stop again,
+            // so that the group can shut down.
+            for server in servers {
+                await withCheckedContinuation { continuation in
+                    server.loop.execute {
+                        server.closeAll()
                         continuation.resume()
-                    } catch {
-                        continuation.resume(throwing: error)
                     }
+                }
+            }
+            throw error
+        }
+    }
+
+    private func listen(_ server: ServerLoop, port: Int) async throws {
+        let fd = try Self.bind(host: configuration.host, port: port)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            server.loop.execute {
+                do throws(ServerError) {
+                    try server.listen(fd: fd)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
                 }
             }
         }

@@ -3,9 +3,10 @@
 /// A request's task prefers this executor, so a handler that never suspends starts, runs and
 /// finishes on the loop thread that read the request; after a suspension it resumes there too.
 public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
-    unowned let loop: EventLoop
+    /// Set once by the loop's initialiser, before any job can arrive.
+    unowned(unsafe) var loop: EventLoop!
 
-    init(loop: EventLoop) { self.loop = loop }
+    init() {}
 
     public func enqueue(_ job: consuming ExecutorJob) {
         loop.enqueue(.job(UnownedJob(job)))

@@ -82,7 +82,9 @@ final class ServerLoop: @unchecked Sendable {
     func beginDrain(_ done: @escaping () -> Void) {
         draining = true
         closeListener()
-        for connection in Array(connections.values) where connection.isIdle || connection.phase == .head {
+        // Nothing in flight and no body being read: close now. The rest close after their answer.
+        for connection in Array(connections.values)
+        where connection.slots.isEmpty && connection.pendingWrites == 0 && connection.phase != .body {
             connection.close()
         }
         if connections.isEmpty { done() } else { onEmpty = done }

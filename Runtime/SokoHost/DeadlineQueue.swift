@@ -60,8 +60,12 @@ final class DeadlineQueue {
         }
     }
 
-    /// Closes the alarm; pending calls are not expired (the loop is stopping).
+    /// Closes the alarm after expiring every call still pending (504 and cancellation), so no
+    /// task outlives the loop unasked to stop.
     func close() {
+        firing = true
+        for exchange in entries[head...] where !exchange.isAnswered { exchange.expire() }
+        firing = false
         alarm.close()
         entries.removeAll()
         head = 0

@@ -133,3 +133,27 @@ enum Blocking {
         }
     }
 }
+
+extension RawClient {
+    /// Half-closes: the server sees EOF after what was sent.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Sends `bytes` without blocking until the peer stops taking them (no progress for
+    /// `patience`), or `limit` bytes went out. Returns the bytes sent.
+    func sendUntilBlocked(_ bytes: [UInt8], limit: Int, patience: Int32 = 500) -> Int {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        var sent = 0
+        while sent < limit {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, bytes.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                sent += n
+                continue
+            }
+            var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            if poll(&poller, 1, patience) <= 0 { break }  // the server stopped reading
+        }
+        return sent
+    }
+}
