@@ -12,6 +12,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     let sink: AccessLogSink
     let defaultBodyLimit: Int
     let ready = Atomic<Bool>(false)
+    private let staticPlans: [RoutePlan]
     private(set) var states: [LoopState] = []
     private(set) var loops: [EventLoop] = []
 
@@ -20,6 +21,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         self.functions = functions
         self.sink = sink
         self.defaultBodyLimit = defaultBodyLimit
+        staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
     }
 
     /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
@@ -57,9 +59,9 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         }
         switch router.match(method: head.method, path: path) {
         case .found(let function, let parameters):
-            return HTTPRequestPlan(
-                bodyLimit: function.manifest.bodyLimit,
-                context: RoutePlan(.function(function, parameters: parameters)))
+            // Routes without parameters share one plan object per function (no allocation).
+            let route = parameters.isEmpty ? staticPlans[function.index] : RoutePlan(.function(function, parameters: parameters))
+            return HTTPRequestPlan(bodyLimit: function.manifest.bodyLimit, context: route)
         case .methodNotAllowed(let allowed):
             return HTTPRequestPlan(bodyLimit: defaultBodyLimit, context: RoutePlan(.methodNotAllowed(allowed: allowed)))
         case .notFound:

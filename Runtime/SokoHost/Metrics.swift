@@ -4,14 +4,15 @@ struct FunctionCounters: Sendable {
     /// Upper bounds, in seconds, of the latency histogram's buckets (+Inf is implicit).
     static let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    var byStatus: [Int: Int] = [:]
+    /// Answers per status code, indexed by `status - 100` (codes 100–599; no hashing per request).
+    var byStatus = [Int](repeating: 0, count: 500)
     var buckets = [Int](repeating: 0, count: FunctionCounters.bounds.count + 1)
     var sum: Double = 0
     var count = 0
     var inFlight = 0
 
     mutating func observe(status: Int, seconds: Double) {
-        byStatus[status, default: 0] += 1
+        if (100..<600).contains(status) { byStatus[status - 100] += 1 }
         var index = 0
         while index < Self.bounds.count && seconds > Self.bounds[index] { index += 1 }
         buckets[index] += 1
@@ -20,7 +21,7 @@ struct FunctionCounters: Sendable {
     }
 
     mutating func merge(_ other: FunctionCounters) {
-        for (status, n) in other.byStatus { byStatus[status, default: 0] += n }
+        for i in byStatus.indices { byStatus[i] += other.byStatus[i] }
         for i in buckets.indices { buckets[i] += other.buckets[i] }
         sum += other.sum
         count += other.count
@@ -35,8 +36,8 @@ enum PrometheusText {
         out += "# TYPE http_requests_total counter\n"
         for function in functions {
             let c = counters[function.index]
-            for status in c.byStatus.keys.sorted() {
-                out += "http_requests_total{function=\"\(function.name)\",code=\"\(status)\"} \(c.byStatus[status]!)\n"
+            for (offset, count) in c.byStatus.enumerated() where count > 0 {
+                out += "http_requests_total{function=\"\(function.name)\",code=\"\(offset + 100)\"} \(count)\n"
             }
         }
         out += "# HELP http_request_duration_seconds Time from a complete request to its response, by function.\n"
