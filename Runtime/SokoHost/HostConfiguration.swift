@@ -54,6 +54,7 @@ public struct HostConfiguration: Sendable {
         if let loops = try integer("SOKO_LOOPS", range: 1...256) { configuration.loops = loops }
         if let value = try duration("SOKO_HEADER_TIMEOUT") { configuration.server.headerTimeout = value }
         if let value = try duration("SOKO_IDLE_TIMEOUT") { configuration.server.idleTimeout = value }
+        if let value = try duration("SOKO_BODY_TIMEOUT") { configuration.server.bodyTimeout = value }
         if let value = try duration("SOKO_DRAIN_TIMEOUT") { configuration.drainTimeout = value }
         if let value = environment["SOKO_MANIFESTS"] { configuration.manifestsDirectory = value }
         if let value = environment["SOKO_SERVICE"], !value.isEmpty { configuration.service = value }
