@@ -27,4 +27,20 @@ struct LoopAffinityTests {
         }
         #expect(await host.stop())
     }
+
+    @Test func connectionsAreSpreadAcrossLoops() async throws {
+        // SO_REUSEPORT hashes each connection to one loop's socket: with 24 connections, all of
+        // them landing on one of two loops has odds of 2^-23.
+        let host = try await LiveHost.start(loops: 2)
+        var threads = Set<String>()
+        var clients: [RawClient] = []
+        for _ in 0..<24 {
+            let client = try host.client()
+            client.send("GET /thread HTTP/1.1\r\nHost: x\r\n\r\n")
+            threads.insert(String(try await client.readResponse().text.split(separator: " ")[0]))
+            clients.append(client)
+        }
+        #expect(threads.count == 2)
+        #expect(await host.stop())
+    }
 }
