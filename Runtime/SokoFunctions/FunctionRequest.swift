@@ -33,6 +33,10 @@ public struct QueryParameters: Sendable, Equatable {
 
     /// Parses a raw query string (`+` is a space, `%XX` decoded; undecodable input kept as is).
     public init(parsing raw: Substring) {
+        if raw.isEmpty {
+            pairs = []
+            return
+        }
         pairs = raw.split(separator: "&", omittingEmptySubsequences: true).map { part in
             if let eq = part.firstIndex(of: "=") {
                 return (

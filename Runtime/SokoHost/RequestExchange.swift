@@ -41,17 +41,23 @@ final class RequestExchange: @unchecked Sendable {
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         state.counters[function.index].observe(status: response.status, seconds: seconds)
-        state.accessLog.append(
-            .init(
-                level: response.status >= 500 ? "error" : "info", service: function.service,
-                function: function.name, method: method, path: path, status: response.status,
-                durationMilliseconds: seconds * 1000, requestID: requestID,
-                bytes: response.body.count), sink: sink)
+        if case .discard = sink {
+        } else {
+            logLine(status: response.status, bytes: response.body.count, seconds: seconds)
+        }
         var answer = response
         if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
         answer.headers.add("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
         deadlines.settle()
+    }
+
+    private func logLine(status: Int, bytes: Int, seconds: Double) {
+        state.accessLog.append(
+            .init(
+                level: status >= 500 ? "error" : "info", service: function.service, function: function.name,
+                method: method, path: path, status: status, durationMilliseconds: seconds * 1000,
+                requestID: requestID, bytes: bytes), sink: sink)
     }
 
     /// The deadline passed: 504 now, and the handler is asked to stop.
