@@ -13,8 +13,9 @@ struct ConnectionLifecycleTests {
         let client = try host.client()
         let batch = Array(String(repeating: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", count: 1000).utf8)
         // Without back-pressure the host keeps reading (a few MB/s here, queueing a write per
-        // answer), so sends never stall for the 3 s patience and all 24 MB go out.
-        let limit = 24 << 20
+        // answer), so sends never stall for the 3 s patience and all 48 MB go out; with it, the socket
+        // buffers fill (a few MB) and the sends stall.
+        let limit = 48 << 20
         let sent = try await Blocking.run { client.sendUntilBlocked(batch, limit: limit, patience: 3000) }
         #expect(sent < limit / 2, "the host kept reading \(sent) bytes from a client that never reads")
         #expect(await host.stop(drainTimeout: .milliseconds(500)) == false)  // that client is cut at the deadline
