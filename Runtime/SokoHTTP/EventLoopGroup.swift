@@ -56,9 +56,4 @@ public final class EventLoopGroup: Sendable {
         for thread in joined { pthread_join(thread, nil) }
         return loops.allSatisfy { $0.closedCleanly }
     }
-
-    /// Picks a loop for work that is not tied to a connection.
-    public func next() -> EventLoop {
-        loops[Int.random(in: 0..<loops.count)]
-    }
 }

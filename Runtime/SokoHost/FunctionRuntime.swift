@@ -43,7 +43,4 @@ public final class FunctionRuntime: Sendable {
     func release() {
         inFlight.subtract(1, ordering: .acquiringAndReleasing)
     }
-
-    /// Requests running now, across every loop.
-    public var currentInFlight: Int { inFlight.load(ordering: .relaxed) }
 }
