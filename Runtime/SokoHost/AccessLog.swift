@@ -46,6 +46,7 @@ struct AccessLogBuffer {
     }
 
     private mutating func write(_ entry: Entry, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 256 + entry.path.utf8.count)
         out.append(contentsOf: #"{"ts":""#.utf8)
         stamp.append(to: &out)
         out.append(contentsOf: #"","level":""#.utf8)
@@ -129,6 +130,12 @@ struct TimestampFormatter {
 enum JSONText {
     static func append<S: StringProtocol>(_ text: S, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Fast path: nothing to escape (the usual case for names, paths and ids).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
