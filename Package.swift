@@ -24,6 +24,10 @@ let package = Package(
             name: "CUV", path: "Runtime/System/CUV", pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(
+            name: "CSQLite", path: "Runtime/System/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CPostgres", path: "Runtime/System/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
             name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
             providers: [.apt(["libhttp-parser-dev"])]),
 
@@ -35,8 +39,10 @@ let package = Package(
             swiftSettings: hotPath),
         // What function authors import: handlers, context, errors, bundle registration.
         .target(
-            name: "SokoFunctions", dependencies: ["SokoHTTPTypes", .product(name: "Logging", package: "swift-log")],
+            name: "SokoFunctions", dependencies: ["SokoHTTPTypes", "SokoStore", .product(name: "Logging", package: "swift-log")],
             path: "Runtime/SokoFunctions"),
+        // The store every bundle uses: SQLite (embedded) or PostgreSQL, migrations, worker pool.
+        .target(name: "SokoStore", dependencies: ["CSQLite", "CPostgres"], path: "Runtime/SokoStore"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.
@@ -64,6 +70,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
+        .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(
             name: "SokoHostTests",

@@ -17,7 +17,24 @@ swift format lint --strict --recursive Package.swift Runtime Functions Tests
 echo "==> swift build --build-tests"
 swift build --build-tests
 
+# A private PostgreSQL for the store tests, thrown away on exit (however the run ends).
+echo "==> private PostgreSQL for the store tests"
+POSTGRES_DIR="$(mktemp -d)"
+stop_postgres() {
+  local status=$?  # the run's own status, whatever stopping PostgreSQL does
+  bash scripts/postgres-for-tests.sh stop "$POSTGRES_DIR" || echo "warning: could not stop PostgreSQL in $POSTGRES_DIR" >&2
+  exit "$status"
+}
+trap stop_postgres EXIT
+trap 'exit 130' INT   # make interrupts leave through the EXIT trap too
+trap 'exit 143' TERM
+SOKO_TEST_POSTGRES_URL="$(bash scripts/postgres-for-tests.sh start "$POSTGRES_DIR")"
+export SOKO_TEST_POSTGRES_URL
+echo "    $SOKO_TEST_POSTGRES_URL"
+
 echo "==> swift test $*"
 # --skip-build: the build above already produced the test bundle. Swift Testing runs tests
 # in parallel in-process by default, which keeps the output in one readable stream.
-exec swift test --skip-build "$@"
+# Not `exec`: the EXIT trap must run to stop PostgreSQL. When swift test fails, `set -e` ends
+# the script with its exit status, which the trap keeps.
+swift test --skip-build "$@"

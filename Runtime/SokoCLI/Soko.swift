@@ -13,7 +13,7 @@ struct Soko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soko",
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
-        subcommands: [Serve.self, Routes.self])
+        subcommands: [Serve.self, Routes.self, Migrate.self])
 }
 
 /// Options shared by the commands that load manifests.
@@ -117,5 +117,31 @@ enum Table {
                 index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending migrations to the selected services' stores and exit (safe while serving).")
+
+    @OptionGroup var options: ManifestOptions
+
+    func run() async throws {
+        try await StartupFailure.reporting {
+            let host = try options.host(try options.configuration())
+            do {
+                let stores = try await host.openStores()
+                for (service, report) in stores.reports.sorted(by: { $0.key < $1.key }) {
+                    print(
+                        "\(service): version \(report.from) → \(report.current)"
+                            + (report.applied.isEmpty
+                                ? " (up to date)" : " (applied \(report.applied.map(String.init).joined(separator: ", ")))"))
+                }
+                if stores.reports.isEmpty { print("no selected service keeps data") }
+                await stores.close()
+            } catch let error as StoreError {
+                throw StartupFailure(error.description)
+            }
+        }
     }
 }

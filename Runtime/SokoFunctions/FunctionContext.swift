@@ -33,11 +33,14 @@ public struct FunctionContext: Sendable {
     public let function: String
     /// Method, path, query, headers and path parameters of the HTTP request (body omitted).
     public let request: FunctionRequest
+    /// The service's store (its own database); a bundle without migrations has none, and using
+    /// it throws.
+    public let store: Store
     private let baseLogger: Logger
 
     public init(
         requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
-        service: String, function: String, request: FunctionRequest, logger: Logger
+        service: String, function: String, request: FunctionRequest, store: Store = NoStore(), logger: Logger
     ) {
         self.requestID = requestID
         self.deadline = deadline
@@ -45,6 +48,7 @@ public struct FunctionContext: Sendable {
         self.service = service
         self.function = function
         self.request = request
+        self.store = store
         self.baseLogger = logger
     }
 
@@ -62,4 +66,19 @@ public struct FunctionContext: Sendable {
 
     /// The value of the route's `{name}` segment.
     public func pathParameter(_ name: String) -> String? { request.pathParameters[name] }
+}
+
+/// The store of a bundle that declared no migrations: every call says so.
+public struct NoStore: Store {
+    public init() {}
+    public var dialect: SQLDialect { .sqlite }
+    private var refusal: StoreError {
+        .connection("this bundle declares no migrations, so it has no store")
+    }
+    public func execute(_ sql: String, _ parameters: [SQLValue]) async throws -> Int { throw refusal }
+    public func query(_ sql: String, _ parameters: [SQLValue]) async throws -> [Row] { throw refusal }
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
+        throw refusal
+    }
+    public func close() async {}
 }

@@ -87,9 +87,15 @@ public protocol FunctionBundle: Sendable {
     /// The service name; matches `service:` in the bundle's manifest.
     static var service: String { get }
     static func register(_ registry: inout FunctionRegistry)
+    /// The bundle's schema, version by version. A bundle with migrations gets a store (its own
+    /// SQLite file or PostgreSQL schema), migrated before the host reports ready.
+    static var migrations: [Migration] { get }
 }
 
 extension FunctionBundle {
+    /// No migrations: the bundle keeps no data and gets no store.
+    public static var migrations: [Migration] { [] }
+
     /// The bundle's handlers, registered.
     public static func registry() -> FunctionRegistry {
         var registry = FunctionRegistry(service: service)

@@ -16,6 +16,8 @@ public final class FunctionHost: Sendable {
     public let functions: [FunctionRuntime]
     public let router: Router
     let handler: HostRequestHandler
+    /// Each selected service's migrations (services whose bundles keep data).
+    public let migrations: [String: [Migration]]
     private let logger = Logger(label: "soko.host")
 
     /// Validates the manifests against the bundles' handlers and builds the route table.
@@ -33,6 +35,7 @@ public final class FunctionHost: Sendable {
             }
             registries[registry.service] = registry
         }
+        let allMigrations = Dictionary(bundles.map { ($0.service, $0.migrations) }, uniquingKeysWith: { first, _ in first })
         try ManifestValidator.validate(manifests, handlers: registries.mapValues { Set($0.handlers.keys) })
         let selected = try FunctionSelection.select(
             from: manifests, service: configuration.service,
@@ -51,8 +54,17 @@ public final class FunctionHost: Sendable {
                 service: entry.0.service, manifest: entry.1,
                 handler: registries[entry.0.service]!.handlers[entry.1.name]!, index: index)
         }
+        let services = Set(functions.map(\.service))
+        migrations = allMigrations.filter { services.contains($0.key) }
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
+    }
+
+    /// Opens and migrates the stores of the services this process serves (`soko migrate` alone,
+    /// or the first step of serving).
+    public func openStores() async throws -> ServiceStores {
+        try await ServiceStores.open(
+            migrations: migrations, services: Set(migrations.keys), configuration: configuration.store)
     }
 
     /// Whether `/readyz` answers 200.
@@ -97,6 +109,8 @@ public final class FunctionHost: Sendable {
     /// Starts serving on an already started group (tests and embedding); stop with
     /// ``RunningHost/stop(drainTimeout:)``.
     public func start(on group: EventLoopGroup) async throws -> RunningHost {
+        let stores = try await openStores()
+        handler.stores = stores
         await handler.attach(to: group)
         let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
         try await server.start()
@@ -154,6 +168,7 @@ public final class RunningHost: @unchecked Sendable {
             }
         }
         let clean = group.shutdown()
+        await host.handler.stores.close()
         let logger = Logger(label: "soko.host")
         if !drained {
             logger.warning(

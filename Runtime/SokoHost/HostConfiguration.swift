@@ -1,5 +1,6 @@
 import SokoHTTP
 import SokoManifest
+import SokoStore
 
 /// Everything the host needs to start, read once (environment, then command-line flags).
 public struct HostConfiguration: Sendable {
@@ -16,11 +17,14 @@ public struct HostConfiguration: Sendable {
     /// Serve only this function, by name or `service.name` (a function per pod).
     public var function: String?
     public var accessLog: AccessLogSink
+    /// Where the services' stores live (SQLite files or a PostgreSQL database).
+    public var store: StoreConfiguration
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
         drainTimeout: Duration = .seconds(25), manifestsDirectory: String = "manifests/functions",
-        service: String? = nil, function: String? = nil, accessLog: AccessLogSink = .standardOutput
+        service: String? = nil, function: String? = nil, accessLog: AccessLogSink = .standardOutput,
+        store: StoreConfiguration = StoreConfiguration()
     ) {
         self.server = server
         self.loops = loops
@@ -29,11 +33,13 @@ public struct HostConfiguration: Sendable {
         self.service = service
         self.function = function
         self.accessLog = accessLog
+        self.store = store
     }
 
     /// Reads `SOKO_*` variables over the defaults; a malformed value is an error naming it.
     public static func fromEnvironment(_ environment: [String: String]) throws -> HostConfiguration {
         var configuration = HostConfiguration()
+        configuration.store = try StoreConfiguration.fromEnvironment(environment)
         func duration(_ name: String) throws -> Duration? {
             guard let text = environment[name] else { return nil }
             guard let value = DurationParser.parse(text), value > .zero else {

@@ -12,6 +12,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     let sink: AccessLogSink
     let defaultBodyLimit: Int
     let ready = Atomic<Bool>(false)
+    /// Set once before the server starts; read on the loops afterwards.
+    var stores = ServiceStores.none
     private let staticPlans: [RoutePlan]
     private(set) var states: [LoopState] = []
     private(set) var loops: [EventLoop] = []
@@ -143,7 +145,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                 method: functionRequest.method, path: functionRequest.path,
                 query: functionRequest.query, headers: functionRequest.headers,
                 pathParameters: parameters),
-            logger: function.logger)
+            store: stores.store(for: function.service), logger: function.logger)
         let loop = responder.loop
         deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {

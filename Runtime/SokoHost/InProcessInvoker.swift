@@ -7,7 +7,8 @@ public final class InProcessInvoker: Sendable {
     public let group: EventLoopGroup
 
     /// Starts a one-loop group for `host`. Call ``shutdown()`` when done.
-    public static func start(_ host: FunctionHost) async -> InProcessInvoker {
+    public static func start(_ host: FunctionHost) async throws -> InProcessInvoker {
+        host.handler.stores = try await host.openStores()
         let group = EventLoopGroup(loopCount: 1)
         group.start()
         await host.handler.attach(to: group)
@@ -48,6 +49,8 @@ public final class InProcessInvoker: Sendable {
     public func shutdown() async -> Bool {
         host.handler.ready.store(false, ordering: .releasing)
         await host.handler.detach()
-        return group.shutdown()
+        let clean = group.shutdown()
+        await host.handler.stores.close()
+        return clean
     }
 }

@@ -1,13 +1,8 @@
+import Foundation
 import SokoFunctions
 import SokoHTTP
 import SokoHost
 import SokoManifest
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Invokes handlers in-process through the real router and middleware, without sockets.
 ///
@@ -24,7 +19,7 @@ public final class TestHost: Sendable {
     /// Builds a host from manifest texts (file name → YAML) and bundles.
     public convenience init(
         bundles: [any FunctionBundle.Type], manifests: [String: String],
-        configuration: HostConfiguration = HostConfiguration(accessLog: .discard)
+        configuration: HostConfiguration = TestHost.defaultConfiguration()
     ) async throws {
         let parsed = try manifests.sorted { $0.key < $1.key }.map { try ManifestParser.parse(yaml: $0.value, file: $0.key) }
         try await self.init(bundles: bundles, parsed: parsed, configuration: configuration)
@@ -33,7 +28,7 @@ public final class TestHost: Sendable {
     /// Builds a host from a manifests folder (for example the repository's `manifests/functions`).
     public convenience init(
         bundles: [any FunctionBundle.Type], manifestsDirectory: String,
-        configuration: HostConfiguration = HostConfiguration(accessLog: .discard)
+        configuration: HostConfiguration = TestHost.defaultConfiguration()
     ) async throws {
         try await self.init(
             bundles: bundles, parsed: try ManifestLoader.load(directory: manifestsDirectory),
@@ -42,7 +37,13 @@ public final class TestHost: Sendable {
 
     private init(bundles: [any FunctionBundle.Type], parsed: [ServiceManifest], configuration: HostConfiguration) async throws {
         host = try FunctionHost(manifests: parsed, bundles: bundles, configuration: configuration)
-        invoker = await InProcessInvoker.start(host)
+        invoker = try await InProcessInvoker.start(host)
+    }
+
+    /// No access log, and stores in a fresh temporary folder (SQLite), so tests never share data.
+    public static func defaultConfiguration() -> HostConfiguration {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-test-\(UUID().uuidString)").path
+        return HostConfiguration(accessLog: .discard, store: StoreConfiguration(backend: .sqlite(directory: folder)))
     }
 
     /// Sends one request through routing and middleware and returns the response.

@@ -10,7 +10,7 @@ struct ReadinessTests {
         let host = try FunctionHost(
             manifests: [try ManifestParser.parse(yaml: ProbeBundle.manifest, file: "probe.yaml")],
             bundles: [ProbeBundle.self], configuration: HostConfiguration(accessLog: .discard))
-        let invoker = await InProcessInvoker.start(host)
+        let invoker = try await InProcessInvoker.start(host)
         let readyz = HTTPRequest(head: HTTPRequestHead(method: "GET", target: "/readyz", headers: ["Host": "x"]))
         #expect(await invoker.invoke(readyz).status == 200)
         host.handler.ready.store(false, ordering: .releasing)  // what a drain does first

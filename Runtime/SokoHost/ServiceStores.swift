@@ -1,0 +1,55 @@
+import Logging
+import SokoFunctions
+import SokoStore
+
+/// The stores of the services one process serves: opened and migrated before the host reports
+/// ready, closed after its loops stop. A service whose bundle declares no migrations has none.
+public final class ServiceStores: Sendable {
+    private let stores: [String: Store]
+    /// What each service's migration run did, by service.
+    public let reports: [String: MigrationReport]
+
+    init(stores: [String: Store], reports: [String: MigrationReport]) {
+        self.stores = stores
+        self.reports = reports
+    }
+
+    /// An empty set (nothing opened yet).
+    static let none = ServiceStores(stores: [:], reports: [:])
+
+    /// Opens the store of every service in `services` whose bundle has migrations, and migrates it.
+    /// Throws (closing what was opened) when a store cannot be opened or is ahead of the code.
+    public static func open(
+        migrations: [String: [Migration]], services: Set<String>, configuration: StoreConfiguration
+    ) async throws -> ServiceStores {
+        var stores: [String: Store] = [:]
+        var reports: [String: MigrationReport] = [:]
+        do {
+            for service in services.sorted() {
+                guard let steps = migrations[service], !steps.isEmpty else { continue }
+                let store = try configuration.open(service: service)
+                stores[service] = store
+                reports[service] = try await Migrator.migrate(store, migrations: steps)
+                Logger(label: "soko.store").info(
+                    "store ready",
+                    metadata: [
+                        "service": "\(service)", "migrations_applied": "\(reports[service]!.applied.count)",
+                        "schema_version": "\(reports[service]!.current)",
+                    ])
+            }
+        } catch {
+            for store in stores.values { await store.close() }
+            throw error
+        }
+        return ServiceStores(stores: stores, reports: reports)
+    }
+
+    /// The service's store, or a ``NoStore`` that refuses every call.
+    public func store(for service: String) -> Store {
+        stores[service] ?? NoStore()
+    }
+
+    public func close() async {
+        for store in stores.values { await store.close() }
+    }
+}

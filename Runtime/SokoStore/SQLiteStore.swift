@@ -1,0 +1,61 @@
+import Glibc
+
+/// The embedded store: one SQLite file per service, used by a pool of worker threads.
+public final class SQLiteStore: Store, @unchecked Sendable {
+    public var dialect: SQLDialect { .sqlite }
+    public let path: String
+    private let pool: WorkerPool<SQLiteConnection>
+
+    /// Opens (creating it and its folder if needed) the database at `path` with `poolSize` workers.
+    public init(path: String, poolSize: Int = 4) throws {
+        self.path = path
+        if let slash = path.lastIndex(of: "/") {
+            try Self.makeDirectories(String(path[..<slash]))
+        }
+        pool = try WorkerPool(
+            size: poolSize, open: { try SQLiteConnection(path: path) }, close: { $0.close() })
+    }
+
+    public func execute(_ sql: String, _ parameters: [SQLValue]) async throws -> Int {
+        try await pool.run { try $0.execute(sql, parameters) }
+    }
+
+    public func query(_ sql: String, _ parameters: [SQLValue]) async throws -> [Row] {
+        try await pool.run { try $0.query(sql, parameters) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
+        try await pool.run { connection in
+            try connection.transaction { try body(SQLiteTransaction(connection: $0)) }
+        }
+    }
+
+    public func close() async {
+        pool.shutdown()
+    }
+
+    private static func makeDirectories(_ path: String) throws {
+        guard !path.isEmpty else { return }
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw StoreError.connection("cannot create \(current): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
+/// A transaction's view of the connection it holds.
+struct SQLiteTransaction: Transaction {
+    let connection: SQLiteConnection
+    var dialect: SQLDialect { .sqlite }
+
+    func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int {
+        try connection.execute(sql, parameters)
+    }
+
+    func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+        try connection.query(sql, parameters)
+    }
+}

@@ -1,0 +1,56 @@
+/// Where each service's store lives, read once from the environment at start.
+///
+/// - `SOKO_DATABASE_URL` (a PostgreSQL URI): every service gets its own schema in that database.
+/// - otherwise SQLite, one file per service: `$SOKO_DATA/<service>.sqlite` (`SOKO_DATA` defaults
+///   to `./data`).
+/// - `SOKO_STORE_POOL`: worker threads (connections) per service store, default 4.
+public struct StoreConfiguration: Sendable, Equatable {
+    public enum Backend: Sendable, Equatable {
+        case sqlite(directory: String)
+        case postgres(url: String)
+    }
+
+    public var backend: Backend
+    public var poolSize: Int
+
+    public init(backend: Backend = .sqlite(directory: "data"), poolSize: Int = 4) {
+        self.backend = backend
+        self.poolSize = poolSize
+    }
+
+    public static func fromEnvironment(_ environment: [String: String]) throws -> StoreConfiguration {
+        var configuration = StoreConfiguration()
+        if let url = environment["SOKO_DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw StoreError.connection("SOKO_DATABASE_URL must be a postgresql:// URL")
+            }
+            configuration.backend = .postgres(url: url)
+        } else if let directory = environment["SOKO_DATA"], !directory.isEmpty {
+            configuration.backend = .sqlite(directory: directory)
+        }
+        if let text = environment["SOKO_STORE_POOL"] {
+            guard let size = Int(text), (1...64).contains(size) else {
+                throw StoreError.connection("SOKO_STORE_POOL=\"\(text)\" must be an integer in 1...64")
+            }
+            configuration.poolSize = size
+        }
+        return configuration
+    }
+
+    /// Opens `service`'s store: its SQLite file, or its schema (`-` becomes `_`) in PostgreSQL.
+    public func open(service: String) throws -> Store {
+        switch backend {
+        case .sqlite(let directory):
+            return try SQLiteStore(path: "\(directory)/\(service).sqlite", poolSize: poolSize)
+        case .postgres(let url):
+            return try PostgresStore(
+                url: url, schema: service.replacingOccurrences(of: "-", with: "_"), poolSize: poolSize)
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: Character, with replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
+    }
+}

@@ -1,0 +1,115 @@
+import Glibc
+
+/// A fixed set of threads, each owning one database connection, that run store calls.
+///
+/// Blocking database work (SQLite on a busy file, libpq's synchronous calls) never runs on a
+/// loop thread: a call is queued here, and its caller's task resumes — on its own loop, through
+/// that loop's executor — when a worker has finished it. Jobs run in arrival order.
+final class WorkerPool<Connection>: @unchecked Sendable {
+    private typealias Job = (Connection?) -> Void
+
+    // Guarded by `mutex`; `condition` signals a new job or the close.
+    private var jobs: [Job] = []
+    private var head = 0
+    private var closed = false
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    private var threads: [pthread_t] = []
+    private let makeConnection: @Sendable () throws -> Connection
+    private let closeConnection: @Sendable (Connection) -> Void
+
+    /// Starts `size` workers; each opens its own connection with `open` on its own thread.
+    /// One connection is opened (and closed) first, so a bad configuration fails here, loudly.
+    init(
+        size: Int, open: @escaping @Sendable () throws -> Connection,
+        close: @escaping @Sendable (Connection) -> Void
+    ) throws {
+        makeConnection = open
+        closeConnection = close
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&condition, nil)
+        close(try open())
+        startWorkers(max(1, size))
+    }
+
+    private func startWorkers(_ count: Int) {
+        for _ in 0..<count {
+            threads.append(WorkerThread.start { [self] in work() })
+        }
+    }
+
+    /// Runs `body` with a connection on a worker thread and returns its result.
+    func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            let job: Job = { connection in
+                guard let connection else {
+                    continuation.resume(throwing: StoreError.connection("no database connection"))
+                    return
+                }
+                do { continuation.resume(returning: try body(connection)) } catch { continuation.resume(throwing: error) }
+            }
+            pthread_mutex_lock(&mutex)
+            let accepted = !closed
+            if accepted {
+                jobs.append(job)
+                pthread_cond_signal(&condition)
+            }
+            pthread_mutex_unlock(&mutex)
+            if !accepted { continuation.resume(throwing: StoreError.closed) }
+        }
+    }
+
+    private func next() -> Job? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        while head == jobs.count && !closed { pthread_cond_wait(&condition, &mutex) }
+        guard head < jobs.count else { return nil }
+        let job = jobs[head]
+        head += 1
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return job
+    }
+
+    private func work() {
+        var connection = try? makeConnection()
+        while let job = next() {
+            if connection == nil { connection = try? makeConnection() }  // reconnect after a failure
+            job(connection)
+        }
+        if let connection { closeConnection(connection) }
+    }
+
+    /// Runs what is queued, closes every connection and joins the threads.
+    func shutdown() {
+        pthread_mutex_lock(&mutex)
+        let already = closed
+        closed = true
+        pthread_cond_broadcast(&condition)
+        pthread_mutex_unlock(&mutex)
+        guard !already else { return }
+        for thread in threads { pthread_join(thread, nil) }
+        threads = []
+    }
+}
+
+/// Starts a pthread running a Swift closure (C entry points cannot capture generic context).
+enum WorkerThread {
+    private final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    static func start(_ body: @escaping () -> Void) -> pthread_t {
+        var thread = pthread_t()
+        pthread_create(
+            &thread, nil,
+            { argument in
+                Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
+                return nil
+            }, Unmanaged.passRetained(Box(body)).toOpaque())
+        return thread
+    }
+}
