@@ -46,6 +46,13 @@ struct BinaryTests {
         #expect(result.output.contains("POST    /echo   echo      examples  public"))
     }
 
+    @Test func migrateReportsWhatItDid() throws {
+        let result = try Self.run(
+            ["migrate"], environment: ["SOKO_DATA": NSTemporaryDirectory() + "soko-migrate-\(UUID().uuidString)"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("no selected service keeps data"))
+    }
+
     @Test(arguments: [
         ("functions:\n  hello:\n    http: GET /hello\n", "service"),
         ("service: examples\nfunctions:\n  hello:\n    http: GET /hello\n    timeout: 2x\n", "functions.hello.timeout"),
