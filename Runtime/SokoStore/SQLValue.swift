@@ -45,6 +45,7 @@ public struct Row: Sendable, Equatable {
         switch self[column] {
         case .null: return nil
         case .integer(let v): return Int(v)
+        case .real(let v): if v.rounded() == v, let exact = Int(exactly: v) { return exact }  // PostgreSQL's SUM → numeric
         case .text(let t): if let v = Int(t) { return v }
         default: break
         }
