@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C system libraries (Debian packages); module maps only, never products.
@@ -27,6 +28,7 @@ let package = Package(
             name: "CSQLite", path: "Runtime/System/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
             name: "CPostgres", path: "Runtime/System/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CArgon2", path: "Runtime/System/CArgon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(
             name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
             providers: [.apt(["libhttp-parser-dev"])]),
@@ -42,7 +44,13 @@ let package = Package(
             name: "SokoFunctions", dependencies: ["SokoHTTPTypes", "SokoStore", .product(name: "Logging", package: "swift-log")],
             path: "Runtime/SokoFunctions"),
         // The store every bundle uses: SQLite (embedded) or PostgreSQL, migrations, worker pool.
-        .target(name: "SokoStore", dependencies: ["CSQLite", "CPostgres"], path: "Runtime/SokoStore"),
+        .target(name: "SokoStore", dependencies: ["CSQLite", "CPostgres", "SokoWorkers"], path: "Runtime/SokoStore"),
+        // Worker threads for blocking work (database connections, hashing), off the event loops.
+        .target(name: "SokoWorkers", path: "Runtime/SokoWorkers"),
+        // Password hashing (Argon2id) and access tokens (ES256 JWT, JWKS) for the auth policies.
+        .target(
+            name: "SokoSecurity", dependencies: ["CArgon2", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Runtime/SokoSecurity"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.
@@ -70,6 +78,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
+        .testTarget(name: "SokoSecurityTests", dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/SokoSecurityTests"),
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(

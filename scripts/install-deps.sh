@@ -25,6 +25,8 @@ DEBIAN_PACKAGES=(
 # Python tools installed with pip, only when missing. Entries are "import_name=pip_name".
 # None are needed yet; benchmarks/*.py use the standard library only.
 PYTHON_TOOLS=(
+  jwt=pyjwt                  # independent oracle: verifies our access tokens against our JWKS
+  cryptography=cryptography  # PyJWT's ES256 support
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }

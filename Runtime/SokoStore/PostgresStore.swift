@@ -1,3 +1,5 @@
+import SokoWorkers
+
 /// A ``Store`` on a PostgreSQL server (the scale-out choice), through a pool of libpq connections.
 ///
 /// Each call takes one pooled connection on a worker thread; a transaction holds its connection
@@ -28,21 +30,21 @@ public final class PostgresStore: Store, Sendable {
 
     @discardableResult
     public func execute(_ sql: String, _ parameters: [SQLValue]) async throws -> Int {
-        try await pool.run { connection in
+        try await pool.call { connection in
             try connection.prepareForCall()
             return try connection.execute(sql, parameters)
         }
     }
 
     public func query(_ sql: String, _ parameters: [SQLValue]) async throws -> [Row] {
-        try await pool.run { connection in
+        try await pool.call { connection in
             try connection.prepareForCall()
             return try connection.query(sql, parameters)
         }
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
-        try await pool.run { connection in
+        try await pool.call { connection in
             try connection.prepareForCall()
             return try PostgresTransaction.run(on: connection, body)
         }

@@ -1,4 +1,5 @@
 import Glibc
+import SokoWorkers
 
 /// The embedded store: one SQLite file per service, used by a pool of worker threads.
 public final class SQLiteStore: Store, @unchecked Sendable {
@@ -17,15 +18,15 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func execute(_ sql: String, _ parameters: [SQLValue]) async throws -> Int {
-        try await pool.run { try $0.execute(sql, parameters) }
+        try await pool.call { try $0.execute(sql, parameters) }
     }
 
     public func query(_ sql: String, _ parameters: [SQLValue]) async throws -> [Row] {
-        try await pool.run { try $0.query(sql, parameters) }
+        try await pool.call { try $0.query(sql, parameters) }
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
-        try await pool.run { connection in
+        try await pool.call { connection in
             try connection.transaction { try body(SQLiteTransaction(connection: $0)) }
         }
     }

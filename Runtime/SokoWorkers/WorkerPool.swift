@@ -5,7 +5,7 @@ import Glibc
 /// Blocking database work (SQLite on a busy file, libpq's synchronous calls) never runs on a
 /// loop thread: a call is queued here, and its caller's task resumes — on its own loop, through
 /// that loop's executor — when a worker has finished it. Jobs run in arrival order.
-final class WorkerPool<Connection>: @unchecked Sendable {
+public final class WorkerPool<Connection>: @unchecked Sendable {
     private typealias Job = (Connection?) -> Void
 
     // Guarded by `mutex`; `condition` signals a new job or the close.
@@ -20,7 +20,7 @@ final class WorkerPool<Connection>: @unchecked Sendable {
 
     /// Starts `size` workers; each opens its own connection with `open` on its own thread.
     /// One connection is opened (and closed) first, so a bad configuration fails here, loudly.
-    init(
+    public init(
         size: Int, open: @escaping @Sendable () throws -> Connection,
         close: @escaping @Sendable (Connection) -> Void
     ) throws {
@@ -39,11 +39,11 @@ final class WorkerPool<Connection>: @unchecked Sendable {
     }
 
     /// Runs `body` with a connection on a worker thread and returns its result.
-    func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let job: Job = { connection in
                 guard let connection else {
-                    continuation.resume(throwing: StoreError.connection("no database connection"))
+                    continuation.resume(throwing: WorkerPoolError.noConnection)
                     return
                 }
                 do { continuation.resume(returning: try body(connection)) } catch { continuation.resume(throwing: error) }
@@ -55,7 +55,7 @@ final class WorkerPool<Connection>: @unchecked Sendable {
                 pthread_cond_signal(&condition)
             }
             pthread_mutex_unlock(&mutex)
-            if !accepted { continuation.resume(throwing: StoreError.closed) }
+            if !accepted { continuation.resume(throwing: WorkerPoolError.closed) }
         }
     }
 
@@ -83,7 +83,7 @@ final class WorkerPool<Connection>: @unchecked Sendable {
     }
 
     /// Runs what is queued, closes every connection and joins the threads.
-    func shutdown() {
+    public func shutdown() {
         pthread_mutex_lock(&mutex)
         let already = closed
         closed = true
@@ -93,6 +93,31 @@ final class WorkerPool<Connection>: @unchecked Sendable {
         for thread in threads { pthread_join(thread, nil) }
         threads = []
     }
+}
+
+/// Why a pool could not run a job.
+public enum WorkerPoolError: Error, Equatable {
+    /// The pool was shut down.
+    case closed
+    /// The worker's resource (a database connection) could not be opened.
+    case noConnection
+}
+
+/// Threads for blocking computation (password hashing and the like), off the event loops.
+public final class ComputePool: Sendable {
+    private let pool: WorkerPool<Void>
+
+    public init(threads: Int) {
+        // Opening a `Void` resource cannot fail.
+        pool = try! WorkerPool(size: threads, open: {}, close: { _ in })
+    }
+
+    /// Runs `body` on a pool thread; the caller's task resumes on its own executor afterwards.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.run { _ in try body() }
+    }
+
+    public func shutdown() { pool.shutdown() }
 }
 
 /// Starts a pthread running a Swift closure (C entry points cannot capture generic context).
