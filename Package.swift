@@ -78,7 +78,10 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
-        .testTarget(name: "SokoSecurityTests", dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/SokoSecurityTests"),
+        .testTarget(
+            name: "SokoSecurityTests",
+            dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/SokoSecurityTests"),
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(
