@@ -41,7 +41,9 @@ let package = Package(
             swiftSettings: hotPath),
         // What function authors import: handlers, context, errors, bundle registration.
         .target(
-            name: "SokoFunctions", dependencies: ["SokoHTTPTypes", "SokoStore", .product(name: "Logging", package: "swift-log")],
+            name: "SokoFunctions", dependencies: [
+                "SokoHTTPTypes", "SokoStore", "SokoWorkers", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Runtime/SokoFunctions"),
         // The store every bundle uses: SQLite (embedded) or PostgreSQL, migrations, worker pool.
         .target(name: "SokoStore", dependencies: ["CSQLite", "CPostgres", "SokoWorkers"], path: "Runtime/SokoStore"),

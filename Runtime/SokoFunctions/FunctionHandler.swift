@@ -25,11 +25,20 @@ public struct FunctionHandler: Sendable {
 /// The handlers one bundle offers, by the names its manifest uses.
 public struct FunctionRegistry: Sendable {
     public let service: String
+    /// The process environment, read once at start: bundles take their settings from here when
+    /// they register, never from a handler.
+    public let environment: [String: String]
+    /// Threads for blocking computation (password hashing), owned by the host.
+    public let compute: ComputePool
     public private(set) var handlers: [String: FunctionHandler] = [:]
     /// Names registered twice (the host refuses to start on any).
     public private(set) var duplicates: [String] = []
 
-    public init(service: String) { self.service = service }
+    public init(service: String, environment: [String: String] = [:], compute: ComputePool) {
+        self.service = service
+        self.environment = environment
+        self.compute = compute
+    }
 
     /// Registers a raw handler: it sees the exact request bytes and builds the response itself.
     public mutating func raw(
@@ -96,9 +105,9 @@ extension FunctionBundle {
     /// No migrations: the bundle keeps no data and gets no store.
     public static var migrations: [Migration] { [] }
 
-    /// The bundle's handlers, registered.
-    public static func registry() -> FunctionRegistry {
-        var registry = FunctionRegistry(service: service)
+    /// The bundle's handlers, registered with the given environment and compute threads.
+    public static func registry(environment: [String: String] = [:], compute: ComputePool) -> FunctionRegistry {
+        var registry = FunctionRegistry(service: service, environment: environment, compute: compute)
         register(&registry)
         return registry
     }

@@ -16,6 +16,8 @@ public final class FunctionHost: Sendable {
     public let functions: [FunctionRuntime]
     public let router: Router
     let handler: HostRequestHandler
+    /// Threads for blocking computation, handed to bundles.
+    public let compute: ComputePool
     /// Each selected service's migrations (services whose bundles keep data).
     public let migrations: [String: [Migration]]
     private let logger = Logger(label: "soko.host")
@@ -27,9 +29,10 @@ public final class FunctionHost: Sendable {
         configuration: HostConfiguration
     ) throws {
         self.configuration = configuration
+        compute = ComputePool(threads: configuration.computeThreads)
         var registries: [String: FunctionRegistry] = [:]
         for bundle in bundles {
-            let registry = bundle.registry()
+            let registry = bundle.registry(environment: configuration.environment, compute: compute)
             if let name = registry.duplicates.first {
                 throw HostSetupError("the \"\(registry.service)\" bundle registers \"\(name)\" twice")
             }
@@ -169,6 +172,7 @@ public final class RunningHost: @unchecked Sendable {
         }
         let clean = group.shutdown()
         await host.handler.stores.close()
+        host.compute.shutdown()
         let logger = Logger(label: "soko.host")
         if !drained {
             logger.warning(

@@ -19,6 +19,10 @@ public struct HostConfiguration: Sendable {
     public var accessLog: AccessLogSink
     /// Where the services' stores live (SQLite files or a PostgreSQL database).
     public var store: StoreConfiguration
+    /// The environment handed to bundles when they register (read once, at start).
+    public var environment: [String: String] = [:]
+    /// Threads for blocking computation such as password hashing (`SOKO_COMPUTE_THREADS`).
+    public var computeThreads = 2
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
@@ -40,6 +44,7 @@ public struct HostConfiguration: Sendable {
     public static func fromEnvironment(_ environment: [String: String]) throws -> HostConfiguration {
         var configuration = HostConfiguration()
         configuration.store = try StoreConfiguration.fromEnvironment(environment)
+        configuration.environment = environment
         func duration(_ name: String) throws -> Duration? {
             guard let text = environment[name] else { return nil }
             guard let value = DurationParser.parse(text), value > .zero else {
@@ -58,6 +63,7 @@ public struct HostConfiguration: Sendable {
         if let host = environment["SOKO_HOST"] { configuration.server.host = host }
         if let port = try integer("SOKO_PORT", range: 0...65535) { configuration.server.port = port }
         if let loops = try integer("SOKO_LOOPS", range: 1...256) { configuration.loops = loops }
+        if let threads = try integer("SOKO_COMPUTE_THREADS", range: 1...64) { configuration.computeThreads = threads }
         if let value = try duration("SOKO_HEADER_TIMEOUT") { configuration.server.headerTimeout = value }
         if let value = try duration("SOKO_IDLE_TIMEOUT") { configuration.server.idleTimeout = value }
         if let value = try duration("SOKO_BODY_TIMEOUT") { configuration.server.bodyTimeout = value }

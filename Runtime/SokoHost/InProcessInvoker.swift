@@ -51,6 +51,7 @@ public final class InProcessInvoker: Sendable {
         await host.handler.detach()
         let clean = group.shutdown()
         await host.handler.stores.close()
+        host.compute.shutdown()
         return clean
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A fixed set of threads, each owning one database connection, that run store calls.
 ///
@@ -104,20 +105,33 @@ public enum WorkerPoolError: Error, Equatable {
 }
 
 /// Threads for blocking computation (password hashing and the like), off the event loops.
+/// The threads start on first use, so a pool that is never used costs nothing.
 public final class ComputePool: Sendable {
-    private let pool: WorkerPool<Void>
+    private let threads: Int
+    private let pool = Mutex<WorkerPool<Void>?>(nil)
+    private let closed = Atomic(false)
 
     public init(threads: Int) {
-        // Opening a `Void` resource cannot fail.
-        pool = try! WorkerPool(size: threads, open: {}, close: { _ in })
+        self.threads = threads
     }
 
     /// Runs `body` on a pool thread; the caller's task resumes on its own executor afterwards.
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await pool.run { _ in try body() }
+        guard !closed.load(ordering: .acquiring) else { throw WorkerPoolError.closed }
+        let workers = try pool.withLock { pool -> WorkerPool<Void> in
+            if let pool { return pool }
+            let started = try WorkerPool<Void>(size: threads, open: {}, close: { _ in })
+            pool = started
+            return started
+        }
+        return try await workers.run { _ in try body() }
     }
 
-    public func shutdown() { pool.shutdown() }
+    /// Stops the threads (if they started); later calls throw ``WorkerPoolError/closed``.
+    public func shutdown() {
+        closed.store(true, ordering: .releasing)
+        pool.withLock { $0 }?.shutdown()
+    }
 }
 
 /// Starts a pthread running a Swift closure (C entry points cannot capture generic context).
