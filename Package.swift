@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "SokoHost",
             dependencies: [
-                "SokoHTTP", "SokoFunctions", "SokoManifest",
+                "SokoHTTP", "SokoFunctions", "SokoManifest", "SokoSecurity",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/SokoHost", swiftSettings: hotPath),

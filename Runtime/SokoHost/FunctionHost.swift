@@ -2,6 +2,7 @@ import Logging
 import SokoFunctions
 import SokoHTTP
 import SokoManifest
+import SokoSecurity
 
 /// The function host: manifests and bundles in, a running HTTP server out.
 ///
@@ -61,6 +62,18 @@ public final class FunctionHost: Sendable {
         migrations = allMigrations.filter { services.contains($0.key) }
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
+        let handler = self.handler
+        handler.authenticator = Authenticator(
+            issuer: configuration.environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer,
+            audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience
+        ) { [unowned handler] in
+            // The Users bundle publishes its keys through its own `jwks` function.
+            guard
+                let response = try await handler.invokeInProcess(
+                    service: "users", function: "jwks", method: "GET", path: "/.well-known/jwks.json")
+            else { throw KeySourceError.notCoLocated }
+            return try JSONCoding.decode(JWKS.self, from: response.body)
+        }
     }
 
     /// Opens and migrates the stores of the services this process serves (`soko migrate` alone,

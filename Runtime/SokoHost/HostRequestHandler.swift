@@ -14,6 +14,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     let ready = Atomic<Bool>(false)
     /// Set once before the server starts; read on the loops afterwards.
     var stores = ServiceStores.none
+    /// Set once, by the host, before the server starts.
+    var authenticator = Authenticator(issuer: "", audience: "") { throw KeySourceError.none }
     private let staticPlans: [RoutePlan]
     private(set) var states: [LoopState] = []
     private(set) var loops: [EventLoop] = []
@@ -138,22 +140,26 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
             method: head.method, path: String(head.path),
             query: QueryParameters(parsing: head.query), headers: head.headers,
             pathParameters: parameters, body: request.body)
-        let context = FunctionContext(
-            requestID: requestID, deadline: started + function.manifest.timeout,
-            service: function.service, function: function.name,
-            request: FunctionRequest(
-                method: functionRequest.method, path: functionRequest.path,
-                query: functionRequest.query, headers: functionRequest.headers,
-                pathParameters: parameters),
-            store: stores.store(for: function.service), logger: function.logger)
+        let store = stores.store(for: function.service)
+        let authenticator = self.authenticator
         let loop = responder.loop
         deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
             let response: FunctionResponse
             do {
+                // The auth policy runs before the handler (public functions skip it entirely).
+                let identity = try await authenticator.identity(for: functionRequest, policy: function.manifest.auth)
+                let context = FunctionContext(
+                    requestID: requestID, deadline: started + function.manifest.timeout, identity: identity,
+                    service: function.service, function: function.name,
+                    request: FunctionRequest(
+                        method: functionRequest.method, path: functionRequest.path,
+                        query: functionRequest.query, headers: functionRequest.headers,
+                        pathParameters: parameters),
+                    store: store, logger: function.logger)
                 response = try await function.handler(functionRequest, context: context)
             } catch {
-                response = ProblemRendering.response(for: error, requestID: requestID, logger: context.logger)
+                response = ProblemRendering.response(for: error, requestID: requestID, logger: function.logger)
             }
             loop.executeSoon {
                 exchange.answer(response)
@@ -174,5 +180,33 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))
+    }
+
+    /// Calls a function of a co-located bundle in-process, with its own store and no caller
+    /// (how the host reads the Users bundle's JWKS). Nil when that function is not loaded here.
+    func invokeInProcess(service: String, function name: String, method: String, path: String) async throws
+        -> FunctionResponse?
+    {
+        guard let function = functions.first(where: { $0.service == service && $0.name == name }) else { return nil }
+        var generator = RequestIDGenerator()
+        let request = FunctionRequest(method: method, path: path)
+        let context = FunctionContext(
+            requestID: generator.next(), deadline: .now + function.manifest.timeout, service: service, function: name,
+            request: request, store: stores.store(for: service), logger: function.logger)
+        return try await function.handler(request, context: context)
+    }
+}
+
+/// Why the host has no token keys to verify with.
+enum KeySourceError: Error, CustomStringConvertible {
+    case none
+    case notCoLocated
+
+    var description: String {
+        switch self {
+        case .none: "no key source configured"
+        case .notCoLocated:
+            "the users service is not served by this process; fetching its JWKS over HTTP arrives with the outgoing HTTP client"
+        }
     }
 }

@@ -85,3 +85,12 @@ public struct TokenSigner: Sendable {
         return "\(header).\(payload).\(Base64URL.encode(signature.rawRepresentation))"
     }
 }
+
+/// Defaults shared by the token issuer (Users bundle) and the verifier (host), overridden by
+/// `SOKO_TOKEN_ISSUER` and `SOKO_TOKEN_AUDIENCE`.
+public enum TokenDefaults {
+    public static let issuer = "http://localhost:8080"
+    public static let audience = "soko"
+    /// Access tokens live 15 minutes.
+    public static let accessTokenLifetime = 15 * 60
+}

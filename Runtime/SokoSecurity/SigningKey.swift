@@ -60,7 +60,7 @@ public struct PublicKeyJWK: Codable, Sendable, Equatable {
     }
 
     /// The public key, when the JWK is a well-formed P-256 key.
-    public func publicKey() throws -> P256.Signing.PublicKey {
+    public func publicKey() throws -> TokenVerifier.PublicKey {
         guard kty == "EC", crv == "P-256", let x = Base64URL.decode(x), let y = Base64URL.decode(y),
             x.count == 32, y.count == 32
         else { throw TokenError.malformed("not a P-256 JWK") }

@@ -39,6 +39,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
 /// token saying `alg: none`, or `HS256` "signed" with a public key, is refused before any
 /// signature check. Then `exp`/`nbf` (with a small leeway), `iss`, `aud` and `typ`.
 public struct TokenVerifier: Sendable {
+    /// The key type tokens are verified with (ES256).
+    public typealias PublicKey = P256.Signing.PublicKey
     public let keys: [String: P256.Signing.PublicKey]
     public let issuer: String
     public let audience: String
