@@ -41,7 +41,8 @@ let package = Package(
             swiftSettings: hotPath),
         // What function authors import: handlers, context, errors, bundle registration.
         .target(
-            name: "SokoFunctions", dependencies: [
+            name: "SokoFunctions",
+            dependencies: [
                 "SokoHTTPTypes", "SokoStore", "SokoWorkers", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/SokoFunctions"),
@@ -70,13 +71,17 @@ let package = Package(
         .executableTarget(
             name: "SokoCLI",
             dependencies: [
-                "SokoHost", "SokoManifest", "Examples",
+                "SokoHost", "SokoManifest", "Examples", "Users",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/SokoCLI"),
 
         // Function bundles.
         .target(name: "Examples", dependencies: ["SokoFunctions"], path: "Functions/Examples"),
+        .target(
+            name: "Users",
+            dependencies: ["SokoFunctions", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Functions/Users"),
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
@@ -90,6 +95,7 @@ let package = Package(
             name: "SokoHostTests",
             dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "Examples"],
             path: "Tests/SokoHostTests"),
+        .testTarget(name: "UsersTests", dependencies: ["Users", "SokoTesting", "SokoSecurity"], path: "Tests/UsersTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

@@ -4,9 +4,10 @@ import Logging
 import SokoFunctions
 import SokoHost
 import SokoManifest
+import Users
 
 /// Every bundle compiled into this binary. A new bundle is added here once.
-let compiledBundles: [any FunctionBundle.Type] = [ExamplesBundle.self]
+let compiledBundles: [any FunctionBundle.Type] = [ExamplesBundle.self, UsersBundle.self]
 
 @main
 struct Soko: AsyncParsableCommand {

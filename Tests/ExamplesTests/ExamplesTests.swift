@@ -1,4 +1,5 @@
 import Examples
+import Foundation
 import SokoFunctions
 import SokoTesting
 import Testing
@@ -10,8 +11,13 @@ struct ExamplesTests {
     static let manifests = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
     static var manifestsDirectory: String { "/" + manifests + "/manifests/functions" }
 
+    /// The repository's own examples manifest.
+    static var manifest: String {
+        get throws { try String(contentsOfFile: manifestsDirectory + "/examples.yaml", encoding: .utf8) }
+    }
+
     func makeHost() async throws -> TestHost {
-        try await TestHost(bundles: [ExamplesBundle.self], manifestsDirectory: Self.manifestsDirectory)
+        try await TestHost(bundles: [ExamplesBundle.self], manifests: ["examples.yaml": try Self.manifest])
     }
 
     @Test func helloSaysHelloAsPlainText() async throws {
@@ -76,7 +82,7 @@ enum JSONValueRoundTrip {
 @Suite("Host endpoints in-process")
 struct HostEndpointTests {
     @Test func readinessFollowsTheHostState() async throws {
-        let host = try await TestHost(bundles: [ExamplesBundle.self], manifestsDirectory: ExamplesTests.manifestsDirectory)
+        let host = try await TestHost(bundles: [ExamplesBundle.self], manifests: ["examples.yaml": try ExamplesTests.manifest])
         #expect(await host.request("GET", "/readyz").status == 200)
         #expect(await host.request("HEAD", "/healthz").status == 200)
         #expect(await host.request("HEAD", "/healthz").body.isEmpty)

@@ -42,15 +42,22 @@ struct BinaryTests {
     @Test func routesPrintsTheRouteTable() throws {
         let result = try Self.run(["routes"])
         #expect(result.status == 0)
-        #expect(result.output.contains("GET     /hello  hello     examples  public"))
-        #expect(result.output.contains("POST    /echo   echo      examples  public"))
+        let rows = result.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.first == ["METHOD", "PATH", "FUNCTION", "SERVICE", "AUTH"])
+        #expect(rows.contains(["GET", "/hello", "hello", "examples", "public"]))
+        #expect(rows.contains(["POST", "/echo", "echo", "examples", "public"]))
+        #expect(rows.contains(["GET", "/users/me", "me", "users", "customer"]))
     }
 
-    @Test func migrateReportsWhatItDid() throws {
-        let result = try Self.run(
-            ["migrate"], environment: ["SOKO_DATA": NSTemporaryDirectory() + "soko-migrate-\(UUID().uuidString)"])
-        #expect(result.status == 0)
-        #expect(result.output.contains("no selected service keeps data"))
+    @Test func migrateAppliesPendingMigrationsThenReportsUpToDate() throws {
+        let data = ["SOKO_DATA": NSTemporaryDirectory() + "soko-migrate-\(UUID().uuidString)"]
+        let first = try Self.run(["migrate"], environment: data)
+        #expect(first.status == 0)
+        #expect(first.output.contains("users: version 0 → 1 (applied 1)"))
+        let second = try Self.run(["migrate"], environment: data)
+        #expect(second.output.contains("users: version 1 → 1 (up to date)"))
+        let examplesOnly = try Self.run(["migrate", "--service", "examples"], environment: data)
+        #expect(examplesOnly.output.contains("no selected service keeps data"))
     }
 
     @Test(arguments: [
@@ -78,6 +85,8 @@ struct BinaryTests {
         process.executableURL = Self.binary
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2"]
         process.currentDirectoryURL = Self.repository
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["SOKO_DATA": NSTemporaryDirectory() + "soko-serve-\(UUID().uuidString)"]) { $1 }
         let out = Pipe()
         process.standardOutput = out
         try process.run()

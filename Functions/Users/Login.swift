@@ -1,0 +1,39 @@
+import SokoFunctions
+import SokoSecurity
+import Synchronization
+
+struct LoginInput: Decodable, Sendable {
+    var email: String
+    var password: String
+}
+
+/// `POST /auth/login` → an access token and a refresh token for first-party clients.
+/// An unknown email and a wrong password get the same answer, after the same work.
+enum Login {
+    /// A real Argon2id hash of a random password, made once: verifying against it costs what a
+    /// real check costs, so response time does not tell whether an account exists.
+    static let decoy = Mutex<String?>(nil)
+
+    static func decoyHash(_ passwords: PasswordHasher) async throws -> String {
+        if let hash = decoy.withLock({ $0 }) { return hash }
+        let hash = try await passwords.hash(RandomToken.make(bytes: 16))
+        decoy.withLock { $0 = hash }
+        return hash
+    }
+
+    static func run(_ input: LoginInput, context: FunctionContext, passwords: PasswordHasher, tokens: TokenIssuer)
+        async throws -> TokenIssuer.Pair
+    {
+        let email = AccountRules.normalise(email: input.email) ?? ""
+        let user = email.isEmpty ? nil : try await User.find(email: email, in: context.store)
+        let stored: String
+        if let user { stored = user.passwordHash } else { stored = try await decoyHash(passwords) }
+        let matches = try await passwords.verify(input.password, against: stored)
+        guard let user, matches else {
+            throw FunctionError(
+                status: 401, code: "invalid-credentials", detail: "the email or the password is wrong",
+                headers: ["WWW-Authenticate": #"Bearer realm="soko""#])
+        }
+        return try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
+    }
+}

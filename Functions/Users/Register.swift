@@ -1,0 +1,40 @@
+import SokoFunctions
+import SokoSecurity
+
+struct RegisterInput: Decodable, Sendable {
+    var email: String
+    var password: String
+    var name: String
+}
+
+/// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is taken.
+enum Register {
+    static func run(_ input: RegisterInput, context: FunctionContext, passwords: PasswordHasher) async throws
+        -> Reply<UserProfile>
+    {
+        var errors: [FieldError] = []
+        let email = AccountRules.normalise(email: input.email)
+        if email == nil { errors.append(FieldError(field: "email", message: "must be an email address")) }
+        errors += AccountRules.passwordProblems(input.password, email: email ?? input.email)
+        let name = input.name.trimmingCharacters(in: Character.whitespaces)
+        if name.isEmpty || name.count > 200 { errors.append(FieldError(field: "name", message: "must be 1 to 200 characters")) }
+        guard errors.isEmpty, let email else { throw FunctionError.validation(errors) }
+
+        let hash = try await passwords.hash(input.password)
+        let id = "usr_" + RandomToken.make(bytes: 12)
+        let now = Timestamp.now()
+        do {
+            // The unique constraint on email decides, not a check-then-insert.
+            try await context.store.execute(
+                """
+                INSERT INTO users (id, email, name, password_hash, roles, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
+        } catch StoreError.uniqueViolation {
+            throw FunctionError.conflict("an account with this email already exists", code: "email-taken")
+        }
+        let user = UserProfile(id: id, email: email, name: name, roles: ["customer"], phone: nil, createdAt: now)
+        return .created(user, location: "/users/me")
+    }
+}

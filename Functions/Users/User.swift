@@ -1,0 +1,87 @@
+import SokoFunctions
+
+/// An account as the service keeps it (the password hash never leaves this bundle).
+struct User: Sendable {
+    var id: String
+    var email: String
+    var name: String
+    var passwordHash: String
+    var roles: [String]
+    var phone: String?
+    var createdAt: String
+
+    init(row: Row) throws {
+        id = try row.string("id") ?? ""
+        email = try row.string("email") ?? ""
+        name = try row.string("name") ?? ""
+        passwordHash = try row.string("password_hash") ?? ""
+        roles = (try row.string("roles") ?? "").split(separator: ",").map(String.init)
+        phone = try row.string("phone")
+        createdAt = try row.string("created_at") ?? ""
+    }
+
+    static let columns = "id, email, name, password_hash, roles, phone, created_at"
+
+    static func find(email: String, in store: Store) async throws -> User? {
+        try await store.query("SELECT \(columns) FROM users WHERE email = $1", [.text(email)]).first.map(User.init)
+    }
+
+    static func find(id: String, in store: Store) async throws -> User? {
+        try await store.query("SELECT \(columns) FROM users WHERE id = $1", [.text(id)]).first.map(User.init)
+    }
+
+    /// What clients see: no password fields.
+    var profile: UserProfile {
+        UserProfile(id: id, email: email, name: name, roles: roles, phone: phone, createdAt: createdAt)
+    }
+}
+
+struct UserProfile: Codable, Sendable, Equatable {
+    var id: String
+    var email: String
+    var name: String
+    var roles: [String]
+    var phone: String?
+    var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, name, roles, phone
+        case createdAt = "created_at"
+    }
+}
+
+/// Email normalisation and the password policy.
+enum AccountRules {
+    /// Trimmed and lower-cased; nil when it is not a plausible address.
+    static func normalise(email: String) -> String? {
+        let trimmed = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard trimmed.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !trimmed.contains(" ")
+        else { return nil }
+        return trimmed
+    }
+
+    static func passwordProblems(_ password: String, email: String) -> [FieldError] {
+        var errors: [FieldError] = []
+        if password.count < 10 { errors.append(FieldError(field: "password", message: "must be at least 10 characters")) }
+        if password.utf8.count > 1024 { errors.append(FieldError(field: "password", message: "must be at most 1024 bytes")) }
+        if password.lowercased() == email.lowercased() {
+            errors.append(FieldError(field: "password", message: "must not be the email address"))
+        }
+        return errors
+    }
+}
+
+extension Character {
+    static let whitespaces: Set<Character> = [" ", "\t", "\n", "\r"]
+}
+
+extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        var s = Substring(self)
+        while let first = s.first, set.contains(first) { s.removeFirst() }
+        while let last = s.last, set.contains(last) { s.removeLast() }
+        return String(s)
+    }
+}

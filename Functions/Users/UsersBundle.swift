@@ -1,0 +1,47 @@
+import SokoFunctions
+import SokoSecurity
+
+/// The Users bundle: accounts, passwords, access tokens and their signing keys.
+public enum UsersBundle: FunctionBundle {
+    public static let service = "users"
+
+    public static let migrations = UsersSchema.migrations
+
+    public static func register(_ registry: inout FunctionRegistry) {
+        let settings = UsersSettings(environment: registry.environment)
+        let passwords = PasswordHasher(parameters: settings.passwordParameters, pool: registry.compute)
+        let keys = KeyRing()
+        let tokens = TokenIssuer(settings: settings, keys: keys)
+        registry.typed("register") { (input: RegisterInput, context) in
+            try await Register.run(input, context: context, passwords: passwords)
+        }
+        registry.typed("login") { (input: LoginInput, context) in
+            try await Login.run(input, context: context, passwords: passwords, tokens: tokens)
+        }
+        registry.raw("jwks") { _, context in try .json(try await keys.jwks(store: context.store)) }
+        registry.raw("discovery") { _, _ in try .json(Discovery(settings: settings)) }
+        registry.typed("me") { (_: NoInput, context) in try await Me.run(context: context) }
+    }
+}
+
+/// The bundle's settings, read from the environment once, when it registers.
+struct UsersSettings: Sendable {
+    var issuer: String
+    var audience: String
+    var accessTokenLifetime: Int
+    var refreshTokenLifetime: Int
+    var passwordParameters: PasswordHasher.Parameters
+
+    init(environment: [String: String]) {
+        issuer = environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer
+        audience = environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience
+        accessTokenLifetime = TokenDefaults.accessTokenLifetime
+        refreshTokenLifetime = 30 * 24 * 3600
+        // Tests may lower the cost (SOKO_ARGON2_MEMORY_KIB); production keeps OWASP's parameters.
+        var parameters = PasswordHasher.Parameters.owasp
+        if let memory = environment["SOKO_ARGON2_MEMORY_KIB"].flatMap(UInt32.init), memory >= 8 {
+            parameters.memoryKiB = memory
+        }
+        passwordParameters = parameters
+    }
+}

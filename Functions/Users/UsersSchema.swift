@@ -1,0 +1,26 @@
+import SokoFunctions
+
+/// The Users service's tables.
+enum UsersSchema {
+    static let migrations = [
+        Migration(
+            1, "users, keys and tokens",
+            [
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT NOT NULL,
+                    roles TEXT NOT NULL, phone TEXT, shipping_address TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE signing_keys (
+                    kid TEXT PRIMARY KEY, pem TEXT NOT NULL, created_at TEXT NOT NULL, retired_at TEXT)
+                """,
+                """
+                CREATE TABLE refresh_tokens (
+                    token_hash TEXT PRIMARY KEY, family TEXT NOT NULL, user_id TEXT NOT NULL, client_id TEXT NOT NULL,
+                    scope TEXT, expires_at BIGINT NOT NULL, used_at BIGINT, revoked_at BIGINT, created_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX refresh_tokens_family ON refresh_tokens (family)",
+            ])
+    ]
+}
