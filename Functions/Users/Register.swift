@@ -34,7 +34,8 @@ enum Register {
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("an account with this email already exists", code: "email-taken")
         }
-        let user = UserProfile(id: id, email: email, name: name, roles: ["customer"], phone: nil, createdAt: now)
+        let user = UserProfile(
+            id: id, email: email, name: name, roles: ["customer"], phone: nil, shippingAddress: nil, createdAt: now)
         return .created(user, location: "/users/me")
     }
 }

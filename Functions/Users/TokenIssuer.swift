@@ -47,6 +47,18 @@ struct TokenIssuer: Sendable {
     }
 }
 
+extension TokenIssuer {
+    /// A client-credentials token: subject and client are the service, role `service`.
+    func issueServiceToken(for service: User, scope: String?, store: Store) async throws -> Pair {
+        let now = Int(time(nil))
+        let claims = AccessTokenClaims(
+            iss: settings.issuer, sub: service.id, aud: settings.audience, exp: now + settings.accessTokenLifetime,
+            iat: now, jti: RandomToken.make(bytes: 16), clientID: service.id, scope: scope, roles: ["service"])
+        let token = try TokenSigner(key: try await keys.current(store: store)).sign(claims)
+        return Pair(accessToken: token, expiresIn: settings.accessTokenLifetime, refreshToken: nil, scope: scope)
+    }
+}
+
 /// Unguessable opaque tokens and their stored form.
 enum RandomToken {
     static func make(bytes count: Int) -> String {

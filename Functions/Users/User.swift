@@ -8,6 +8,7 @@ struct User: Sendable {
     var passwordHash: String
     var roles: [String]
     var phone: String?
+    var shippingAddress: JSONValue?
     var createdAt: String
 
     init(row: Row) throws {
@@ -17,10 +18,25 @@ struct User: Sendable {
         passwordHash = try row.string("password_hash") ?? ""
         roles = (try row.string("roles") ?? "").split(separator: ",").map(String.init)
         phone = try row.string("phone")
+        shippingAddress = try row.string("shipping_address").flatMap {
+            try? JSONCoding.decode(JSONValue.self, from: Array($0.utf8))
+        }
         createdAt = try row.string("created_at") ?? ""
     }
 
-    static let columns = "id, email, name, password_hash, roles, phone, created_at"
+    /// The stand-in subject of a service's client-credentials token.
+    init(serviceClient: String) {
+        id = serviceClient
+        email = ""
+        name = serviceClient
+        passwordHash = ""
+        roles = ["service"]
+        phone = nil
+        shippingAddress = nil
+        createdAt = ""
+    }
+
+    static let columns = "id, email, name, password_hash, roles, phone, shipping_address, created_at"
 
     static func find(email: String, in store: Store) async throws -> User? {
         try await store.query("SELECT \(columns) FROM users WHERE email = $1", [.text(email)]).first.map(User.init)
@@ -32,7 +48,9 @@ struct User: Sendable {
 
     /// What clients see: no password fields.
     var profile: UserProfile {
-        UserProfile(id: id, email: email, name: name, roles: roles, phone: phone, createdAt: createdAt)
+        UserProfile(
+            id: id, email: email, name: name, roles: roles, phone: phone, shippingAddress: shippingAddress,
+            createdAt: createdAt)
     }
 }
 
@@ -42,10 +60,12 @@ struct UserProfile: Codable, Sendable, Equatable {
     var name: String
     var roles: [String]
     var phone: String?
+    var shippingAddress: JSONValue?
     var createdAt: String
 
     enum CodingKeys: String, CodingKey {
         case id, email, name, roles, phone
+        case shippingAddress = "shipping_address"
         case createdAt = "created_at"
     }
 }

@@ -12,15 +12,24 @@ public enum UsersBundle: FunctionBundle {
         let passwords = PasswordHasher(parameters: settings.passwordParameters, pool: registry.compute)
         let keys = KeyRing()
         let tokens = TokenIssuer(settings: settings, keys: keys)
+        let clients = OAuthClients(environment: registry.environment)
         registry.typed("register") { (input: RegisterInput, context) in
             try await Register.run(input, context: context, passwords: passwords)
         }
         registry.typed("login") { (input: LoginInput, context) in
             try await Login.run(input, context: context, passwords: passwords, tokens: tokens)
         }
+        registry.raw("token") { request, context in
+            try await TokenEndpoint.run(request, context: context, tokens: tokens, clients: clients)
+        }
         registry.raw("jwks") { _, context in try .json(try await keys.jwks(store: context.store)) }
         registry.raw("discovery") { _, _ in try .json(Discovery(settings: settings)) }
         registry.typed("me") { (_: NoInput, context) in try await Me.run(context: context) }
+        registry.typed("updateMe") { (input: UpdateMeInput, context) in try await UpdateMe.run(input, context: context) }
+        registry.typed("changePassword") { (input: ChangePasswordInput, context) in
+            try await ChangePassword.run(input, context: context, passwords: passwords)
+        }
+        registry.typed("logout") { (input: LogoutInput, context) in try await Logout.run(input, context: context) }
     }
 }
 

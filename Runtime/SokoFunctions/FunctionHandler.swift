@@ -75,6 +75,17 @@ public struct FunctionRegistry: Sendable {
             })
     }
 
+    /// Registers a typed handler that builds its own response (for instance a 204).
+    public mutating func typed<Input: Decodable & Sendable>(
+        _ name: String, _ handler: @escaping @Sendable (Input, FunctionContext) async throws -> FunctionResponse
+    ) {
+        add(
+            name,
+            FunctionHandler(kind: .typed) { request, context in
+                try await handler(try TypedInput.decode(Input.self, from: request), context)
+            })
+    }
+
     private mutating func add(_ name: String, _ handler: FunctionHandler) {
         if handlers[name] != nil { duplicates.append(name) }
         handlers[name] = handler

@@ -1,0 +1,63 @@
+import Crypto
+import SokoFunctions
+import SokoSecurity
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Internal services allowed the `client_credentials` grant, configured by the operator in
+/// `SOKO_OAUTH_CLIENTS` (JSON) — the secrets themselves are never stored, only their SHA-256:
+/// `[{"client_id": "orders", "secret_sha256": "<hex>", "scope": "stock:write"}]`.
+struct OAuthClients: Sendable {
+    struct Client: Decodable, Sendable {
+        var clientID: String
+        var secretSHA256: String
+        var scope: String?
+
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id"
+            case secretSHA256 = "secret_sha256"
+            case scope
+        }
+    }
+
+    let clients: [String: Client]
+
+    init(environment: [String: String]) {
+        let json = environment["SOKO_OAUTH_CLIENTS"] ?? "[]"
+        let list = (try? JSONDecoder().decode([Client].self, from: Data(json.utf8))) ?? []
+        clients = Dictionary(list.map { ($0.clientID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The client when `secret` is its secret (compared in constant time), else nil.
+    func authenticate(clientID: String, secret: String) -> Client? {
+        guard let client = clients[clientID], let expected = Self.bytes(hex: client.secretSHA256) else { return nil }
+        let presented = Array(SHA256.hash(data: Array(secret.utf8)))
+        guard presented.count == expected.count else { return nil }
+        var difference: UInt8 = 0
+        for (a, b) in zip(presented, expected) { difference |= a ^ b }
+        return difference == 0 ? client : nil
+    }
+
+    private static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.lowercased().utf8)
+        guard digits.count == 64 else { return nil }
+        var out: [UInt8] = []
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let high = nibble(digits[i]), let low = nibble(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}
