@@ -14,7 +14,7 @@ struct Soko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soko",
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
-        subcommands: [Serve.self, Routes.self, Migrate.self])
+        subcommands: [Serve.self, Routes.self, Migrate.self, UsersCommand.self])
 }
 
 /// Options shared by the commands that load manifests.

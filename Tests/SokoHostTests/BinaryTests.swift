@@ -21,7 +21,7 @@ struct BinaryTests {
 
     struct Run { var status: Int32; var output: String; var error: String }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -30,7 +30,11 @@ struct BinaryTests {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -58,6 +62,20 @@ struct BinaryTests {
         #expect(second.output.contains("users: version 1 → 1 (up to date)"))
         let examplesOnly = try Self.run(["migrate", "--service", "examples"], environment: data)
         #expect(examplesOnly.output.contains("no selected service keeps data"))
+    }
+
+    @Test func createAdminReadsThePasswordFromStandardInput() throws {
+        let data = ["SOKO_DATA": NSTemporaryDirectory() + "soko-admin-\(UUID().uuidString)"]
+        let created = try Self.run(
+            ["users", "create-admin", "--email", "Root@Example.com"], environment: data, input: "a long admin password\n")
+        #expect(created.status == 0, "\(created.error)")
+        #expect(created.output.contains("created admin usr_"))
+        let again = try Self.run(
+            ["users", "create-admin", "--email", "root@example.com"], environment: data, input: "whatever\n")
+        #expect(again.output.contains("already existed"))
+        let weak = try Self.run(["users", "create-admin", "--email", "other@example.com"], environment: data, input: "short\n")
+        #expect(weak.status != 0)
+        #expect(weak.error.contains("password"))
     }
 
     @Test(arguments: [

@@ -1,0 +1,41 @@
+import SokoFunctions
+import SokoSecurity
+
+/// Operator actions on accounts, for the `soko users` command (works while the server runs:
+/// it goes through the same store and constraints).
+public enum UsersAdministration {
+    public enum Outcome: Equatable, Sendable {
+        case created(id: String)
+        case promoted(id: String)
+    }
+
+    /// Creates an admin account, or gives an existing account the admin role (its password is
+    /// then left as it is).
+    public static func createAdmin(email rawEmail: String, password: String, store: Store, compute: ComputePool)
+        async throws -> Outcome
+    {
+        guard let email = AccountRules.normalise(email: rawEmail) else {
+            throw FunctionError.validation([FieldError(field: "email", message: "must be an email address")])
+        }
+        if let existing = try await User.find(email: email, in: store) {
+            if !existing.roles.contains("admin") {
+                try await store.execute(
+                    "UPDATE users SET roles = $1, updated_at = $2 WHERE id = $3",
+                    [.text((existing.roles + ["admin"]).joined(separator: ",")), .text(Timestamp.now()), .text(existing.id)])
+            }
+            return .promoted(id: existing.id)
+        }
+        let problems = AccountRules.passwordProblems(password, email: email)
+        guard problems.isEmpty else { throw FunctionError.validation(problems) }
+        let hash = try await PasswordHasher(pool: compute).hash(password)
+        let id = "usr_" + RandomToken.make(bytes: 12)
+        let now = Timestamp.now()
+        try await store.execute(
+            """
+            INSERT INTO users (id, email, name, password_hash, roles, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """,
+            [.text(id), .text(email), .text("Administrator"), .text(hash), .text("customer,admin"), .text(now), .text(now)])
+        return .created(id: id)
+    }
+}
