@@ -13,11 +13,12 @@ public enum UsersBundle: FunctionBundle {
         let keys = KeyRing()
         let tokens = TokenIssuer(settings: settings, keys: keys)
         let clients = OAuthClients(environment: registry.environment)
+        let throttle = LoginThrottle()
         registry.typed("register") { (input: RegisterInput, context) in
             try await Register.run(input, context: context, passwords: passwords)
         }
         registry.typed("login") { (input: LoginInput, context) in
-            try await Login.run(input, context: context, passwords: passwords, tokens: tokens)
+            try await Login.run(input, context: context, passwords: passwords, tokens: tokens, throttle: throttle)
         }
         registry.raw("token") { request, context in
             try await TokenEndpoint.run(request, context: context, tokens: tokens, clients: clients)

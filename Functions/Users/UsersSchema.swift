@@ -21,6 +21,12 @@ enum UsersSchema {
                     scope TEXT, expires_at BIGINT NOT NULL, used_at BIGINT, revoked_at BIGINT, created_at TEXT NOT NULL)
                 """,
                 "CREATE INDEX refresh_tokens_family ON refresh_tokens (family)",
-            ])
+            ]),
+        Migration(
+            2, "login failures",
+            [
+                "CREATE TABLE login_failures (subject TEXT NOT NULL, at BIGINT NOT NULL)",
+                "CREATE INDEX login_failures_subject ON login_failures (subject, at)",
+            ]),
     ]
 }

@@ -9,11 +9,16 @@ public struct FunctionRequest: Sendable {
     public var pathParameters: [String: String]
     /// The body exactly as received (webhook signatures are computed over these bytes).
     public var body: [UInt8]
+    /// The client's IP address: the peer's, or — when the peer is a trusted proxy (the gateway) —
+    /// the address that proxy reports in `X-Forwarded-For`.
+    public var clientAddress: String
 
     public init(
         method: String, path: String, query: QueryParameters = QueryParameters(),
-        headers: HTTPHeaders = HTTPHeaders(), pathParameters: [String: String] = [:], body: [UInt8] = []
+        headers: HTTPHeaders = HTTPHeaders(), pathParameters: [String: String] = [:], body: [UInt8] = [],
+        clientAddress: String = ""
     ) {
+        self.clientAddress = clientAddress
         self.method = method
         self.path = path
         self.query = query

@@ -80,6 +80,25 @@ final class HTTPConnection: @unchecked Sendable {
 
     var nextSequence: Int { firstSequence + slots.count }
 
+    /// The peer's address, looked up on the first request that needs it (once per connection).
+    lazy var peerAddress: String = {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        let found = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { uv_tcp_getpeername(tcp, $0, &length) }
+        }
+        guard found == 0 else { return "" }
+        var name = [CChar](repeating: 0, count: 64)
+        withUnsafePointer(to: &storage) { pointer in
+            if Int32(pointer.pointee.ss_family) == AF_INET6 {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { _ = uv_ip6_name($0, &name, name.count) }
+            } else {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { _ = uv_ip4_name($0, &name, name.count) }
+            }
+        }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
     /// Whether nothing is being read, run or written: safe to close during a drain.
     var isIdle: Bool { phase == .idle && slots.isEmpty && pendingWrites == 0 }
 

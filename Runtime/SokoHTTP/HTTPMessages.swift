@@ -16,11 +16,15 @@ public struct HTTPRequestHead: Sendable {
     public var contentLength: Int?
     /// Whether the body arrives with chunked transfer coding.
     public var isChunked: Bool
+    /// The peer's IP address (the gateway's, behind a proxy).
+    public var remoteAddress: String
 
     public init(
         method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
-        headers: HTTPHeaders = HTTPHeaders(), contentLength: Int? = nil, isChunked: Bool = false
+        headers: HTTPHeaders = HTTPHeaders(), contentLength: Int? = nil, isChunked: Bool = false,
+        remoteAddress: String = ""
     ) {
+        self.remoteAddress = remoteAddress
         self.method = method
         self.target = target
         (path, query) = Self.split(target)

@@ -114,7 +114,7 @@ extension HTTPConnection {
         let head = HTTPRequestHead(
             method: method, target: String(decoding: url, as: UTF8.self),
             versionMajor: Int(parser.pointee.http_major), versionMinor: Int(parser.pointee.http_minor),
-            headers: HTTPHeaders(fields: fields), contentLength: length, isChunked: chunked)
+            headers: HTTPHeaders(fields: fields), contentLength: length, isChunked: chunked, remoteAddress: peerAddress)
         self.head = head
         let plan = server.handler.plan(for: head)
         self.plan = plan

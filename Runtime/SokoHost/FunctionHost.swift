@@ -63,6 +63,7 @@ public final class FunctionHost: Sendable {
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
         let handler = self.handler
+        handler.trustedProxies = configuration.trustedProxies
         handler.authenticator = Authenticator(
             issuer: configuration.environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer,
             audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience

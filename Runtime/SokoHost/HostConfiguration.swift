@@ -23,6 +23,9 @@ public struct HostConfiguration: Sendable {
     public var environment: [String: String] = [:]
     /// Threads for blocking computation such as password hashing (`SOKO_COMPUTE_THREADS`).
     public var computeThreads = 2
+    /// Peers whose `X-Forwarded-For` is believed (`SOKO_TRUSTED_PROXIES`, comma-separated
+    /// addresses; default loopback, where a co-located gateway connects from).
+    public var trustedProxies: Set<String> = ["127.0.0.1", "::1"]
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
@@ -45,6 +48,10 @@ public struct HostConfiguration: Sendable {
         var configuration = HostConfiguration()
         configuration.store = try StoreConfiguration.fromEnvironment(environment)
         configuration.environment = environment
+        if let proxies = environment["SOKO_TRUSTED_PROXIES"] {
+            configuration.trustedProxies = Set(
+                proxies.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+        }
         func duration(_ name: String) throws -> Duration? {
             guard let text = environment[name] else { return nil }
             guard let value = DurationParser.parse(text), value > .zero else {
@@ -89,4 +96,13 @@ public struct ConfigurationError: Error, CustomStringConvertible {
     public var expected: String
 
     public var description: String { "\(variable)=\"\(value)\" is not valid: expected \(expected)" }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
 }

@@ -14,6 +14,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     let ready = Atomic<Bool>(false)
     /// Set once before the server starts; read on the loops afterwards.
     var stores = ServiceStores.none
+    /// Peers whose `X-Forwarded-For` is believed.
+    var trustedProxies: Set<String> = []
     /// Set once, by the host, before the server starts.
     var authenticator = Authenticator(issuer: "", audience: "") { throw KeySourceError.none }
     private let staticPlans: [RoutePlan]
@@ -139,7 +141,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let functionRequest = FunctionRequest(
             method: head.method, path: String(head.path),
             query: QueryParameters(parsing: head.query), headers: head.headers,
-            pathParameters: parameters, body: request.body)
+            pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
         let store = stores.store(for: function.service)
         let authenticator = self.authenticator
         let loop = responder.loop
@@ -155,7 +157,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                     request: FunctionRequest(
                         method: functionRequest.method, path: functionRequest.path,
                         query: functionRequest.query, headers: functionRequest.headers,
-                        pathParameters: parameters),
+                        pathParameters: parameters, clientAddress: functionRequest.clientAddress),
                     store: store, logger: function.logger)
                 response = try await function.handler(functionRequest, context: context)
             } catch {
@@ -180,6 +182,16 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))
+    }
+
+    /// The client's address: the peer, or the right-most `X-Forwarded-For` entry (the one the
+    /// trusted proxy appended) when the peer is a trusted proxy.
+    func clientAddress(_ head: HTTPRequestHead) -> String {
+        guard trustedProxies.contains(head.remoteAddress), let forwarded = head.headers["X-Forwarded-For"],
+            let last = forwarded.split(separator: ",").last
+        else { return head.remoteAddress }
+        let address = last.trimmingPrefix(" ")
+        return address.isEmpty ? head.remoteAddress : String(address)
     }
 
     /// Calls a function of a co-located bundle in-process, with its own store and no caller

@@ -175,3 +175,22 @@ struct UsersTests {
         #expect(await host.shutdown())
     }
 }
+
+@Suite("Login throttling")
+struct LoginThrottleTests {
+    @Test func repeatedFailuresLockTheAccountWithRetryAfterAndTheSameAnswerForUnknownEmails() async throws {
+        let host = try await UsersTests.makeHost()
+        _ = try await UsersTests.register(host)
+        for _ in 0..<5 {
+            #expect(try await UsersTests.login(host, "ann@example.com", "wrong password!").status == 401)
+        }
+        let locked = try await UsersTests.login(host, "ann@example.com", "long enough pw")
+        #expect(locked.status == 429)
+        let wait = Int(locked.headers["Retry-After"] ?? "") ?? 0
+        #expect(wait > 0 && wait <= 900)
+        // An unknown email is throttled the same way, so the limit does not reveal accounts.
+        for _ in 0..<5 { _ = try await UsersTests.login(host, "ghost@example.com", "wrong password!") }
+        #expect(try await UsersTests.login(host, "ghost@example.com", "wrong password!").status == 429)
+        #expect(await host.shutdown())
+    }
+}
