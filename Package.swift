@@ -95,7 +95,10 @@ let package = Package(
             name: "SokoHostTests",
             dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "Examples"],
             path: "Tests/SokoHostTests"),
-        .testTarget(name: "UsersTests", dependencies: ["Users", "SokoTesting", "SokoSecurity"], path: "Tests/UsersTests"),
+        .testTarget(
+            name: "UsersTests",
+            dependencies: ["Users", "SokoTesting", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/UsersTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

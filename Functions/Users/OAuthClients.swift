@@ -10,17 +10,22 @@ import SokoSecurity
 
 /// Internal services allowed the `client_credentials` grant, configured by the operator in
 /// `SOKO_OAUTH_CLIENTS` (JSON) — the secrets themselves are never stored, only their SHA-256:
-/// `[{"client_id": "orders", "secret_sha256": "<hex>", "scope": "stock:write"}]`.
+/// `[{"client_id": "orders", "secret_sha256": "<hex>", "scope": "stock:write"}]`; browser and mobile
+/// apps are public clients with `redirect_uris` and no secret.
 struct OAuthClients: Sendable {
     struct Client: Decodable, Sendable {
         var clientID: String
-        var secretSHA256: String
+        /// Absent for public clients (browser and mobile apps), which use PKCE instead.
+        var secretSHA256: String?
         var scope: String?
+        /// Where the authorization-code flow may send the browser back (exact match).
+        var redirectURIs: [String]?
 
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id"
             case secretSHA256 = "secret_sha256"
             case scope
+            case redirectURIs = "redirect_uris"
         }
     }
 
@@ -34,7 +39,7 @@ struct OAuthClients: Sendable {
 
     /// The client when `secret` is its secret (compared in constant time), else nil.
     func authenticate(clientID: String, secret: String) -> Client? {
-        guard let client = clients[clientID], let expected = Self.bytes(hex: client.secretSHA256) else { return nil }
+        guard let client = clients[clientID], let expected = client.secretSHA256.flatMap(Self.bytes(hex:)) else { return nil }
         let presented = Array(SHA256.hash(data: Array(secret.utf8)))
         guard presented.count == expected.count else { return nil }
         var difference: UInt8 = 0

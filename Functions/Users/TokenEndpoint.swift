@@ -14,6 +14,8 @@ enum TokenEndpoint {
             switch form["grant_type"] {
             case "refresh_token":
                 pair = try await refresh(form, context: context, tokens: tokens)
+            case "authorization_code":
+                pair = try await authorizationCode(form, context: context, tokens: tokens)
             case "client_credentials":
                 pair = try await clientCredentials(form, request: request, context: context, tokens: tokens, clients: clients)
             case nil:
@@ -65,6 +67,46 @@ enum TokenEndpoint {
         }
         return try await tokens.issue(
             for: user, clientID: try row.string("client_id") ?? "", scope: try row.string("scope"), store: store, family: family)
+    }
+
+    /// PKCE (RFC 7636, S256): the verifier must hash to the challenge the code was bound to; the
+    /// redirect URI and client must match exactly. A code works once: a replay also revokes the
+    /// tokens the first exchange produced.
+    static func authorizationCode(_ form: QueryParameters, context: FunctionContext, tokens: TokenIssuer) async throws
+        -> TokenIssuer.Pair
+    {
+        guard let code = form["code"], let verifier = form["code_verifier"], let clientID = form["client_id"],
+            let redirectURI = form["redirect_uri"]
+        else { throw OAuthError("invalid_request", "code, code_verifier, client_id and redirect_uri are required") }
+        let store = context.store
+        let hash = RandomToken.hash(code)
+        guard
+            let row = try await store.query(
+                "SELECT client_id, user_id, redirect_uri, challenge, scope, family, expires_at, used_at FROM auth_codes WHERE code_hash = $1",
+                [.text(hash)]
+            ).first
+        else { throw OAuthError("invalid_grant", "unknown authorization code") }
+        let family = try row.string("family") ?? ""
+        let now = Int(time(nil))
+        let spent = try await store.execute(
+            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL", [.integer(Int64(now)), .text(hash)])
+        guard spent == 1 else {
+            try await revoke(family: family, store: store)
+            throw OAuthError("invalid_grant", "the authorization code was already used")
+        }
+        guard try (row.int("expires_at") ?? 0) > now else {
+            throw OAuthError("invalid_grant", "the authorization code has expired")
+        }
+        guard try row.string("client_id") == clientID, try row.string("redirect_uri") == redirectURI else {
+            throw OAuthError("invalid_grant", "client_id or redirect_uri does not match the authorization request")
+        }
+        guard PKCE.matches(verifier: verifier, challenge: try row.string("challenge") ?? "") else {
+            throw OAuthError("invalid_grant", "code_verifier does not match the code challenge")
+        }
+        guard let user = try await User.find(id: try row.string("user_id") ?? "", in: store) else {
+            throw OAuthError("invalid_grant", "the account no longer exists")
+        }
+        return try await tokens.issue(for: user, clientID: clientID, scope: try row.string("scope"), store: store, family: family)
     }
 
     static func revoke(family: String, store: Store) async throws {
@@ -139,5 +181,26 @@ enum Base64Standard {
 extension String {
     fileprivate func replacingCharacters(_ target: Character, with replacement: Character) -> String {
         String(map { $0 == target ? replacement : $0 })
+    }
+}
+
+/// RFC 7636 S256: `BASE64URL(SHA256(code_verifier)) == code_challenge`, compared in constant time.
+enum PKCE {
+    static func matches(verifier: String, challenge: String) -> Bool {
+        let allowed = verifier.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                true
+            default: false
+            }
+        }
+        guard allowed, (43...128).contains(verifier.utf8.count) else { return false }
+        let computed = Array(RandomToken.hash(verifier).utf8)
+        let expected = Array(challenge.utf8)
+        guard computed.count == expected.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(computed, expected) { difference |= a ^ b }
+        return difference == 0
     }
 }

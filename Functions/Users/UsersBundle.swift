@@ -23,6 +23,9 @@ public enum UsersBundle: FunctionBundle {
         registry.raw("token") { request, context in
             try await TokenEndpoint.run(request, context: context, tokens: tokens, clients: clients)
         }
+        registry.raw("authorize") { request, context in
+            try await Authorize.run(request, context: context, clients: clients, passwords: passwords, throttle: throttle)
+        }
         registry.raw("jwks") { _, context in try .json(try await keys.jwks(store: context.store)) }
         registry.raw("discovery") { _, _ in try .json(Discovery(settings: settings)) }
         registry.typed("me") { (_: NoInput, context) in try await Me.run(context: context) }

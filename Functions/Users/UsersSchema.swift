@@ -28,5 +28,14 @@ enum UsersSchema {
                 "CREATE TABLE login_failures (subject TEXT NOT NULL, at BIGINT NOT NULL)",
                 "CREATE INDEX login_failures_subject ON login_failures (subject, at)",
             ]),
+        Migration(
+            3, "authorization codes",
+            [
+                """
+                CREATE TABLE auth_codes (
+                    code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, redirect_uri TEXT NOT NULL,
+                    challenge TEXT NOT NULL, scope TEXT, family TEXT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
+                """
+            ]),
     ]
 }
