@@ -76,6 +76,9 @@ let package = Package(
             ],
             path: "Runtime/SokoCLI"),
 
+        // Benchmarks that time one piece alone (load benchmarks are scripts beside them).
+        .executableTarget(name: "token-verify-benchmark", dependencies: ["SokoSecurity"], path: "benchmarks/TokenVerify"),
+
         // Function bundles.
         .target(name: "Examples", dependencies: ["SokoFunctions"], path: "Functions/Examples"),
         .target(

@@ -14,7 +14,7 @@ final class Authenticator: Sendable {
     let issuer: String
     let audience: String
     private let keys: @Sendable () async throws -> JWKS
-    private let verifier = Mutex<TokenVerifier?>(nil)
+    private let verifier = Mutex<CachingTokenVerifier?>(nil)
     private let lastFetch = Mutex<ContinuousClock.Instant?>(nil)
     let refreshInterval: Duration = .seconds(10)
 
@@ -68,7 +68,7 @@ final class Authenticator: Sendable {
 
     /// Fetches the keys again unless that happened within the refresh interval (so a flood of
     /// tokens with made-up key ids cannot turn into a flood of fetches).
-    private func refreshedVerifier() async throws -> TokenVerifier? {
+    private func refreshedVerifier() async throws -> CachingTokenVerifier? {
         let now = ContinuousClock.now
         let allowed = lastFetch.withLock { last -> Bool in
             if let last, now - last < refreshInterval { return false }
@@ -84,7 +84,7 @@ final class Authenticator: Sendable {
         }
         var pinned: [String: TokenVerifier.PublicKey] = [:]
         for jwk in jwks.keys { if let key = try? jwk.publicKey() { pinned[jwk.kid] = key } }
-        let fresh = TokenVerifier(keys: pinned, issuer: issuer, audience: audience)
+        let fresh = CachingTokenVerifier(TokenVerifier(keys: pinned, issuer: issuer, audience: audience))
         verifier.withLock { $0 = fresh }
         return fresh
     }

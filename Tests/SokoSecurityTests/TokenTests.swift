@@ -111,3 +111,19 @@ struct TokenTests {
         #expect(Base64URL.decode(text) == bytes)
     }
 }
+
+@Suite("Verified-token cache")
+struct CachingTokenVerifierTests {
+    @Test func aCachedTokenStillExpiresAndForgeriesAreNeverCached() throws {
+        let cached = CachingTokenVerifier(TokenTests.verifier)
+        let token = try TokenTests.token(TokenTests.claims(exp: TokenTests.now + 60))
+        #expect(try cached.verify(token, now: TokenTests.now).sub == "user-1")
+        #expect(try cached.verify(token, now: TokenTests.now + 30).sub == "user-1")  // a hit
+        #expect(throws: TokenError.expired) { try cached.verify(token, now: TokenTests.now + 60 + 31) }
+        let other = SigningKey()
+        let forged = try TokenSigner(key: other).sign(TokenTests.claims())
+        for _ in 0..<2 {
+            #expect(throws: TokenError.unknownKey(other.kid)) { try cached.verify(forged, now: TokenTests.now) }
+        }
+    }
+}
