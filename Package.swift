@@ -28,6 +28,8 @@ let package = Package(
             name: "CSQLite", path: "Runtime/System/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
             name: "CPostgres", path: "Runtime/System/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Runtime/System/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CArgon2", path: "Runtime/System/CArgon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(
             name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
@@ -54,13 +56,15 @@ let package = Package(
         .target(
             name: "SokoSecurity", dependencies: ["CArgon2", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
             path: "Runtime/SokoSecurity"),
+        // Outgoing HTTP (libcurl).
+        .target(name: "SokoOutbound", dependencies: ["CCurl", "SokoWorkers"], path: "Runtime/SokoOutbound"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.
         .target(
             name: "SokoHost",
             dependencies: [
-                "SokoHTTP", "SokoFunctions", "SokoManifest", "SokoSecurity",
+                "SokoHTTP", "SokoFunctions", "SokoManifest", "SokoSecurity", "SokoOutbound",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/SokoHost", swiftSettings: hotPath),
@@ -100,7 +104,10 @@ let package = Package(
             path: "Tests/SokoHostTests"),
         .testTarget(
             name: "UsersTests",
-            dependencies: ["Users", "SokoTesting", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Users", "SokoTesting", "SokoSecurity", "SokoHost", "SokoHTTP", "SokoManifest",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/UsersTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]

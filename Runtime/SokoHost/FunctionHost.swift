@@ -2,6 +2,7 @@ import Logging
 import SokoFunctions
 import SokoHTTP
 import SokoManifest
+import SokoOutbound
 import SokoSecurity
 
 /// The function host: manifests and bundles in, a running HTTP server out.
@@ -63,16 +64,22 @@ public final class FunctionHost: Sendable {
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
         let handler = self.handler
+        let jwksURL = configuration.environment["SOKO_JWKS_URL"]
         handler.trustedProxies = configuration.trustedProxies
         handler.authenticator = Authenticator(
             issuer: configuration.environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer,
             audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience
-        ) { [unowned handler] in
-            // The Users bundle publishes its keys through its own `jwks` function.
-            guard
-                let response = try await handler.invokeInProcess(
-                    service: "users", function: "jwks", method: "GET", path: "/.well-known/jwks.json")
-            else { throw KeySourceError.notCoLocated }
+        ) { [unowned handler, compute] in
+            // The Users bundle publishes its keys through its own `jwks` function: called in-process
+            // when co-located, else fetched from its JWKS URL (SOKO_JWKS_URL).
+            if let response = try await handler.invokeInProcess(
+                service: "users", function: "jwks", method: "GET", path: "/.well-known/jwks.json")
+            {
+                return try JSONCoding.decode(JWKS.self, from: response.body)
+            }
+            guard let url = jwksURL else { throw KeySourceError.notCoLocated }
+            let response = try await BlockingHTTPClient(pool: compute).get(url, timeout: .seconds(2))
+            guard response.status == 200 else { throw KeySourceError.fetch(url: url, status: response.status) }
             return try JSONCoding.decode(JWKS.self, from: response.body)
         }
     }

@@ -213,12 +213,13 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 enum KeySourceError: Error, CustomStringConvertible {
     case none
     case notCoLocated
+    case fetch(url: String, status: Int)
 
     var description: String {
         switch self {
         case .none: "no key source configured"
-        case .notCoLocated:
-            "the users service is not served by this process; fetching its JWKS over HTTP arrives with the outgoing HTTP client"
+        case .notCoLocated: "the users service is not served by this process and SOKO_JWKS_URL is not set"
+        case .fetch(let url, let status): "GET \(url) answered \(status)"
         }
     }
 }

@@ -1,0 +1,68 @@
+internal import CCurl
+import SokoWorkers
+import Synchronization
+
+/// A small GET client on libcurl's easy interface, run on a ``ComputePool`` thread (never on an
+/// event loop), with TLS verification on and a deadline per call.
+///
+/// It serves the host's own rare fetches (the Users service's JWKS when that service runs in
+/// another process). Payment and mail traffic get the multi-interface client driven by the loops.
+public struct BlockingHTTPClient: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+    }
+
+    private let pool: ComputePool
+    private static let initialised: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public init(pool: ComputePool) {
+        _ = Self.initialised
+        self.pool = pool
+    }
+
+    /// GETs `url`; throws ``HTTPClientError`` on transport failure (a non-2xx status is returned).
+    public func get(_ url: String, timeout: Duration, maxBytes: Int = 1 << 20) async throws -> Response {
+        try await pool.run { try Self.perform(url, timeout: timeout, maxBytes: maxBytes) }
+    }
+
+    private final class Sink {
+        var bytes: [UInt8] = []
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+    }
+
+    private static func perform(_ url: String, timeout: Duration, maxBytes: Int) throws -> Response {
+        guard let curl = curl_easy_init() else { throw HTTPClientError(message: "curl_easy_init failed") }
+        defer { curl_easy_cleanup(curl) }
+        let sink = Sink(limit: maxBytes)
+        let milliseconds = max(1, Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        soko_curl_setopt_string(curl, CURLOPT_URL, url)
+        soko_curl_setopt_long(curl, CURLOPT_TIMEOUT_MS, milliseconds)
+        soko_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
+        soko_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0)
+        soko_curl_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1)
+        soko_curl_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2)
+        soko_curl_setopt_string(curl, CURLOPT_USERAGENT, "soko")
+        soko_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
+        soko_curl_setopt_write_function(curl) { data, size, count, context in
+            let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if sink.bytes.count + length > sink.limit { return 0 }  // too big: abort the transfer
+            sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+            return length
+        }
+        let result = curl_easy_perform(curl)
+        guard result == CURLE_OK else {
+            throw HTTPClientError(message: "GET \(url): " + String(cString: curl_easy_strerror(result)))
+        }
+        var status = 0
+        soko_curl_getinfo_response_code(curl, &status)
+        return Response(status: status, body: sink.bytes)
+    }
+}
+
+public struct HTTPClientError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SokoFunctions
+import SokoHTTP
+import SokoHost
+import SokoManifest
+import SokoTesting
+import Testing
+import Users
+
+/// A process that does not serve Users verifies its tokens with the JWKS it fetches over HTTP.
+@Suite("Remote signing keys")
+struct RemoteKeysTests {
+    enum GuardedBundle: FunctionBundle {
+        static let service = "guarded"
+        static func register(_ registry: inout FunctionRegistry) {
+            registry.raw("whoami") { _, context in .text(context.identity?.subject ?? "-") }
+        }
+        static let manifest = """
+            service: guarded
+            functions:
+              whoami:
+                http: GET /whoami
+                auth: customer
+            """
+    }
+
+    static func curl(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-s"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func tokensVerifyAgainstTheJWKSFetchedOverHTTP() async throws {
+        // The Users service, over real HTTP on loopback.
+        var usersConfiguration = TestHost.defaultConfiguration()
+        usersConfiguration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
+        usersConfiguration.loops = 1
+        usersConfiguration.environment = ["SOKO_ARGON2_MEMORY_KIB": "1024"]
+        let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
+        let users = try FunctionHost(
+            manifests: [try ManifestParser.parse(yaml: manifest, file: "users.yaml")], bundles: [UsersBundle.self],
+            configuration: usersConfiguration)
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        let running = try await users.start(on: group)
+        let base = "http://127.0.0.1:\(running.port)"
+        _ = try Self.curl([
+            "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
+            "-d", #"{"email":"rita@example.com","password":"long enough pw","name":"Rita"}"#,
+        ])
+        let login = try Self.curl([
+            "-X", "POST", base + "/auth/login", "-H", "Content-Type: application/json",
+            "-d", #"{"email":"rita@example.com","password":"long enough pw"}"#,
+        ])
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])?["access_token"] as? String)
+
+        // Another process's view: no Users bundle, only its JWKS URL.
+        var configuration = TestHost.defaultConfiguration()
+        configuration.environment = ["SOKO_JWKS_URL": base + "/.well-known/jwks.json"]
+        let guarded = try await TestHost(
+            bundles: [GuardedBundle.self], manifests: ["guarded.yaml": GuardedBundle.manifest], configuration: configuration)
+        let response = await guarded.request("GET", "/whoami", headers: ["Authorization": "Bearer \(token)"])
+        #expect(response.status == 200)
+        #expect(response.text.hasPrefix("usr_"))
+        #expect(await guarded.request("GET", "/whoami").status == 401)
+        #expect(await guarded.shutdown())
+        #expect(await running.stop(drainTimeout: .seconds(2)))
+    }
+}
