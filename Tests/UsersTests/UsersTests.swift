@@ -142,7 +142,9 @@ struct UsersTests {
         let header =
             try JSONSerialization.jsonObject(
                 with: Data(Base64URL.decode(tokens.accessToken.split(separator: ".")[0])!)) as! [String: String]
-        #expect(jwks.keys.map(\.kid).contains(header["kid"]!))
+        // Two keys are published (the signing one first, the next one for rotation).
+        #expect(jwks.keys.count == 2)
+        #expect(jwks.keys.first?.kid == header["kid"]!)
         let discovery = await host.request("GET", "/.well-known/oauth-authorization-server")
         #expect(discovery.text.contains(#""issuer":"https://soko.test""#))
         #expect(discovery.text.contains(#""jwks_uri":"https://soko.test/.well-known/jwks.json""#))
