@@ -81,6 +81,7 @@ let package = Package(
             path: "Runtime/SokoCLI"),
 
         // Benchmarks that time one piece alone (load benchmarks are scripts beside them).
+        .executableTarget(name: "store-benchmark", dependencies: ["SokoStore"], path: "benchmarks/StoreRoundTrip"),
         .executableTarget(name: "token-verify-benchmark", dependencies: ["SokoSecurity"], path: "benchmarks/TokenVerify"),
 
         // Function bundles.

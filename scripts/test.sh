@@ -12,7 +12,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
 fi
 
 echo "==> swift format lint (configuration: .swift-format)"
-swift format lint --strict --recursive Package.swift Runtime Functions Tests benchmarks/TokenVerify
+swift format lint --strict --recursive Package.swift Runtime Functions Tests benchmarks/TokenVerify benchmarks/StoreRoundTrip
 
 echo "==> swift build --build-tests"
 swift build --build-tests
