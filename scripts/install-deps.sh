@@ -27,6 +27,8 @@ DEBIAN_PACKAGES=(
 PYTHON_TOOLS=(
   jwt=pyjwt                  # independent oracle: verifies our access tokens against our JWKS
   cryptography=cryptography  # PyJWT's ES256 support
+  openapi_spec_validator=openapi-spec-validator  # checks openapi.yaml
+  yaml=pyyaml
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }

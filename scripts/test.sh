@@ -14,6 +14,9 @@ fi
 echo "==> swift format lint (configuration: .swift-format)"
 swift format lint --strict --recursive Package.swift Runtime Functions Tests benchmarks/TokenVerify benchmarks/StoreRoundTrip
 
+echo "==> openapi.yaml is a valid OpenAPI 3.1 document"
+python3 -c 'import yaml, openapi_spec_validator as v; v.validate(yaml.safe_load(open("openapi.yaml")))'
+
 echo "==> swift build --build-tests"
 swift build --build-tests
 
