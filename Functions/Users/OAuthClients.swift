@@ -41,10 +41,7 @@ struct OAuthClients: Sendable {
     func authenticate(clientID: String, secret: String) -> Client? {
         guard let client = clients[clientID], let expected = client.secretSHA256.flatMap(Self.bytes(hex:)) else { return nil }
         let presented = Array(SHA256.hash(data: Array(secret.utf8)))
-        guard presented.count == expected.count else { return nil }
-        var difference: UInt8 = 0
-        for (a, b) in zip(presented, expected) { difference |= a ^ b }
-        return difference == 0 ? client : nil
+        return ConstantTime.equal(presented, expected) ? client : nil
     }
 
     private static func bytes(hex: String) -> [UInt8]? {

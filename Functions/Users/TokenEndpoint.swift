@@ -196,11 +196,6 @@ enum PKCE {
             }
         }
         guard allowed, (43...128).contains(verifier.utf8.count) else { return false }
-        let computed = Array(RandomToken.hash(verifier).utf8)
-        let expected = Array(challenge.utf8)
-        guard computed.count == expected.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(computed, expected) { difference |= a ^ b }
-        return difference == 0
+        return ConstantTime.equal(RandomToken.hash(verifier).utf8, challenge.utf8)
     }
 }
