@@ -99,7 +99,8 @@ enum Authorize {
             status: status,
             headers: [
                 "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-                "Content-Security-Policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+                // No form-action: browsers apply it to the redirect after the POST, back to the client.
+                "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
                 "X-Frame-Options": "DENY",
             ], body: Array(body.utf8))
     }

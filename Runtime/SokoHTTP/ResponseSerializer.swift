@@ -20,9 +20,9 @@ struct ResponseSerializer {
             if field.name.equalsIgnoringASCIICase("Connection") { continue }
             if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
             if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
-            out.append(contentsOf: field.name.utf8)
+            Self.appendHeaderText(field.name, to: &out)
             out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: field.value.utf8)
+            Self.appendHeaderText(field.value, to: &out)
             out.append(contentsOf: "\r\n".utf8)
         }
         if !hasDate {
@@ -43,6 +43,18 @@ struct ResponseSerializer {
         }
         out.append(contentsOf: "\r\n".utf8)
         if !isHead && !bodyless { out.append(contentsOf: response.body) }
+    }
+
+    /// Copies header text, turning control bytes (CR, LF, NUL, …) into spaces: whatever a
+    /// handler puts in a header, it cannot end the header early or start another one.
+    @inline(__always)
+    static func appendHeaderText(_ text: String, to out: inout [UInt8]) {
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
+            out.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 { out.append(byte < 0x20 && byte != 0x09 || byte == 0x7F ? 0x20 : byte) }
     }
 
     /// IMF-fixdate of the current second, recomputed at most once a second.

@@ -15,7 +15,6 @@ final class Authenticator: Sendable {
     let audience: String
     private let keys: @Sendable () async throws -> JWKS
     private let verifier = Mutex<CachingTokenVerifier?>(nil)
-    private let lastFetch = Mutex<ContinuousClock.Instant?>(nil)
     let refreshInterval: Duration = .seconds(10)
 
     init(issuer: String, audience: String, keys: @escaping @Sendable () async throws -> JWKS) {
@@ -56,9 +55,7 @@ final class Authenticator: Sendable {
                 throw AuthProblem.invalidToken(error.description)
             }
         }
-        guard let refreshed = try await refreshedVerifier() else {
-            throw AuthProblem.invalidToken("unknown signing key")
-        }
+        let refreshed = try await refreshedVerifier()
         do {
             return try refreshed.verify(token, now: now)
         } catch {
@@ -66,22 +63,57 @@ final class Authenticator: Sendable {
         }
     }
 
-    /// Fetches the keys again unless that happened within the refresh interval (so a flood of
-    /// tokens with made-up key ids cannot turn into a flood of fetches).
-    private func refreshedVerifier() async throws -> CachingTokenVerifier? {
+    /// The state of key fetching: one fetch at a time (callers arriving meanwhile wait for it),
+    /// and none again within the refresh interval — so a flood of tokens with made-up key ids
+    /// cannot turn into a flood of fetches, and a failed fetch answers 503 (not 401) until retried.
+    private struct FetchState {
+        var inFlight: Task<CachingTokenVerifier, Error>?
+        var finished: ContinuousClock.Instant?
+        var failure: String?
+    }
+
+    private let fetch = Mutex(FetchState())
+
+    private func refreshedVerifier() async throws -> CachingTokenVerifier {
+        enum Next {
+            case wait(Task<CachingTokenVerifier, Error>)
+            case use(CachingTokenVerifier)
+            case failed(String)
+        }
         let now = ContinuousClock.now
-        let allowed = lastFetch.withLock { last -> Bool in
-            if let last, now - last < refreshInterval { return false }
-            last = now
-            return true
+        let next = fetch.withLock { state -> Next in
+            if let task = state.inFlight { return .wait(task) }
+            if let finished = state.finished, now - finished < refreshInterval {
+                if let failure = state.failure { return .failed(failure) }
+                if let current = verifier.withLock({ $0 }) { return .use(current) }
+            }
+            let task = Task { try await self.loadVerifier() }
+            state.inFlight = task
+            return .wait(task)
         }
-        guard allowed else { return verifier.withLock { $0 } }
-        let jwks: JWKS
-        do {
-            jwks = try await keys()
-        } catch {
-            throw AuthProblem.keysUnavailable("\(error)")
+        switch next {
+        case .use(let current):
+            return current
+        case .failed(let reason):
+            throw AuthProblem.keysUnavailable(reason)
+        case .wait(let task):
+            do {
+                let fresh = try await task.value
+                fetch.withLock { state in
+                    if state.inFlight != nil { (state.inFlight, state.finished, state.failure) = (nil, .now, nil) }
+                }
+                return fresh
+            } catch {
+                fetch.withLock { state in
+                    if state.inFlight != nil { (state.inFlight, state.finished, state.failure) = (nil, .now, "\(error)") }
+                }
+                throw AuthProblem.keysUnavailable("\(error)")
+            }
         }
+    }
+
+    private func loadVerifier() async throws -> CachingTokenVerifier {
+        let jwks = try await keys()
         var pinned: [String: TokenVerifier.PublicKey] = [:]
         for jwk in jwks.keys { if let key = try? jwk.publicKey() { pinned[jwk.kid] = key } }
         let fresh = CachingTokenVerifier(TokenVerifier(keys: pinned, issuer: issuer, audience: audience))

@@ -21,8 +21,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformed(let why): "malformed token: \(why)"
-        case .unknownKey(let kid): "unknown signing key \"\(kid)\""
-        case .algorithmNotAllowed(let alg): "algorithm \"\(alg)\" is not accepted"
+        case .unknownKey: "unknown signing key"
+        case .algorithmNotAllowed: "algorithm not accepted"
         case .badSignature: "the signature does not verify"
         case .expired: "the token has expired"
         case .notYetValid: "the token is not valid yet"

@@ -73,6 +73,37 @@ struct AuthenticatorTests {
         #expect(fetches.count.withLock { $0 } == 1)
     }
 
+    @Test func concurrentFirstRequestsShareOneKeyFetch() async throws {
+        let fetches = FetchCounter()
+        let authenticator = Self.authenticator(fetches: fetches)
+        let token = try Self.token(roles: ["customer"])
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { await status(.customer, token, authenticator) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: 8))
+        #expect(fetches.count.withLock { $0 } == 1)
+    }
+
+    @Test func unavailableKeysAre503NotInvalidToken() async throws {
+        struct Down: Error {}
+        let authenticator = Authenticator(issuer: "https://soko.test", audience: "soko") { throw Down() }
+        let token = try Self.token(roles: ["customer"])
+        #expect(await status(.customer, token, authenticator) == 503)
+        #expect(await status(.customer, token, authenticator) == 503)  // remembered, not turned into 401
+    }
+
+    @Test func tokenTextNeverReachesAHeader() async throws {
+        let header = Base64URL.encode(Array("{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"x\\r\\nSet-Cookie: pwn=1\"}".utf8))
+        do {
+            _ = try await Self.authenticator().identity(for: Self.request(header + ".e30.AAAA"), policy: .customer)
+            Issue.record("accepted")
+        } catch let problem as AuthProblem {
+            let challenge = problem.headers["WWW-Authenticate"] ?? ""
+            #expect(!challenge.contains("\r") && !challenge.contains("\n") && !challenge.contains("Set-Cookie"))
+        }
+    }
+
     @Test func invalidTokensCarryTheRFC6750Challenge() async throws {
         do {
             _ = try await Self.authenticator().identity(for: Self.request("garbage"), policy: .customer)
