@@ -43,19 +43,21 @@ enum Authorize {
 
         let email = AccountRules.normalise(email: form["email"] ?? "") ?? ""
         let address = context.request.clientAddress
+        let attempt: String
         do {
-            try await throttle.check(email: email, address: address, store: context.store)
-        } catch {
-            return signInForm(parameters, message: "Too many attempts. Try again later.", status: 429)
+            attempt = try await throttle.begin(email: email, address: address, store: context.store)
+        } catch let limited as FunctionError where limited.problem.status == 429 {
+            var page = signInForm(parameters, message: "Too many attempts. Try again later.", status: 429)
+            for field in limited.headers { page.headers.add(field.name, field.value) }
+            return page
         }
         let user = email.isEmpty ? nil : try await User.find(email: email, in: context.store)
         let stored: String
         if let user { stored = user.passwordHash } else { stored = try await Login.decoyHash(passwords) }
         guard let user, try await passwords.verify(form["password"] ?? "", against: stored) else {
-            try await throttle.recordFailure(email: email, address: address, store: context.store)
-            return signInForm(parameters, message: "The email or the password is wrong.", status: 401)
+            return signInForm(parameters, message: "The email or the password is wrong.")
         }
-        try await throttle.recordSuccess(email: email, store: context.store)
+        try await throttle.succeeded(attempt, email: email, store: context.store)
         let code = RandomToken.make(bytes: 32)
         try await context.store.execute(
             """

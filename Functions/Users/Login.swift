@@ -27,18 +27,17 @@ enum Login {
     ) async throws -> TokenIssuer.Pair {
         let email = AccountRules.normalise(email: input.email) ?? ""
         let address = context.request.clientAddress
-        try await throttle.check(email: email, address: address, store: context.store)
+        let attempt = try await throttle.begin(email: email, address: address, store: context.store)
         let user = email.isEmpty ? nil : try await User.find(email: email, in: context.store)
         let stored: String
         if let user { stored = user.passwordHash } else { stored = try await decoyHash(passwords) }
         let matches = try await passwords.verify(input.password, against: stored)
         guard let user, matches else {
-            try await throttle.recordFailure(email: email, address: address, store: context.store)
             throw FunctionError(
                 status: 401, code: "invalid-credentials", detail: "the email or the password is wrong",
                 headers: ["WWW-Authenticate": #"Bearer realm="soko""#])
         }
-        try await throttle.recordSuccess(email: email, store: context.store)
+        try await throttle.succeeded(attempt, email: email, store: context.store)
         return try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
     }
 }

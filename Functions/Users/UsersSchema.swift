@@ -37,5 +37,11 @@ enum UsersSchema {
                     challenge TEXT NOT NULL, scope TEXT, family TEXT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
                 """
             ]),
+        Migration(
+            4, "attempts recorded before the check",
+            [
+                "ALTER TABLE login_failures ADD COLUMN attempt TEXT",
+                "CREATE INDEX login_failures_attempt ON login_failures (attempt)",
+            ]),
     ]
 }

@@ -195,4 +195,16 @@ struct LoginThrottleTests {
         #expect(try await UsersTests.login(host, "ghost@example.com", "wrong password!").status == 429)
         #expect(await host.shutdown())
     }
+
+    @Test func guessesSentAllAtOnceAreCountedLikeGuessesInARow() async throws {
+        let host = try await UsersTests.makeHost()
+        _ = try await UsersTests.register(host)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 { group.addTask { try await UsersTests.login(host, "ann@example.com", "wrong password!").status } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 401 }.count == 5)  // only five passwords were actually tried
+        #expect(statuses.filter { $0 == 429 }.count == 15)
+        #expect(await host.shutdown())
+    }
 }
