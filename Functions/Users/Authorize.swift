@@ -37,8 +37,14 @@ enum Authorize {
             return redirect(
                 redirectURI, ["error": "invalid_request", "error_description": "PKCE with S256 is required", "state": state])
         }
+        let scope: String?
+        do {
+            scope = try TokenEndpoint.grantedScope(requested: form["scope"], configured: client.scope)
+        } catch {
+            return redirect(redirectURI, ["error": "invalid_scope", "state": state])
+        }
         let parameters = Parameters(
-            clientID: clientID, redirectURI: redirectURI, challenge: challenge, state: state, scope: form["scope"])
+            clientID: clientID, redirectURI: redirectURI, challenge: challenge, state: state, scope: scope)
         guard request.method == "POST" else { return signInForm(parameters, message: nil) }
 
         let email = AccountRules.normalise(email: form["email"] ?? "") ?? ""

@@ -10,7 +10,6 @@ struct Discovery: Encodable, Sendable {
     var grantTypesSupported = ["authorization_code", "refresh_token", "client_credentials"]
     var codeChallengeMethodsSupported = ["S256"]
     var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
-    var idTokenSigningAlgValuesSupported = ["ES256"]
 
     init(settings: UsersSettings) {
         issuer = settings.issuer
@@ -28,6 +27,5 @@ struct Discovery: Encodable, Sendable {
         case grantTypesSupported = "grant_types_supported"
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
-        case idTokenSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
     }
 }

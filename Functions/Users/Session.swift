@@ -38,12 +38,15 @@ struct ChangePasswordInput: Decodable, Sendable {
 
 /// `POST /users/me/password` → 204; every refresh token of the account is revoked.
 enum ChangePassword {
-    static func run(_ input: ChangePasswordInput, context: FunctionContext, passwords: PasswordHasher) async throws
-        -> FunctionResponse
-    {
+    static func run(
+        _ input: ChangePasswordInput, context: FunctionContext, passwords: PasswordHasher, throttle: LoginThrottle
+    ) async throws -> FunctionResponse {
         guard let subject = context.identity?.subject, let user = try await User.find(id: subject, in: context.store) else {
             throw FunctionError.notFound("no such user", code: "user-not-found")
         }
+        // The current password is a password check like sign-in's: same limits, so a stolen
+        // access token cannot be used to guess it.
+        let attempt = try await throttle.begin(email: user.email, address: context.request.clientAddress, store: context.store)
         guard try await passwords.verify(input.currentPassword, against: user.passwordHash) else {
             throw FunctionError(
                 status: 403, code: "wrong-password", detail: "the current password is wrong",
@@ -53,6 +56,7 @@ enum ChangePassword {
         guard problems.isEmpty else {
             throw FunctionError.validation(problems.map { FieldError(field: "new_password", message: $0.message) })
         }
+        try await throttle.succeeded(attempt, email: user.email, store: context.store)
         let hash = try await passwords.hash(input.newPassword)
         let now = Int64(time(nil))
         try await context.store.transaction { tx in

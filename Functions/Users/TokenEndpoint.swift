@@ -15,7 +15,7 @@ enum TokenEndpoint {
             case "refresh_token":
                 pair = try await refresh(form, context: context, tokens: tokens)
             case "authorization_code":
-                pair = try await authorizationCode(form, context: context, tokens: tokens)
+                pair = try await authorizationCode(form, request: request, context: context, tokens: tokens, clients: clients)
             case "client_credentials":
                 pair = try await clientCredentials(form, request: request, context: context, tokens: tokens, clients: clients)
             case nil:
@@ -25,6 +25,7 @@ enum TokenEndpoint {
             }
             var response = try FunctionResponse.json(pair)
             response.headers.add("Cache-Control", "no-store")
+            response.headers.add("Pragma", "no-cache")
             return response
         } catch let error as OAuthError {
             return error.response
@@ -54,30 +55,53 @@ enum TokenEndpoint {
         }
         if try row.int("revoked_at") != nil { throw OAuthError("invalid_grant", "the refresh token was revoked") }
         if try (row.int("expires_at") ?? 0) <= now { throw OAuthError("invalid_grant", "the refresh token has expired") }
-        // Spend it atomically: only one of two concurrent refreshes can win.
-        let spent = try await store.execute(
-            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL",
-            [.integer(Int64(now)), .text(hash)])
-        guard spent == 1 else {
-            try await revoke(family: family, store: store)
-            throw OAuthError("invalid_grant", "the refresh token was already used; its sessions are revoked")
-        }
         guard let user = try await User.find(id: try row.string("user_id") ?? "", in: store) else {
             throw OAuthError("invalid_grant", "the account no longer exists")
         }
-        return try await tokens.issue(
-            for: user, clientID: try row.string("client_id") ?? "", scope: try row.string("scope"), store: store, family: family)
+        // Spend it and store its successor in one transaction: only one of two concurrent
+        // refreshes can win, and a replay's revocation (after it) also reaches the successor.
+        let successor = RefreshToken(
+            family: family, user: user.id, clientID: try row.string("client_id") ?? "", scope: try row.string("scope"),
+            expiresAt: try row.int("expires_at") ?? now)
+        let spent = try await store.transaction { tx -> Bool in
+            let changed = try tx.execute(
+                "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL",
+                [.integer(Int64(now)), .text(hash)])
+            guard changed == 1 else { return false }
+            try successor.insert(into: tx)
+            return true
+        }
+        guard spent else {
+            try await revoke(family: family, store: store)
+            throw OAuthError("invalid_grant", "the refresh token was already used; its sessions are revoked")
+        }
+        return try await tokens.pair(
+            for: user, refresh: successor, roles: roles(for: user, clientID: successor.clientID), store: store)
+    }
+
+    /// Admin powers come only through the first-party sign-in, never through a token another
+    /// application obtained on the user's behalf.
+    static func roles(for user: User, clientID: String) -> [String] {
+        clientID == "first-party" ? user.roles : user.roles.filter { $0 != "admin" }
     }
 
     /// PKCE (RFC 7636, S256): the verifier must hash to the challenge the code was bound to; the
     /// redirect URI and client must match exactly. A code works once: a replay also revokes the
     /// tokens the first exchange produced.
-    static func authorizationCode(_ form: QueryParameters, context: FunctionContext, tokens: TokenIssuer) async throws
-        -> TokenIssuer.Pair
-    {
-        guard let code = form["code"], let verifier = form["code_verifier"], let clientID = form["client_id"],
-            let redirectURI = form["redirect_uri"]
+    static func authorizationCode(
+        _ form: QueryParameters, request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer,
+        clients: OAuthClients
+    ) async throws -> TokenIssuer.Pair {
+        let credentials = clientCredentials(form, request: request)
+        guard let code = form["code"], let verifier = form["code_verifier"],
+            let clientID = credentials?.id ?? form["client_id"], let redirectURI = form["redirect_uri"]
         else { throw OAuthError("invalid_request", "code, code_verifier, client_id and redirect_uri are required") }
+        // A confidential client (one with a secret) must prove it (RFC 6749 §4.1.3).
+        if clients.clients[clientID]?.secretSHA256 != nil {
+            guard let credentials, clients.authenticate(clientID: credentials.id, secret: credentials.secret) != nil else {
+                throw OAuthError("invalid_client", "this client must authenticate", status: 401)
+            }
+        }
         let store = context.store
         let hash = RandomToken.hash(code)
         guard
@@ -88,12 +112,6 @@ enum TokenEndpoint {
         else { throw OAuthError("invalid_grant", "unknown authorization code") }
         let family = try row.string("family") ?? ""
         let now = Int(time(nil))
-        let spent = try await store.execute(
-            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL", [.integer(Int64(now)), .text(hash)])
-        guard spent == 1 else {
-            try await revoke(family: family, store: store)
-            throw OAuthError("invalid_grant", "the authorization code was already used")
-        }
         guard try (row.int("expires_at") ?? 0) > now else {
             throw OAuthError("invalid_grant", "the authorization code has expired")
         }
@@ -106,7 +124,22 @@ enum TokenEndpoint {
         guard let user = try await User.find(id: try row.string("user_id") ?? "", in: store) else {
             throw OAuthError("invalid_grant", "the account no longer exists")
         }
-        return try await tokens.issue(for: user, clientID: clientID, scope: try row.string("scope"), store: store, family: family)
+        let refresh = RefreshToken(
+            family: family, user: user.id, clientID: clientID, scope: try row.string("scope"),
+            expiresAt: now + tokens.settings.refreshTokenLifetime)
+        let spent = try await store.transaction { tx -> Bool in
+            let changed = try tx.execute(
+                "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
+                [.integer(Int64(now)), .text(hash)])
+            guard changed == 1 else { return false }
+            try refresh.insert(into: tx)
+            return true
+        }
+        guard spent else {
+            try await revoke(family: family, store: store)
+            throw OAuthError("invalid_grant", "the authorization code was already used")
+        }
+        return try await tokens.pair(for: user, refresh: refresh, roles: roles(for: user, clientID: clientID), store: store)
     }
 
     static func revoke(family: String, store: Store) async throws {
@@ -121,20 +154,40 @@ enum TokenEndpoint {
         _ form: QueryParameters, request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer,
         clients: OAuthClients
     ) async throws -> TokenIssuer.Pair {
-        var id = form["client_id"]
-        var secret = form["client_secret"]
+        let credentials = clientCredentials(form, request: request)
+        guard let credentials, let client = clients.authenticate(clientID: credentials.id, secret: credentials.secret) else {
+            throw OAuthError("invalid_client", "unknown client or wrong secret", status: 401)
+        }
+        let service = User(serviceClient: client.clientID)
+        return try await tokens.issueServiceToken(
+            for: service, scope: try grantedScope(requested: form["scope"], configured: client.scope), store: context.store)
+    }
+
+    /// A client gets at most the scopes the operator configured for it (RFC 6749 §3.3).
+    static func grantedScope(requested: String?, configured: String?) throws -> String? {
+        guard let requested, !requested.isEmpty else { return configured }
+        let allowed = Set((configured ?? "").split(separator: " "))
+        let asked = requested.split(separator: " ")
+        guard asked.allSatisfy(allowed.contains) else {
+            throw OAuthError(
+                "invalid_scope", "the client may not ask for: \(asked.filter { !allowed.contains($0) }.joined(separator: " "))")
+        }
+        return asked.joined(separator: " ")
+    }
+
+    /// Credentials from HTTP Basic or the form; nil when none were sent.
+    static func clientCredentials(_ form: QueryParameters, request: FunctionRequest) -> (id: String, secret: String)? {
         if let basic = request.headers["Authorization"], basic.lowercased().hasPrefix("basic "),
             let decoded = Base64Standard.decode(String(basic.dropFirst(6))),
             let colon = decoded.firstIndex(of: ":")
         {
-            id = PercentDecoding.decode(decoded[..<colon], plusIsSpace: true)
-            secret = PercentDecoding.decode(decoded[decoded.index(after: colon)...], plusIsSpace: true)
+            return (
+                PercentDecoding.decode(decoded[..<colon], plusIsSpace: true),
+                PercentDecoding.decode(decoded[decoded.index(after: colon)...], plusIsSpace: true)
+            )
         }
-        guard let id, let secret, let client = clients.authenticate(clientID: id, secret: secret) else {
-            throw OAuthError("invalid_client", "unknown client or wrong secret", status: 401)
-        }
-        let service = User(serviceClient: client.clientID)
-        return try await tokens.issueServiceToken(for: service, scope: form["scope"] ?? client.scope, store: context.store)
+        guard let id = form["client_id"], let secret = form["client_secret"] else { return nil }
+        return (id, secret)
     }
 }
 
@@ -163,6 +216,7 @@ struct OAuthError: Error {
             (try? FunctionResponse.json(Body(error: code, errorDescription: description), status: status))
             ?? FunctionResponse(status: status)
         response.headers.add("Cache-Control", "no-store")
+        response.headers.add("Pragma", "no-cache")
         if status == 401 { response.headers.add("WWW-Authenticate", #"Basic realm="soko""#) }
         return response
     }

@@ -25,25 +25,47 @@ struct TokenIssuer: Sendable {
         }
     }
 
-    /// Signs an access token for `user` and starts (or continues) a refresh-token family.
-    func issue(for user: User, clientID: String, scope: String?, store: Store, family: String? = nil) async throws -> Pair {
+    /// Signs an access token for `user` and starts a refresh-token family (a sign-in).
+    func issue(for user: User, clientID: String, scope: String?, store: Store) async throws -> Pair {
+        let refresh = RefreshToken(
+            family: RandomToken.make(bytes: 16), user: user.id, clientID: clientID, scope: scope,
+            expiresAt: Int(time(nil)) + settings.refreshTokenLifetime)
+        try await store.transaction { tx in try refresh.insert(into: tx) }
+        return try await pair(for: user, refresh: refresh, roles: user.roles, store: store)
+    }
+
+    /// The access token that goes with `refresh` (already stored by the caller's transaction).
+    func pair(for user: User, refresh: RefreshToken, roles: [String], store: Store) async throws -> Pair {
         let now = Int(time(nil))
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: user.id, aud: settings.audience, exp: now + settings.accessTokenLifetime, iat: now,
-            jti: RandomToken.make(bytes: 16), clientID: clientID, scope: scope, roles: user.roles)
+            jti: RandomToken.make(bytes: 16), clientID: refresh.clientID, scope: refresh.scope, roles: roles)
         let accessToken = try TokenSigner(key: try await keys.current(store: store)).sign(claims)
-        let refresh = RandomToken.make(bytes: 32)
-        try await store.execute(
+        return Pair(
+            accessToken: accessToken, expiresIn: settings.accessTokenLifetime, refreshToken: refresh.token,
+            scope: refresh.scope)
+    }
+}
+
+/// A new refresh token of a family. The family's expiry is absolute: rotation carries it forward.
+struct RefreshToken: Sendable {
+    let token = RandomToken.make(bytes: 32)
+    var family: String
+    var user: String
+    var clientID: String
+    var scope: String?
+    var expiresAt: Int
+
+    func insert(into tx: Transaction) throws {
+        try tx.execute(
             """
             INSERT INTO refresh_tokens (token_hash, family, user_id, client_id, scope, expires_at, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """,
             [
-                .text(RandomToken.hash(refresh)), .text(family ?? RandomToken.make(bytes: 16)), .text(user.id),
-                .text(clientID), SQLValue(scope), .integer(Int64(now + settings.refreshTokenLifetime)),
-                .text(Timestamp.now()),
+                .text(RandomToken.hash(token)), .text(family), .text(user), .text(clientID), SQLValue(scope),
+                .integer(Int64(expiresAt)), .text(Timestamp.now()),
             ])
-        return Pair(accessToken: accessToken, expiresIn: settings.accessTokenLifetime, refreshToken: refresh, scope: scope)
     }
 }
 

@@ -31,7 +31,7 @@ public enum UsersBundle: FunctionBundle {
         registry.typed("me") { (_: NoInput, context) in try await Me.run(context: context) }
         registry.typed("updateMe") { (input: UpdateMeInput, context) in try await UpdateMe.run(input, context: context) }
         registry.typed("changePassword") { (input: ChangePasswordInput, context) in
-            try await ChangePassword.run(input, context: context, passwords: passwords)
+            try await ChangePassword.run(input, context: context, passwords: passwords, throttle: throttle)
         }
         registry.typed("logout") { (input: LogoutInput, context) in try await Logout.run(input, context: context) }
     }

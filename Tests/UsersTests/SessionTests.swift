@@ -79,6 +79,14 @@ struct SessionTests {
         let viaForm = await Self.token(
             host, [("grant_type", "client_credentials"), ("client_id", "orders"), ("client_secret", secret)])
         #expect(viaForm.status == 200)
+        let greedy = await Self.token(
+            host,
+            [
+                ("grant_type", "client_credentials"), ("client_id", "orders"), ("client_secret", secret),
+                ("scope", "stock:write admin"),
+            ])
+        #expect(greedy.status == 400)
+        #expect(greedy.text.contains(#""error":"invalid_scope""#))
         let wrong = await Self.token(
             host, [("grant_type", "client_credentials"), ("client_id", "orders"), ("client_secret", "nope")])
         #expect(wrong.status == 401)
