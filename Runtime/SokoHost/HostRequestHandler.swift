@@ -13,7 +13,11 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     let defaultBodyLimit: Int
     let ready = Atomic<Bool>(false)
     /// Set once before the server starts; read on the loops afterwards.
-    var stores = ServiceStores.none
+    var stores = ServiceStores.none {
+        didSet { functionStores = functions.map { stores.store(for: $0.service) } }
+    }
+    /// Each function's store, by function index (looked up once, not per request).
+    private(set) var functionStores: [Store] = []
     /// Peers whose `X-Forwarded-For` is believed.
     var trustedProxies: Set<String> = []
     /// Set once, by the host, before the server starts.
@@ -28,6 +32,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         self.sink = sink
         self.defaultBodyLimit = defaultBodyLimit
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
+        functionStores = functions.map { _ in NoStore() }
     }
 
     /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
@@ -142,15 +147,18 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
             method: head.method, path: String(head.path),
             query: QueryParameters(parsing: head.query), headers: head.headers,
             pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
-        let store = stores.store(for: function.service)
+        let store = functionStores[function.index]
         let authenticator = self.authenticator
+        let policy = function.manifest.auth
         let loop = responder.loop
         deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
             let response: FunctionResponse
             do {
                 // The auth policy runs before the handler (public functions skip it entirely).
-                let identity = try await authenticator.identity(for: functionRequest, policy: function.manifest.auth)
+                let identity =
+                    policy == .public || policy == .webhook
+                    ? nil : try await authenticator.identity(for: functionRequest, policy: policy)
                 let context = FunctionContext(
                     requestID: requestID, deadline: started + function.manifest.timeout, identity: identity,
                     service: function.service, function: function.name,
@@ -187,7 +195,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     /// The client's address: the peer, or the right-most `X-Forwarded-For` entry (the one the
     /// trusted proxy appended) when the peer is a trusted proxy.
     func clientAddress(_ head: HTTPRequestHead) -> String {
-        guard trustedProxies.contains(head.remoteAddress), let forwarded = head.headers["X-Forwarded-For"],
+        guard let forwarded = head.headers["X-Forwarded-For"], trustedProxies.contains(head.remoteAddress),
             let last = forwarded.split(separator: ",").last
         else { return head.remoteAddress }
         let address = last.trimmingPrefix(" ")
