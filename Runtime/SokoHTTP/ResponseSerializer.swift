@@ -50,7 +50,12 @@ struct ResponseSerializer {
     @inline(__always)
     static func appendHeaderText(_ text: String, to out: inout [UInt8]) {
         let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
+        let clean =
+            utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte < 0x20 && byte != 0x09 || byte == 0x7F { return false }
+                return true
+            } ?? false
+        if clean {
             out.append(contentsOf: utf8)
             return
         }
