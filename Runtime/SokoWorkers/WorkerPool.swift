@@ -75,7 +75,7 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
     }
 
     private func work() {
-        var connection = try? makeConnection()
+        var connection: Connection? = nil  // opened on the first job: idle workers hold nothing
         while let job = next() {
             if connection == nil { connection = try? makeConnection() }  // reconnect after a failure
             job(connection)
