@@ -63,18 +63,10 @@ enum TokenEndpoint {
         let successor = RefreshToken(
             family: family, user: user.id, clientID: try row.string("client_id") ?? "", scope: try row.string("scope"),
             expiresAt: try row.int("expires_at") ?? now)
-        let spent = try await store.transaction { tx -> Bool in
-            let changed = try tx.execute(
-                "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL",
-                [.integer(Int64(now)), .text(hash)])
-            guard changed == 1 else { return false }
-            try successor.insert(into: tx)
-            return true
-        }
-        guard spent else {
-            try await revoke(family: family, store: store)
-            throw OAuthError("invalid_grant", "the refresh token was already used; its sessions are revoked")
-        }
+        try await spend(
+            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL",
+            hash: hash, now: now, successor: successor, store: store,
+            replayed: "the refresh token was already used; its sessions are revoked")
         return try await tokens.pair(
             for: user, refresh: successor, roles: roles(for: user, clientID: successor.clientID), store: store)
     }
@@ -127,19 +119,27 @@ enum TokenEndpoint {
         let refresh = RefreshToken(
             family: family, user: user.id, clientID: clientID, scope: try row.string("scope"),
             expiresAt: now + tokens.settings.refreshTokenLifetime)
+        try await spend(
+            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL", hash: hash, now: now,
+            successor: refresh, store: store, replayed: "the authorization code was already used")
+        return try await tokens.pair(for: user, refresh: refresh, roles: roles(for: user, clientID: clientID), store: store)
+    }
+
+    /// Marks a one-time credential used and stores the refresh token it buys, in one
+    /// transaction. When it was already used (a replay, or a concurrent loser), the family is
+    /// revoked — after the winner committed, so its new token is revoked too — and the grant fails.
+    static func spend(
+        _ markUsed: String, hash: String, now: Int, successor: RefreshToken, store: Store, replayed: String
+    ) async throws {
         let spent = try await store.transaction { tx -> Bool in
-            let changed = try tx.execute(
-                "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
-                [.integer(Int64(now)), .text(hash)])
-            guard changed == 1 else { return false }
-            try refresh.insert(into: tx)
+            guard try tx.execute(markUsed, [.integer(Int64(now)), .text(hash)]) == 1 else { return false }
+            try successor.insert(into: tx)
             return true
         }
         guard spent else {
-            try await revoke(family: family, store: store)
-            throw OAuthError("invalid_grant", "the authorization code was already used")
+            try await revoke(family: successor.family, store: store)
+            throw OAuthError("invalid_grant", replayed)
         }
-        return try await tokens.pair(for: user, refresh: refresh, roles: roles(for: user, clientID: clientID), store: store)
     }
 
     static func revoke(family: String, store: Store) async throws {
