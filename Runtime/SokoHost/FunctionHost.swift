@@ -138,6 +138,8 @@ public final class FunctionHost: Sendable {
         await handler.attach(to: group)
         let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
         try await server.start()
+        let scheduler = Scheduler(functions: functions, stores: handler.functionStores, loop: group.loops[0])
+        group.loops[0].execute { scheduler.start() }
         handler.ready.store(true, ordering: .releasing)
         logger.info(
             "listening",
@@ -145,7 +147,7 @@ public final class FunctionHost: Sendable {
                 "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
                 "functions": "\(functions.map(\.name).joined(separator: ","))",
             ])
-        return RunningHost(host: self, server: server, group: group)
+        return RunningHost(host: self, server: server, group: group, scheduler: scheduler)
     }
 
     /// The route table: method, path, function, service, auth.
@@ -161,11 +163,13 @@ public final class RunningHost: @unchecked Sendable {
     public let group: EventLoopGroup
     /// Runs on loop 0 before the loops close (closes the signal watcher).
     var onStop: (@Sendable () -> Void)?
+    let scheduler: Scheduler
 
-    init(host: FunctionHost, server: HTTPServer, group: EventLoopGroup) {
+    init(host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler) {
         self.host = host
         self.server = server
         self.group = group
+        self.scheduler = scheduler
     }
 
     public var port: Int { server.port }
@@ -181,6 +185,13 @@ public final class RunningHost: @unchecked Sendable {
     /// As ``stop(drainTimeout:)``, reporting the drain and the loop closing separately.
     public func shutdown(drainTimeout: Duration) async -> (drained: Bool, closedCleanly: Bool) {
         host.handler.ready.store(false, ordering: .releasing)
+        let scheduler = self.scheduler
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.loops[0].execute {
+                scheduler.stop()
+                continuation.resume()
+            }
+        }
         let drained = await server.drain(deadline: drainTimeout)
         await host.handler.detach()
         if let onStop {

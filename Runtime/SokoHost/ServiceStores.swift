@@ -30,6 +30,7 @@ public final class ServiceStores: Sendable {
                 let store = try configuration.open(service: service)
                 stores[service] = store
                 reports[service] = try await Migrator.migrate(store, migrations: steps)
+                try await createHostTables(store)
                 Logger(label: "soko.store").info(
                     "store ready",
                     metadata: [
@@ -42,6 +43,19 @@ public final class ServiceStores: Sendable {
             throw error
         }
         return ServiceStores(stores: stores, reports: reports)
+    }
+
+    /// Tables the host keeps in every service's store (schedule claims).
+    private static func createHostTables(_ store: Store) async throws {
+        do {
+            try await store.execute(
+                """
+                CREATE TABLE IF NOT EXISTS soko_schedule_runs (
+                    function TEXT NOT NULL, tick BIGINT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (function, tick))
+                """, [])
+        } catch StoreError.uniqueViolation {
+            // A replica starting at the same instant created it (PostgreSQL's IF NOT EXISTS race).
+        }
     }
 
     /// The service's store, or a ``NoStore`` that refuses every call.
