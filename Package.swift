@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "SokoCLI",
             dependencies: [
-                "SokoHost", "SokoManifest", "Examples", "Users",
+                "SokoHost", "SokoManifest", "Examples", "Users", "Catalog", "Cart", "Orders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/SokoCLI"),
@@ -90,6 +90,9 @@ let package = Package(
             name: "Users",
             dependencies: ["SokoFunctions", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Users"),
+        .target(name: "Catalog", dependencies: ["SokoFunctions"], path: "Functions/Catalog"),
+        .target(name: "Cart", dependencies: ["SokoFunctions"], path: "Functions/Cart"),
+        .target(name: "Orders", dependencies: ["SokoFunctions"], path: "Functions/Orders"),
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
@@ -110,6 +113,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/UsersTests"),
+        .testTarget(
+            name: "CatalogTests", dependencies: ["Catalog", "Users", "SokoTesting", "SokoHost", "SokoManifest"],
+            path: "Tests/CatalogTests"),
+        .testTarget(
+            name: "CartTests", dependencies: ["Cart", "Catalog", "Users", "SokoTesting", "SokoHost", "SokoManifest"],
+            path: "Tests/CartTests"),
+        .testTarget(
+            name: "OrdersTests",
+            dependencies: ["Orders", "Cart", "Catalog", "Users", "SokoTesting", "SokoHost", "SokoHTTP", "SokoManifest"],
+            path: "Tests/OrdersTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

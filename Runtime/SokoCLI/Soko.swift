@@ -1,13 +1,18 @@
 import ArgumentParser
+import Cart
+import Catalog
 import Examples
 import Logging
+import Orders
 import SokoFunctions
 import SokoHost
 import SokoManifest
 import Users
 
 /// Every bundle compiled into this binary. A new bundle is added here once.
-let compiledBundles: [any FunctionBundle.Type] = [ExamplesBundle.self, UsersBundle.self]
+let compiledBundles: [any FunctionBundle.Type] = [
+    ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self,
+]
 
 @main
 struct Soko: AsyncParsableCommand {

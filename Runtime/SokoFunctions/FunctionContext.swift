@@ -36,11 +36,15 @@ public struct FunctionContext: Sendable {
     /// The service's store (its own database); a bundle without migrations has none, and using
     /// it throws.
     public let store: Store
+    /// Calls other functions by name (see ``invoke(_:_:_:as:idempotent:)``); nil where the host
+    /// offers no invocation (a bare context in a unit test).
+    public let invoker: (any FunctionInvoker)?
     private let baseLogger: Logger
 
     public init(
         requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
-        service: String, function: String, request: FunctionRequest, store: Store = NoStore(), logger: Logger
+        service: String, function: String, request: FunctionRequest, store: Store = NoStore(),
+        invoker: (any FunctionInvoker)? = nil, logger: Logger
     ) {
         self.requestID = requestID
         self.deadline = deadline
@@ -49,6 +53,7 @@ public struct FunctionContext: Sendable {
         self.function = function
         self.request = request
         self.store = store
+        self.invoker = invoker
         self.baseLogger = logger
     }
 
@@ -62,6 +67,21 @@ public struct FunctionContext: Sendable {
     /// Time left before the deadline (zero when passed).
     public var timeRemaining: Duration {
         max(.zero, ContinuousClock.now.duration(to: deadline))
+    }
+
+    /// Runs `body` in one transaction with the record that this function processed `event`, unless
+    /// it already had (a redelivery): then nothing runs and the result is false.
+    @discardableResult
+    public func once<Payload>(_ event: Event<Payload>, _ body: @escaping @Sendable (Transaction) throws -> Void) async throws
+        -> Bool
+    {
+        let consumer = "\(service).\(function)"
+        let id = event.id
+        return try await store.transaction { transaction in
+            guard try transaction.markProcessed(eventID: id, consumer: consumer) else { return false }
+            try body(transaction)
+            return true
+        }
     }
 
     /// The value of the route's `{name}` segment.

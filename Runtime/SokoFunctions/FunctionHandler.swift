@@ -6,6 +6,8 @@ public struct FunctionHandler: Sendable {
         case typed
         /// Raw request in, raw response out.
         case raw
+        /// An event consumer: the event's JSON envelope in, nothing out.
+        case event
     }
 
     public let kind: Kind
@@ -83,6 +85,21 @@ public struct FunctionRegistry: Sendable {
             name,
             FunctionHandler(kind: .typed) { request, context in
                 try await handler(try TypedInput.decode(Input.self, from: request), context)
+            })
+    }
+
+    /// Registers an event consumer (a manifest entry with `event: <name>`). The host's relay calls
+    /// it with each event after the producer committed, at least once: record the event id with
+    /// ``FunctionContext/once(_:_:)`` so a redelivery changes nothing. Throwing asks for a retry
+    /// with backoff; after the manifest's `retries` the delivery is parked as a dead letter.
+    public mutating func event<Payload: Codable & Sendable>(
+        _ name: String, _ handler: @escaping @Sendable (Event<Payload>, FunctionContext) async throws -> Void
+    ) {
+        add(
+            name,
+            FunctionHandler(kind: .event) { request, context in
+                try await handler(try TypedInput.decode(Event<Payload>.self, from: request), context)
+                return .noContent
             })
     }
 

@@ -51,8 +51,12 @@ public struct Reply<Body: Encodable & Sendable>: Sendable {
 }
 
 /// The input of a typed handler that takes no body (GET, DELETE): any empty body decodes to it.
-public struct NoInput: Decodable, Sendable, Equatable {
+/// Encoded (as the input of an invocation) it is `{}`.
+public struct NoInput: Codable, Sendable, Equatable {
     public init() {}
+    public init(from decoder: Decoder) throws {}
+    public func encode(to encoder: Encoder) throws { _ = encoder.container(keyedBy: NoKeys.self) }
+    private enum NoKeys: CodingKey {}
 }
 
 /// The one JSON configuration every handler shares. Wire types spell their keys in snake_case

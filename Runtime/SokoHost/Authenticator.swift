@@ -28,7 +28,9 @@ final class Authenticator: Sendable {
         switch policy {
         case .public, .webhook:
             return nil
-        case .customer, .admin, .service:
+        case .guest where request.headers["Authorization"] == nil:
+            return nil
+        case .customer, .guest, .admin, .service:
             guard let token = Self.bearer(request.headers["Authorization"]) else { throw AuthProblem.missingToken }
             let claims = try await verify(token)
             let roles = Set(claims.roles ?? [])
@@ -36,7 +38,7 @@ final class Authenticator: Sendable {
                 subject: claims.sub, clientID: claims.clientID, roles: roles,
                 scopes: Set((claims.scope ?? "").split(separator: " ").map(String.init)), isService: roles.contains("service"))
             switch policy {
-            case .customer where identity.isService: throw AuthProblem.forbidden("a user's token is needed")
+            case .customer where identity.isService, .guest where identity.isService: throw AuthProblem.forbidden("a user's token is needed")
             case .admin where !roles.contains("admin"): throw AuthProblem.forbidden("the admin role is needed")
             case .service where !identity.isService: throw AuthProblem.forbidden("a service token is needed")
             default: return identity

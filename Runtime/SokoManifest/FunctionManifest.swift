@@ -130,6 +130,9 @@ public enum AuthPolicy: String, Sendable, Equatable, CaseIterable {
     case `public`
     /// A valid customer access token.
     case customer
+    /// A customer token when one is sent (a bad one is refused), else an anonymous guest
+    /// (the guest cart, which travels in `X-Cart-Token`).
+    case guest
     /// An access token carrying the admin role.
     case admin
     /// A client-credentials token of an internal service.

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Cart
+
+@Test func bundleNamesItsService() {
+    #expect(CartBundle.service == "cart")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Catalog
+
+@Test func bundleNamesItsService() {
+    #expect(CatalogBundle.service == "catalog")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Orders
+
+@Test func bundleNamesItsService() {
+    #expect(OrdersBundle.service == "orders")
+}
