@@ -113,15 +113,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/UsersTests"),
+        // The whole shop in one in-process host, with customers and admins, for the bundles' tests.
+        .target(
+            name: "ShopTesting", dependencies: ["SokoTesting", "SokoHost", "Examples", "Users", "Catalog", "Cart", "Orders"],
+            path: "Tests/ShopTesting"),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ShopTesting", "SokoTesting"], path: "Tests/CatalogTests"),
+        .testTarget(name: "CartTests", dependencies: ["Cart", "ShopTesting", "SokoTesting"], path: "Tests/CartTests"),
         .testTarget(
-            name: "CatalogTests", dependencies: ["Catalog", "Users", "SokoTesting", "SokoHost", "SokoManifest"],
-            path: "Tests/CatalogTests"),
-        .testTarget(
-            name: "CartTests", dependencies: ["Cart", "Catalog", "Users", "SokoTesting", "SokoHost", "SokoManifest"],
-            path: "Tests/CartTests"),
-        .testTarget(
-            name: "OrdersTests",
-            dependencies: ["Orders", "Cart", "Catalog", "Users", "SokoTesting", "SokoHost", "SokoHTTP", "SokoManifest"],
+            name: "OrdersTests", dependencies: ["Orders", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP"],
             path: "Tests/OrdersTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]

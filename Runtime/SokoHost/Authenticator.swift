@@ -38,7 +38,8 @@ final class Authenticator: Sendable {
                 subject: claims.sub, clientID: claims.clientID, roles: roles,
                 scopes: Set((claims.scope ?? "").split(separator: " ").map(String.init)), isService: roles.contains("service"))
             switch policy {
-            case .customer where identity.isService, .guest where identity.isService: throw AuthProblem.forbidden("a user's token is needed")
+            case .customer where identity.isService, .guest where identity.isService:
+                throw AuthProblem.forbidden("a user's token is needed")
             case .admin where !roles.contains("admin"): throw AuthProblem.forbidden("the admin role is needed")
             case .service where !identity.isService: throw AuthProblem.forbidden("a service token is needed")
             default: return identity

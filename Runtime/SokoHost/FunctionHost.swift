@@ -91,6 +91,9 @@ public final class FunctionHost: Sendable {
             migrations: migrations, services: Set(migrations.keys), configuration: configuration.store)
     }
 
+    /// The open stores of the services this process serves (empty before it starts).
+    public var stores: ServiceStores { handler.stores }
+
     /// Whether `/readyz` answers 200.
     public var isReady: Bool { handler.ready.load(ordering: .acquiring) }
 

@@ -1,0 +1,101 @@
+import Cart
+import Catalog
+import Examples
+import Foundation
+import Orders
+import SokoFunctions
+import SokoHost
+import SokoTesting
+import Users
+
+/// The embedded shop for tests: every bundle and the repository's manifests in one in-process host
+/// (real router, middleware, auth, stores, invocation and event relay), plus ways to get customers
+/// and admins.
+///
+/// ```swift
+/// let shop = try await ShopHost.start()
+/// let ann = try await shop.customer("ann@example.com")
+/// let response = await shop.request("GET", "/cart", token: ann)
+/// ```
+public final class ShopHost: Sendable {
+    public let host: TestHost
+
+    public static let bundles: [any FunctionBundle.Type] = [
+        ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self,
+    ]
+
+    public static var repository: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// Starts the shop on fresh temporary SQLite stores. `environment` adds to (and overrides) the
+    /// test defaults: cheap Argon2, a fixed issuer.
+    public static func start(
+        environment: [String: String] = [:], configuration: HostConfiguration = TestHost.defaultConfiguration()
+    ) async throws -> ShopHost {
+        var configuration = configuration
+        configuration.environment = ["SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test"]
+            .merging(environment) { _, new in new }
+        let host = try await TestHost(
+            bundles: bundles, manifestsDirectory: repository + "/manifests/functions", configuration: configuration)
+        return ShopHost(host: host)
+    }
+
+    init(host: TestHost) { self.host = host }
+
+    /// The store of `service` (for assertions on its tables).
+    public func store(_ service: String) -> Store { host.host.stores.store(for: service) }
+
+    /// Registers `email` (password "long enough pw") and returns an access token for it.
+    public func customer(_ email: String, name: String = "Test Customer") async throws -> String {
+        let registered = try await host.request(
+            "POST", "/users/register", json: ["email": email, "password": Self.password, "name": name])
+        guard registered.status == 201 || registered.status == 409 else {
+            throw ShopTestError("register \(email): \(registered.status) \(registered.text)")
+        }
+        return try await login(email)
+    }
+
+    /// An access token for an admin account `email` (created or promoted).
+    public func admin(_ email: String = "admin@example.com") async throws -> String {
+        _ = try await UsersAdministration.createAdmin(
+            email: email, password: Self.password, store: store("users"), compute: host.host.compute)
+        return try await login(email)
+    }
+
+    public static let password = "long enough pw"
+
+    private func login(_ email: String) async throws -> String {
+        let response = try await host.request("POST", "/auth/login", json: ["email": email, "password": Self.password])
+        struct Tokens: Decodable { var access_token: String }
+        guard response.status == 200 else { throw ShopTestError("login \(email): \(response.status) \(response.text)") }
+        return try JSONCoding.decode(Tokens.self, from: response.body).access_token
+    }
+
+    /// Sends a request, with `Authorization: Bearer token` when a token is given.
+    public func request(
+        _ method: String, _ target: String, token: String? = nil, headers: [(String, String)] = [], body: [UInt8] = []
+    ) async -> TestResponse {
+        var fields = HTTPHeaders()
+        if let token { fields.add("Authorization", "Bearer \(token)") }
+        for (name, value) in headers { fields.add(name, value) }
+        if !body.isEmpty, fields["Content-Type"] == nil { fields.add("Content-Type", "application/json") }
+        return await host.request(method, target, headers: fields, body: body)
+    }
+
+    /// As ``request(_:_:token:headers:body:)`` with `value` encoded as the JSON body.
+    public func request<Body: Encodable>(
+        _ method: String, _ target: String, token: String? = nil, headers: [(String, String)] = [], json value: Body
+    ) async throws -> TestResponse {
+        await request(method, target, token: token, headers: headers, body: try JSONCoding.encode(value))
+    }
+
+    @discardableResult
+    public func shutdown() async -> Bool { await host.shutdown() }
+}
+
+public struct ShopTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
