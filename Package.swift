@@ -91,7 +91,9 @@ let package = Package(
             dependencies: ["SokoFunctions", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Users"),
         .target(name: "Catalog", dependencies: ["SokoFunctions"], path: "Functions/Catalog"),
-        .target(name: "Cart", dependencies: ["SokoFunctions"], path: "Functions/Cart"),
+        .target(
+            name: "Cart", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Functions/Cart"),
         .target(name: "Orders", dependencies: ["SokoFunctions"], path: "Functions/Orders"),
 
         // Tests.
