@@ -1,8 +1,29 @@
 import SokoFunctions
 
-/// The Cart bundle (being built: issue 4).
+/// The Cart bundle: customers' and guests' carts, priced from the catalog on every read, read by
+/// orders at checkout and cleared of what was ordered.
 public enum CartBundle: FunctionBundle {
     public static let service = "cart"
 
-    public static func register(_ registry: inout FunctionRegistry) {}
+    public static let migrations = CartSchema.migrations
+
+    public static func register(_ registry: inout FunctionRegistry) {
+        registry.typed("getCart") { (_: NoInput, context) in try await GetCart.run(context: context) }
+        registry.typed("addToCart") { (input: AddToCart.Input, context) in try await AddToCart.run(input, context: context) }
+        registry.typed("updateCartItem") { (input: UpdateCartItem.Input, context) in
+            try await UpdateCartItem.run(input, context: context)
+        }
+        registry.typed("removeCartItem") { (_: NoInput, context) in try await RemoveCartItem.run(context: context) }
+        registry.typed("clearCart") { (_: NoInput, context) in try await ClearCart.run(context: context) }
+        registry.typed("checkoutCart") { (input: CheckoutCart.Input, context) in
+            try await CheckoutCart.run(input, context: context)
+        }
+        registry.event("clearOrderedItems") { (event: Event<ClearOrderedItems.OrderPlaced>, context) in
+            try await ClearOrderedItems.run(event, context: context)
+        }
+        registry.raw("expireCarts") { _, context in
+            try await ExpireCarts.run(context: context)
+            return .noContent
+        }
+    }
 }

@@ -1,0 +1,49 @@
+import SokoFunctions
+
+/// `addToCart` — POST /cart/items `{product_id, quantity}`: adds to the product's line (a new line
+/// goes last). An anonymous caller starts a guest cart and gets its token back in `X-Cart-Token`
+/// and `cart_token`.
+///
+/// 404 `product-not-found`, 422 `product-archived`, 422 `currency-mismatch` (one cart, one
+/// currency), 422 `validation-failed` for a quantity outside 1…99 or a line that would pass 99,
+/// 422 `cart-full` past 100 products. Stock is not checked here: the cart shows a warning and
+/// the order's reservation is where stock is enforced.
+enum AddToCart {
+    struct Input: Decodable, Sendable {
+        var productID: String
+        var quantity: Int
+        enum CodingKeys: String, CodingKey {
+            case productID = "product_id"
+            case quantity
+        }
+    }
+
+    static func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
+        try CartLimits.check(productID: input.productID)
+        try CartLimits.check(input.quantity, in: 1...CartLimits.maxQuantity)
+        let owner = try await CartOwner.resolve(context)
+        let held = try await context.store.transaction { transaction -> [CartLine] in
+            try owner.existingCart(transaction).map { try CartRepository.lines($0, transaction) } ?? []
+        }
+        let products = try await CatalogLookup.products([input.productID] + held.map(\.productID), context: context)
+        guard let product = products[input.productID] else { throw CartError.productNotFound(input.productID) }
+        guard !product.archived else { throw CartError.productArchived(input.productID) }
+        let cartCurrency = CartView(id: nil, lines: held, products: products, token: nil).currency
+        if let cartCurrency, cartCurrency != product.currency {
+            throw CartError.currencyMismatch(product: product.currency, cart: cartCurrency)
+        }
+
+        let (id, owned, lines) = try await context.store.transaction { transaction in
+            let (id, owned) = try owner.cart(creating: transaction)
+            let lines = try CartRepository.lines(id, transaction)
+            let holding = lines.first { $0.productID == input.productID }?.quantity
+            if holding == nil, lines.count >= CartLimits.maxLines { throw CartError.cartFull }
+            guard try CartRepository.add(input.productID, quantity: input.quantity, to: id, transaction) else {
+                throw CartError.quantityOverLimit(holding: holding ?? 0)
+            }
+            try CartRepository.touch(id, transaction)
+            return (id, owned, try CartRepository.lines(id, transaction))
+        }
+        return try await CartView.priced(id: id, lines: lines, owner: owned, known: products, context: context).reply
+    }
+}

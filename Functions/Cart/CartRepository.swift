@@ -1,0 +1,113 @@
+import Foundation
+import SokoFunctions
+
+/// One line of a cart as stored.
+struct CartLine: Sendable, Equatable {
+    var productID: String
+    var quantity: Int
+}
+
+/// The cart tables' statements, run inside the caller's transaction.
+enum CartRepository {
+    static func cartID(customer: String, _ transaction: Transaction) throws -> String? {
+        try transaction.query("SELECT id FROM carts WHERE customer_id = $1", [.text(customer)]).first?.string("id")
+    }
+
+    static func cartID(guest token: CartToken, _ transaction: Transaction) throws -> String? {
+        try transaction.query(
+            "SELECT id FROM carts WHERE token_hash = $1 AND customer_id IS NULL", [.text(token.hash)]
+        ).first?.string("id")
+    }
+
+    /// The customer's cart, created when there is none (concurrent creators end up with the same one).
+    static func customerCart(_ customer: String, _ transaction: Transaction) throws -> String {
+        if let id = try cartID(customer: customer, transaction) { return id }
+        let now = Timestamp.now()
+        try transaction.execute(
+            """
+            INSERT INTO carts (id, customer_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+            ON CONFLICT (customer_id) DO NOTHING
+            """,
+            [.text(newID()), .text(customer), .text(now)])
+        guard let id = try cartID(customer: customer, transaction) else {
+            throw StoreError.database("the customer's cart vanished while it was created")
+        }
+        return id
+    }
+
+    /// A new guest cart for `token`.
+    static func createGuestCart(_ token: CartToken, _ transaction: Transaction) throws -> String {
+        let id = newID()
+        try transaction.execute(
+            "INSERT INTO carts (id, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+            [.text(id), .text(token.hash), .text(Timestamp.now())])
+        return id
+    }
+
+    /// The cart's lines, oldest first.
+    static func lines(_ cartID: String, _ transaction: Transaction) throws -> [CartLine] {
+        try transaction.query(
+            "SELECT product_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY seq, product_id", [.text(cartID)]
+        ).map { row in
+            CartLine(productID: try row.string("product_id") ?? "", quantity: try row.int("quantity") ?? 0)
+        }
+    }
+
+    /// Adds `quantity` to the product's line (a new line goes last). Returns false, changing
+    /// nothing, when the line would pass ``CartLimits/maxQuantity``.
+    static func add(_ productID: String, quantity: Int, to cartID: String, _ transaction: Transaction) throws -> Bool {
+        // One statement, so concurrent adds to the same line cannot lose one another's quantity.
+        try transaction.execute(
+            """
+            INSERT INTO cart_items (cart_id, product_id, quantity, seq, added_at)
+            VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
+            ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity
+            WHERE cart_items.quantity + excluded.quantity <= \(CartLimits.maxQuantity)
+            """,
+            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(Timestamp.now())]) == 1
+    }
+
+    /// Sets the product's line to exactly `quantity` (creating it last when missing).
+    static func put(_ productID: String, quantity: Int, in cartID: String, _ transaction: Transaction) throws {
+        try transaction.execute(
+            """
+            INSERT INTO cart_items (cart_id, product_id, quantity, seq, added_at)
+            VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
+            ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity
+            """,
+            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(Timestamp.now())])
+    }
+
+    /// Sets an existing line's quantity; returns false when the cart has no such line.
+    static func update(_ productID: String, quantity: Int, in cartID: String, _ transaction: Transaction) throws -> Bool {
+        try transaction.execute(
+            "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND product_id = $3",
+            [.integer(Int64(quantity)), .text(cartID), .text(productID)]) == 1
+    }
+
+    @discardableResult
+    static func remove(_ productID: String, from cartID: String, _ transaction: Transaction) throws -> Bool {
+        try transaction.execute(
+            "DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2", [.text(cartID), .text(productID)]) == 1
+    }
+
+    static func removeAll(from cartID: String, _ transaction: Transaction) throws {
+        try transaction.execute("DELETE FROM cart_items WHERE cart_id = $1", [.text(cartID)])
+    }
+
+    /// Records activity (a guest cart untouched for ``CartLimits/guestLifetimeSeconds`` expires).
+    static func touch(_ cartID: String, _ transaction: Transaction) throws {
+        try transaction.execute("UPDATE carts SET updated_at = $1 WHERE id = $2", [.text(Timestamp.now()), .text(cartID)])
+    }
+
+    /// Records a read: writes only when the last activity is more than a day old, so reads stay
+    /// cheap while an active guest's cart never expires.
+    static func touchIfStale(_ cartID: String, _ transaction: Transaction) throws {
+        let dayAgo = Timestamp.format(seconds: Int(Date().timeIntervalSince1970) - 86_400)
+        try transaction.execute(
+            "UPDATE carts SET updated_at = $1 WHERE id = $2 AND updated_at < $3",
+            [.text(Timestamp.now()), .text(cartID), .text(dayAgo)])
+    }
+
+    private static func newID() -> String { UUID().uuidString.lowercased() }
+}

@@ -1,0 +1,49 @@
+import SokoFunctions
+
+/// `clearOrderedItems` — on `order.placed`: takes the ordered quantities out of the customer's
+/// cart, once per event.
+///
+/// Lines are decremented by the ordered quantity (and deleted at 0) rather than removed, so units
+/// the customer added after checkout read the cart stay in it.
+enum ClearOrderedItems {
+    /// The part of `order.placed` this consumer reads (other keys are ignored).
+    struct OrderPlaced: Codable, Sendable {
+        var orderID: String
+        var customerID: String
+        var lines: [Line]
+
+        struct Line: Codable, Sendable {
+            var productID: String
+            var quantity: Int
+            enum CodingKeys: String, CodingKey {
+                case productID = "product_id"
+                case quantity
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id"
+            case customerID = "customer_id"
+            case lines
+        }
+    }
+
+    /// Returns false when the event had already been processed (a redelivery).
+    @discardableResult
+    static func run(_ event: Event<OrderPlaced>, context: FunctionContext) async throws -> Bool {
+        let placed = event.payload
+        return try await context.once(event) { transaction in
+            guard let cartID = try CartRepository.cartID(customer: placed.customerID, transaction) else { return }
+            for line in placed.lines where line.quantity > 0 {
+                // Delete first: a line the decrement reduced must not then match the delete.
+                try transaction.execute(
+                    "DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2 AND quantity <= $3",
+                    [.text(cartID), .text(line.productID), .integer(Int64(line.quantity))])
+                try transaction.execute(
+                    "UPDATE cart_items SET quantity = quantity - $1 WHERE cart_id = $2 AND product_id = $3",
+                    [.integer(Int64(line.quantity)), .text(cartID), .text(line.productID)])
+            }
+            try CartRepository.touch(cartID, transaction)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import SokoFunctions
+
+/// `removeCartItem` — DELETE /cart/items/{product_id}: removes the line; removing one that is not
+/// there answers the cart as it is (the request's goal holds).
+enum RemoveCartItem {
+    static func run(context: FunctionContext) async throws -> Reply<CartView> {
+        let productID = context.pathParameter("product_id") ?? ""
+        try CartLimits.check(productID: productID)
+        let owner = try await CartOwner.resolve(context)
+        let (id, lines) = try await context.store.transaction { transaction -> (String?, [CartLine]) in
+            guard let id = try owner.existingCart(transaction) else { return (nil, []) }
+            if try CartRepository.remove(productID, from: id, transaction) { try CartRepository.touch(id, transaction) }
+            return (id, try CartRepository.lines(id, transaction))
+        }
+        return try await CartView.priced(id: id, lines: lines, owner: owner, context: context).reply
+    }
+}

@@ -1,0 +1,31 @@
+import SokoFunctions
+
+/// `updateCartItem` — PATCH /cart/items/{product_id} `{quantity}`: sets the line's quantity
+/// (0…99; 0 removes the line, and removing a line that is not there is not an error).
+/// 404 `item-not-found` when setting a quantity on a product the cart does not hold.
+enum UpdateCartItem {
+    struct Input: Decodable, Sendable {
+        var quantity: Int
+    }
+
+    static func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
+        let productID = context.pathParameter("product_id") ?? ""
+        try CartLimits.check(productID: productID)
+        try CartLimits.check(input.quantity, in: 0...CartLimits.maxQuantity)
+        let owner = try await CartOwner.resolve(context)
+        let (id, lines) = try await context.store.transaction { transaction -> (String?, [CartLine]) in
+            guard let id = try owner.existingCart(transaction) else {
+                if input.quantity == 0 { return (nil, []) }
+                throw CartError.itemNotFound(productID)
+            }
+            if input.quantity == 0 {
+                try CartRepository.remove(productID, from: id, transaction)
+            } else if try !CartRepository.update(productID, quantity: input.quantity, in: id, transaction) {
+                throw CartError.itemNotFound(productID)
+            }
+            try CartRepository.touch(id, transaction)
+            return (id, try CartRepository.lines(id, transaction))
+        }
+        return try await CartView.priced(id: id, lines: lines, owner: owner, context: context).reply
+    }
+}
