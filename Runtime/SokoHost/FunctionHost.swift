@@ -4,6 +4,7 @@ import SokoHTTP
 import SokoManifest
 import SokoOutbound
 import SokoSecurity
+import Synchronization
 
 /// The function host: manifests and bundles in, a running HTTP server out.
 ///
@@ -22,6 +23,11 @@ public final class FunctionHost: Sendable {
     public let compute: ComputePool
     /// Each selected service's migrations (services whose bundles keep data).
     public let migrations: [String: [Migration]]
+    /// Who consumes which event, from every manifest (consumers may run in other processes).
+    let consumers: EventConsumers
+    let invoker: HostInvoker
+    let relaySettings: RelaySettings
+    private let liveRelays = Mutex<[EventRelay]>([])
     private let logger = Logger(label: "soko.host")
 
     /// Validates the manifests against the bundles' handlers and builds the route table.
@@ -64,6 +70,12 @@ public final class FunctionHost: Sendable {
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
         let handler = self.handler
+        consumers = EventConsumers(manifests: manifests)
+        relaySettings = RelaySettings(environment: configuration.environment)
+        invoker = HostInvoker(
+            manifests: manifests, functions: functions, handler: handler,
+            directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute))
+        handler.invoker = invoker
         let jwksURL = configuration.environment["SOKO_JWKS_URL"]
         handler.trustedProxies = configuration.trustedProxies
         handler.authenticator = Authenticator(
@@ -141,8 +153,10 @@ public final class FunctionHost: Sendable {
         await handler.attach(to: group)
         let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
         try await server.start()
-        let scheduler = Scheduler(functions: functions, stores: handler.functionStores, loop: group.loops[0])
+        let scheduler = Scheduler(
+            functions: functions, stores: handler.functionStores, loop: group.loops[0], invoker: invoker)
         group.loops[0].execute { scheduler.start() }
+        let relays = startRelays(on: group.loops[0])
         handler.ready.store(true, ordering: .releasing)
         logger.info(
             "listening",
@@ -150,12 +164,30 @@ public final class FunctionHost: Sendable {
                 "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
                 "functions": "\(functions.map(\.name).joined(separator: ","))",
             ])
-        return RunningHost(host: self, server: server, group: group, scheduler: scheduler)
+        return RunningHost(host: self, server: server, group: group, scheduler: scheduler, relays: relays)
+    }
+
+    /// Starts an event relay for each store this process opened (each service's outbox).
+    func startRelays(on loop: EventLoop) -> [EventRelay] {
+        let relays = handler.stores.all.map {
+            EventRelay(
+                service: $0.service, store: $0.store, consumers: consumers, invoker: invoker, settings: relaySettings,
+                loop: loop)
+        }
+        loop.execute { for relay in relays { relay.start() } }
+        liveRelays.withLock { $0 = relays }
+        return relays
+    }
+
+    /// Wakes the event relays now (after an operator revived dead letters, for instance); they
+    /// otherwise look for work at every poll.
+    public func nudgeRelays() {
+        for relay in liveRelays.withLock({ $0 }) { relay.nudge() }
     }
 
     /// The route table: method, path, function, service, auth.
     public var routes: [(method: String, path: String, function: String, service: String, auth: String)] {
-        router.table.map { ($0.method, $0.path, $0.function.name, $0.function.service, $0.function.manifest.auth.rawValue) }
+        router.table.map { ($0.method, $0.path, $0.function.name, $0.function.service, $0.function.policy.rawValue) }
     }
 }
 
@@ -167,12 +199,14 @@ public final class RunningHost: @unchecked Sendable {
     /// Runs on loop 0 before the loops close (closes the signal watcher).
     var onStop: (@Sendable () -> Void)?
     let scheduler: Scheduler
+    let relays: [EventRelay]
 
-    init(host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler) {
+    init(host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler, relays: [EventRelay]) {
         self.host = host
         self.server = server
         self.group = group
         self.scheduler = scheduler
+        self.relays = relays
     }
 
     public var port: Int { server.port }
@@ -196,6 +230,8 @@ public final class RunningHost: @unchecked Sendable {
             }
         }
         let drained = await server.drain(deadline: drainTimeout)
+        // Events the drained requests committed are relayed by whichever replica runs next.
+        for relay in relays { await relay.stop() }
         await host.handler.detach()
         if let onStop {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -26,6 +26,13 @@ public final class FunctionRuntime: Sendable {
 
     public var name: String { manifest.name }
 
+    /// The auth policy its routes enforce: the manifest's, except that an event consumer's delivery
+    /// route (`/_soko/events/…`) takes only service tokens.
+    public var policy: AuthPolicy {
+        if case .event = manifest.trigger { return .service }
+        return manifest.auth
+    }
+
     /// Takes an in-flight slot, or returns false when the function is at its concurrency cap.
     func acquire() -> Bool {
         let cap = manifest.concurrency

@@ -18,6 +18,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     }
     /// Each function's store, by function index (looked up once, not per request).
     private(set) var functionStores: [Store] = []
+    /// Function invocation for handlers (set once, by the host, before serving).
+    var invoker: (any FunctionInvoker)?
     /// Peers whose `X-Forwarded-For` is believed.
     var trustedProxies: Set<String> = []
     /// Set once, by the host, before the server starts.
@@ -149,7 +151,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
             pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
         let store = functionStores[function.index]
         let authenticator = self.authenticator
-        let policy = function.manifest.auth
+        let policy = function.policy
+        let invoker = self.invoker
         let loop = responder.loop
         deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
@@ -166,7 +169,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                         method: functionRequest.method, path: functionRequest.path,
                         query: functionRequest.query, headers: functionRequest.headers,
                         pathParameters: parameters, clientAddress: functionRequest.clientAddress),
-                    store: store, logger: function.logger)
+                    store: store, invoker: invoker, logger: function.logger)
                 response = try await function.handler(functionRequest, context: context)
             } catch {
                 response = ProblemRendering.response(for: error, requestID: requestID, logger: function.logger)
@@ -204,16 +207,22 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 
     /// Calls a function of a co-located bundle in-process, with its own store and no caller
     /// (how the host reads the Users bundle's JWKS). Nil when that function is not loaded here.
-    func invokeInProcess(service: String, function name: String, method: String, path: String) async throws
-        -> FunctionResponse?
-    {
+    func invokeInProcess(
+        service: String, function name: String, method: String, path: String, headers: HTTPHeaders = HTTPHeaders(),
+        body: [UInt8] = []
+    ) async throws -> FunctionResponse? {
         guard let function = functions.first(where: { $0.service == service && $0.name == name }) else { return nil }
         var generator = RequestIDGenerator()
-        let request = FunctionRequest(method: method, path: path)
+        let request = FunctionRequest(method: method, path: path, headers: headers, body: body)
         let context = FunctionContext(
             requestID: generator.next(), deadline: .now + function.manifest.timeout, service: service, function: name,
-            request: request, store: stores.store(for: service), logger: function.logger)
+            request: request, store: store(for: function), invoker: invoker, logger: function.logger)
         return try await function.handler(request, context: context)
+    }
+
+    /// The store a function's handler gets.
+    func store(for function: FunctionRuntime) -> Store {
+        function.index < functionStores.count ? functionStores[function.index] : stores.store(for: function.service)
     }
 }
 

@@ -12,13 +12,18 @@ public final class InProcessInvoker: Sendable {
         let group = EventLoopGroup(loopCount: 1)
         group.start()
         await host.handler.attach(to: group)
+        let relays = host.startRelays(on: group.loops[0])
         host.handler.ready.store(true, ordering: .releasing)
-        return InProcessInvoker(host: host, group: group)
+        return InProcessInvoker(host: host, group: group, relays: relays)
     }
 
-    private init(host: FunctionHost, group: EventLoopGroup) {
+    /// The event relays of the host's stores (tests drive or await them).
+    let relays: [EventRelay]
+
+    private init(host: FunctionHost, group: EventLoopGroup, relays: [EventRelay]) {
         self.host = host
         self.group = group
+        self.relays = relays
     }
 
     /// Plans and handles `request` as the transport would (413 over the body limit; HEAD without body).
@@ -48,6 +53,7 @@ public final class InProcessInvoker: Sendable {
     @discardableResult
     public func shutdown() async -> Bool {
         host.handler.ready.store(false, ordering: .releasing)
+        for relay in relays { await relay.stop() }
         await host.handler.detach()
         let clean = group.shutdown()
         await host.handler.stores.close()

@@ -27,7 +27,13 @@ public final class Router: Sendable {
     public init(functions: [FunctionRuntime]) {
         var table: [(String, String, FunctionRuntime)] = []
         for function in functions {
-            guard case .http(let routes) = function.manifest.trigger else { continue }
+            let routes: [HTTPRoute]
+            switch function.manifest.trigger {
+            case .http(let declared): routes = declared
+            // Another process's event relay delivers here (service tokens only).
+            case .event: routes = [EventRoutes.route(function.service, function.name)]
+            default: continue
+            }
             for route in routes {
                 var node = root
                 var names: [String] = []

@@ -5,11 +5,11 @@ import SokoStore
 /// The stores of the services one process serves: opened and migrated before the host reports
 /// ready, closed after its loops stop. A service whose bundle declares no migrations has none.
 public final class ServiceStores: Sendable {
-    private let stores: [String: Store]
+    private let stores: [String: OutboxStore]
     /// What each service's migration run did, by service.
     public let reports: [String: MigrationReport]
 
-    init(stores: [String: Store], reports: [String: MigrationReport]) {
+    init(stores: [String: OutboxStore], reports: [String: MigrationReport]) {
         self.stores = stores
         self.reports = reports
     }
@@ -22,13 +22,13 @@ public final class ServiceStores: Sendable {
     public static func open(
         migrations: [String: [Migration]], services: Set<String>, configuration: StoreConfiguration
     ) async throws -> ServiceStores {
-        var stores: [String: Store] = [:]
+        var stores: [String: OutboxStore] = [:]
         var reports: [String: MigrationReport] = [:]
         do {
             for service in services.sorted() {
                 guard let steps = migrations[service], !steps.isEmpty else { continue }
                 let store = try configuration.open(service: service)
-                stores[service] = store
+                stores[service] = OutboxStore(store)
                 reports[service] = try await Migrator.migrate(store, migrations: steps)
                 try await createHostTables(store)
                 Logger(label: "soko.store").info(
@@ -45,16 +45,15 @@ public final class ServiceStores: Sendable {
         return ServiceStores(stores: stores, reports: reports)
     }
 
-    /// Tables the host keeps in every service's store (schedule claims).
+    /// Tables the host keeps in every service's store: schedule claims, the outbox, deliveries and
+    /// dead letters, processed event ids, leases.
     private static func createHostTables(_ store: Store) async throws {
-        do {
-            try await store.execute(
-                """
-                CREATE TABLE IF NOT EXISTS soko_schedule_runs (
-                    function TEXT NOT NULL, tick BIGINT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (function, tick))
-                """, [])
-        } catch StoreError.uniqueViolation {
-            // A replica starting at the same instant created it (PostgreSQL's IF NOT EXISTS race).
+        for statement in HostTables.statements(for: store.dialect) {
+            do {
+                try await store.execute(statement, [])
+            } catch StoreError.uniqueViolation {
+                // A replica starting at the same instant created it (PostgreSQL's IF NOT EXISTS race).
+            }
         }
     }
 
@@ -62,6 +61,12 @@ public final class ServiceStores: Sendable {
     public func store(for service: String) -> Store {
         stores[service] ?? NoStore()
     }
+
+    /// The services that have a store, in name order.
+    public var services: [String] { stores.keys.sorted() }
+
+    /// The services with a store, and their stores (as handlers see them).
+    var all: [(service: String, store: OutboxStore)] { stores.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 
     public func close() async {
         for store in stores.values { await store.close() }

@@ -1,0 +1,307 @@
+import Foundation
+import Logging
+import SokoFunctions
+import SokoManifest
+import SokoOutbound
+import Synchronization
+
+/// Function invocation and event delivery between services.
+///
+/// A callee loaded in this process is called directly (no socket, no token: the caller is a
+/// service of the same process). Any other callee is reached over HTTP at its service's base URL
+/// (`SOKO_SERVICE_URL_<SERVICE>`) with a client-credentials token, a timeout equal to the
+/// caller's time left, and — for idempotent calls only — retries with backoff on transport
+/// failures and 502/503/504.
+final class HostInvoker: FunctionInvoker, @unchecked Sendable {
+    /// A function some manifest declares, wherever it runs.
+    struct Target: Sendable {
+        var service: String
+        var function: String
+        var route: HTTPRoute?
+        var timeout: Duration
+    }
+
+    private let local: [String: FunctionRuntime]
+    private let targets: [String: Target]
+    private let directory: ServiceDirectory
+    private let client: BlockingHTTPClient
+    private let tokens: ServiceTokens
+    /// The handler's stores and runtime, read when a local call runs (set before serving).
+    unowned let handler: HostRequestHandler
+    private let logger = Logger(label: "soko.invoke")
+
+    init(
+        manifests: [ServiceManifest], functions: [FunctionRuntime], handler: HostRequestHandler,
+        directory: ServiceDirectory, client: BlockingHTTPClient
+    ) {
+        local = Dictionary(functions.map { ("\($0.service).\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
+        var targets: [String: Target] = [:]
+        for manifest in manifests {
+            for function in manifest.functions {
+                var route: HTTPRoute?
+                if case .http(let routes) = function.trigger { route = routes.first }
+                targets["\(manifest.service).\(function.name)"] = Target(
+                    service: manifest.service, function: function.name, route: route, timeout: function.timeout)
+            }
+        }
+        self.targets = targets
+        self.handler = handler
+        self.directory = directory
+        self.client = client
+        tokens = ServiceTokens(directory: directory, client: client)
+    }
+
+    func invoke(
+        service: String, function: String, body: [UInt8], idempotent: Bool, caller: FunctionContext
+    ) async throws -> FunctionResponse {
+        let key = "\(service).\(function)"
+        if let runtime = local[key] {
+            let route = targets[key]?.route
+            let request = FunctionRequest(
+                method: route?.method ?? "POST", path: route?.path ?? "/", headers: Self.jsonHeaders(caller.requestID),
+                body: body)
+            return try await call(runtime, request, caller: caller, requestID: caller.requestID, deadline: caller.deadline)
+        }
+        guard let target = targets[key] else {
+            throw InvocationError(
+                service: service, function: function,
+                problem: Problem(status: 500, code: "unknown-function", detail: "no manifest declares \(key)"))
+        }
+        guard let route = target.route, !route.segments.contains(where: { if case .parameter = $0 { true } else { false } })
+        else {
+            throw InvocationError(
+                service: service, function: function,
+                problem: Problem(
+                    status: 500, code: "not-invocable", detail: "\(key) has no fixed HTTP route to be called remotely"))
+        }
+        return try await remote(
+            service: service, function: function, method: route.method, path: route.path, body: body,
+            idempotent: idempotent, requestID: caller.requestID, deadline: caller.deadline)
+    }
+
+    /// Delivers an event envelope to `consumer` (`service.function`): in-process when loaded here,
+    /// else `POST /_soko/events/<service>/<function>` on its service. Returns the status.
+    func deliver(envelope: [UInt8], to consumer: String, requestID: String, timeout: Duration) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        if let runtime = local[consumer] {
+            let request = FunctionRequest(
+                method: "POST", path: EventRoutes.path(runtime.service, runtime.name), headers: Self.jsonHeaders(requestID),
+                body: envelope)
+            let relayContext = FunctionContext(
+                requestID: requestID, deadline: deadline, service: "soko", function: "relay",
+                request: FunctionRequest(method: "EVENT", path: "/"), logger: logger)
+            return try await call(runtime, request, caller: relayContext, requestID: requestID, deadline: deadline).status
+        }
+        let parts = consumer.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw InvocationFailure.unknownConsumer(consumer) }
+        let response = try await remote(
+            service: parts[0], function: parts[1], method: "POST", path: EventRoutes.path(parts[0], parts[1]),
+            body: envelope, idempotent: false, requestID: requestID, deadline: deadline)
+        return response.status
+    }
+
+    /// Runs a loaded function's handler with a service identity and the nearer of the caller's
+    /// deadline and the callee's own timeout. Errors the handler throws become its problem response,
+    /// as they would over HTTP.
+    private func call(
+        _ runtime: FunctionRuntime, _ request: FunctionRequest, caller: FunctionContext, requestID: String,
+        deadline callerDeadline: ContinuousClock.Instant
+    ) async throws -> FunctionResponse {
+        let deadline = min(callerDeadline, .now + runtime.manifest.timeout)
+        let context = FunctionContext(
+            requestID: requestID, deadline: deadline,
+            identity: CallerIdentity(subject: caller.service, clientID: caller.service, roles: ["service"], isService: true),
+            service: runtime.service, function: runtime.name, request: request, store: handler.store(for: runtime),
+            invoker: self, logger: runtime.logger)
+        do {
+            return try await runtime.handler(request, context: context)
+        } catch let error as ProblemConvertible {
+            return try FunctionResponse.json(error.problem, status: error.problem.status)
+        } catch {
+            runtime.logger.error("invoked function failed", metadata: ["error": "\(error)", "request_id": "\(requestID)"])
+            return try FunctionResponse.json(
+                Problem(status: 500, code: "internal-error", detail: "the function failed"), status: 500)
+        }
+    }
+
+    /// One call over HTTP, retried (idempotent calls only) while the deadline allows.
+    private func remote(
+        service: String, function: String, method: String, path: String, body: [UInt8], idempotent: Bool,
+        requestID: String, deadline: ContinuousClock.Instant
+    ) async throws -> FunctionResponse {
+        guard let base = directory.url(of: service) else {
+            throw InvocationError(
+                service: service, function: function,
+                problem: Problem(
+                    status: 503, code: "service-unreachable",
+                    detail: "\(service) is not served by this process and \(ServiceDirectory.variable(service)) is not set"))
+        }
+        var attempt = 0
+        var refreshedToken = false
+        while true {
+            attempt += 1
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .milliseconds(1) else {
+                throw InvocationError(
+                    service: service, function: function,
+                    problem: Problem(
+                        status: 504, code: "deadline-exceeded", detail: "no time left to call \(service).\(function)"))
+            }
+            let outcome: Result<BlockingHTTPClient.Response, Error>
+            do {
+                let token = try await tokens.token(requestID: requestID, handler: handler)
+                var headers = [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")]
+                headers.append(("X-Request-ID", requestID))
+                outcome = .success(try await client.send(method, base + path, headers: headers, body: body, timeout: left))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success(let response) where response.status == 401 && !refreshedToken:
+                // The token expired or its key rotated: the callee refused before running anything.
+                refreshedToken = true
+                tokens.forget()
+                continue
+            case .success(let response) where !(idempotent && [502, 503, 504].contains(response.status)) || attempt >= 3:
+                var headers = HTTPHeaders()
+                headers.add("Content-Type", "application/json")
+                return FunctionResponse(status: response.status, headers: headers, body: response.body)
+            case .failure(let error) where !idempotent || attempt >= 3:
+                if let invocation = error as? InvocationError { throw invocation }
+                throw InvocationError(
+                    service: service, function: function,
+                    problem: Problem(status: 502, code: "service-unreachable", detail: "\(service).\(function): \(error)"))
+            default:
+                // Retry: exponential backoff with jitter, inside the deadline.
+                let pause = Duration.milliseconds(Int.random(in: 25...50) << (attempt - 1))
+                logger.warning(
+                    "retrying invocation",
+                    metadata: ["callee": "\(service).\(function)", "attempt": "\(attempt)", "request_id": "\(requestID)"])
+                try await Task.sleep(for: pause)
+            }
+        }
+    }
+
+    static func jsonHeaders(_ requestID: String) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        headers.add("X-Request-ID", requestID)
+        return headers
+    }
+}
+
+/// The paths on which a host accepts events for its `event:` functions from another process's relay.
+enum EventRoutes {
+    static let prefix = "/_soko/events/"
+
+    static func path(_ service: String, _ function: String) -> String { "\(prefix)\(service)/\(function)" }
+
+    static func route(_ service: String, _ function: String) -> HTTPRoute {
+        HTTPRoute(
+            method: "POST", path: path(service, function),
+            segments: [.literal("_soko"), .literal("events"), .literal(service), .literal(function)])
+    }
+}
+
+enum InvocationFailure: Error, CustomStringConvertible {
+    case unknownConsumer(String)
+    case tokenRefused(Int, String)
+    case noCredentials
+
+    var description: String {
+        switch self {
+        case .unknownConsumer(let name): "no consumer named \(name)"
+        case .tokenRefused(let status, let url): "the token endpoint \(url) answered \(status)"
+        case .noCredentials: "SOKO_SERVICE_CLIENT_ID and SOKO_SERVICE_CLIENT_SECRET are not set"
+        }
+    }
+}
+
+/// Base URLs of the services this process calls over HTTP, and its client credentials.
+struct ServiceDirectory: Sendable {
+    var urls: [String: String]
+    var clientID: String?
+    var clientSecret: String?
+    var tokenURL: String?
+
+    init(environment: [String: String]) {
+        var urls: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix("SOKO_SERVICE_URL_") && !value.isEmpty {
+            let service = name.dropFirst("SOKO_SERVICE_URL_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+            urls[service] = value.hasSuffix("/") ? String(value.dropLast()) : value
+        }
+        self.urls = urls
+        clientID = environment["SOKO_SERVICE_CLIENT_ID"]
+        clientSecret =
+            environment["SOKO_SERVICE_CLIENT_SECRET"]
+            ?? environment["SOKO_SERVICE_CLIENT_SECRET_FILE"].flatMap {
+                try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        tokenURL = environment["SOKO_TOKEN_URL"] ?? urls["users"].map { $0 + "/oauth/token" }
+    }
+
+    func url(of service: String) -> String? { urls[service] }
+
+    static func variable(_ service: String) -> String {
+        "SOKO_SERVICE_URL_" + service.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+}
+
+/// This process's client-credentials token, fetched once and reused until shortly before it expires.
+final class ServiceTokens: Sendable {
+    private struct Cached {
+        var token: String
+        var expires: ContinuousClock.Instant
+    }
+
+    private let directory: ServiceDirectory
+    private let client: BlockingHTTPClient
+    private let cached = Mutex<Cached?>(nil)
+
+    init(directory: ServiceDirectory, client: BlockingHTTPClient) {
+        self.directory = directory
+        self.client = client
+    }
+
+    func forget() { cached.withLock { $0 = nil } }
+
+    func token(requestID: String, handler: HostRequestHandler) async throws -> String {
+        if let current = cached.withLock({ $0 }), current.expires > .now { return current.token }
+        guard let id = directory.clientID, let secret = directory.clientSecret else { throw InvocationFailure.noCredentials }
+        let form = "grant_type=client_credentials"
+        let basic = Data("\(Self.formEncode(id)):\(Self.formEncode(secret))".utf8).base64EncodedString()
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/x-www-form-urlencoded")
+        headers.add("Authorization", "Basic \(basic)")
+        let response: FunctionResponse
+        if let local = try await handler.invokeInProcess(
+            service: "users", function: "token", method: "POST", path: "/oauth/token", headers: headers,
+            body: Array(form.utf8))
+        {
+            response = local
+        } else if let url = directory.tokenURL {
+            let answer = try await client.send(
+                "POST", url, headers: headers.map { ($0.name, $0.value) }, body: Array(form.utf8), timeout: .seconds(5))
+            response = FunctionResponse(status: answer.status, body: answer.body)
+        } else {
+            throw InvocationFailure.noCredentials
+        }
+        struct Grant: Decodable {
+            var access_token: String
+            var expires_in: Int
+        }
+        guard response.status == 200, let grant = try? JSONCoding.decode(Grant.self, from: response.body) else {
+            throw InvocationFailure.tokenRefused(response.status, directory.tokenURL ?? "users.token")
+        }
+        let expires = ContinuousClock.now + .seconds(max(0, grant.expires_in - 30))
+        cached.withLock { $0 = Cached(token: grant.access_token, expires: expires) }
+        return grant.access_token
+    }
+
+    /// `application/x-www-form-urlencoded` escaping, as RFC 6749 §2.3.1 asks for Basic credentials.
+    static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._*")
+        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+")
+    }
+}
