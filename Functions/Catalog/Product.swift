@@ -1,0 +1,83 @@
+import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A product as the API shows it, with the stock a buyer can still take (`available`).
+struct ProductView: Codable, Sendable, Equatable {
+    var id: String
+    var sku: String
+    var name: String
+    var description: String
+    /// Minor units of `currency` (cents, or KES cents).
+    var price: Int
+    var currency: String
+    var categoryID: String
+    var images: [String]
+    var attributes: [String: JSONValue]
+    var archived: Bool
+    /// `on_hand − reserved`.
+    var available: Int
+    var createdAt: String
+    var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, sku, name, description, price, currency, images, attributes, archived, available
+        case categoryID = "category_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// Reading products (and their stock) from the catalog's tables.
+enum ProductRecords {
+    /// The columns of ``ProductView``, from `products p` joined to `inventory i`.
+    static let select = """
+        SELECT p.id, p.sku, p.name, p.description, p.price, p.currency, p.category_id, p.images, p.attributes,
+            p.archived, p.created_at, p.updated_at,
+            COALESCE(i.on_hand, 0) - COALESCE(i.reserved, 0) AS available
+        FROM products p LEFT JOIN inventory i ON i.product_id = p.id
+        """
+
+    static func view(_ row: Row) throws -> ProductView {
+        ProductView(
+            id: try row.string("id") ?? "", sku: try row.string("sku") ?? "", name: try row.string("name") ?? "",
+            description: try row.string("description") ?? "", price: try row.int("price") ?? 0,
+            currency: try row.string("currency") ?? "", categoryID: try row.string("category_id") ?? "",
+            images: try decodeJSON([String].self, try row.string("images")) ?? [],
+            attributes: try decodeJSON([String: JSONValue].self, try row.string("attributes")) ?? [:],
+            archived: try row.bool("archived") ?? false, available: try row.int("available") ?? 0,
+            createdAt: try row.string("created_at") ?? "", updatedAt: try row.string("updated_at") ?? "")
+    }
+
+    /// The product with `id`, archived or not; nil when there is none.
+    static func find(_ id: String, in transaction: Transaction) throws -> ProductView? {
+        try transaction.query(select + " WHERE p.id = $1", [.text(id)]).first.map(view)
+    }
+
+    static func find(_ id: String, in store: Store) async throws -> ProductView? {
+        try await store.query(select + " WHERE p.id = $1", [.text(id)]).first.map(view)
+    }
+
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+    }
+
+    private static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+        guard let text else { return nil }
+        return try JSONCoding.decode(type, from: Array(text.utf8))
+    }
+}
+
+/// New identifiers: lowercase UUIDs.
+enum CatalogID {
+    static func make() -> String { UUID().uuidString.lowercased() }
+
+    /// Whether `text` has the shape of an id (so a malformed path segment is a plain 404).
+    static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count == 36 && UUID(uuidString: text) != nil
+    }
+}

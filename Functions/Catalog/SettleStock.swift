@@ -1,0 +1,47 @@
+import SokoFunctions
+
+/// The body of `commitStock` and `releaseStock`.
+struct OrderReference: Decodable, Sendable {
+    var orderID: String
+
+    enum CodingKeys: String, CodingKey {
+        case orderID = "order_id"
+    }
+}
+
+/// `{order_id, status}`: where a reservation stands after a commit or release.
+struct ReservationStatusOutput: Encodable, Sendable {
+    var orderID: String
+    var status: StockReservations.Status
+
+    enum CodingKeys: String, CodingKey {
+        case orderID = "order_id"
+        case status
+    }
+}
+
+/// `POST /internal/inventory/commit` (service) `{order_id}` → `{order_id, status: "committed"}`.
+enum CommitStock {
+    static func run(_ input: OrderReference, context: FunctionContext) async throws -> ReservationStatusOutput {
+        ReservationStatusOutput(
+            orderID: input.orderID, status: try await StockReservations.commit(orderID: input.orderID, store: context.store))
+    }
+}
+
+/// `POST /internal/inventory/release` (service) `{order_id}` → `{order_id, status}` (`released`,
+/// `returned`, or `none` when there was no reservation).
+enum ReleaseStock {
+    static func run(_ input: OrderReference, context: FunctionContext) async throws -> ReservationStatusOutput {
+        ReservationStatusOutput(
+            orderID: input.orderID, status: try await StockReservations.release(orderID: input.orderID, store: context.store))
+    }
+}
+
+/// `expireReservations` (schedule, every minute): releases active reservations past `expires_at`.
+enum ExpireReservations {
+    static func run(context: FunctionContext) async throws -> FunctionResponse {
+        let released = try await StockReservations.expire(store: context.store)
+        if released > 0 { context.logger.info("released expired reservations", metadata: ["count": "\(released)"]) }
+        return .noContent
+    }
+}

@@ -1,0 +1,188 @@
+import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Stock held for orders: reserve (all lines or none), commit (the goods leave), release (back
+/// to available, or back on the shelf after a commit) and expiry. Every change is one transaction
+/// that touches inventory rows in product-id order, so two of them never deadlock.
+///
+/// The handlers of `reserveStock`, `commitStock`, `releaseStock` and `expireReservations` call
+/// these; they are public so that operators' tools and tests can drive them with a store.
+public enum StockReservations {
+    /// Where a reservation stands. `none` is only an answer (there is no reservation).
+    public enum Status: String, Codable, Sendable {
+        case active, committed, released, returned, none
+    }
+
+    /// One product and how many units of it.
+    public struct Line: Codable, Sendable, Equatable {
+        public var productID: String
+        public var quantity: Int
+
+        public init(productID: String, quantity: Int) {
+            self.productID = productID
+            self.quantity = quantity
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case productID = "product_id"
+            case quantity
+        }
+    }
+
+    /// A reservation as `reserveStock` answers it.
+    public struct Reservation: Codable, Sendable, Equatable {
+        public var orderID: String
+        public var status: Status
+        /// RFC 3339 UTC; after it the expiry schedule releases an `active` reservation.
+        public var expiresAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id"
+            case status
+            case expiresAt = "expires_at"
+        }
+    }
+
+    public static let defaultTTL = 900
+    public static let ttlRange = 1...86_400
+    public static let maximumLines = 100
+    public static let maximumQuantity = 100_000
+
+    /// Milliseconds since the epoch, the unit of `reservations.expires_at`.
+    public static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// Reserves every line for `orderID`, or nothing.
+    ///
+    /// A repeat for an `active`, `committed` or `returned` reservation returns it unchanged (the
+    /// lines are not compared); a repeat after it was `released` reserves anew.
+    /// - Throws: ``FunctionError`` 422 `validation-failed` (bad input), 422 `unknown-product`
+    ///   (unknown or archived products), 409 `insufficient-stock`; each names the lines at fault.
+    public static func reserve(
+        orderID: String, lines: [Line], ttlSeconds: Int = defaultTTL, store: Store, now: Int64 = nowMilliseconds()
+    ) async throws -> Reservation {
+        try validate(orderID: orderID, lines: lines, ttlSeconds: ttlSeconds)
+        let expiresAt = now + Int64(ttlSeconds) * 1000
+        // On PostgreSQL a concurrent first reservation of the same order makes this one's insert
+        // fail on the primary key (after the other committed): the retry finds it and returns it.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await store.transaction { transaction in
+                    try reserve(orderID: orderID, lines: lines, expiresAt: expiresAt, in: transaction)
+                }
+            } catch StoreError.uniqueViolation where attempt < 3 {
+                continue
+            }
+        }
+    }
+
+    private static func reserve(orderID: String, lines: [Line], expiresAt: Int64, in transaction: Transaction) throws
+        -> Reservation
+    {
+        let now = Timestamp.now()
+        if let existing = try reservation(orderID, in: transaction) {
+            guard existing.status == .released else { return existing }
+            // Conditional, so that of two concurrent repeats only one reserves anew.
+            let changed = try transaction.execute(
+                """
+                UPDATE reservations SET status = 'active', expires_at = $2, updated_at = $3
+                WHERE order_id = $1 AND status = 'released'
+                """, [.text(orderID), .integer(expiresAt), .text(now)])
+            guard changed > 0 else { return try reservation(orderID, in: transaction) ?? existing }
+            try transaction.execute("DELETE FROM reservation_lines WHERE order_id = $1", [.text(orderID)])
+        } else {
+            try transaction.execute(
+                """
+                INSERT INTO reservations (order_id, status, expires_at, created_at, updated_at)
+                VALUES ($1, 'active', $2, $3, $3)
+                """, [.text(orderID), .integer(expiresAt), .text(now)])
+        }
+        try requireSellable(lines, in: transaction)
+        var shortages: [FieldError] = []
+        for (index, line) in lines.enumerated().sorted(by: { $0.element.productID < $1.element.productID }) {
+            let changed = try transaction.execute(
+                """
+                UPDATE inventory SET reserved = reserved + $2
+                WHERE product_id = $1 AND on_hand - reserved >= $2
+                """, [.text(line.productID), SQLValue(line.quantity)])
+            if changed == 0 {
+                let rows = try transaction.query(
+                    "SELECT on_hand - reserved AS available FROM inventory WHERE product_id = $1", [.text(line.productID)])
+                let available = try rows.first?.int("available") ?? 0
+                shortages.append(FieldError(field: "lines[\(index)].quantity", message: "only \(available) available"))
+            }
+        }
+        guard shortages.isEmpty else {
+            throw FunctionError(
+                status: 409, code: "insufficient-stock", detail: "not enough stock for every line; nothing was reserved",
+                errors: shortages.sorted { $0.field < $1.field })
+        }
+        for line in lines {
+            try transaction.execute(
+                "INSERT INTO reservation_lines (order_id, product_id, quantity) VALUES ($1, $2, $3)",
+                [.text(orderID), .text(line.productID), SQLValue(line.quantity)])
+        }
+        return Reservation(orderID: orderID, status: .active, expiresAt: format(expiresAt))
+    }
+
+    private static func validate(orderID: String, lines: [Line], ttlSeconds: Int) throws {
+        var errors: [FieldError] = []
+        if orderID.isEmpty || orderID.utf8.count > 100 {
+            errors.append(FieldError(field: "order_id", message: "must be 1 to 100 characters"))
+        }
+        if lines.isEmpty || lines.count > maximumLines {
+            errors.append(FieldError(field: "lines", message: "must list 1 to \(maximumLines) lines"))
+        }
+        var seen = Set<String>()
+        for (index, line) in lines.enumerated() {
+            if !seen.insert(line.productID).inserted {
+                errors.append(FieldError(field: "lines[\(index)].product_id", message: "is listed twice"))
+            }
+            if !(1...maximumQuantity).contains(line.quantity) {
+                errors.append(FieldError(field: "lines[\(index)].quantity", message: "must be 1 to \(maximumQuantity)"))
+            }
+        }
+        if !ttlRange.contains(ttlSeconds) {
+            errors.append(FieldError(field: "ttl_seconds", message: "must be 1 to \(ttlRange.upperBound) seconds"))
+        }
+        guard errors.isEmpty else { throw FunctionError.validation(errors) }
+    }
+
+    /// Throws 422 `unknown-product` naming each line whose product is unknown or archived.
+    private static func requireSellable(_ lines: [Line], in transaction: Transaction) throws {
+        let placeholders = (1...lines.count).map { "$\($0)" }.joined(separator: ", ")
+        let rows = try transaction.query(
+            "SELECT id FROM products WHERE archived = 0 AND id IN (\(placeholders))", lines.map { .text($0.productID) })
+        let sellable = Set(try rows.compactMap { try $0.string("id") })
+        let unknown = lines.enumerated().filter { !sellable.contains($0.element.productID) }.map {
+            FieldError(field: "lines[\($0.offset)].product_id", message: "no such product (or it is no longer sold)")
+        }
+        guard unknown.isEmpty else {
+            throw FunctionError(status: 422, code: "unknown-product", detail: "some products cannot be ordered", errors: unknown)
+        }
+    }
+
+    static func reservation(_ orderID: String, in transaction: Transaction) throws -> Reservation? {
+        let rows = try transaction.query(
+            "SELECT status, expires_at FROM reservations WHERE order_id = $1", [.text(orderID)])
+        guard let row = rows.first, let status = Status(rawValue: try row.string("status") ?? "") else { return nil }
+        return Reservation(orderID: orderID, status: status, expiresAt: format(Int64(try row.int("expires_at") ?? 0)))
+    }
+
+    /// The reservation's lines in product-id order (the order every change locks rows in).
+    static func lines(_ orderID: String, in transaction: Transaction) throws -> [Line] {
+        try transaction.query(
+            "SELECT product_id, quantity FROM reservation_lines WHERE order_id = $1 ORDER BY product_id", [.text(orderID)]
+        ).map { Line(productID: try $0.string("product_id") ?? "", quantity: try $0.int("quantity") ?? 0) }
+    }
+
+    static func format(_ milliseconds: Int64) -> String {
+        Timestamp.format(seconds: Int(milliseconds / 1000), milliseconds: Int(milliseconds % 1000))
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Catalog
+import SokoFunctions
+import SokoHost
+import SokoStore
+
+/// `soko seed`: loads the demo catalog into an empty catalog store (a store that has products is
+/// left alone, so running it twice is harmless).
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the demo catalog (categories, products, stock) when the catalog has no products yet.")
+
+    func run() async throws {
+        try await StartupFailure.reporting {
+            let configuration = try HostConfiguration.fromEnvironment(Environment.variables)
+            let store = try configuration.store.open(service: CatalogBundle.service)
+            do {
+                _ = try await Migrator.migrate(store, migrations: CatalogBundle.migrations)
+                let inserted = try await DemoCatalog.seed(store: store)
+                await store.close()
+                print(
+                    inserted > 0
+                        ? "loaded \(inserted) demo products" : "the catalog already has products; nothing loaded")
+            } catch let error as StoreError {
+                await store.close()
+                throw StartupFailure(error.description)
+            }
+        }
+    }
+}
