@@ -125,6 +125,9 @@ final class EventRelay: @unchecked Sendable {
             }
         }
         await task?.value
+        // Hand the lease over at once (a relay that crashes instead lets it run out).
+        _ = try? await store.base.execute(
+            "UPDATE soko_leases SET expires_ms = 0 WHERE name = $1 AND holder = $2", [.text("relay:\(service)"), .text(holder)])
     }
 
     /// Loop thread: runs a pass now, or right after the one in progress.
