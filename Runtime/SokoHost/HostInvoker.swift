@@ -166,7 +166,7 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
                 var headers = HTTPHeaders()
                 headers.add("Content-Type", "application/json")
                 return FunctionResponse(status: response.status, headers: headers, body: response.body)
-            case .failure(let error) where !idempotent || attempt >= 3:
+            case .failure(let error) where !idempotent || attempt >= 3 || error is InvocationFailure:
                 if let invocation = error as? InvocationError { throw invocation }
                 throw InvocationError(
                     service: service, function: function,

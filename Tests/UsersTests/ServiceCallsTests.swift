@@ -1,0 +1,189 @@
+import Crypto
+import Foundation
+import SokoFunctions
+import SokoHTTP
+import SokoHost
+import SokoManifest
+import SokoTesting
+import Testing
+import Users
+
+/// Function invocation and event delivery between processes: a caller in one process reaches a
+/// callee in another over real HTTP with a client-credentials token from the Users service.
+@Suite("Calls between services")
+struct ServiceCallsTests {
+    struct Number: Codable, Sendable {
+        var n: Int
+    }
+
+    struct Doubled: Codable, Sendable {
+        var result: Int
+        var caller: String
+        var isService: Bool
+    }
+
+    enum CalleeBundle: FunctionBundle {
+        static let service = "callee"
+        static let migrations = [Migration(1, "pings", ["CREATE TABLE pings (n INTEGER NOT NULL)"])]
+
+        static func register(_ registry: inout FunctionRegistry) {
+            registry.typed("double") { (input: Number, context) -> Doubled in
+                guard input.n >= 0 else {
+                    throw FunctionError(status: 409, code: "negative", detail: "\(input.n) is negative")
+                }
+                return Doubled(
+                    result: input.n * 2, caller: context.identity?.subject ?? "-", isService: context.identity?.isService ?? false
+                )
+            }
+            registry.event("onPing") { (event: Event<Number>, context) in
+                let n = event.payload.n
+                try await context.once(event) { transaction in
+                    try transaction.execute("INSERT INTO pings (n) VALUES ($1)", [.integer(Int64(n))])
+                }
+            }
+        }
+
+        static let manifest = """
+            service: callee
+            functions:
+              double:
+                http: POST /internal/double
+                auth: service
+              onPing:
+                event: ping.sent
+            """
+    }
+
+    enum CallerBundle: FunctionBundle {
+        static let service = "caller"
+        static let migrations = [Migration(1, "notes", ["CREATE TABLE notes (n INTEGER)"])]
+
+        static func register(_ registry: inout FunctionRegistry) {
+            registry.typed("call") { (input: Number, context) -> Doubled in
+                try await context.invoke("callee", "double", input, as: Doubled.self, idempotent: true)
+            }
+            registry.typed("ping") { (input: Number, context) -> FunctionResponse in
+                try await context.store.transaction { transaction in _ = try transaction.emit("ping.sent", input) }
+                return .noContent
+            }
+        }
+
+        static let manifest = """
+            service: caller
+            functions:
+              call:
+                http: POST /call
+                auth: public
+              ping:
+                http: POST /ping
+                auth: public
+            """
+    }
+
+    static let secret = "a service secret that is long enough"
+
+    /// The Users and callee services, served over loopback.
+    static func startCallee() async throws -> (RunningHost, String) {
+        let digest = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        var configuration = TestHost.defaultConfiguration()
+        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.loops = 1
+        configuration.environment = [
+            "SOKO_ARGON2_MEMORY_KIB": "1024",
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id": "caller-service", "secret_sha256": "\#(digest)"}]"#,
+        ]
+        let users = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
+        let host = try FunctionHost(
+            manifests: [
+                try ManifestParser.parse(yaml: users, file: "users.yaml"),
+                try ManifestParser.parse(yaml: CalleeBundle.manifest, file: "callee.yaml"),
+            ], bundles: [UsersBundle.self, CalleeBundle.self], configuration: configuration)
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        let running = try await host.start(on: group)
+        return (running, "http://127.0.0.1:\(running.port)")
+    }
+
+    /// The caller service alone, knowing every manifest, reaching the others at `base`.
+    static func startCaller(base: String, secret: String? = Self.secret) async throws -> TestHost {
+        var configuration = TestHost.defaultConfiguration()
+        configuration.service = "caller"
+        configuration.environment = [
+            "SOKO_SERVICE_URL_CALLEE": base, "SOKO_SERVICE_URL_USERS": base, "SOKO_SERVICE_CLIENT_ID": "caller-service",
+            "SOKO_EVENT_BACKOFF_MS": "5", "SOKO_EVENT_POLL_MS": "20",
+        ]
+        if let secret { configuration.environment["SOKO_SERVICE_CLIENT_SECRET"] = secret }
+        let users = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
+        return try await TestHost(
+            bundles: [UsersBundle.self, CalleeBundle.self, CallerBundle.self],
+            manifests: ["users.yaml": users, "callee.yaml": CalleeBundle.manifest, "caller.yaml": CallerBundle.manifest],
+            configuration: configuration)
+    }
+
+    @Test func aRemoteFunctionIsCalledWithAServiceTokenAndItsProblemsComeBack() async throws {
+        let (callee, base) = try await Self.startCallee()
+        let caller = try await Self.startCaller(base: base)
+
+        let doubled = try await caller.request("POST", "/call", json: Number(n: 21))
+        #expect(doubled.status == 200)
+        let answer = try doubled.json(Doubled.self)
+        #expect(answer.result == 42)
+        #expect(answer.caller == "caller-service")
+        #expect(answer.isService)
+        // The token is reused (a second call needs no new grant, and still works).
+        #expect(try await caller.request("POST", "/call", json: Number(n: 5)).json(Doubled.self).result == 10)
+
+        // The callee's problem passes through with its status and code.
+        let refused = try await caller.request("POST", "/call", json: Number(n: -1))
+        #expect(refused.status == 409)
+        #expect(refused.text.contains("urn:soko:problem:negative"))
+
+        // The internal route refuses callers without a service token.
+        let direct = try RemoteKeysTests.curl([
+            "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", base + "/internal/double", "-H",
+            "Content-Type: application/json", "-d", #"{"n":1}"#,
+        ])
+        #expect(direct == "401")
+
+        #expect(await caller.shutdown())
+        #expect(await callee.stop(drainTimeout: .seconds(2)))
+    }
+
+    @Test func withoutCredentialsARemoteCallFailsClearly() async throws {
+        let (callee, base) = try await Self.startCallee()
+        let caller = try await Self.startCaller(base: base, secret: nil)
+        let response = try await caller.request("POST", "/call", json: Number(n: 1))
+        #expect(response.status == 502)
+        #expect(response.text.contains("SOKO_SERVICE_CLIENT_SECRET"))
+        #expect(await caller.shutdown())
+        #expect(await callee.stop(drainTimeout: .seconds(2)))
+    }
+
+    @Test func eventsAreDeliveredToAConsumerInAnotherProcess() async throws {
+        let (callee, base) = try await Self.startCallee()
+        let caller = try await Self.startCaller(base: base)
+        for n in 1...5 { #expect(try await caller.request("POST", "/ping", json: Number(n: n)).status == 204) }
+        let pings = callee.host.stores.store(for: "callee")
+        let deadline = ContinuousClock.now + .seconds(10)
+        var seen: [Int] = []
+        while ContinuousClock.now < deadline {
+            seen = try await pings.query("SELECT n FROM pings ORDER BY n", []).map { try $0.int("n") ?? 0 }
+            if seen.count >= 5 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(seen == [1, 2, 3, 4, 5])
+        let delivered = try await caller.host.stores.store(for: "caller").query(
+            "SELECT COUNT(*) AS n FROM soko_deliveries WHERE status = 'delivered' AND consumer = 'callee.onPing'", [])
+        #expect(try delivered.first?.int("n") == 5)
+
+        // The delivery route takes service tokens only.
+        let direct = try RemoteKeysTests.curl([
+            "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", base + "/_soko/events/callee/onPing", "-H",
+            "Content-Type: application/json", "-d",
+            #"{"id":"x","name":"ping.sent","source":"x","occurred_at":"x","payload":{"n":9}}"#,
+        ])
+        #expect(direct == "401")
+        #expect(await caller.shutdown())
+        #expect(await callee.stop(drainTimeout: .seconds(2)))
+    }
+}
