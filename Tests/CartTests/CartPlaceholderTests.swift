@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Cart
-
-@Test func bundleNamesItsService() {
-    #expect(CartBundle.service == "cart")
-}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Catalog
-
-@Test func bundleNamesItsService() {
-    #expect(CatalogBundle.service == "catalog")
-}
