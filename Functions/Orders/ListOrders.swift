@@ -1,0 +1,11 @@
+import SokoFunctions
+
+/// `GET /orders?cursor=&limit=` → `{orders, next_cursor}`: the caller's orders, newest first.
+enum ListOrders {
+    static func run(context: FunctionContext) async throws -> OrderPage {
+        let access = try OrderAccess(context)
+        return try await OrderPage.load(
+            conditions: ["customer_id = $1"], parameters: [.text(access.subject)], query: context.request.query,
+            store: context.store)
+    }
+}

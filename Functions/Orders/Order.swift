@@ -1,0 +1,139 @@
+import SokoFunctions
+
+/// One order line: a snapshot of the product and its server-side price when the order was placed.
+public struct OrderLine: Sendable, Equatable, Codable {
+    public var productID: String
+    public var sku: String
+    public var name: String
+    public var unitPrice: Int
+    public var quantity: Int
+    public var lineTotal: Int
+
+    public init(productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int) {
+        self.productID = productID
+        self.sku = sku
+        self.name = name
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+        self.lineTotal = lineTotal
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case productID = "product_id"
+        case sku, name, quantity
+        case unitPrice = "unit_price"
+        case lineTotal = "line_total"
+    }
+}
+
+/// An order as stored, with its lines. Encoded, it is the public order document:
+/// `{id, customer_id, status, currency, subtotal, shipping, tax, total, lines, shipping_address,
+/// carrier, tracking_number, created_at, updated_at}` (absent values as `null`).
+public struct Order: Sendable, Equatable, Encodable {
+    public var id: String
+    public var customerID: String
+    public var status: OrderStatus
+    /// Nil only while the order is `placing` and not yet priced.
+    public var currency: String?
+    public var totals: OrderTotals
+    public var lines: [OrderLine]
+    public var shippingAddress: ShippingAddress
+    public var carrier: String?
+    public var trackingNumber: String?
+    public var createdAt: String
+    public var updatedAt: String
+    public var placedAt: String?
+    public var paidAt: String?
+    var idempotencyKey: String
+    /// Canonical JSON of the request that created the order.
+    var request: String
+    /// The problem a rejected order answers with.
+    var failure: StoredProblem?
+    var pricedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, currency, subtotal, shipping, tax, total, lines, carrier
+        case customerID = "customer_id"
+        case shippingAddress = "shipping_address"
+        case trackingNumber = "tracking_number"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(customerID, forKey: .customerID)
+        try container.encode(status, forKey: .status)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(totals.subtotal, forKey: .subtotal)
+        try container.encode(totals.shipping, forKey: .shipping)
+        try container.encode(totals.tax, forKey: .tax)
+        try container.encode(totals.total, forKey: .total)
+        try container.encode(lines, forKey: .lines)
+        try container.encode(shippingAddress, forKey: .shippingAddress)
+        try container.encode(carrier, forKey: .carrier)
+        try container.encode(trackingNumber, forKey: .trackingNumber)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    /// The columns ``init(row:lines:)`` reads.
+    static let columns = """
+        id, customer_id, idempotency_key, request, status, currency, subtotal, shipping, tax, total,
+        shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at
+        """
+
+    init(row: Row, lines: [OrderLine]) throws {
+        id = try row.string("id") ?? ""
+        customerID = try row.string("customer_id") ?? ""
+        idempotencyKey = try row.string("idempotency_key") ?? ""
+        request = try row.string("request") ?? ""
+        let statusText = try row.string("status") ?? ""
+        guard let status = OrderStatus(rawValue: statusText) else {
+            throw StoreError.type(column: "status", expected: "an order status, not \"\(statusText)\"")
+        }
+        self.status = status
+        currency = try row.string("currency")
+        totals = OrderTotals(
+            subtotal: try row.int("subtotal") ?? 0, shipping: try row.int("shipping") ?? 0, tax: try row.int("tax") ?? 0,
+            total: try row.int("total") ?? 0)
+        shippingAddress = try JSONCoding.decode(
+            ShippingAddress.self, from: Array((try row.string("shipping_address") ?? "{}").utf8))
+        carrier = try row.string("carrier")
+        trackingNumber = try row.string("tracking_number")
+        failure = try row.string("failure").map { try JSONCoding.decode(StoredProblem.self, from: Array($0.utf8)) }
+        createdAt = try row.string("created_at") ?? ""
+        updatedAt = try row.string("updated_at") ?? ""
+        pricedAt = try row.string("priced_at")
+        placedAt = try row.string("placed_at")
+        paidAt = try row.string("paid_at")
+        self.lines = lines
+    }
+}
+
+/// The problem a rejected order was refused with, stored so every repeat of its key answers the
+/// same status, code and errors.
+struct StoredProblem: Codable, Sendable, Equatable {
+    var status: Int
+    var code: String
+    var detail: String
+    var errors: [FieldError]?
+
+    init(status: Int, code: String, detail: String, errors: [FieldError]? = nil) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    init(_ problem: Problem) {
+        self.init(status: problem.status, code: problem.code, detail: problem.detail, errors: problem.errors)
+    }
+
+    var json: String { String(decoding: (try? JSONCoding.encode(self)) ?? [], as: UTF8.self) }
+
+    func error(headers: HTTPHeaders = HTTPHeaders()) -> FunctionError {
+        FunctionError(status: status, code: code, detail: detail, errors: errors, headers: headers)
+    }
+}

@@ -1,0 +1,212 @@
+import SokoFunctions
+
+/// Steps 2–5 of placing an order (docs/commerce.md, "Orders"), safe to run by several requests
+/// with the same key at once: pricing is stored by whoever gets there first, the reservation is
+/// idempotent on the order id, and the confirming update succeeds once.
+struct OrderPlacement {
+    let customerID: String
+    let context: FunctionContext
+    let settings: OrdersSettings
+
+    /// A refusal that rejects the order: it is stored and answered on every repeat of the key.
+    struct Refusal: Error {
+        var problem: StoredProblem
+    }
+
+    /// Carries `order` as far as it goes and returns it in its final state (`pending_payment` or
+    /// later, or `rejected`). A failure of a call (catalog or cart unreachable) is thrown and
+    /// leaves the order `placing`: a retry with the key carries on, and otherwise the expiry
+    /// schedule rejects it and releases its stock.
+    func complete(_ start: Order) async throws -> Order {
+        var order = start
+        guard order.status == .placing else { return order }
+        if order.pricedAt == nil {
+            do {
+                order = try await storePricing(order, try await price())
+            } catch let refusal as Refusal {
+                // Only an unpriced order is rejected for its cart: once a duplicate request has
+                // priced it, that snapshot stands.
+                order = try await reject(order.id, refusal.problem, onlyUnpriced: true)
+            }
+            guard order.status == .placing else { return order }
+        }
+        do {
+            try await Stock.reserve(order, ttl: settings.orderTTL + settings.reservationMargin, context: context)
+        } catch let error as InvocationError where error.status == 409 || error.status == 422 {
+            let refused =
+                error.code == "unknown-product"
+                ? StoredProblem(
+                    status: 422, code: "product-unavailable", detail: "a product in the cart is no longer sold",
+                    errors: error.problem.errors)
+                : StoredProblem(error.problem)
+            return try await rejectAndRelease(order.id, refused)
+        }
+        do {
+            order = try await confirm(order.id)
+        } catch {
+            // The reservation must not outlive a failed confirmation. Releasing while the order is
+            // still `placing` could pull it from under a duplicate request about to confirm, so
+            // the order is rejected first (conditionally), and released only if that committed.
+            context.logger.error("order confirmation failed", metadata: ["order_id": "\(order.id)", "error": "\(error)"])
+            let problem = StoredProblem(
+                status: 409, code: "order-incomplete",
+                detail: "placing the order did not complete and nothing was reserved; place it again with a new Idempotency-Key")
+            if (try? await rejectAndRelease(order.id, problem)) == nil {
+                context.logger.warning(
+                    "order left placing; the expiry schedule releases it", metadata: ["order_id": "\(order.id)"])
+            }
+            throw error
+        }
+        if order.status == .rejected {
+            // Rejected meanwhile (by the expiry schedule or a refused duplicate): our reservation goes.
+            await Stock.release(orderID: order.id, context: context)
+        }
+        return order
+    }
+
+    /// Server-side lines and totals for the customer's cart.
+    func price() async throws -> (currency: String, lines: [OrderLine], totals: OrderTotals) {
+        let cart = try await context.invoke(
+            "cart", "checkoutCart", CheckoutCartInput(customerID: customerID), as: CheckoutCartOutput.self, idempotent: true)
+        var quantities: [String: Int] = [:]
+        var productIDs: [String] = []
+        for item in cart.items where item.quantity > 0 {
+            if quantities[item.productID] == nil { productIDs.append(item.productID) }
+            quantities[item.productID, default: 0] += item.quantity
+        }
+        guard !productIDs.isEmpty else {
+            throw Refusal(problem: StoredProblem(status: 422, code: "cart-empty", detail: "the cart is empty"))
+        }
+        let found = try await context.invoke(
+            "catalog", "lookupProducts", LookupProductsInput(productIDs: productIDs), as: LookupProductsOutput.self,
+            idempotent: true)
+        let products = Dictionary(found.products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var lines: [OrderLine] = []
+        var errors: [FieldError] = []
+        for (index, productID) in productIDs.enumerated() {
+            guard let product = products[productID], product.archived != true, product.price >= 0 else {
+                errors.append(FieldError(field: "lines[\(index)].product_id", message: "\(productID) is no longer available"))
+                continue
+            }
+            let quantity = quantities[productID] ?? 0
+            let (lineTotal, overflow) = product.price.multipliedReportingOverflow(by: quantity)
+            guard !overflow else {
+                errors.append(FieldError(field: "lines[\(index)].quantity", message: "is too large"))
+                continue
+            }
+            lines.append(
+                OrderLine(
+                    productID: productID, sku: product.sku, name: product.name, unitPrice: product.price, quantity: quantity,
+                    lineTotal: lineTotal))
+        }
+        guard errors.isEmpty else {
+            throw Refusal(
+                problem: StoredProblem(
+                    status: 422, code: "product-unavailable", detail: "some products in the cart are no longer sold",
+                    errors: errors))
+        }
+        let currencies = Set(productIDs.compactMap { products[$0]?.currency })
+        guard currencies.count == 1, let currency = currencies.first else {
+            throw Refusal(
+                problem: StoredProblem(
+                    status: 422, code: "currency-mismatch",
+                    detail: "an order is paid in one currency; the cart holds \(currencies.sorted().joined(separator: ", "))"))
+        }
+        guard let totals = OrderTotals.compute(lineTotals: lines.map(\.lineTotal), settings: settings) else {
+            throw Refusal(problem: StoredProblem(status: 422, code: "order-too-large", detail: "the order total is too large"))
+        }
+        return (currency, lines, totals)
+    }
+
+    /// Stores the price snapshot unless a duplicate request stored one first; returns the order as
+    /// stored (with whichever snapshot won).
+    func storePricing(_ order: Order, _ priced: (currency: String, lines: [OrderLine], totals: OrderTotals)) async throws
+        -> Order
+    {
+        let id = order.id
+        return try await context.store.transaction { transaction in
+            let now = Timestamp.now()
+            let changed = try transaction.execute(
+                """
+                UPDATE orders SET currency = $2, subtotal = $3, shipping = $4, tax = $5, total = $6, priced_at = $7,
+                    updated_at = $7
+                WHERE id = $1 AND status = 'placing' AND priced_at IS NULL
+                """,
+                [
+                    .text(id), .text(priced.currency), SQLValue(priced.totals.subtotal), SQLValue(priced.totals.shipping),
+                    SQLValue(priced.totals.tax), SQLValue(priced.totals.total), .text(now),
+                ])
+            if changed == 1 {
+                for (position, line) in priced.lines.enumerated() {
+                    try transaction.execute(
+                        """
+                        INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        """,
+                        [
+                            .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
+                            SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
+                        ])
+                }
+            }
+            guard let stored = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
+            return stored
+        }
+    }
+
+    /// `placing → pending_payment` and `order.placed`, once; returns the order as it now is.
+    func confirm(_ id: String) async throws -> Order {
+        try await context.store.transaction { transaction in
+            let now = Timestamp.now()
+            let changed = try transaction.execute(
+                "UPDATE orders SET status = 'pending_payment', placed_at = $2, updated_at = $2 WHERE id = $1 AND status = 'placing'",
+                [.text(id), .text(now)])
+            guard let order = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
+            if changed == 1 {
+                try transaction.recordTransition(
+                    orderID: id, from: .placing, to: .pendingPayment, actor: "customer:\(order.customerID)", reason: nil, at: now)
+                try transaction.emitOrderEvent("placed", order: order, previousStatus: .placing)
+            }
+            return order
+        }
+    }
+
+    /// Rejects the order if it is still `placing` and, if it is rejected now, releases whatever
+    /// stock is reserved for it.
+    func rejectAndRelease(_ id: String, _ problem: StoredProblem) async throws -> Order {
+        let order = try await reject(id, problem, onlyUnpriced: false, releaseDue: true)
+        if order.status == .rejected { await Stock.release(orderID: id, context: context) }
+        return order
+    }
+
+    func reject(_ id: String, _ problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool = false) async throws -> Order {
+        try await OrderRejection.reject(
+            orderID: id, problem: problem, onlyUnpriced: onlyUnpriced, releaseDue: releaseDue,
+            actor: "customer:\(customerID)", store: context.store)
+    }
+}
+
+/// `placing → rejected`, shared by placeOrder and the expiry schedule.
+enum OrderRejection {
+    /// Rejects the order if it is still `placing` (and unpriced, when `onlyUnpriced`); returns the
+    /// order as it now is, whoever changed it.
+    static func reject(
+        orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String, store: Store
+    ) async throws -> Order {
+        try await store.transaction { transaction in
+            let now = Timestamp.now()
+            let changed = try transaction.execute(
+                """
+                UPDATE orders SET status = 'rejected', failure = $2, release_due = $3, updated_at = $4
+                WHERE id = $1 AND status = 'placing'\(onlyUnpriced ? " AND priced_at IS NULL" : "")
+                """,
+                [.text(orderID), .text(problem.json), SQLValue(releaseDue), .text(now)])
+            if changed == 1 {
+                try transaction.recordTransition(
+                    orderID: orderID, from: .placing, to: .rejected, actor: actor, reason: problem.code, at: now)
+            }
+            guard let order = try OrderRepository.find(id: orderID, in: transaction) else { throw OrdersProblem.orderNotFound }
+            return order
+        }
+    }
+}

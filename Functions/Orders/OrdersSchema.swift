@@ -1,0 +1,46 @@
+import SokoFunctions
+
+/// The Orders service's tables.
+///
+/// Money columns are integer minor units of the order's `currency`. Timestamps are RFC 3339 UTC
+/// text (``Timestamp``), which sorts as time does in both dialects.
+enum OrdersSchema {
+    static let migrations = [
+        Migration(
+            1, "orders, their lines and transitions",
+            [
+                // (customer_id, idempotency_key) is the idempotency guard: placeOrder inserts first
+                // and lets this constraint pick the one winner. `request` is the canonical JSON of
+                // the request that created the order (a repeat of the key must match it); `failure`
+                // the problem a rejected order answers with; `release_due` marks a stock reservation
+                // still to be released (retried by the expiry schedule until catalog confirms).
+                """
+                CREATE TABLE orders (
+                    id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+                    request TEXT NOT NULL, status TEXT NOT NULL, currency TEXT,
+                    subtotal BIGINT NOT NULL DEFAULT 0, shipping BIGINT NOT NULL DEFAULT 0,
+                    tax BIGINT NOT NULL DEFAULT 0, total BIGINT NOT NULL DEFAULT 0,
+                    shipping_address TEXT NOT NULL, carrier TEXT, tracking_number TEXT, failure TEXT,
+                    release_due INTEGER NOT NULL DEFAULT 0,
+                    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, priced_at TEXT, placed_at TEXT, paid_at TEXT,
+                    UNIQUE (customer_id, idempotency_key))
+                """,
+                "CREATE INDEX orders_customer ON orders (customer_id, created_at)",
+                "CREATE INDEX orders_status ON orders (status, created_at)",
+                "CREATE INDEX orders_release_due ON orders (release_due)",
+                """
+                CREATE TABLE order_lines (
+                    order_id TEXT NOT NULL, product_id TEXT NOT NULL, position INTEGER NOT NULL,
+                    sku TEXT NOT NULL, name TEXT NOT NULL, unit_price BIGINT NOT NULL,
+                    quantity INTEGER NOT NULL, line_total BIGINT NOT NULL,
+                    PRIMARY KEY (order_id, product_id))
+                """,
+                """
+                CREATE TABLE order_transitions (
+                    order_id TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
+                    at TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT)
+                """,
+                "CREATE INDEX order_transitions_order ON order_transitions (order_id, at)",
+            ])
+    ]
+}

@@ -1,0 +1,79 @@
+import SokoFunctions
+
+/// The Orders bundle's settings, read from the environment once, when it registers.
+///
+/// | variable | meaning | default |
+/// |---|---|---|
+/// | `SOKO_SHIPPING_FLAT` | flat shipping, minor units of the order's currency | 30000 (KES 300) |
+/// | `SOKO_FREE_SHIPPING_FROM` | subtotal from which shipping is free, minor units | 500000 |
+/// | `SOKO_TAX_RATE_BPS` | tax on the subtotal in basis points (1600 = 16 %) | 0 |
+/// | `SOKO_ORDER_TTL` | how long an order waits for payment: `30m`, `2h`, `90s` or seconds | 30m |
+public struct OrdersSettings: Sendable, Equatable {
+    public var shippingFlat: Int
+    public var freeShippingFrom: Int
+    public var taxRateBasisPoints: Int
+    /// Seconds an order may stay `pending_payment` before the expiry schedule cancels it.
+    public var orderTTL: Int
+    /// Seconds a `placing` order may take before the expiry schedule rejects it (its process died).
+    public var placingTimeout: Int = 120
+    /// Added to the order TTL for the stock reservation, so stock stays held for as long as the
+    /// order can still be paid (the catalog's own expiry is only a backstop).
+    public var reservationMargin: Int = 300
+
+    public static let defaults = OrdersSettings(
+        shippingFlat: 30_000, freeShippingFrom: 500_000, taxRateBasisPoints: 0, orderTTL: 30 * 60)
+
+    public init(shippingFlat: Int, freeShippingFrom: Int, taxRateBasisPoints: Int, orderTTL: Int) {
+        self.shippingFlat = shippingFlat
+        self.freeShippingFrom = freeShippingFrom
+        self.taxRateBasisPoints = taxRateBasisPoints
+        self.orderTTL = orderTTL
+    }
+
+    /// Reads the variables over the defaults.
+    /// - Throws: ``OrdersSettingsError`` naming the first malformed variable.
+    public init(environment: [String: String]) throws(OrdersSettingsError) {
+        self = .defaults
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws(OrdersSettingsError) -> Int? {
+            guard let text = environment[name] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw OrdersSettingsError(
+                    variable: name, value: text, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        let money = 0...1_000_000_000_000
+        if let value = try integer("SOKO_SHIPPING_FLAT", money) { shippingFlat = value }
+        if let value = try integer("SOKO_FREE_SHIPPING_FROM", money) { freeShippingFrom = value }
+        if let value = try integer("SOKO_TAX_RATE_BPS", 0...10_000) { taxRateBasisPoints = value }
+        if let text = environment["SOKO_ORDER_TTL"] {
+            guard let seconds = Self.seconds(text), (1...7 * 86_400).contains(seconds) else {
+                throw OrdersSettingsError(
+                    variable: "SOKO_ORDER_TTL", value: text, expected: "a duration from 1s to 7d such as 30m, 2h, 90s or 1800")
+            }
+            orderTTL = seconds
+        }
+    }
+
+    /// `1800`, `90s`, `30m`, `2h`, `1d` → seconds; nil for anything else.
+    static func seconds(_ text: String) -> Int? {
+        guard let last = text.last else { return nil }
+        let units = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let unit = units[String(last)] {
+            guard let count = Int(text.dropLast()), count >= 0 else { return nil }
+            let (seconds, overflow) = count.multipliedReportingOverflow(by: unit)
+            return overflow ? nil : seconds
+        }
+        guard let seconds = Int(text), seconds >= 0 else { return nil }
+        return seconds
+    }
+}
+
+/// An Orders setting the bundle cannot run with.
+public struct OrdersSettingsError: Error, Equatable, CustomStringConvertible {
+    public var variable: String
+    public var value: String
+    public var expected: String
+
+    public var description: String { "\(variable)=\"\(value)\" is not valid: expected \(expected)" }
+}

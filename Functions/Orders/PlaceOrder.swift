@@ -1,0 +1,155 @@
+import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// `POST /orders` with `Idempotency-Key` and `{shipping_address}` → 201 with the order in
+/// `pending_payment`.
+///
+/// The key is held by the unique `(customer_id, idempotency_key)` constraint: the request inserts
+/// its order first and, when the constraint refuses it, carries on with the order that holds the
+/// key instead (a retry, or a concurrent duplicate). Every request with the key therefore ends
+/// with the same order: 201 with it (and `Idempotent-Replayed: true` for all but the request that
+/// created it), or the same stored problem when it was rejected. A repeat with a different body is
+/// refused with 422 `idempotency-key-reused`.
+enum PlaceOrder {
+    struct Body: Decodable {
+        var shippingAddress: ShippingAddressInput?
+        enum CodingKeys: String, CodingKey { case shippingAddress = "shipping_address" }
+    }
+
+    /// What the order's `request` column holds: the validated input, canonical JSON.
+    struct Fingerprint: Encodable {
+        var shippingAddress: ShippingAddress
+        enum CodingKeys: String, CodingKey { case shippingAddress = "shipping_address" }
+    }
+
+    static func run(_ request: FunctionRequest, context: FunctionContext, settings: OrdersSettings) async throws
+        -> FunctionResponse
+    {
+        guard let customerID = context.identity?.subject else {
+            throw FunctionError.unauthorized("sign in to place an order")
+        }
+        let key = try idempotencyKey(request.headers["Idempotency-Key"])
+        let address = try decode(request.body).validated()
+        let fingerprint = String(decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address)), as: UTF8.self)
+
+        let id = UUID().uuidString.lowercased()
+        let now = Timestamp.now()
+        var created = true
+        do {
+            try await context.store.execute(
+                """
+                INSERT INTO orders (id, customer_id, idempotency_key, request, status, shipping_address, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                """,
+                [
+                    .text(id), .text(customerID), .text(key), .text(fingerprint), .text(OrderStatus.placing.rawValue),
+                    .text(String(decoding: try JSONCoding.encode(address), as: UTF8.self)), .text(now),
+                ])
+        } catch StoreError.uniqueViolation {
+            created = false
+        }
+        guard let existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
+        else {
+            throw FunctionError(status: 500, code: "order-missing", detail: "the order for this Idempotency-Key vanished")
+        }
+        var headers = HTTPHeaders()
+        if !created {
+            headers.add("Idempotent-Replayed", "true")
+            guard existing.request == fingerprint else {
+                throw FunctionError(
+                    status: 422, code: "idempotency-key-reused",
+                    detail: "this Idempotency-Key was already used for a different request; use a new key for a new order",
+                    headers: headers)
+            }
+        }
+        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings)
+        let order = try await placement.complete(existing)
+        switch order.status {
+        case .rejected:
+            throw (order.failure ?? StoredProblem(status: 409, code: "order-rejected", detail: "the order was refused"))
+                .error(headers: headers)
+        case .placing:
+            headers.add("Retry-After", "1")
+            throw FunctionError(
+                status: 409, code: "order-in-progress", detail: "the order is still being placed; repeat the request",
+                headers: headers)
+        default:
+            var response = try FunctionResponse.json(order, status: 201)
+            response.headers.add("Location", "/orders/\(order.id)")
+            for field in headers { response.headers.add(field.name, field.value) }
+            return response
+        }
+    }
+
+    /// 1 to 255 printable ASCII characters; 400 otherwise.
+    static func idempotencyKey(_ value: String?) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw FunctionError.badRequest(
+                "an Idempotency-Key header is required (a unique value per order, reused on retries)",
+                code: "idempotency-key-required")
+        }
+        guard value.utf8.count <= 255, value.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw FunctionError.badRequest(
+                "the Idempotency-Key must be 1 to 255 printable ASCII characters", code: "idempotency-key-invalid")
+        }
+        return value
+    }
+
+    static func decode(_ body: [UInt8]) throws -> ShippingAddressInput {
+        guard !body.isEmpty else {
+            throw FunctionError(status: 400, code: "body-required", detail: "this endpoint needs a JSON request body")
+        }
+        let parsed: Body
+        do {
+            parsed = try JSONCoding.decode(Body.self, from: body)
+        } catch let error as DecodingError {
+            throw BodyProblem(error)
+        }
+        guard let address = parsed.shippingAddress else {
+            throw FunctionError.validation([FieldError(field: "shipping_address", message: "is required")])
+        }
+        return address
+    }
+}
+
+/// A body that is not JSON (400) or not the expected shape (422, naming the field).
+struct BodyProblem: ProblemConvertible {
+    let problem: Problem
+
+    init(_ error: DecodingError) {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.reduce(into: "") { text, key in
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+        }
+        let field: String
+        let message: String
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            field = path(context.codingPath)
+            message = "has the wrong type"
+        case .keyNotFound(let key, let context):
+            field = path(context.codingPath + [key])
+            message = "is required"
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            field = path(context.codingPath)
+            message = "is not valid"
+        default:
+            problem = Problem(status: 400, code: "malformed-json", detail: "the request body is not valid JSON")
+            return
+        }
+        let name = field.isEmpty ? "body" : field
+        problem = Problem(
+            status: 422, code: "validation-failed", detail: "\(name) \(message)",
+            errors: [FieldError(field: name, message: message)])
+    }
+}
