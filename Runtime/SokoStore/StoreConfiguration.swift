@@ -7,7 +7,9 @@
 public struct StoreConfiguration: Sendable, Equatable {
     public enum Backend: Sendable, Equatable {
         case sqlite(directory: String)
-        case postgres(url: String)
+        /// `schemaPrefix` goes before each service's schema name (several shops, or several
+        /// tests, in one database).
+        case postgres(url: String, schemaPrefix: String = "")
     }
 
     public var backend: Backend
@@ -42,9 +44,9 @@ public struct StoreConfiguration: Sendable, Equatable {
         switch backend {
         case .sqlite(let directory):
             return try SQLiteStore(path: "\(directory)/\(service).sqlite", poolSize: poolSize)
-        case .postgres(let url):
+        case .postgres(let url, let prefix):
             return try PostgresStore(
-                url: url, schema: service.replacingOccurrences(of: "-", with: "_"), poolSize: poolSize)
+                url: url, schema: prefix + service.replacingOccurrences(of: "-", with: "_"), poolSize: poolSize)
         }
     }
 }

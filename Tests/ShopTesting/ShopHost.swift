@@ -44,6 +44,25 @@ public final class ShopHost: Sendable {
 
     init(host: TestHost) { self.host = host }
 
+    /// The test PostgreSQL server (`SOKO_TEST_POSTGRES_URL`, started by scripts/test.sh), or nil
+    /// where there is none.
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["SOKO_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// True under CI, where a missing PostgreSQL server is a failure rather than a skip.
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+
+    /// A configuration whose stores are fresh schemas (a unique prefix) in the test PostgreSQL
+    /// database, or nil when there is no server.
+    public static func postgresConfiguration() -> HostConfiguration? {
+        guard let url = postgresURL else { return nil }
+        var configuration = TestHost.defaultConfiguration()
+        let prefix = "t" + UUID().uuidString.lowercased().prefix(8) + "_"
+        configuration.store = StoreConfiguration(backend: .postgres(url: url, schemaPrefix: prefix))
+        return configuration
+    }
+
     /// The store of `service` (for assertions on its tables).
     public func store(_ service: String) -> Store { host.host.stores.store(for: service) }
 

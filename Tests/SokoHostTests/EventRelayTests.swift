@@ -229,13 +229,26 @@ struct EventRelayTests {
     }
 
     @Test func onlyTheLeaseHolderRelays() async throws {
-        let folder = OutboxBundle.freshFolder()
+        try await Self.twoReplicasShareTheRelay(OutboxBundle.configuration())
+    }
+
+    @Test func onPostgreSQLTooOnlyTheLeaseHolderRelays() async throws {
+        guard let url = ProcessInfo.processInfo.environment["SOKO_TEST_POSTGRES_URL"], !url.isEmpty else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "SOKO_TEST_POSTGRES_URL is not set under CI")
+            return
+        }
+        var configuration = OutboxBundle.configuration()
+        let prefix = "t" + UUID().uuidString.lowercased().prefix(8) + "_"
+        configuration.store = StoreConfiguration(backend: .postgres(url: url, schemaPrefix: prefix))
+        try await Self.twoReplicasShareTheRelay(configuration)
+    }
+
+    /// Two replicas on one store: events written through either are delivered once each.
+    static func twoReplicasShareTheRelay(_ configuration: HostConfiguration) async throws {
         let first = try await TestHost(
-            bundles: [OutboxBundle.self], manifests: ["outbox.yaml": OutboxBundle.manifest],
-            configuration: OutboxBundle.configuration(folder: folder))
+            bundles: [OutboxBundle.self], manifests: ["outbox.yaml": OutboxBundle.manifest], configuration: configuration)
         let second = try await TestHost(
-            bundles: [OutboxBundle.self], manifests: ["outbox.yaml": OutboxBundle.manifest],
-            configuration: OutboxBundle.configuration(folder: folder))
+            bundles: [OutboxBundle.self], manifests: ["outbox.yaml": OutboxBundle.manifest], configuration: configuration)
         let store = first.host.stores.store(for: "outbox")
         let key = UUID().uuidString
         // Both replicas take work: events are written through each.
