@@ -70,8 +70,11 @@ struct ShippingAddressInput: Decodable, Sendable {
             }
             if trimmed.count > max {
                 errors.append(FieldError(field: path, message: "must be at most \(max) characters"))
-            } else if AddressRules.hasControlCharacters(trimmed) {
+                return nil
+            }
+            if AddressRules.hasControlCharacters(trimmed) {
                 errors.append(FieldError(field: path, message: "must not contain control characters"))
+                return nil
             }
             return trimmed
         }

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Orders
-
-@Test func bundleNamesItsService() {
-    #expect(OrdersBundle.service == "orders")
-}

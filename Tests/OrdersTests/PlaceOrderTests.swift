@@ -1,0 +1,202 @@
+import Foundation
+import ShopTesting
+import SokoFunctions
+import SokoTesting
+import Testing
+
+@testable import Orders
+
+@Suite("placeOrder")
+struct PlaceOrderTests {
+    @Test func anOrderIsPricedServerSideReservesStockAndAnnouncesItself() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        let mug = try await shop.product("MUG", price: 40_000, onHand: 5)
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        try await shop.addToCart(ann, mug, quantity: 2)
+
+        let response = try await shop.placeOrder(ann, key: "first-order")
+        #expect(response.status == 201)
+        #expect(response.headers["Idempotent-Replayed"] == nil)
+        let order = try response.json(OrderDocument.self)
+        #expect(response.headers["Location"] == "/orders/\(order.id)")
+        #expect(order.status == "pending_payment")
+        #expect(order.currency == "KES")
+        #expect(order.lines.map(\.productID) == [kettle, mug])
+        #expect(order.lines.map(\.lineTotal) == [250_000, 80_000])
+        #expect(order.subtotal == 330_000)
+        #expect(order.shipping == 30_000)
+        #expect(order.tax == 0)
+        #expect(order.total == 360_000)
+        #expect(order.shippingAddress.country == "KE")
+        #expect(order.shippingAddress.line2 == nil)
+        #expect(try await shop.available(kettle) == 4)
+        #expect(try await shop.available(mug) == 3)
+
+        let events = try await shop.events()
+        #expect(events.map(\.name) == ["order.placed"])
+        #expect(events.first?.payload.orderID == order.id)
+        #expect(events.first?.payload.status == .pendingPayment)
+        #expect(events.first?.payload.lines.map(\.quantity) == [1, 2])
+        #expect(events.first?.payload.total == 360_000)
+        await shop.shutdown()
+    }
+
+    @Test func aRepeatOfTheKeyReturnsTheSameOrderMarkedAsReplayed() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let first = try await shop.order(ann, key: "k-1")
+
+        let again = try await shop.placeOrder(ann, key: "k-1")
+        #expect(again.status == 201)
+        #expect(again.headers["Idempotent-Replayed"] == "true")
+        #expect(try again.json(OrderDocument.self) == first)
+        #expect(try await shop.available(kettle) == 4)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM orders") == 1)
+
+        // The same key with another body is refused; another customer's identical key is theirs.
+        var elsewhere = OrdersShop.address
+        elsewhere.city = "Mombasa"
+        let reused = try await shop.placeOrder(ann, key: "k-1", address: elsewhere)
+        #expect(reused.status == 422)
+        #expect(reused.problem?.code == "idempotency-key-reused")
+        let bob = try await shop.shop.customer("bob@example.com")
+        let bobs = try await shop.placeOrder(bob, key: "k-1")
+        #expect(bobs.status == 422)
+        #expect(bobs.problem?.code == "cart-empty")
+        await shop.shutdown()
+    }
+
+    @Test func twentyConcurrentRequestsWithOneKeyMakeOneOrder() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        try await shop.addToCart(ann, kettle, quantity: 2)
+
+        let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for _ in 0..<20 { group.addTask { try await shop.placeOrder(ann, key: "same-key") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(responses.map(\.status) == Array(repeating: 201, count: 20), "\(responses.map(\.text))")
+        let ids = Set(try responses.map { try $0.json(OrderDocument.self).id })
+        #expect(ids.count == 1)
+        #expect(responses.filter { $0.headers["Idempotent-Replayed"] == nil }.count == 1)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM orders") == 1)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM order_lines") == 1)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM soko_outbox WHERE name = 'order.placed'") == 1)
+        #expect(try await shop.available(kettle) == 3)
+        await shop.shutdown()
+    }
+
+    @Test func theIdempotencyKeyIsRequiredAndBounded() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let missing = try await shop.placeOrder(ann, key: nil)
+        #expect(missing.status == 400)
+        #expect(missing.problem?.code == "idempotency-key-required")
+        for key in [String(repeating: "k", count: 256), "tab\there", "ключ"] {
+            let bad = try await shop.placeOrder(ann, key: key)
+            #expect(bad.status == 400, "\(key)")
+            #expect(bad.problem?.code == "idempotency-key-invalid")
+        }
+        #expect(try await shop.placeOrder(ann, key: String(repeating: "k", count: 255)).status == 422)  // cart-empty
+        let anonymous = try await shop.shop.request(
+            "POST", "/orders", headers: [("Idempotency-Key", "k")], json: PlaceOrderBody(shippingAddress: OrdersShop.address))
+        #expect(anonymous.status == 401)
+        await shop.shutdown()
+    }
+
+    @Test(arguments: [
+        (AddressBody(name: nil, line1: "1 Moi Avenue", city: "Nairobi", country: "KE"), ["shipping_address.name"]),
+        (AddressBody(name: "Ann", line1: " ", city: "Nairobi", country: "KE"), ["shipping_address.line1"]),
+        (
+            AddressBody(name: "Ann", line1: "1 Moi Avenue", city: nil, country: "XX"),
+            ["shipping_address.city", "shipping_address.country"]
+        ),
+        (AddressBody(name: "Ann", line1: "1 Moi Avenue", city: "Nairobi", country: "KEN"), ["shipping_address.country"]),
+        (
+            AddressBody(name: "Ann", line1: "1 Moi Avenue", city: "Nairobi", country: "KE", phone: "call me"),
+            ["shipping_address.phone"]
+        ),
+        (
+            AddressBody(
+                name: "Ann", line1: "1 Moi Avenue", city: "Nairobi", postalCode: String(repeating: "1", count: 21), country: "KE"
+            ),
+            ["shipping_address.postal_code"]
+        ),
+    ])
+    func anInvalidAddressIsRefusedFieldByField(_ address: AddressBody, _ fields: [String]) async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let response = try await shop.placeOrder(ann, address: address)
+        #expect(response.status == 422)
+        #expect(response.problem?.code == "validation-failed")
+        #expect(response.problem?.errors?.map(\.field) == fields)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM orders") == 0)
+        await shop.shutdown()
+    }
+
+    @Test func badBodiesAreRefused() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        for (body, status) in [("{", 400), ("{}", 422), (#"{"shipping_address": "Nairobi"}"#, 422), ("", 400)] {
+            let response = await shop.shop.request(
+                "POST", "/orders", token: ann,
+                headers: [("Idempotency-Key", UUID().uuidString), ("Content-Type", "application/json")],
+                body: Array(body.utf8))
+            #expect(response.status == status, "\(body): \(response.text)")
+        }
+        await shop.shutdown()
+    }
+
+    @Test func aRefusedOrderAnswersTheSameProblemOnEveryRepeat() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let empty = try await shop.placeOrder(ann, key: "empty")
+        #expect(empty.status == 422)
+        #expect(empty.problem?.code == "cart-empty")
+        #expect(empty.headers["Content-Type"] == "application/problem+json")
+
+        // Filling the cart afterwards does not change what the key answers.
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 1)
+        try await shop.addToCart(ann, kettle, quantity: 2)
+        let again = try await shop.placeOrder(ann, key: "empty")
+        #expect(again.status == 422)
+        #expect(again.problem?.code == "cart-empty")
+        #expect(again.headers["Idempotent-Replayed"] == "true")
+
+        let short = try await shop.placeOrder(ann, key: "short")
+        #expect(short.status == 409)
+        #expect(short.problem?.code == "insufficient-stock")
+        #expect(short.problem?.errors?.first?.field == "lines[0].quantity")
+        let shortAgain = try await shop.placeOrder(ann, key: "short")
+        #expect(shortAgain.status == 409)
+        #expect(shortAgain.problem?.code == "insufficient-stock")
+        #expect(shortAgain.problem?.errors == short.problem?.errors)
+        #expect(try await shop.available(kettle) == 1)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM orders WHERE status = 'rejected'") == 2)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM soko_outbox") == 0)
+
+        // Rejected orders are internal: they are in no list.
+        let list = await shop.shop.request("GET", "/orders", token: ann)
+        #expect(try list.json(OrderList.self).orders.isEmpty)
+        await shop.shutdown()
+    }
+
+    @Test func anArchivedProductMakesTheOrderUnavailable() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 3)
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let archived = await shop.shop.request("DELETE", "/products/\(kettle)", token: shop.admin)
+        #expect((200..<300).contains(archived.status))
+        let response = try await shop.placeOrder(ann)
+        #expect(response.status == 422)
+        #expect(response.problem?.code == "product-unavailable")
+        #expect(response.problem?.errors?.first?.field == "lines[0].product_id")
+        await shop.shutdown()
+    }
+}
