@@ -91,6 +91,14 @@ enum Stock {
                 "catalog", "releaseStock", StockOrderInput(orderID: orderID), as: ReservationOutput.self, idempotent: true)
             try await context.store.execute("UPDATE orders SET release_due = 0 WHERE id = $1", [.text(orderID)])
             return true
+        } catch let error as InvocationError where (400..<500).contains(error.status) && ![408, 429].contains(error.status) {
+            // The catalog refused the request itself: repeating it cannot help, and a mark that never
+            // clears would hold a place in every expiry run.
+            context.logger.error(
+                "stock release refused; not retried",
+                metadata: ["order_id": "\(orderID)", "error": "\(error)"])
+            _ = try? await context.store.execute("UPDATE orders SET release_due = 0 WHERE id = $1", [.text(orderID)])
+            return false
         } catch {
             context.logger.warning(
                 "stock release failed; the expiry schedule retries it",

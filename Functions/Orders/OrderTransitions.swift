@@ -4,8 +4,10 @@ import SokoFunctions
 /// table and by a conditional update, recorded in `order_transitions`, announced as
 /// `order.<new state>` through the outbox.
 ///
-/// The payments bundle marks orders paid (or cancels them with `payment_failed`) through
-/// ``apply(orderID:to:actor:reason:shipment:ownedBy:store:)`` on the Orders store.
+/// Payments marks orders paid (or cancels them with `payment_failed`) through these functions,
+/// called inside the Orders service — by a consumer of the payment events, or an internal
+/// function — since bundles do not import each other or read each other's stores. A cancelled
+/// order is marked `release_due`: the caller releases its stock (``ExpireOrders`` retries).
 public enum OrderTransitions {
     /// The carrier details an order gets when it ships.
     public struct Shipment: Sendable, Equatable {
@@ -34,44 +36,57 @@ public enum OrderTransitions {
         ownedBy customerID: String? = nil, store: Store
     ) async throws -> Order {
         try await store.transaction { transaction in
-            guard var order = try OrderRepository.find(id: orderID, in: transaction), order.status.isPublic,
-                customerID == nil || order.customerID == customerID
-            else { throw OrdersProblem.orderNotFound }
-            let from = order.status
-            try OrderStateMachine.check(from: from, to: target, wasPaid: order.paidAt != nil)
-            let now = Timestamp.now()
-            var assignments = ["status = $3", "updated_at = $4"]
-            var parameters: [SQLValue] = [.text(orderID), .text(from.rawValue), .text(target.rawValue), .text(now)]
-            switch target {
-            case .paid:
-                assignments.append("paid_at = $4")
-                order.paidAt = now
-            case .shipped:
-                guard let shipment else { throw FunctionError.validation([FieldError(field: "carrier", message: "is required")]) }
-                assignments += ["carrier = $5", "tracking_number = $6"]
-                parameters += [.text(shipment.carrier), .text(shipment.trackingNumber)]
-                order.carrier = shipment.carrier
-                order.trackingNumber = shipment.trackingNumber
-            case .cancelled:
-                assignments.append("release_due = 1")
-            default:
-                break
-            }
-            let changed = try transaction.execute(
-                "UPDATE orders SET \(assignments.joined(separator: ", ")) WHERE id = $1 AND status = $2", parameters)
-            guard changed == 1 else {
-                // Another change committed first (PostgreSQL re-checks the condition after waiting).
-                let current = try OrderRepository.find(id: orderID, in: transaction)?.status ?? from
-                throw IllegalTransition(from: current, to: target, reason: "the order changed meanwhile")
-            }
-            order.status = target
-            order.updatedAt = now
-            let cancelReason = target == .cancelled ? (reason ?? .admin) : nil
-            try transaction.recordTransition(
-                orderID: orderID, from: from, to: target, actor: actor, reason: cancelReason?.rawValue, at: now)
-            try transaction.emitOrderEvent(target.rawValue, order: order, previousStatus: from, reason: cancelReason)
-            return order
+            try apply(
+                orderID: orderID, to: target, actor: actor, reason: reason, shipment: shipment, ownedBy: customerID,
+                in: transaction)
         }
+    }
+
+    /// As ``apply(orderID:to:actor:reason:shipment:ownedBy:store:)``, inside a transaction of the
+    /// Orders store that the caller holds — for an event consumer that records the event as
+    /// processed (``FunctionContext/once(_:_:)``) in the same transaction as the change.
+    @discardableResult
+    public static func apply(
+        orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
+        ownedBy customerID: String? = nil, in transaction: Transaction
+    ) throws -> Order {
+        guard var order = try OrderRepository.find(id: orderID, in: transaction), order.status.isPublic,
+            customerID == nil || order.customerID == customerID
+        else { throw OrdersProblem.orderNotFound }
+        let from = order.status
+        try OrderStateMachine.check(from: from, to: target, wasPaid: order.paidAt != nil)
+        let now = Timestamp.now()
+        var assignments = ["status = $3", "updated_at = $4"]
+        var parameters: [SQLValue] = [.text(orderID), .text(from.rawValue), .text(target.rawValue), .text(now)]
+        switch target {
+        case .paid:
+            assignments.append("paid_at = $4")
+            order.paidAt = now
+        case .shipped:
+            guard let shipment else { throw FunctionError.validation([FieldError(field: "carrier", message: "is required")]) }
+            assignments += ["carrier = $5", "tracking_number = $6"]
+            parameters += [.text(shipment.carrier), .text(shipment.trackingNumber)]
+            order.carrier = shipment.carrier
+            order.trackingNumber = shipment.trackingNumber
+        case .cancelled:
+            assignments.append("release_due = 1")
+        default:
+            break
+        }
+        let changed = try transaction.execute(
+            "UPDATE orders SET \(assignments.joined(separator: ", ")) WHERE id = $1 AND status = $2", parameters)
+        guard changed == 1 else {
+            // Another change committed first (PostgreSQL re-checks the condition after waiting).
+            let current = try OrderRepository.find(id: orderID, in: transaction)?.status ?? from
+            throw IllegalTransition(from: current, to: target, reason: "the order changed meanwhile")
+        }
+        order.status = target
+        order.updatedAt = now
+        let cancelReason = target == .cancelled ? (reason ?? .admin) : nil
+        try transaction.recordTransition(
+            orderID: orderID, from: from, to: target, actor: actor, reason: cancelReason?.rawValue, at: now)
+        try transaction.emitOrderEvent(target.rawValue, order: order, previousStatus: from, reason: cancelReason)
+        return order
     }
 }
 

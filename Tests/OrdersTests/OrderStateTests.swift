@@ -149,4 +149,25 @@ struct OrderStateTests {
         #expect(trail == ["paid"] || trail == ["cancelled"] || trail == ["paid", "cancelled"], "\(trail)")
         await shop.shutdown()
     }
+
+    /// How a payment event consumer in this bundle would mark an order paid: once per event, the
+    /// transition committed with the event's processed mark.
+    @Test func aRedeliveredPaymentEventPaysTheOrderOnce() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let order = try await shop.order(ann)
+        let event = Event(
+            id: UUID().uuidString, name: "payment.succeeded", source: "payments", occurredAt: Timestamp.now(), payload: order.id)
+        let context = shop.context(function: "onPaymentSucceeded")
+        for _ in 0..<2 {
+            try await context.once(event) { transaction in
+                try OrderTransitions.apply(orderID: event.payload, to: .paid, actor: "payments", in: transaction)
+            }
+        }
+        #expect(try await shop.events().map(\.name) == ["order.placed", "order.paid"])
+        #expect(try await shop.shop.request("GET", "/orders/\(order.id)", token: ann).json(OrderDocument.self).status == "paid")
+        await shop.shutdown()
+    }
 }
