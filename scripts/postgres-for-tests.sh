@@ -64,7 +64,7 @@ start() {
   port="$(free_port)" || die "could not pick a free port"
   log "starting on 127.0.0.1:$port (socket in $dir)"
   as_server_user "$BIN/pg_ctl" -D "$dir/data" \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=400" \
     -l "$dir/log" -w -t 60 start >&2 || die_with_log "$dir" "pg_ctl start failed"
 
   "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$SUPERUSER" -d postgres \

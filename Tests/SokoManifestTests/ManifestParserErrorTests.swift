@@ -46,7 +46,7 @@ struct ManifestParserErrorTests {
                 "unknown key \"bar\" (expected one of: http, event, schedule, auth, timeout, concurrency, bodyLimit, scale, retries)"
         ),
         .http("Timeout: 2s", key: "functions.addToCart.Timeout", word: "unknown key"),
-        .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, admin, service, webhook"),
+        .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, guest, admin, service, webhook"),
         .http("auth: Public", key: "functions.addToCart.auth", word: "not an auth policy"),
         .http("auth:", key: "functions.addToCart.auth", word: "found nothing"),
         .http(
