@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run the platform: install the Debian packages, build the release `soko`, serve.
-# Today that is the host with every bundle under manifests/functions (the Examples bundle).
-# Arguments go to `soko serve`, e.g.  scripts/run.sh --port 9090 --service examples
+# Run the platform: install the Debian packages, build the release `soko`, serve every bundle
+# under manifests/functions in one process (SQLite stores under $SOKO_DATA, default ./data).
+# On first start (a catalog with no products) the demo catalog is loaded; SOKO_SEED_DEMO=0 skips it.
+# Arguments go to `soko serve`, e.g.  scripts/run.sh --port 9090 --service users
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,4 +13,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH="$PATH:/opt/swift/usr/bin"
 fi
 swift build -c release --product soko --static-swift-stdlib
+if [ "${SOKO_SEED_DEMO:-1}" != 0 ] && [ -z "${SOKO_DATABASE_URL:-}" ]; then
+  .build/release/soko seed
+fi
 exec .build/release/soko serve "$@"

@@ -13,9 +13,10 @@ public enum OrdersBundle: FunctionBundle {
         do {
             settings = try OrdersSettings(environment: registry.environment)
         } catch {
-            // Registration cannot throw: a setting the bundle cannot run with stops the process
-            // at start, naming the variable, rather than mispricing orders later.
-            fatalError("orders: \(error)")
+            // A setting the bundle cannot run with stops the host at start, naming the variable,
+            // rather than mispricing orders later.
+            registry.refuse("\(error)")
+            return
         }
         registry.raw("placeOrder") { request, context in
             try await PlaceOrder.run(request, context: context, settings: settings)

@@ -35,6 +35,8 @@ public struct FunctionRegistry: Sendable {
     public private(set) var handlers: [String: FunctionHandler] = [:]
     /// Names registered twice (the host refuses to start on any).
     public private(set) var duplicates: [String] = []
+    /// Why the bundle cannot run (bad settings); the host refuses to start on any.
+    public private(set) var refusals: [String] = []
 
     public init(service: String, environment: [String: String] = [:], compute: ComputePool) {
         self.service = service
@@ -101,6 +103,12 @@ public struct FunctionRegistry: Sendable {
                 try await handler(try TypedInput.decode(Event<Payload>.self, from: request), context)
                 return .noContent
             })
+    }
+
+    /// Refuses to start: the host stops with `reason` (say which setting is wrong and why), before
+    /// it listens.
+    public mutating func refuse(_ reason: String) {
+        refusals.append(reason)
     }
 
     private mutating func add(_ name: String, _ handler: FunctionHandler) {

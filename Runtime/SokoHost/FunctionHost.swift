@@ -44,6 +44,9 @@ public final class FunctionHost: Sendable {
             if let name = registry.duplicates.first {
                 throw HostSetupError("the \"\(registry.service)\" bundle registers \"\(name)\" twice")
             }
+            if let reason = registry.refusals.first {
+                throw HostSetupError("the \"\(registry.service)\" bundle cannot start: \(reason)")
+            }
             registries[registry.service] = registry
         }
         let allMigrations = Dictionary(bundles.map { ($0.service, $0.migrations) }, uniquingKeysWith: { first, _ in first })
@@ -177,6 +180,18 @@ public final class FunctionHost: Sendable {
         loop.execute { for relay in relays { relay.start() } }
         liveRelays.withLock { $0 = relays }
         return relays
+    }
+
+    /// A context like the one `service.function`'s handler gets outside an HTTP request (a
+    /// schedule's): its store, the host's invoker, no caller. Nil when the function is not loaded.
+    /// For operators' commands and tests that call a bundle's Swift API directly.
+    public func context(service: String, function: String) -> FunctionContext? {
+        guard let runtime = functions.first(where: { $0.service == service && $0.name == function }) else { return nil }
+        var generator = RequestIDGenerator()
+        return FunctionContext(
+            requestID: generator.next(), deadline: .now + runtime.manifest.timeout, service: service, function: function,
+            request: FunctionRequest(method: "CALL", path: "/"), store: handler.store(for: runtime), invoker: invoker,
+            logger: runtime.logger)
     }
 
     /// Wakes the event relays now (after an operator revived dead letters, for instance); they

@@ -287,15 +287,20 @@ final class ServiceTokens: Sendable {
             throw InvocationFailure.noCredentials
         }
         struct Grant: Decodable {
-            var access_token: String
-            var expires_in: Int
+            var accessToken: String
+            var expiresIn: Int
+
+            enum CodingKeys: String, CodingKey {
+                case accessToken = "access_token"
+                case expiresIn = "expires_in"
+            }
         }
         guard response.status == 200, let grant = try? JSONCoding.decode(Grant.self, from: response.body) else {
             throw InvocationFailure.tokenRefused(response.status, directory.tokenURL ?? "users.token")
         }
-        let expires = ContinuousClock.now + .seconds(max(0, grant.expires_in - 30))
-        cached.withLock { $0 = Cached(token: grant.access_token, expires: expires) }
-        return grant.access_token
+        let expires = ContinuousClock.now + .seconds(max(0, grant.expiresIn - 30))
+        cached.withLock { $0 = Cached(token: grant.accessToken, expires: expires) }
+        return grant.accessToken
     }
 
     /// `application/x-www-form-urlencoded` escaping, as RFC 6749 §2.3.1 asks for Basic credentials.

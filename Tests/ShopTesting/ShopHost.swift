@@ -63,6 +63,15 @@ public final class ShopHost: Sendable {
         return configuration
     }
 
+    /// A context as the host gives `service.function`'s handler (its store, the host's invoker), for
+    /// calling a bundle's Swift API directly (a schedule's logic with a chosen `now`, for instance).
+    public func context(_ service: String, _ function: String) throws -> FunctionContext {
+        guard let context = host.host.context(service: service, function: function) else {
+            throw ShopTestError("\(service).\(function) is not loaded")
+        }
+        return context
+    }
+
     /// The store of `service` (for assertions on its tables).
     public func store(_ service: String) -> Store { host.host.stores.store(for: service) }
 
@@ -87,9 +96,12 @@ public final class ShopHost: Sendable {
 
     private func login(_ email: String) async throws -> String {
         let response = try await host.request("POST", "/auth/login", json: ["email": email, "password": Self.password])
-        struct Tokens: Decodable { var access_token: String }
+        struct Tokens: Decodable {
+            var accessToken: String
+            enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
+        }
         guard response.status == 200 else { throw ShopTestError("login \(email): \(response.status) \(response.text)") }
-        return try JSONCoding.decode(Tokens.self, from: response.body).access_token
+        return try JSONCoding.decode(Tokens.self, from: response.body).accessToken
     }
 
     /// Sends a request, with `Authorization: Bearer token` when a token is given.
