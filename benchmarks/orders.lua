@@ -41,6 +41,7 @@ function response(status, headers, body)
       refused = refused + 1
     else
       other = other + 1
+      if other <= 3 then io.stderr:write("placeOrder answered " .. status .. ": " .. body .. "\n") end
     end
   end
 end

@@ -116,7 +116,7 @@ run_backend() { # sqlite | postgres
   say "placeOrder ($backend, 1 loop, $CUSTOMERS customers, each cycling 3 × addToCart + placeOrder for $DURATION)"
   say "  orders placed $placed (refused $refused, other $other) in ${seconds}s = $rate orders/s   (all requests: $(echo "$orders_out" | awk '/Requests\/sec/ {print $2}') req/s)"
   say "  orders/s / 1,000 target = $(awk -v a="$rate" 'BEGIN{printf "%.2f", a/1000}')"
-  python3 benchmarks/shop_setup.py verify "$port" "$WORK" "$STOCK" "$placed" | sed 's/^/  /' | tee -a "$OUT"
+  python3 benchmarks/shop_setup.py verify "$port" "$WORK" "$STOCK" "$placed" "$CUSTOMERS" | sed 's/^/  /' | tee -a "$OUT"
 
   kill -TERM "$SOKO_PID"
   wait "$SOKO_PID" || die "soko did not exit cleanly on SIGTERM"

@@ -4,7 +4,7 @@
       signs the admin in, picks a product for getProduct and three for orders, gives those three
       STOCK units each, registers and signs in CUSTOMERS customers; writes OUT_DIR/tokens,
       OUT_DIR/products (3 ids, comma-separated), OUT_DIR/product (one id), OUT_DIR/admin.
-  shop_setup.py verify PORT OUT_DIR STOCK PLACED
+  shop_setup.py verify PORT OUT_DIR STOCK PLACED CUSTOMERS
       checks no oversell: for each of the three products, available >= 0 and
       STOCK - available == the units in every pending order (read back through /admin/orders),
       and that the orders listed are the PLACED orders wrk counted.
@@ -58,7 +58,7 @@ def prepare(port, admin_email, password, customers, stock, out):
     open(out + "/admin", "w").write(admin)
 
 
-def verify(port, out, stock, placed):
+def verify(port, out, stock, placed, customers):
     admin = open(out + "/admin").read().strip()
     products = open(out + "/products").read().strip().split(",")
     ordered = {product: 0 for product in products}
@@ -68,7 +68,7 @@ def verify(port, out, stock, placed):
         status, page = call(port, "GET", path, token=admin)
         if status != 200:
             sys.exit("adminListOrders: %s %s" % (status, page))
-        items = page.get("orders", page.get("items", []))
+        items = page["items"]
         for order in items:
             orders += 1
             for line in order["lines"]:
@@ -77,8 +77,10 @@ def verify(port, out, stock, placed):
         cursor = page.get("next_cursor")
         if not cursor:
             break
-    ok = orders == placed
-    print("orders listed %d, wrk counted %d placed: %s" % (orders, placed, "ok" if ok else "MISMATCH"))
+    # wrk stops with up to one request per customer in flight: those orders exist but were not counted.
+    ok = placed <= orders <= placed + customers
+    print("orders listed %d, wrk counted %d placed (+ up to %d in flight at the end): %s" % (
+        orders, placed, customers, "ok" if ok else "MISMATCH"))
     for product in products:
         status, body = call(port, "GET", "/products/" + product)
         available = body["available"]
@@ -93,4 +95,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
     else:
-        verify(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+        verify(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))

@@ -11,6 +11,8 @@ enum ClearOrderedItems {
         var orderID: String
         var customerID: String
         var lines: [Line]
+        /// False for a "buy now" order that named its own lines: the cart was not ordered.
+        var fromCart: Bool?
 
         struct Line: Codable, Sendable {
             var productID: String
@@ -25,6 +27,7 @@ enum ClearOrderedItems {
             case orderID = "order_id"
             case customerID = "customer_id"
             case lines
+            case fromCart = "from_cart"
         }
     }
 
@@ -33,6 +36,7 @@ enum ClearOrderedItems {
     static func run(_ event: Event<OrderPlaced>, context: FunctionContext) async throws -> Bool {
         let placed = event.payload
         return try await context.once(event) { transaction in
+            guard placed.fromCart != false else { return }
             guard let cartID = try CartRepository.cartID(customer: placed.customerID, transaction) else { return }
             for line in placed.lines where line.quantity > 0 {
                 // Delete first: a line the decrement reduced must not then match the delete.

@@ -47,6 +47,11 @@ public struct Order: Sendable, Equatable, Encodable {
     var idempotencyKey: String
     /// Canonical JSON of the request that created the order.
     var request: String
+
+    /// Whether the order was placed from the cart (its request named no items).
+    var isFromCart: Bool {
+        (try? JSONCoding.decode(PlaceOrder.Fingerprint.self, from: Array(request.utf8)))?.items == nil
+    }
     /// The problem a rejected order answers with.
     var failure: StoredProblem?
     var pricedAt: String?

@@ -45,7 +45,7 @@ struct OrderPage: Encodable, Sendable {
     var nextCursor: String?
 
     enum CodingKeys: String, CodingKey {
-        case orders
+        case orders = "items"
         case nextCursor = "next_cursor"
     }
 

@@ -16,9 +16,13 @@ public struct OrderEventPayload: Codable, Sendable, Equatable {
     public var reason: CancelReason?
     public var carrier: String?
     public var trackingNumber: String?
+    /// Whether the order was the customer's cart (which `order.placed` consumers then clear),
+    /// rather than lines the request named itself.
+    public var fromCart: Bool
 
     enum CodingKeys: String, CodingKey {
         case status, currency, subtotal, shipping, tax, total, lines, reason, carrier
+        case fromCart = "from_cart"
         case orderID = "order_id"
         case customerID = "customer_id"
         case previousStatus = "previous_status"
@@ -36,6 +40,7 @@ public struct OrderEventPayload: Codable, Sendable, Equatable {
         tax = order.totals.tax
         total = order.totals.total
         lines = order.lines
+        fromCart = order.isFromCart
         self.reason = reason
         if order.status == .shipped {
             carrier = order.carrier

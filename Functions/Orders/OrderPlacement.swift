@@ -7,6 +7,8 @@ struct OrderPlacement {
     let customerID: String
     let context: FunctionContext
     let settings: OrdersSettings
+    /// The request's own lines ("buy now"); nil: the customer's cart.
+    var items: [PlaceOrder.RequestedItem]? = nil
 
     /// A refusal that rejects the order: it is stored and answered on every repeat of the key.
     struct Refusal: Error {
@@ -64,13 +66,20 @@ struct OrderPlacement {
         return order
     }
 
-    /// Server-side lines and totals for the customer's cart.
+    /// Server-side lines and totals for the requested items, or else the customer's cart.
     func price() async throws -> (currency: String, lines: [OrderLine], totals: OrderTotals) {
-        let cart = try await context.invoke(
-            "cart", "checkoutCart", CheckoutCartInput(customerID: customerID), as: CheckoutCartOutput.self, idempotent: true)
+        let requested: [(productID: String, quantity: Int)]
+        if let items {
+            requested = items.map { ($0.productID, $0.quantity) }
+        } else {
+            let cart = try await context.invoke(
+                "cart", "checkoutCart", CheckoutCartInput(customerID: customerID), as: CheckoutCartOutput.self,
+                idempotent: true)
+            requested = cart.items.map { ($0.productID, $0.quantity) }
+        }
         var quantities: [String: Int] = [:]
         var productIDs: [String] = []
-        for item in cart.items where item.quantity > 0 {
+        for item in requested where item.quantity > 0 {
             if quantities[item.productID] == nil { productIDs.append(item.productID) }
             quantities[item.productID, default: 0] += item.quantity
         }

@@ -6,8 +6,10 @@ import SokoFunctions
     import Foundation
 #endif
 
-/// `POST /orders` with `Idempotency-Key` and `{shipping_address}` → 201 with the order in
-/// `pending_payment`.
+/// `POST /orders` with `Idempotency-Key` and `{shipping_address, items?}` → 201 with the order in
+/// `pending_payment`. Without `items` the order is the customer's cart (which `order.placed` then
+/// clears); with `items: [{product_id, quantity}]` it is exactly those ("buy now"), and the cart is
+/// left alone.
 ///
 /// The key is held by the unique `(customer_id, idempotency_key)` constraint: the request inserts
 /// its order first and, when the constraint refuses it, carries on with the order that holds the
@@ -18,13 +20,34 @@ import SokoFunctions
 enum PlaceOrder {
     struct Body: Decodable {
         var shippingAddress: ShippingAddressInput?
-        enum CodingKeys: String, CodingKey { case shippingAddress = "shipping_address" }
+        var items: [RequestedItem]?
+        enum CodingKeys: String, CodingKey {
+            case shippingAddress = "shipping_address"
+            case items
+        }
     }
 
+    /// One line of a "buy now" order.
+    struct RequestedItem: Codable, Sendable, Equatable {
+        var productID: String
+        var quantity: Int
+        enum CodingKeys: String, CodingKey {
+            case productID = "product_id"
+            case quantity
+        }
+    }
+
+    /// Lines per order at most (as many as a cart holds).
+    static let maximumItems = 100
+
     /// What the order's `request` column holds: the validated input, canonical JSON.
-    struct Fingerprint: Encodable {
+    struct Fingerprint: Codable {
         var shippingAddress: ShippingAddress
-        enum CodingKeys: String, CodingKey { case shippingAddress = "shipping_address" }
+        var items: [RequestedItem]?
+        enum CodingKeys: String, CodingKey {
+            case shippingAddress = "shipping_address"
+            case items
+        }
     }
 
     static func run(_ request: FunctionRequest, context: FunctionContext, settings: OrdersSettings) async throws
@@ -34,8 +57,10 @@ enum PlaceOrder {
             throw FunctionError.unauthorized("sign in to place an order")
         }
         let key = try idempotencyKey(request.headers["Idempotency-Key"])
-        let address = try decode(request.body).validated()
-        let fingerprint = String(decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address)), as: UTF8.self)
+        let (input, items) = try decode(request.body)
+        let address = try input.validated()
+        let fingerprint = String(
+            decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items)), as: UTF8.self)
 
         let id = UUID().uuidString.lowercased()
         let now = Timestamp.now()
@@ -67,7 +92,7 @@ enum PlaceOrder {
                     headers: headers)
             }
         }
-        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings)
+        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings, items: items)
         let order = try await placement.complete(existing)
         switch order.status {
         case .rejected:
@@ -100,7 +125,7 @@ enum PlaceOrder {
         return value
     }
 
-    static func decode(_ body: [UInt8]) throws -> ShippingAddressInput {
+    static func decode(_ body: [UInt8]) throws -> (ShippingAddressInput, [RequestedItem]?) {
         guard !body.isEmpty else {
             throw FunctionError(status: 400, code: "body-required", detail: "this endpoint needs a JSON request body")
         }
@@ -113,7 +138,25 @@ enum PlaceOrder {
         guard let address = parsed.shippingAddress else {
             throw FunctionError.validation([FieldError(field: "shipping_address", message: "is required")])
         }
-        return address
+        guard let items = parsed.items else { return (address, nil) }
+        var errors: [FieldError] = []
+        if items.isEmpty || items.count > maximumItems {
+            errors.append(
+                FieldError(field: "items", message: "must hold 1 to \(maximumItems) lines (or be left out to order the cart)"))
+        }
+        var seen = Set<String>()
+        for (index, item) in items.enumerated() {
+            if item.productID.isEmpty || item.productID.utf8.count > 64 {
+                errors.append(FieldError(field: "items[\(index)].product_id", message: "must be a product id"))
+            } else if !seen.insert(item.productID).inserted {
+                errors.append(FieldError(field: "items[\(index)].product_id", message: "is listed twice"))
+            }
+            if !(1...99).contains(item.quantity) {
+                errors.append(FieldError(field: "items[\(index)].quantity", message: "must be 1 to 99"))
+            }
+        }
+        guard errors.isEmpty else { throw FunctionError.validation(errors) }
+        return (address, items)
     }
 }
 

@@ -241,7 +241,7 @@ struct OrderList: Decodable {
     var orders: [OrderDocument]
     var nextCursor: String?
     enum CodingKeys: String, CodingKey {
-        case orders
+        case orders = "items"
         case nextCursor = "next_cursor"
     }
 }

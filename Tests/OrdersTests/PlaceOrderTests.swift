@@ -200,3 +200,94 @@ struct PlaceOrderTests {
         await shop.shutdown()
     }
 }
+
+/// "Buy now": an order of the lines the request names, leaving the cart alone.
+@Suite("placeOrder with items")
+struct BuyNowTests {
+    struct Line: Encodable {
+        var productID: String
+        var quantity: Int
+        enum CodingKeys: String, CodingKey {
+            case productID = "product_id"
+            case quantity
+        }
+    }
+
+    struct Body: Encodable {
+        var shippingAddress: AddressBody
+        var items: [Line]
+        enum CodingKeys: String, CodingKey {
+            case shippingAddress = "shipping_address"
+            case items
+        }
+    }
+
+    static func buy(_ shop: OrdersShop, _ token: String, _ items: [Line], key: String = UUID().uuidString) async throws
+        -> TestResponse
+    {
+        try await shop.shop.request(
+            "POST", "/orders", token: token, headers: [("Idempotency-Key", key)],
+            json: Body(shippingAddress: OrdersShop.address, items: items))
+    }
+
+    @Test func theNamedLinesAreOrderedAndTheCartIsLeftAlone() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        let mug = try await shop.product("MUG", price: 40_000, onHand: 5)
+        try await shop.addToCart(ann, mug, quantity: 1)
+
+        let response = try await Self.buy(shop, ann, [Line(productID: kettle, quantity: 2)], key: "buy-1")
+        #expect(response.status == 201)
+        let order = try response.json(OrderDocument.self)
+        #expect(order.lines.map(\.productID) == [kettle])
+        #expect(order.lines.map(\.quantity) == [2])
+        #expect(try await shop.available(kettle) == 3)
+        let events = try await shop.events()
+        #expect(events.first?.payload.fromCart == false)
+
+        // The relay delivers order.placed to the cart, which leaves the cart as it was.
+        let cart = shop.shop.store("cart")
+        var delivered = false
+        for _ in 0..<500 where !delivered {
+            delivered =
+                try await shop.count(
+                    "SELECT COUNT(*) AS n FROM soko_deliveries WHERE consumer = 'cart.clearOrderedItems' AND status = 'delivered'"
+                )
+                == 1
+            if !delivered { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(delivered)
+        let lines = try await cart.query("SELECT product_id, quantity FROM cart_items", [])
+        #expect(try lines.map { try $0.string("product_id") } == [mug])
+
+        // A repeat with other items is another request: the key is refused.
+        let reused = try await Self.buy(shop, ann, [Line(productID: kettle, quantity: 1)], key: "buy-1")
+        #expect(reused.status == 422)
+        #expect(reused.problem?.code == "idempotency-key-reused")
+        await shop.shutdown()
+    }
+
+    @Test func badItemsAreRefusedNamingTheField() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        let cases: [([Line], String)] = [
+            ([], "items"),
+            ([Line(productID: kettle, quantity: 0)], "items[0].quantity"),
+            ([Line(productID: kettle, quantity: 100)], "items[0].quantity"),
+            ([Line(productID: kettle, quantity: 1), Line(productID: kettle, quantity: 1)], "items[1].product_id"),
+            ([Line(productID: "", quantity: 1)], "items[0].product_id"),
+        ]
+        for (items, field) in cases {
+            let response = try await Self.buy(shop, ann, items)
+            #expect(response.status == 422)
+            #expect(response.problem?.errors?.map(\.field) == [field])
+        }
+        let unknown = try await Self.buy(shop, ann, [Line(productID: UUID().uuidString.lowercased(), quantity: 1)])
+        #expect(unknown.status == 422)
+        #expect(unknown.problem?.code == "product-unavailable")
+        #expect(try await shop.available(kettle) == 5)
+        await shop.shutdown()
+    }
+}
