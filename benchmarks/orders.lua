@@ -1,5 +1,6 @@
--- wrk script for benchmarks/shop.sh: each wrk thread is one customer on one connection, cycling
--- "add product 1, 2, 3 to the cart" then "POST /orders" with a fresh Idempotency-Key.
+-- wrk script for benchmarks/shop.sh: each wrk thread is one customer on one connection, placing
+-- orders of three lines (products 1, 2, 3, one unit each, named in the body: "buy now") back to
+-- back, each with a fresh Idempotency-Key.
 -- Env: SOKO_BENCH_TOKENS (file, one access token per line), SOKO_BENCH_PRODUCTS (3 ids, comma-separated).
 local threads = {}
 local count = 0
@@ -18,30 +19,34 @@ function init(args)
   end
   products = {}
   for product in string.gmatch(os.getenv("SOKO_BENCH_PRODUCTS"), "[^,]+") do table.insert(products, product) end
-  step, sequence, orders, refused, other = 0, 0, 0, 0, 0
-  address = '{"shipping_address":{"name":"Bench","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}}'
+  sequence, orders, refused, other = 0, 0, 0, 0
+  local lines = {}
+  for _, product in ipairs(products) do
+    table.insert(lines, '{"product_id":"' .. product .. '","quantity":1}')
+  end
+  body = '{"shipping_address":{"name":"Bench","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"},"items":['
+    .. table.concat(lines, ",") .. ']}'
 end
 
 function request()
-  step = step % 4 + 1
-  local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
-  if step <= 3 then
-    return wrk.format("POST", "/cart/items", headers, '{"product_id":"' .. products[step] .. '","quantity":1}')
-  end
   sequence = sequence + 1
-  headers["Idempotency-Key"] = "bench-" .. id .. "-" .. sequence .. "-" .. os.time()
-  return wrk.format("POST", "/orders", headers, address)
+  local headers = {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = "bench-" .. id .. "-" .. sequence .. "-" .. os.time(),
+  }
+  return wrk.format("POST", "/orders", headers, body)
 end
 
-function response(status, headers, body)
-  if step == 4 then
+function response(status, headers, answer)
+  do
     if status == 201 then
       orders = orders + 1
     elseif status == 409 then
       refused = refused + 1
     else
       other = other + 1
-      if other <= 3 then io.stderr:write("placeOrder answered " .. status .. ": " .. body .. "\n") end
+      if other <= 3 then io.stderr:write("placeOrder answered " .. status .. ": " .. answer .. "\n") end
     end
   end
 end
