@@ -122,7 +122,10 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ShopTesting", "SokoTesting"], path: "Tests/CatalogTests"),
         .testTarget(name: "CartTests", dependencies: ["Cart", "ShopTesting", "SokoTesting"], path: "Tests/CartTests"),
         .testTarget(
-            name: "OrdersTests", dependencies: ["Orders", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP"],
+            name: "OrdersTests",
+            dependencies: [
+                "Orders", "Catalog", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound", "SokoManifest",
+            ],
             path: "Tests/OrdersTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
