@@ -6,7 +6,9 @@ import SokoFunctions
 /// triggers on `products` (so it changes in the same transaction as the product). It is a plain
 /// FTS5 table keyed by an unindexed `product_id` rather than an external-content table: external
 /// content needs a stable integer rowid, and `products` (keyed by a TEXT id) has none that VACUUM
-/// preserves. PostgreSQL keeps a generated `tsvector` column with a GIN index.
+/// preserves. PostgreSQL keeps a generated `tsvector` column with a GIN index; its text has ASCII
+/// punctuation turned into spaces first, so that words split where ``SearchQuery`` splits them
+/// (PostgreSQL's parser would read `TEA-001` as `tea` and the integer `-001`).
 enum CatalogSchema {
     static let migrations = [
         Migration(1, "categories, products, inventory and reservations") { dialect in
@@ -86,7 +88,8 @@ enum CatalogSchema {
             return [
                 """
                 ALTER TABLE products ADD COLUMN search tsvector GENERATED ALWAYS AS (
-                    to_tsvector('simple', name || ' ' || description || ' ' || sku)) STORED
+                    to_tsvector('simple', translate(name || ' ' || description || ' ' || sku, '-./@:_+~', '        ')))
+                    STORED
                 """,
                 "CREATE INDEX products_search ON products USING GIN (search)",
             ]

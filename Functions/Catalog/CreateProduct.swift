@@ -11,7 +11,7 @@ struct CreateProductInput: Decodable, Sendable {
 
     init(from decoder: Decoder) throws {
         fields = try ProductFields(from: decoder)
-        onHand = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Int.self, forKey: .onHand)
+        onHand = try decoder.container(keyedBy: CodingKeys.self).decodeWholeNumber(forKey: .onHand)
     }
 }
 

@@ -23,6 +23,18 @@ struct ProductFields: Decodable, Sendable {
         case categoryID = "category_id"
     }
 
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sku = try container.decodeIfPresent(String.self, forKey: .sku)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        price = try container.decodeWholeNumber(forKey: .price)
+        currency = try container.decodeIfPresent(String.self, forKey: .currency)
+        categoryID = try container.decodeIfPresent(String.self, forKey: .categoryID)
+        images = try container.decodeIfPresent([String].self, forKey: .images)
+        attributes = try container.decodeIfPresent([String: JSONValue].self, forKey: .attributes)
+    }
+
     /// Trims the text fields (a SKU or name with stray spaces is the same SKU or name).
     var normalised: ProductFields {
         var fields = self

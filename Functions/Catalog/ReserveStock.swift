@@ -10,6 +10,13 @@ struct ReserveStockInput: Decodable, Sendable {
         case lines
         case ttlSeconds = "ttl_seconds"
     }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        orderID = try container.decode(String.self, forKey: .orderID)
+        lines = try container.decode([StockReservations.Line].self, forKey: .lines)
+        ttlSeconds = try container.decodeWholeNumber(forKey: .ttlSeconds)
+    }
 }
 
 /// `POST /internal/inventory/reserve` (service) `{order_id, lines, ttl_seconds}` →

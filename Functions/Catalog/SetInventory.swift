@@ -6,6 +6,15 @@ struct SetInventoryInput: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case onHand = "on_hand"
     }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let onHand = try container.decodeWholeNumber(forKey: .onHand) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.onHand, DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "missing"))
+        }
+        self.onHand = onHand
+    }
 }
 
 /// A product's stock counters.

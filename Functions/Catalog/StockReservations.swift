@@ -32,6 +32,12 @@ public enum StockReservations {
             case productID = "product_id"
             case quantity
         }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            productID = try container.decode(String.self, forKey: .productID)
+            quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
+        }
     }
 
     /// A reservation as `reserveStock` answers it.
