@@ -22,6 +22,14 @@ enum CategoryRecords {
         try !transaction.query("SELECT id FROM categories WHERE id = $1", [.text(id)]).isEmpty
     }
 
+    /// The id of the category named by its id or its slug; nil when there is none.
+    static func resolve(_ idOrSlug: String, in transaction: Transaction) throws -> String? {
+        try transaction.query(
+            "SELECT id FROM categories WHERE id = $1 OR slug = $1 ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END LIMIT 1",
+            [.text(idOrSlug)]
+        ).first?.string("id")
+    }
+
     /// Every category, arranged as a forest (roots and children sorted by name, then slug).
     static func tree(from rows: [Row]) throws -> [CategoryNode] {
         var nodes: [CategoryNode] = []

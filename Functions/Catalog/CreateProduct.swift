@@ -35,7 +35,7 @@ enum CreateProduct {
         let onHand = input.onHand ?? 0
         do {
             let product = try await context.store.transaction { transaction -> ProductView? in
-                guard try CategoryRecords.exists(categoryID, in: transaction) else {
+                guard let categoryID = try CategoryRecords.resolve(categoryID, in: transaction) else {
                     throw FunctionError.validation([FieldError(field: "category_id", message: "no such category")])
                 }
                 try transaction.execute(

@@ -62,6 +62,40 @@ enum ProductRecords {
         try await store.query(select + " WHERE p.id = $1", [.text(id)]).first.map(view)
     }
 
+    /// The product in `row` (from ``select``) as the JSON ``ProductView`` encodes to — same keys,
+    /// same order — written straight to bytes: the images and attributes columns already hold JSON
+    /// this service wrote, so they are copied rather than decoded and encoded again.
+    static func writeJSON(_ row: Row, into json: inout JSONBuffer) throws {
+        json.openObject()
+        json.key("archived")
+        json.bool(try row.bool("archived") ?? false)
+        json.key("attributes")
+        json.raw(try row.string("attributes") ?? "{}")
+        json.key("available")
+        json.int(try row.int("available") ?? 0)
+        json.key("category_id")
+        json.string(try row.string("category_id") ?? "")
+        json.key("created_at")
+        json.string(try row.string("created_at") ?? "")
+        json.key("currency")
+        json.string(try row.string("currency") ?? "")
+        json.key("description")
+        json.string(try row.string("description") ?? "")
+        json.key("id")
+        json.string(try row.string("id") ?? "")
+        json.key("images")
+        json.raw(try row.string("images") ?? "[]")
+        json.key("name")
+        json.string(try row.string("name") ?? "")
+        json.key("price")
+        json.int(try row.int("price") ?? 0)
+        json.key("sku")
+        json.string(try row.string("sku") ?? "")
+        json.key("updated_at")
+        json.string(try row.string("updated_at") ?? "")
+        json.closeObject()
+    }
+
     static func encodeJSON<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try JSONCoding.encode(value), as: UTF8.self)
     }

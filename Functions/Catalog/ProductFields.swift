@@ -19,7 +19,7 @@ struct ProductFields: Decodable, Sendable {
     var attributes: [String: JSONValue]?
 
     enum CodingKeys: String, CodingKey {
-        case sku, name, description, price, currency, images, attributes
+        case sku, name, description, price, currency, images, attributes, category
         case categoryID = "category_id"
     }
 
@@ -30,7 +30,10 @@ struct ProductFields: Decodable, Sendable {
         description = try container.decodeIfPresent(String.self, forKey: .description)
         price = try container.decodeWholeNumber(forKey: .price)
         currency = try container.decodeIfPresent(String.self, forKey: .currency)
-        categoryID = try container.decodeIfPresent(String.self, forKey: .categoryID)
+        // API.md names the field `category`; `category_id` (as products are shown) is taken too.
+        categoryID =
+            try container.decodeIfPresent(String.self, forKey: .categoryID)
+            ?? container.decodeIfPresent(String.self, forKey: .category)
         images = try container.decodeIfPresent([String].self, forKey: .images)
         attributes = try container.decodeIfPresent([String: JSONValue].self, forKey: .attributes)
     }

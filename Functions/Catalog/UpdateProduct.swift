@@ -26,15 +26,19 @@ enum UpdateProduct {
         guard errors.isEmpty else { throw FunctionError.validation(errors) }
         let images = try fields.images.map(ProductRecords.encodeJSON)
         let attributes = try fields.attributes.map(ProductRecords.encodeJSON)
-        let parameters: [SQLValue] = [
+        let given: [SQLValue] = [
             .text(id), SQLValue(fields.sku), SQLValue(fields.name), SQLValue(fields.description),
-            fields.price.map { SQLValue($0) } ?? .null, SQLValue(fields.currency), SQLValue(fields.categoryID),
+            fields.price.map { SQLValue($0) } ?? .null, SQLValue(fields.currency), .null,
             SQLValue(images), SQLValue(attributes), input.archived.map { SQLValue($0) } ?? .null, .text(Timestamp.now()),
         ]
         do {
             return try await context.store.transaction { transaction in
-                if let categoryID = fields.categoryID, try !CategoryRecords.exists(categoryID, in: transaction) {
-                    throw FunctionError.validation([FieldError(field: "category_id", message: "no such category")])
+                var parameters = given
+                if let named = fields.categoryID {
+                    guard let categoryID = try CategoryRecords.resolve(named, in: transaction) else {
+                        throw FunctionError.validation([FieldError(field: "category_id", message: "no such category")])
+                    }
+                    parameters[6] = .text(categoryID)
                 }
                 let changed = try transaction.execute(
                     """
