@@ -5,8 +5,12 @@ import SokoHTTP
 import SokoHost
 import SokoManifest
 import SokoTesting
+import Synchronization
 import Testing
 import Users
+
+/// How many more calls `callee.flaky` refuses with 503, by key.
+private let flakyRefusals = Mutex<[Int: Int]>([:])
 
 /// Function invocation and event delivery between processes: a caller in one process reaches a
 /// callee in another over real HTTP with a client-credentials token from the Users service.
@@ -35,6 +39,19 @@ struct ServiceCallsTests {
                     result: input.n * 2, caller: context.identity?.subject ?? "-", isService: context.identity?.isService ?? false
                 )
             }
+            registry.typed("flaky") { (input: Number, context) -> Doubled in
+                let refuse = flakyRefusals.withLock { owed -> Bool in
+                    let left = owed[input.n] ?? 0
+                    owed[input.n] = max(0, left - 1)
+                    return left > 0
+                }
+                if refuse { throw FunctionError(status: 503, code: "busy", detail: "try again") }
+                return Doubled(result: input.n, caller: context.identity?.subject ?? "-", isService: true)
+            }
+            registry.typed("slow") { (input: Number, context) -> Doubled in
+                try await Task.sleep(for: .seconds(input.n))
+                return Doubled(result: input.n, caller: "-", isService: true)
+            }
             registry.event("onPing") { (event: Event<Number>, context) in
                 let n = event.payload.n
                 try await context.once(event) { transaction in
@@ -49,6 +66,13 @@ struct ServiceCallsTests {
               double:
                 http: POST /internal/double
                 auth: service
+              flaky:
+                http: POST /internal/flaky
+                auth: service
+              slow:
+                http: POST /internal/slow
+                auth: service
+                timeout: 10s
               onPing:
                 event: ping.sent
             """
@@ -61,6 +85,12 @@ struct ServiceCallsTests {
         static func register(_ registry: inout FunctionRegistry) {
             registry.typed("call") { (input: Number, context) -> Doubled in
                 try await context.invoke("callee", "double", input, as: Doubled.self, idempotent: true)
+            }
+            registry.typed("callFlaky") { (input: Number, context) -> Doubled in
+                try await context.invoke("callee", "flaky", input, as: Doubled.self, idempotent: input.n >= 100)
+            }
+            registry.typed("callSlow") { (input: Number, context) -> Doubled in
+                try await context.invoke("callee", "slow", input, as: Doubled.self)
             }
             registry.typed("ping") { (input: Number, context) -> FunctionResponse in
                 try await context.store.transaction { transaction in _ = try transaction.emit("ping.sent", input) }
@@ -77,6 +107,13 @@ struct ServiceCallsTests {
               ping:
                 http: POST /ping
                 auth: public
+              callFlaky:
+                http: POST /call-flaky
+                auth: public
+              callSlow:
+                http: POST /call-slow
+                auth: public
+                timeout: 1s
             """
     }
 
@@ -147,6 +184,30 @@ struct ServiceCallsTests {
 
         #expect(await caller.shutdown())
         #expect(await callee.stop(drainTimeout: .seconds(2)))
+    }
+
+    @Test func onlyIdempotentCallsAreRetriedAndTheCallersDeadlineBoundsTheCall() async throws {
+        let (callee, base) = try await Self.startCallee()
+        let caller = try await Self.startCaller(base: base)
+        // Idempotent (n >= 100 in this test bundle): two 503s, then the answer.
+        flakyRefusals.withLock { $0[101] = 2 }
+        let retried = try await caller.request("POST", "/call-flaky", json: Number(n: 101))
+        #expect(retried.status == 200)
+        #expect(flakyRefusals.withLock { $0[101] } == 0)
+        // Not idempotent: the first 503 comes straight back, nothing is repeated.
+        flakyRefusals.withLock { $0[7] = 2 }
+        let once = try await caller.request("POST", "/call-flaky", json: Number(n: 7))
+        #expect(once.status == 503)
+        #expect(once.text.contains("urn:soko:problem:busy"))
+        #expect(flakyRefusals.withLock { $0[7] } == 1)
+
+        // The callee would take 5 s; the caller's 1 s deadline bounds the call.
+        let started = ContinuousClock.now
+        let slow = try await caller.request("POST", "/call-slow", json: Number(n: 5))
+        #expect([502, 504].contains(slow.status))
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(await caller.shutdown())
+        _ = await callee.stop(drainTimeout: .seconds(1))  // the slow call may still be sleeping there
     }
 
     @Test func withoutCredentialsARemoteCallFailsClearly() async throws {
