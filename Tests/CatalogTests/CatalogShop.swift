@@ -15,26 +15,11 @@ struct CatalogShop {
     let customer: String
     let service: String
 
-    static let serviceSecret = "catalog-test-secret"
-    /// SHA-256 of ``serviceSecret``, as `SOKO_OAUTH_CLIENTS` stores it.
-    static let serviceSecretSHA256 = "0fd0c07d97ffb1260b23f2458d2bb9631177f29c85ea04a5ee0affa87174308c"
-    static var environment: [String: String] {
-        ["SOKO_OAUTH_CLIENTS": #"[{"client_id":"orders","secret_sha256":"\#(serviceSecretSHA256)"}]"#]
-    }
-
     static func start(configuration: HostConfiguration = TestHost.defaultConfiguration()) async throws -> CatalogShop {
-        let shop = try await ShopHost.start(environment: environment, configuration: configuration)
+        let shop = try await ShopHost.start(configuration: configuration)
         let admin = try await shop.admin()
         let customer = try await shop.customer("ann@example.com")
-        let form = "grant_type=client_credentials&client_id=orders&client_secret=\(serviceSecret)"
-        let response = await shop.request(
-            "POST", "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
-        struct Tokens: Decodable {
-            var accessToken: String
-            enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
-        }
-        guard response.status == 200 else { throw ShopTestError("service token: \(response.status) \(response.text)") }
-        let service = try response.json(Tokens.self).accessToken
+        let service = try await shop.serviceToken()
         return CatalogShop(shop: shop, admin: admin, customer: customer, service: service)
     }
 

@@ -15,23 +15,12 @@ struct OrdersShop {
     let service: String
     let category: String
 
-    static let serviceSecret = "orders-test-secret"
-    /// SHA-256 of ``serviceSecret`` (as `SOKO_OAUTH_CLIENTS` stores it).
-    static let serviceSecretSHA256 = "59b2afb45b08ad946e598fccbdc955b96392d64f42e8b56f702a1947d140aadf"
-
     static func start(
         environment: [String: String] = [:], configuration: HostConfiguration = TestHost.defaultConfiguration()
     ) async throws -> OrdersShop {
-        let clients = #"[{"client_id":"orders","secret_sha256":"\#(serviceSecretSHA256)"}]"#
-        let shop = try await ShopHost.start(
-            environment: ["SOKO_OAUTH_CLIENTS": clients].merging(environment) { _, new in new },
-            configuration: configuration)
+        let shop = try await ShopHost.start(environment: environment, configuration: configuration)
         let admin = try await shop.admin()
-        let form = "grant_type=client_credentials&client_id=orders&client_secret=\(serviceSecret)"
-        let token = await shop.request(
-            "POST", "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
-        guard token.status == 200 else { throw ShopTestError("service token: \(token.status) \(token.text)") }
-        let service = try token.json(AccessToken.self).accessToken
+        let service = try await shop.serviceToken()
         let created = try await shop.request("POST", "/categories", token: admin, json: ["name": "Things"])
         guard created.status == 201 else { throw ShopTestError("category: \(created.status) \(created.text)") }
         let category = try created.json(Identified.self).id

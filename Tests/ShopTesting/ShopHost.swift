@@ -35,8 +35,10 @@ public final class ShopHost: Sendable {
         environment: [String: String] = [:], configuration: HostConfiguration = TestHost.defaultConfiguration()
     ) async throws -> ShopHost {
         var configuration = configuration
-        configuration.environment = ["SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test"]
-            .merging(environment) { _, new in new }
+        let clients = #"[{"client_id":"\#(serviceClientID)","secret_sha256":"\#(serviceSecretSHA256)"}]"#
+        configuration.environment = [
+            "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test", "SOKO_OAUTH_CLIENTS": clients,
+        ].merging(environment) { _, new in new }
         let host = try await TestHost(
             bundles: bundles, manifestsDirectory: repository + "/manifests/functions", configuration: configuration)
         return ShopHost(host: host)
@@ -94,12 +96,28 @@ public final class ShopHost: Sendable {
 
     public static let password = "long enough pw"
 
+    /// The internal service client every test shop knows (`SOKO_OAUTH_CLIENTS`), for calling
+    /// `auth: service` routes with ``serviceToken()``.
+    public static let serviceClientID = "test-service"
+    public static let serviceSecret = "test-service-secret"
+    static let serviceSecretSHA256 = "c70f0cd6fb784e1acaa41f7630a7569441074bf63957ad25bfa76408d53dcad5"
+
+    /// A client-credentials token of the test service client.
+    public func serviceToken() async throws -> String {
+        let form = "grant_type=client_credentials&client_id=\(Self.serviceClientID)&client_secret=\(Self.serviceSecret)"
+        let response = await request(
+            "POST", "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+        guard response.status == 200 else { throw ShopTestError("service token: \(response.status) \(response.text)") }
+        return try JSONCoding.decode(Tokens.self, from: response.body).accessToken
+    }
+
+    private struct Tokens: Decodable {
+        var accessToken: String
+        enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
+    }
+
     private func login(_ email: String) async throws -> String {
         let response = try await host.request("POST", "/auth/login", json: ["email": email, "password": Self.password])
-        struct Tokens: Decodable {
-            var accessToken: String
-            enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
-        }
         guard response.status == 200 else { throw ShopTestError("login \(email): \(response.status) \(response.text)") }
         return try JSONCoding.decode(Tokens.self, from: response.body).accessToken
     }
