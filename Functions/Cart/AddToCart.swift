@@ -16,6 +16,12 @@ enum AddToCart {
             case productID = "product_id"
             case quantity
         }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            productID = try container.decode(String.self, forKey: .productID)
+            quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
+        }
     }
 
     static func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {

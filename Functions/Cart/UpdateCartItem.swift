@@ -6,6 +6,12 @@ import SokoFunctions
 enum UpdateCartItem {
     struct Input: Decodable, Sendable {
         var quantity: Int
+
+        enum CodingKeys: String, CodingKey { case quantity }
+
+        init(from decoder: Decoder) throws {
+            quantity = try decoder.container(keyedBy: CodingKeys.self).decode(WholeNumber.self, forKey: .quantity).value
+        }
     }
 
     static func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
