@@ -35,6 +35,17 @@ enum PlaceOrder {
             case productID = "product_id"
             case quantity
         }
+
+        init(productID: String, quantity: Int) {
+            self.productID = productID
+            self.quantity = quantity
+        }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            productID = try container.decode(String.self, forKey: .productID)
+            quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
+        }
     }
 
     /// Lines per order at most (as many as a cart holds).
@@ -56,7 +67,7 @@ enum PlaceOrder {
         guard let customerID = context.identity?.subject else {
             throw FunctionError.unauthorized("sign in to place an order")
         }
-        let key = try idempotencyKey(request.headers["Idempotency-Key"])
+        let key = try idempotencyKey(request.headers.values("Idempotency-Key"))
         let (input, items) = try decode(request.body)
         let address = try input.validated()
         let fingerprint = String(
@@ -109,6 +120,17 @@ enum PlaceOrder {
             for field in headers { response.headers.add(field.name, field.value) }
             return response
         }
+    }
+
+    /// One key (a header sent twice must repeat the same value: two different keys would leave it
+    /// to chance which one guards the order); 400 otherwise.
+    static func idempotencyKey(_ values: [String]) throws -> String {
+        guard Set(values).count <= 1 else {
+            throw FunctionError.badRequest(
+                "send one Idempotency-Key header; this request carries \(Set(values).count) different ones",
+                code: "idempotency-key-invalid")
+        }
+        return try idempotencyKey(values.first)
     }
 
     /// 1 to 255 printable ASCII characters; 400 otherwise.
