@@ -6,7 +6,9 @@ import SokoFunctions
 /// - Quantities of a product in both carts are summed, capped at 99 and at what the catalog says
 ///   is available. The cap never takes a line below what the customer's cart already held, and
 ///   never drops a guest line: one that is out of stock arrives with quantity 1, so it stays
-///   visible with its warning.
+///   visible with its warning. The one exception is a full cart: a guest product the customer's
+///   cart lacks is added only while the cart holds fewer than 100 products (a merge keeps the
+///   cart's limit, which checkout and the catalog's lookups rely on).
 /// - The guest cart is deleted in the same transaction, and deleting it is the first statement:
 ///   of two concurrent merges only the one whose delete removed the row goes on, so a guest cart
 ///   is merged at most once. Presenting the token again afterwards finds nothing and changes
@@ -37,7 +39,13 @@ enum CartMerge {
             let cartID = try CartRepository.customerCart(customer, transaction)
             let held = Dictionary(
                 try CartRepository.lines(cartID, transaction).map { ($0.productID, $0.quantity) }, uniquingKeysWith: +)
+            var holding = held.count
             for line in guestLines {
+                if held[line.productID] == nil {
+                    // A product the cart lacks needs a line of its own, and a cart has at most 100.
+                    guard holding < CartLimits.maxLines else { continue }
+                    holding += 1
+                }
                 let quantity = mergedQuantity(
                     customer: held[line.productID] ?? 0, guest: line.quantity, available: products[line.productID]?.available)
                 try CartRepository.put(line.productID, quantity: quantity, in: cartID, transaction)
