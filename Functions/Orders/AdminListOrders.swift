@@ -16,6 +16,8 @@ enum AdminListOrders {
             conditions.append("status = $\(parameters.count)")
         }
         if let customer = query["customer_id"] {
+            // No customer id holds a control character (and PostgreSQL text cannot hold NUL).
+            guard !AddressRules.hasControlCharacters(customer) else { return OrderPage(orders: [], nextCursor: nil) }
             parameters.append(.text(customer))
             conditions.append("customer_id = $\(parameters.count)")
         }

@@ -37,3 +37,21 @@ struct CartNumberTests {
         await cart.close()
     }
 }
+
+/// Product ids with control characters are refused before they reach a store (PostgreSQL text
+/// cannot hold NUL: such an id failed there with a 500).
+@Suite("Cart product ids")
+struct CartProductIDTests {
+    @Test(arguments: ["\u{0}", "p1\u{0}", "\u{7}bell", "line\nbreak"])
+    func aProductIDWithAControlCharacterIsAValidationError(_ id: String) async throws {
+        let cart = try await CartHarness()
+        cart.catalog.put("p1")
+        let body = String(decoding: try JSONCoding.encode(["product_id": id]), as: UTF8.self)
+            .replacingOccurrences(of: "}", with: #","quantity":1}"#)
+        #expect(await cart.call("addToCart", customer: "ann", body: body).code == "validation-failed")
+        #expect(await cart.update(id, 1, customer: "ann").code == "validation-failed")
+        #expect(await cart.remove(id, customer: "ann").code == "validation-failed")
+        #expect(try await cart.count("SELECT COUNT(*) AS n FROM cart_items") == 0)
+        await cart.close()
+    }
+}

@@ -45,3 +45,21 @@ struct OrderInputEdgeTests {
         await shop.shutdown()
     }
 }
+
+extension OrderInputEdgeTests {
+    @Test func aControlCharacterInAnIDIsRefusedBeforeAnyStoreSeesIt() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let body = #"{"shipping_address":\#(Self.address),"items":[{"product_id":"\u0000","quantity":1}]}"#
+        let response = await shop.shop.request(
+            "POST", "/orders", token: ann, headers: [("Idempotency-Key", "nul")], body: Array(body.utf8))
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.problem?.code == "validation-failed")
+        #expect(response.problem?.errors?.map(\.field) == ["items[0].product_id"])
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM orders") == 0)
+        let filtered = await shop.shop.request("GET", "/admin/orders?customer_id=%00", token: shop.admin)
+        #expect(filtered.status == 200, "\(filtered.text)")
+        #expect(try filtered.json(OrderList.self).orders.isEmpty)
+        await shop.shutdown()
+    }
+}
