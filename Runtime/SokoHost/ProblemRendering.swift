@@ -23,6 +23,22 @@ enum ProblemRendering {
                 Problem(status: 504, code: "timeout", detail: "the function did not finish in time"),
                 requestID: requestID)
         }
+        switch error as? StoreError {
+        case .invalidValue:
+            // Text the database cannot store (a NUL character) came from the request.
+            return response(
+                Problem(
+                    status: 422, code: "invalid-value",
+                    detail: "a value in the request contains a character that cannot be stored"),
+                requestID: requestID)
+        case .busy:
+            logger.warning("store busy", metadata: ["error": "\(String(reflecting: error))"])
+            return response(
+                Problem(status: 503, code: "store-busy", detail: "the service is busy; retry shortly"), requestID: requestID,
+                headers: ["Retry-After": "1"])
+        default:
+            break
+        }
         logger.error("handler failed", metadata: ["error": "\(String(reflecting: error))"])
         return response(
             Problem(status: 500, code: "internal", detail: "the function failed; the request id identifies it in the logs"),

@@ -79,7 +79,12 @@ public final class Router: Sendable {
         }
         if names.isEmpty { return .found(function, parameters: [:]) }
         var parameters: [String: String] = [:]
-        for (name, value) in zip(names, values) { parameters[name] = PercentDecoding.decode(value) }
+        for (name, value) in zip(names, values) {
+            let decoded = PercentDecoding.decode(value)
+            // No resource is named with control characters (`%00` and friends): nothing to find.
+            if decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return .notFound }
+            parameters[name] = decoded
+        }
         return .found(function, parameters: parameters)
     }
 

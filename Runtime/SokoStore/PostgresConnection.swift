@@ -140,7 +140,7 @@ private struct PostgresParameters {
             case .text(let value):
                 // Text parameters are NUL-terminated C strings; PostgreSQL text cannot hold NUL anyway.
                 guard !value.utf8.contains(0) else {
-                    throw StoreError.database("parameter $\(index + 1) contains a NUL character")
+                    throw StoreError.invalidValue("parameter $\(index + 1) contains a NUL character")
                 }
                 appendText(value.utf8)
             case .blob(let value): appendBlob(value)

@@ -74,6 +74,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The database has migrations newer than this code knows.
     case schemaAhead(database: Int, code: Int)
     case closed
+    /// A value the database cannot hold (text with a NUL character, for PostgreSQL): the input's
+    /// fault, not the server's.
+    case invalidValue(String)
 
     public var description: String {
         switch self {
@@ -86,6 +89,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .schemaAhead(let database, let code):
             "the database is at migration \(database) but this code knows only up to \(code); refusing to run"
         case .closed: "the store is closed"
+        case .invalidValue(let m): "invalid value: \(m)"
         }
     }
 }

@@ -45,7 +45,10 @@ struct RouterTests {
         #expect(values == parameters)
     }
 
-    @Test(arguments: ["/nope", "/orders/", "/orders/1/pay/now", "//orders", "orders", "/orders//pay", "/Orders"])
+    @Test(arguments: [
+        "/nope", "/orders/", "/orders/1/pay/now", "//orders", "orders", "/orders//pay", "/Orders", "/orders/%00",
+        "/orders/a%0Ab", "/orders/%7F",
+    ])
     func unknownPathsAreNotFound(_ path: String) {
         guard case .notFound = Self.router.match(method: "GET", path: Substring(path)) else {
             Issue.record("expected 404 for \(path)")

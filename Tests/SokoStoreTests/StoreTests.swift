@@ -139,6 +139,15 @@ struct StoreTests {
         await #expect(throws: StoreError.closed) { try await store.query("SELECT 1", []) }
     }
 
+    @Test func postgresRefusesTextWithANulAsAnInvalidValue() async throws {
+        guard StoreKind.available.contains(.postgres) else { return }
+        let store = try StoreKind.postgres.makeStore()
+        await #expect(throws: StoreError.invalidValue("parameter $1 contains a NUL character")) {
+            try await store.query("SELECT $1::text AS t", [.text("a\u{0}b")])
+        }
+        await store.close()
+    }
+
     @Test func sqliteRunsInWALModeWithForeignKeys() async throws {
         let store = try StoreKind.sqlite.makeStore()
         #expect(try await store.query("PRAGMA journal_mode", [])[0].string("journal_mode") == "wal")
