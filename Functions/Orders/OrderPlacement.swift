@@ -1,5 +1,11 @@
 import SokoFunctions
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Steps 2–5 of placing an order (docs/commerce.md, "Orders"), safe to run by several requests
 /// with the same key at once: pricing is stored by whoever gets there first, the reservation is
 /// idempotent on the order id, and the confirming update succeeds once.
@@ -66,8 +72,41 @@ struct OrderPlacement {
         return order
     }
 
+    /// An order's price snapshot: its currency, lines and totals.
+    typealias Priced = (currency: String, lines: [OrderLine], totals: OrderTotals)
+
+    /// Inserts a new order under `key` in one transaction: `placing` with its price snapshot, or
+    /// `rejected` with the refusal (stored, so every repeat of the key answers it). Throws
+    /// `StoreError.uniqueViolation` when another request holds the key.
+    func insert(key: String, request: String, shippingAddress: String, priced: Result<Priced, Refusal>) async throws -> Order {
+        let id = UUID().uuidString.lowercased()
+        let customerID = self.customerID
+        return try await context.store.transaction { transaction in
+            let now = Timestamp.now()
+            try transaction.execute(
+                """
+                INSERT INTO orders (id, customer_id, idempotency_key, request, status, shipping_address, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                """,
+                [
+                    .text(id), .text(customerID), .text(key), .text(request), .text(OrderStatus.placing.rawValue),
+                    .text(shippingAddress), .text(now),
+                ])
+            switch priced {
+            case .success(let snapshot):
+                try Self.storePricing(orderID: id, snapshot, in: transaction)
+            case .failure(let refusal):
+                try OrderRejection.reject(
+                    orderID: id, problem: refusal.problem, onlyUnpriced: true, releaseDue: false,
+                    actor: "customer:\(customerID)", in: transaction)
+            }
+            guard let order = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
+            return order
+        }
+    }
+
     /// Server-side lines and totals for the requested items, or else the customer's cart.
-    func price() async throws -> (currency: String, lines: [OrderLine], totals: OrderTotals) {
+    func price() async throws -> Priced {
         let requested: [(productID: String, quantity: Int)]
         if let items {
             requested = items.map { ($0.productID, $0.quantity) }
@@ -134,32 +173,37 @@ struct OrderPlacement {
     {
         let id = order.id
         return try await context.store.transaction { transaction in
-            let now = Timestamp.now()
-            let changed = try transaction.execute(
-                """
-                UPDATE orders SET currency = $2, subtotal = $3, shipping = $4, tax = $5, total = $6, priced_at = $7,
-                    updated_at = $7
-                WHERE id = $1 AND status = 'placing' AND priced_at IS NULL
-                """,
-                [
-                    .text(id), .text(priced.currency), SQLValue(priced.totals.subtotal), SQLValue(priced.totals.shipping),
-                    SQLValue(priced.totals.tax), SQLValue(priced.totals.total), .text(now),
-                ])
-            if changed == 1 {
-                for (position, line) in priced.lines.enumerated() {
-                    try transaction.execute(
-                        """
-                        INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                        """,
-                        [
-                            .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
-                            SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
-                        ])
-                }
-            }
+            try Self.storePricing(orderID: id, priced, in: transaction)
             guard let stored = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
             return stored
+        }
+    }
+
+    /// The snapshot's part of ``storePricing(_:_:)``, inside a caller's transaction.
+    static func storePricing(orderID id: String, _ priced: Priced, in transaction: Transaction) throws {
+        let now = Timestamp.now()
+        let changed = try transaction.execute(
+            """
+            UPDATE orders SET currency = $2, subtotal = $3, shipping = $4, tax = $5, total = $6, priced_at = $7,
+                updated_at = $7
+            WHERE id = $1 AND status = 'placing' AND priced_at IS NULL
+            """,
+            [
+                .text(id), .text(priced.currency), SQLValue(priced.totals.subtotal), SQLValue(priced.totals.shipping),
+                SQLValue(priced.totals.tax), SQLValue(priced.totals.total), .text(now),
+            ])
+        if changed == 1 {
+            for (position, line) in priced.lines.enumerated() {
+                try transaction.execute(
+                    """
+                    INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """,
+                    [
+                        .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
+                        SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
+                    ])
+            }
         }
     }
 
@@ -203,19 +247,29 @@ enum OrderRejection {
         orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String, store: Store
     ) async throws -> Order {
         try await store.transaction { transaction in
-            let now = Timestamp.now()
-            let changed = try transaction.execute(
-                """
-                UPDATE orders SET status = 'rejected', failure = $2, release_due = $3, updated_at = $4
-                WHERE id = $1 AND status = 'placing'\(onlyUnpriced ? " AND priced_at IS NULL" : "")
-                """,
-                [.text(orderID), .text(problem.json), SQLValue(releaseDue), .text(now)])
-            if changed == 1 {
-                try transaction.recordTransition(
-                    orderID: orderID, from: .placing, to: .rejected, actor: actor, reason: problem.code, at: now)
-            }
+            try reject(
+                orderID: orderID, problem: problem, onlyUnpriced: onlyUnpriced, releaseDue: releaseDue, actor: actor,
+                in: transaction)
             guard let order = try OrderRepository.find(id: orderID, in: transaction) else { throw OrdersProblem.orderNotFound }
             return order
+        }
+    }
+
+    /// The same inside a caller's transaction.
+    static func reject(
+        orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String,
+        in transaction: Transaction
+    ) throws {
+        let now = Timestamp.now()
+        let changed = try transaction.execute(
+            """
+            UPDATE orders SET status = 'rejected', failure = $2, release_due = $3, updated_at = $4
+            WHERE id = $1 AND status = 'placing'\(onlyUnpriced ? " AND priced_at IS NULL" : "")
+            """,
+            [.text(orderID), .text(problem.json), SQLValue(releaseDue), .text(now)])
+        if changed == 1 {
+            try transaction.recordTransition(
+                orderID: orderID, from: .placing, to: .rejected, actor: actor, reason: problem.code, at: now)
         }
     }
 }

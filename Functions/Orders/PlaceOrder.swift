@@ -73,24 +73,28 @@ enum PlaceOrder {
         let fingerprint = String(
             decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items)), as: UTF8.self)
 
-        let id = UUID().uuidString.lowercased()
-        let now = Timestamp.now()
-        var created = true
-        do {
-            try await context.store.execute(
-                """
-                INSERT INTO orders (id, customer_id, idempotency_key, request, status, shipping_address, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-                """,
-                [
-                    .text(id), .text(customerID), .text(key), .text(fingerprint), .text(OrderStatus.placing.rawValue),
-                    .text(String(decoding: try JSONCoding.encode(address), as: UTF8.self)), .text(now),
-                ])
-        } catch StoreError.uniqueViolation {
-            created = false
+        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings, items: items)
+        var created = false
+        var existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
+        if existing == nil {
+            // A new key: price first (reads only), then insert the order with its snapshot — or with
+            // its refusal — in one transaction. The unique constraint decides between duplicates.
+            let priced: Result<OrderPlacement.Priced, OrderPlacement.Refusal>
+            do {
+                priced = .success(try await placement.price())
+            } catch let refusal as OrderPlacement.Refusal {
+                priced = .failure(refusal)
+            }
+            do {
+                existing = try await placement.insert(
+                    key: key, request: fingerprint,
+                    shippingAddress: String(decoding: try JSONCoding.encode(address), as: UTF8.self), priced: priced)
+                created = true
+            } catch StoreError.uniqueViolation {
+                existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
+            }
         }
-        guard let existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
-        else {
+        guard let existing else {
             throw FunctionError(status: 500, code: "order-missing", detail: "the order for this Idempotency-Key vanished")
         }
         var headers = HTTPHeaders()
@@ -103,7 +107,6 @@ enum PlaceOrder {
                     headers: headers)
             }
         }
-        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings, items: items)
         let order = try await placement.complete(existing)
         switch order.status {
         case .rejected:

@@ -220,15 +220,33 @@ final class EventRelay: @unchecked Sendable {
             FROM soko_deliveries d JOIN soko_outbox o ON o.id = d.event_id
             WHERE d.status = 'pending' AND d.next_attempt_ms <= $1 ORDER BY d.next_attempt_ms, o.seq LIMIT $2
             """, [.integer(Self.milliseconds()), .integer(Int64(settings.batch))])
-        await withTaskGroup(of: Void.self) { group in
+        // Successes are recorded together, in one transaction (one commit, not one per event).
+        let delivered = await withTaskGroup(of: (eventID: String, consumer: String, attempts: Int)?.self) { group in
             for row in rows {
                 group.addTask { [self] in await deliver(row) }
+            }
+            var successes: [(eventID: String, consumer: String, attempts: Int)] = []
+            for await success in group { if let success { successes.append(success) } }
+            return successes
+        }
+        if !delivered.isEmpty {
+            let now = Timestamp.now()
+            try await store.base.transaction { transaction in
+                for success in delivered {
+                    try transaction.execute(
+                        """
+                        UPDATE soko_deliveries SET status = 'delivered', attempts = $1, last_error = NULL, updated_at = $2
+                        WHERE event_id = $3 AND consumer = $4 AND status = 'pending'
+                        """, [.integer(Int64(success.attempts)), .text(now), .text(success.eventID), .text(success.consumer)])
+                }
             }
         }
         return rows.count
     }
 
-    private func deliver(_ row: Row) async {
+    /// Delivers one event to one consumer. Returns the delivery when it succeeded (to be recorded
+    /// with the others); records a failure itself.
+    private func deliver(_ row: Row) async -> (eventID: String, consumer: String, attempts: Int)? {
         do {
             let eventID = try Self.text(row, "event_id")
             let consumerName = try Self.text(row, "consumer")
@@ -245,14 +263,7 @@ final class EventRelay: @unchecked Sendable {
             } catch {
                 failure = "\(error)"
             }
-            guard let failure else {
-                try await store.base.execute(
-                    """
-                    UPDATE soko_deliveries SET status = 'delivered', attempts = $1, last_error = NULL, updated_at = $2
-                    WHERE event_id = $3 AND consumer = $4 AND status = 'pending'
-                    """, [.integer(Int64(attempts)), .text(Timestamp.now()), .text(eventID), .text(consumerName)])
-                return
-            }
+            guard let failure else { return (eventID, consumerName, attempts) }
             let retries = consumer?.retries ?? ManifestDefaults.retries
             let dead = consumer == nil || attempts > retries
             let next = Self.milliseconds() + Self.milliseconds(settings.pause(afterAttempts: attempts))
@@ -277,6 +288,7 @@ final class EventRelay: @unchecked Sendable {
         } catch {
             logger.error("could not record an event delivery", metadata: ["error": "\(error)"])
         }
+        return nil
     }
 
     /// Time until the earliest pending delivery is due (at most the poll interval).
