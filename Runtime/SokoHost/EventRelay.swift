@@ -104,7 +104,7 @@ final class EventRelay: @unchecked Sendable {
 
     /// Starts relaying and hooks the store's commits. Call on the loop thread.
     func start() {
-        store.setOnCommit { [weak self] in self?.nudge() }
+        store.wake(self)
         kick()
     }
 
@@ -115,7 +115,7 @@ final class EventRelay: @unchecked Sendable {
 
     /// Stops relaying; waits for a pass in progress to finish. Call from outside the loop thread.
     func stop() async {
-        store.setOnCommit(nil)
+        store.wake(nil)
         let task = await withCheckedContinuation { (continuation: CheckedContinuation<Task<Void, Never>?, Never>) in
             loop.execute { [self] in
                 stopped = true

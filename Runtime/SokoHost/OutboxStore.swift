@@ -6,12 +6,18 @@ import Synchronization
 /// to the outbox wakes the service's event relay right after it commits.
 final class OutboxStore: Store {
     let base: Store
-    private let onCommit = Mutex<(@Sendable () -> Void)?>(nil)
+    /// The relay to wake after a transaction that emitted events has committed. (An object, not a
+    /// closure: a closure kept in a generic container is re-wrapped in conversion thunks.)
+    private let relay = Mutex<WeakRelay>(WeakRelay())
+
+    private struct WeakRelay {
+        weak var relay: EventRelay?
+    }
 
     init(_ base: Store) { self.base = base }
 
-    /// What to run after a transaction that emitted events has committed (the relay's nudge).
-    func setOnCommit(_ action: (@Sendable () -> Void)?) { onCommit.withLock { $0 = action } }
+    /// Which relay to wake after a transaction that emitted events has committed (nil: none).
+    func wake(_ relay: EventRelay?) { self.relay.withLock { $0.relay = relay } }
 
     var dialect: SQLDialect { base.dialect }
 
@@ -24,7 +30,7 @@ final class OutboxStore: Store {
             let tracking = TrackingTransaction(transaction)
             return (try body(tracking), tracking.emitted)
         }
-        if emitted, let action = onCommit.withLock({ $0 }) { action() }
+        if emitted { relay.withLock { $0.relay }?.nudge() }
         return result
     }
 
