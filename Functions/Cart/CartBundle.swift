@@ -21,6 +21,10 @@ public enum CartBundle: FunctionBundle {
         registry.event("clearOrderedItems") { (event: Event<ClearOrderedItems.OrderPlaced>, context) in
             try await ClearOrderedItems.run(event, context: context)
         }
+        registry.typed("orderPlaced") { (placed: ClearOrderedItems.OrderPlaced, context) -> FunctionResponse in
+            try await ClearOrderedItems.run(placed, context: context)
+            return .noContent
+        }
         registry.raw("expireCarts") { _, context in
             try await ExpireCarts.run(context: context)
             return .noContent

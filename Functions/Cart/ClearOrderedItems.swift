@@ -1,7 +1,9 @@
 import SokoFunctions
 
-/// `clearOrderedItems` — on `order.placed`: takes the ordered quantities out of the customer's
-/// cart, once per event.
+/// `clearOrderedItems` — on `order.placed` — and `orderPlaced` — called by orders as soon as the
+/// order is confirmed — take the ordered quantities out of the customer's cart, once per order
+/// whichever arrives first (the call makes the cart right before the customer sees the order; the
+/// event is the backstop when the call could not be made).
 ///
 /// Lines are decremented by the ordered quantity (and deleted at 0) rather than removed, so units
 /// the customer added after checkout read the cart stay in it.
@@ -31,13 +33,19 @@ enum ClearOrderedItems {
         }
     }
 
-    /// Returns false when the event had already been processed (a redelivery).
+    /// Returns false when the order had already been cleared (a redelivery, or the call came first).
     @discardableResult
     static func run(_ event: Event<OrderPlaced>, context: FunctionContext) async throws -> Bool {
-        let placed = event.payload
-        return try await context.once(event) { transaction in
-            guard placed.fromCart != false else { return }
-            guard let cartID = try CartRepository.cartID(customer: placed.customerID, transaction) else { return }
+        try await run(event.payload, context: context)
+    }
+
+    @discardableResult
+    static func run(_ placed: OrderPlaced, context: FunctionContext) async throws -> Bool {
+        try await context.store.transaction { transaction in
+            guard try transaction.markProcessed(eventID: "order:\(placed.orderID)", consumer: "cart.clearOrderedItems")
+            else { return false }
+            guard placed.fromCart != false else { return true }
+            guard let cartID = try CartRepository.cartID(customer: placed.customerID, transaction) else { return true }
             for line in placed.lines where line.quantity > 0 {
                 // Delete first: a line the decrement reduced must not then match the delete.
                 try transaction.execute(
@@ -48,6 +56,7 @@ enum ClearOrderedItems {
                     [.integer(Int64(line.quantity)), .text(cartID), .text(line.productID)])
             }
             try CartRepository.touch(cartID, transaction)
+            return true
         }
     }
 }

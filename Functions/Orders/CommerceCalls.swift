@@ -107,3 +107,42 @@ enum Stock {
         }
     }
 }
+
+/// `cart.orderPlaced`: takes a cart order's units out of the cart (idempotent on the order id).
+enum CartClearing {
+    struct Input: Encodable, Sendable {
+        var orderID: String
+        var customerID: String
+        var lines: [Line]
+        var fromCart = true
+
+        struct Line: Encodable, Sendable {
+            var productID: String
+            var quantity: Int
+            enum CodingKeys: String, CodingKey {
+                case productID = "product_id"
+                case quantity
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case lines
+            case orderID = "order_id"
+            case customerID = "customer_id"
+            case fromCart = "from_cart"
+        }
+    }
+
+    static func clear(_ order: Order, context: FunctionContext) async {
+        let input = Input(
+            orderID: order.id, customerID: order.customerID,
+            lines: order.lines.map { Input.Line(productID: $0.productID, quantity: $0.quantity) })
+        do {
+            _ = try await context.invoke("cart", "orderPlaced", input, as: NoInput.self, idempotent: true)
+        } catch {
+            context.logger.warning(
+                "the cart was not cleared now; order.placed will do it",
+                metadata: ["order_id": "\(order.id)", "error": "\(error)"])
+        }
+    }
+}

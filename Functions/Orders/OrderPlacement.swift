@@ -68,6 +68,11 @@ struct OrderPlacement {
         if order.status == .rejected {
             // Rejected meanwhile (by the expiry schedule or a refused duplicate): our reservation goes.
             await Stock.release(orderID: order.id, context: context)
+        } else if items == nil {
+            // The ordered units leave the cart before the customer sees the order (so a unit added
+            // right after is not taken by a late clear). Once per order; `order.placed` does it if
+            // this call cannot.
+            await CartClearing.clear(order, context: context)
         }
         return order
     }

@@ -291,3 +291,32 @@ struct BuyNowTests {
         await shop.shutdown()
     }
 }
+
+@Suite("placeOrder and the cart")
+struct OrderClearsCartTests {
+    @Test func theCartIsClearedBeforeTheAnswerAndALaterUnitStays() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        try await shop.addToCart(ann, kettle, quantity: 2)
+        _ = try await shop.order(ann)
+        let cart = shop.shop.store("cart")
+        // Already empty when the 201 arrives.
+        #expect(try await cart.query("SELECT quantity FROM cart_items", []).isEmpty)
+
+        // The customer adds one more at once; order.placed arriving later must not take it.
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        var delivered = false
+        for _ in 0..<500 where !delivered {
+            delivered =
+                try await shop.count(
+                    "SELECT COUNT(*) AS n FROM soko_deliveries WHERE consumer = 'cart.clearOrderedItems' AND status = 'delivered'"
+                )
+                == 1
+            if !delivered { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(delivered)
+        #expect(try await cart.query("SELECT quantity FROM cart_items", []).map { try $0.int("quantity") } == [1])
+        await shop.shutdown()
+    }
+}
