@@ -85,14 +85,13 @@ extension Transaction {
     /// Records that `consumer` has processed `eventID`. Returns false when it already had — a
     /// redelivery — so the consumer skips the work. Call it in the same transaction as the work.
     public func markProcessed(eventID: String, consumer: String) throws -> Bool {
-        do {
-            try execute(
-                "INSERT INTO soko_processed_events (consumer, event_id, processed_at) VALUES ($1, $2, $3)",
-                [.text(consumer), .text(eventID), .text(Timestamp.now())])
-            return true
-        } catch StoreError.uniqueViolation {
-            return false
-        }
+        // ON CONFLICT rather than catching the unique violation: on PostgreSQL a failed statement
+        // aborts the whole transaction.
+        try execute(
+            """
+            INSERT INTO soko_processed_events (consumer, event_id, processed_at) VALUES ($1, $2, $3)
+            ON CONFLICT (consumer, event_id) DO NOTHING
+            """, [.text(consumer), .text(eventID), .text(Timestamp.now())]) == 1
     }
 }
 

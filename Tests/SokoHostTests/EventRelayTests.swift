@@ -243,6 +243,31 @@ struct EventRelayTests {
         try await Self.twoReplicasShareTheRelay(configuration)
     }
 
+    @Test func onPostgreSQLARedeliveryIsANoOpToo() async throws {
+        guard let url = ProcessInfo.processInfo.environment["SOKO_TEST_POSTGRES_URL"], !url.isEmpty else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "SOKO_TEST_POSTGRES_URL is not set under CI")
+            return
+        }
+        var configuration = OutboxBundle.configuration()
+        let prefix = "t" + UUID().uuidString.lowercased().prefix(8) + "_"
+        configuration.store = StoreConfiguration(backend: .postgres(url: url, schemaPrefix: prefix))
+        let host = try await TestHost(
+            bundles: [OutboxBundle.self], manifests: ["outbox.yaml": OutboxBundle.manifest], configuration: configuration)
+        let store = host.host.stores.store(for: "outbox")
+        let key = UUID().uuidString
+        #expect(try await Self.emit(host, .init(event: "thing.flaky", key: key, count: 1, failures: 0)) == 204)
+        let delivered = "SELECT COUNT(*) AS n FROM soko_deliveries WHERE status = 'delivered' AND attempts = 1"
+        #expect(try await eventually { try await Self.count(store, delivered) == 1 })
+        // Delivered again (as after a relay crash): the consumer's `once` skips it, and says so
+        // with a success — not an aborted PostgreSQL transaction.
+        try await store.execute("UPDATE soko_deliveries SET status = 'pending', next_attempt_ms = 0", [])
+        host.host.nudgeRelays()
+        let redelivered = "SELECT COUNT(*) AS n FROM soko_deliveries WHERE status = 'delivered' AND attempts = 2"
+        #expect(try await eventually { try await Self.count(store, redelivered) == 1 })
+        #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM consumed WHERE key = $1", [.text(key)]) == 1)
+        #expect(await host.shutdown())
+    }
+
     /// Two replicas on one store: events written through either are delivered once each.
     static func twoReplicasShareTheRelay(_ configuration: HostConfiguration) async throws {
         let first = try await TestHost(
