@@ -21,6 +21,10 @@ public enum CartBundle: FunctionBundle {
         registry.event("clearOrderedItems") { (event: Event<ClearOrderedItems.OrderPlaced>, context) in
             try await ClearOrderedItems.run(event, context: context)
         }
+        registry.typed("mergeCart") { (input: CartMerge.Input, context) -> FunctionResponse in
+            try await CartMerge.run(input, context: context)
+            return .noContent
+        }
         registry.typed("orderPlaced") { (placed: ClearOrderedItems.OrderPlaced, context) -> FunctionResponse in
             try await ClearOrderedItems.run(placed, context: context)
             return .noContent

@@ -1,7 +1,8 @@
 import SokoFunctions
 
-/// Merges a guest cart into a customer's cart: on the first cart call after login that presents
-/// the guest cart's token.
+/// Merges a guest cart into a customer's cart: at sign-in, when the login request carries the
+/// guest cart's `X-Cart-Token` (Users calls `cart.mergeCart`), and otherwise on the first cart call
+/// after sign-in that presents the token.
 ///
 /// - Quantities of a product in both carts are summed, capped at 99 and at what the catalog says
 ///   is available. The cap never takes a line below what the customer's cart already held, and
@@ -16,6 +17,22 @@ import SokoFunctions
 /// - The token is a bearer secret: whoever holds it owns the guest cart, so any signed-in customer
 ///   presenting it receives its lines.
 enum CartMerge {
+    /// `cart.mergeCart` (internal): `{customer_id, cart_token}` → 204, whether or not there was a
+    /// guest cart to merge (an unknown or malformed token merges nothing).
+    struct Input: Decodable, Sendable {
+        var customerID: String
+        var cartToken: String
+        enum CodingKeys: String, CodingKey {
+            case customerID = "customer_id"
+            case cartToken = "cart_token"
+        }
+    }
+
+    static func run(_ input: Input, context: FunctionContext) async throws {
+        guard !input.customerID.isEmpty, let token = CartToken(presented: input.cartToken) else { return }
+        try await merge(guest: token, into: input.customerID, context: context)
+    }
+
     static func merge(guest token: CartToken, into customer: String, context: FunctionContext) async throws {
         // Availability first, outside the transaction (no remote call inside one).
         let productIDs = try await context.store.transaction { transaction -> [String]? in

@@ -38,6 +38,30 @@ enum Login {
                 headers: ["WWW-Authenticate": #"Bearer realm="soko""#])
         }
         try await throttle.succeeded(attempt, email: email, store: context.store)
-        return try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
+        let pair = try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
+        if let cartToken = context.request.headers["X-Cart-Token"], !cartToken.isEmpty {
+            await mergeGuestCart(cartToken, into: user.id, context: context)
+        }
+        return pair
+    }
+
+    /// A shopper who filled a cart as a guest signs in with its `X-Cart-Token`: the guest cart
+    /// joins theirs now. Best effort — if the cart service cannot be reached, the cart merges on the
+    /// first cart call that presents both tokens; sign-in never fails for it.
+    static func mergeGuestCart(_ cartToken: String, into userID: String, context: FunctionContext) async {
+        struct Merge: Encodable, Sendable {
+            var customerID: String
+            var cartToken: String
+            enum CodingKeys: String, CodingKey {
+                case customerID = "customer_id"
+                case cartToken = "cart_token"
+            }
+        }
+        do {
+            _ = try await context.invoke(
+                "cart", "mergeCart", Merge(customerID: userID, cartToken: cartToken), as: NoInput.self, idempotent: true)
+        } catch {
+            context.logger.warning("guest cart not merged at sign-in", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -116,6 +116,34 @@ struct CartShopTests {
         #expect(await shop.shutdown())
     }
 
+    @Test func signingInWithTheGuestTokenMergesTheCartAtOnce() async throws {
+        let shop = try await ShopHost.start()
+        let catalog = try await Catalog.start(shop)
+        let kettle = try await catalog.product("KETTLE", price: 1_500, onHand: 5)
+        let started = try await Self.add(shop, kettle, 2)
+        let cartToken = try #require(started.headers["X-Cart-Token"])
+        _ = try await shop.customer("bea@example.com")
+
+        // The login request carries the guest token; the cart calls after it carry only the bearer.
+        let login = try await shop.request(
+            "POST", "/auth/login", headers: [("X-Cart-Token", cartToken)],
+            json: ["email": "bea@example.com", "password": ShopHost.password])
+        #expect(login.status == 200)
+        struct Tokens: Decodable {
+            var accessToken: String
+            enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
+        }
+        let bea = try login.json(Tokens.self).accessToken
+        #expect(try await Self.get(shop, token: bea).json(CartWire.self).lines == ["\(kettle):2"])
+        #expect(await Self.get(shop, cart: cartToken).problem?.code == "cart-not-found")
+        // A login with an unknown cart token still signs in.
+        let other = try await shop.request(
+            "POST", "/auth/login", headers: [("X-Cart-Token", "not-a-token")],
+            json: ["email": "bea@example.com", "password": ShopHost.password])
+        #expect(other.status == 200)
+        #expect(await shop.shutdown())
+    }
+
     @Test func linesArePricedFromTheCatalogNow() async throws {
         let shop = try await ShopHost.start()
         let catalog = try await Catalog.start(shop)
