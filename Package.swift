@@ -75,8 +75,8 @@ let package = Package(
         .executableTarget(
             name: "SokoCLI",
             dependencies: [
-                "SokoHost", "SokoManifest", "Examples", "Users", "Catalog", "Cart", "Orders",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SokoHost", "SokoManifest", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments", "Notifications",
+                "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/SokoCLI"),
 
@@ -95,6 +95,14 @@ let package = Package(
             name: "Cart", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Cart"),
         .target(name: "Orders", dependencies: ["SokoFunctions"], path: "Functions/Orders"),
+        .target(
+            name: "Payments", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Functions/Payments"),
+        .target(name: "Notifications", dependencies: ["SokoFunctions"], path: "Functions/Notifications"),
+        // The payment gateways' sandbox (Daraja and Stripe HTTP APIs) for the embedded default and tests.
+        .target(
+            name: "Sandbox", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Functions/Sandbox"),
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
@@ -117,7 +125,11 @@ let package = Package(
             path: "Tests/UsersTests"),
         // The whole shop in one in-process host, with customers and admins, for the bundles' tests.
         .target(
-            name: "ShopTesting", dependencies: ["SokoTesting", "SokoHost", "Examples", "Users", "Catalog", "Cart", "Orders"],
+            name: "ShopTesting",
+            dependencies: [
+                "SokoTesting", "SokoHost", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments", "Notifications",
+                "Sandbox",
+            ],
             path: "Tests/ShopTesting"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ShopTesting", "SokoTesting"], path: "Tests/CatalogTests"),
         .testTarget(name: "CartTests", dependencies: ["Cart", "ShopTesting", "SokoTesting"], path: "Tests/CartTests"),
@@ -127,6 +139,13 @@ let package = Package(
                 "Orders", "Catalog", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound", "SokoManifest",
             ],
             path: "Tests/OrdersTests"),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: ["Payments", "Sandbox", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound"],
+            path: "Tests/PaymentsTests"),
+        .testTarget(
+            name: "NotificationsTests", dependencies: ["Notifications", "ShopTesting", "SokoTesting", "SokoHost"],
+            path: "Tests/NotificationsTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

@@ -3,7 +3,10 @@ import Cart
 import Catalog
 import Examples
 import Logging
+import Notifications
 import Orders
+import Payments
+import Sandbox
 import SokoFunctions
 import SokoHost
 import SokoManifest
@@ -11,7 +14,8 @@ import Users
 
 /// Every bundle compiled into this binary. A new bundle is added here once.
 let compiledBundles: [any FunctionBundle.Type] = [
-    ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self,
+    ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self, PaymentsBundle.self,
+    NotificationsBundle.self, SandboxBundle.self,
 ]
 
 @main

@@ -39,12 +39,17 @@ public struct FunctionContext: Sendable {
     /// Calls other functions by name (see ``invoke(_:_:_:as:idempotent:)``); nil where the host
     /// offers no invocation (a bare context in a unit test).
     public let invoker: (any FunctionInvoker)?
+    /// Outgoing HTTP (see ``send(_:)-(OutgoingRequest)``); nil where the host offers none.
+    public let outgoing: (any OutgoingHTTP)?
+    /// Outgoing mail; nil where the host offers none.
+    public let mailer: (any MailTransport)?
     private let baseLogger: Logger
 
     public init(
         requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
         service: String, function: String, request: FunctionRequest, store: Store = NoStore(),
-        invoker: (any FunctionInvoker)? = nil, logger: Logger
+        invoker: (any FunctionInvoker)? = nil, outgoing: (any OutgoingHTTP)? = nil, mailer: (any MailTransport)? = nil,
+        logger: Logger
     ) {
         self.requestID = requestID
         self.deadline = deadline
@@ -54,6 +59,8 @@ public struct FunctionContext: Sendable {
         self.request = request
         self.store = store
         self.invoker = invoker
+        self.outgoing = outgoing
+        self.mailer = mailer
         self.baseLogger = logger
     }
 

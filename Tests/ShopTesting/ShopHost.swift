@@ -2,7 +2,10 @@ import Cart
 import Catalog
 import Examples
 import Foundation
+import Notifications
 import Orders
+import Payments
+import Sandbox
 import SokoFunctions
 import SokoHost
 import SokoTesting
@@ -21,7 +24,8 @@ public final class ShopHost: Sendable {
     public let host: TestHost
 
     public static let bundles: [any FunctionBundle.Type] = [
-        ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self,
+        ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self, PaymentsBundle.self,
+        NotificationsBundle.self, SandboxBundle.self,
     ]
 
     public static var repository: String {

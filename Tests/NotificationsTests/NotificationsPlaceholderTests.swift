@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Notifications
+
+@Test func bundleNamesItsService() {
+    #expect(NotificationsBundle.service == "notifications")
+}

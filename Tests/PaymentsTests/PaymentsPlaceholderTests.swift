@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Payments
+
+@Test func bundleNamesItsService() {
+    #expect(PaymentsBundle.service == "payments")
+}
