@@ -13,20 +13,42 @@ public struct Event<Payload: Sendable>: Sendable {
     /// When the producer's transaction wrote it (RFC 3339, UTC).
     public var occurredAt: String
     public var payload: Payload
+    /// Which delivery this is to this consumer (1 for the first), and whether the relay gives up
+    /// if it fails (the manifest's `retries` are spent): a consumer that keeps its own delivery log
+    /// records `failed` then, `retrying` before.
+    public var attempt: Int
+    public var isFinalAttempt: Bool
 
-    public init(id: String, name: String, source: String, occurredAt: String, payload: Payload) {
+    public init(
+        id: String, name: String, source: String, occurredAt: String, payload: Payload, attempt: Int = 1,
+        isFinalAttempt: Bool = false
+    ) {
         self.id = id
         self.name = name
         self.source = source
         self.occurredAt = occurredAt
         self.payload = payload
+        self.attempt = attempt
+        self.isFinalAttempt = isFinalAttempt
     }
 }
 
 extension Event: Codable where Payload: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, name, source, payload
+        case id, name, source, payload, attempt
         case occurredAt = "occurred_at"
+        case isFinalAttempt = "final_attempt"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        source = try container.decode(String.self, forKey: .source)
+        occurredAt = try container.decode(String.self, forKey: .occurredAt)
+        payload = try container.decode(Payload.self, forKey: .payload)
+        attempt = try container.decodeIfPresent(Int.self, forKey: .attempt) ?? 1
+        isFinalAttempt = try container.decodeIfPresent(Bool.self, forKey: .isFinalAttempt) ?? false
     }
 }
 

@@ -254,7 +254,8 @@ final class EventRelay: @unchecked Sendable {
             let consumer = consumers.named(consumerName)
             let envelope = try Self.envelope(
                 id: eventID, name: try Self.text(row, "name"), source: service, occurredAt: try Self.text(row, "occurred_at"),
-                payload: try Self.text(row, "payload"))
+                payload: try Self.text(row, "payload"), attempt: attempts,
+                isFinal: attempts > (consumer?.retries ?? ManifestDefaults.retries))
             var failure: String?
             do {
                 let status = try await invoker.deliver(
@@ -300,12 +301,16 @@ final class EventRelay: @unchecked Sendable {
         return wait == .zero ? .milliseconds(1) : min(wait, settings.poll)
     }
 
-    /// `{id, name, source, occurred_at, payload}`; the payload is the producer's JSON, as written.
-    static func envelope(id: String, name: String, source: String, occurredAt: String, payload: String) throws -> [UInt8] {
+    /// `{id, name, source, occurred_at, attempt, final_attempt, payload}`; the payload is the
+    /// producer's JSON, as written.
+    static func envelope(
+        id: String, name: String, source: String, occurredAt: String, payload: String, attempt: Int = 1, isFinal: Bool = false
+    ) throws -> [UInt8] {
         func quoted(_ text: String) throws -> String { String(decoding: try JSONCoding.encode(text), as: UTF8.self) }
         let text =
             "{\"id\":\(try quoted(id)),\"name\":\(try quoted(name)),\"source\":\(try quoted(source)),"
-            + "\"occurred_at\":\(try quoted(occurredAt)),\"payload\":\(payload)}"
+            + "\"occurred_at\":\(try quoted(occurredAt)),\"attempt\":\(attempt),\"final_attempt\":\(isFinal),"
+            + "\"payload\":\(payload)}"
         return Array(text.utf8)
     }
 
