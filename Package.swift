@@ -57,7 +57,10 @@ let package = Package(
             name: "SokoSecurity", dependencies: ["CArgon2", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
             path: "Runtime/SokoSecurity"),
         // Outgoing HTTP (libcurl).
-        .target(name: "SokoOutbound", dependencies: ["CCurl", "SokoWorkers"], path: "Runtime/SokoOutbound"),
+        .target(
+            name: "SokoOutbound",
+            dependencies: ["CCurl", "SokoWorkers", "SokoHTTP", "SokoFunctions", .product(name: "Logging", package: "swift-log")],
+            path: "Runtime/SokoOutbound"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.
@@ -114,7 +117,7 @@ let package = Package(
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(
             name: "SokoHostTests",
-            dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "Examples"],
+            dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "SokoOutbound", "SokoWorkers", "Examples"],
             path: "Tests/SokoHostTests"),
         .testTarget(
             name: "UsersTests",

@@ -27,6 +27,8 @@ public final class FunctionHost: Sendable {
     let consumers: EventConsumers
     let invoker: HostInvoker
     let relaySettings: RelaySettings
+    /// Where mail goes (SMTP or `.eml` files), from the environment.
+    let mailSettings: MailSettings
     private let liveRelays = Mutex<[EventRelay]>([])
     private let logger = Logger(label: "soko.host")
 
@@ -75,6 +77,11 @@ public final class FunctionHost: Sendable {
         let handler = self.handler
         consumers = EventConsumers(manifests: manifests)
         relaySettings = RelaySettings(environment: configuration.environment)
+        do {
+            mailSettings = try MailSettings.fromEnvironment(configuration.environment)
+        } catch {
+            throw HostSetupError("\(error)")
+        }
         invoker = HostInvoker(
             manifests: manifests, functions: functions, handler: handler,
             directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute))
@@ -153,11 +160,11 @@ public final class FunctionHost: Sendable {
     public func start(on group: EventLoopGroup) async throws -> RunningHost {
         let stores = try await openStores()
         handler.stores = stores
+        let outbound = await startOutbound(on: group)
         await handler.attach(to: group)
         let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
         try await server.start()
-        let scheduler = Scheduler(
-            functions: functions, stores: handler.functionStores, loop: group.loops[0], invoker: invoker)
+        let scheduler = Scheduler(functions: functions, stores: handler.functionStores, loop: group.loops[0], handler: handler)
         group.loops[0].execute { scheduler.start() }
         let relays = startRelays(on: group.loops[0])
         handler.ready.store(true, ordering: .releasing)
@@ -167,7 +174,16 @@ public final class FunctionHost: Sendable {
                 "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
                 "functions": "\(functions.map(\.name).joined(separator: ","))",
             ])
-        return RunningHost(host: self, server: server, group: group, scheduler: scheduler, relays: relays)
+        return RunningHost(
+            host: self, server: server, group: group, scheduler: scheduler, relays: relays, outbound: outbound)
+    }
+
+    /// Starts the outgoing HTTP and mail client on the group's loops and hands it to the handlers.
+    func startOutbound(on group: EventLoopGroup) async -> OutboundClient {
+        let outbound = await OutboundClient.start(loops: group.loops, mail: mailSettings, compute: compute)
+        handler.outgoing = outbound
+        handler.mailer = outbound
+        return outbound
     }
 
     /// Starts an event relay for each store this process opened (each service's outbox).
@@ -191,7 +207,7 @@ public final class FunctionHost: Sendable {
         return FunctionContext(
             requestID: generator.next(), deadline: .now + runtime.manifest.timeout, service: service, function: function,
             request: FunctionRequest(method: "CALL", path: "/"), store: handler.store(for: runtime), invoker: invoker,
-            logger: runtime.logger)
+            outgoing: handler.outgoing, mailer: handler.mailer, logger: runtime.logger)
     }
 
     /// Wakes the event relays now (after an operator revived dead letters, for instance); they
@@ -215,13 +231,18 @@ public final class RunningHost: @unchecked Sendable {
     var onStop: (@Sendable () -> Void)?
     let scheduler: Scheduler
     let relays: [EventRelay]
+    let outbound: OutboundClient
 
-    init(host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler, relays: [EventRelay]) {
+    init(
+        host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler, relays: [EventRelay],
+        outbound: OutboundClient
+    ) {
         self.host = host
         self.server = server
         self.group = group
         self.scheduler = scheduler
         self.relays = relays
+        self.outbound = outbound
     }
 
     public var port: Int { server.port }
@@ -247,6 +268,7 @@ public final class RunningHost: @unchecked Sendable {
         let drained = await server.drain(deadline: drainTimeout)
         // Events the drained requests committed are relayed by whichever replica runs next.
         for relay in relays { await relay.stop() }
+        await outbound.shutdown()
         await host.handler.detach()
         if let onStop {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -112,7 +112,7 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
             requestID: requestID, deadline: deadline,
             identity: CallerIdentity(subject: caller.service, clientID: caller.service, roles: ["service"], isService: true),
             service: runtime.service, function: runtime.name, request: request, store: handler.store(for: runtime),
-            invoker: self, logger: runtime.logger)
+            invoker: self, outgoing: handler.outgoing, mailer: handler.mailer, logger: runtime.logger)
         do {
             return try await runtime.handler(request, context: context)
         } catch let error as ProblemConvertible {

@@ -20,6 +20,9 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     private(set) var functionStores: [Store] = []
     /// Function invocation for handlers (set once, by the host, before serving).
     var invoker: (any FunctionInvoker)?
+    /// Outgoing HTTP and mail for handlers (set by the host once its loops run, before serving).
+    var outgoing: (any OutgoingHTTP)?
+    var mailer: (any MailTransport)?
     /// Peers whose `X-Forwarded-For` is believed.
     var trustedProxies: Set<String> = []
     /// Set once, by the host, before the server starts.
@@ -153,6 +156,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let authenticator = self.authenticator
         let policy = function.policy
         let invoker = self.invoker
+        let outgoing = self.outgoing
+        let mailer = self.mailer
         let loop = responder.loop
         deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
@@ -169,7 +174,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                         method: functionRequest.method, path: functionRequest.path,
                         query: functionRequest.query, headers: functionRequest.headers,
                         pathParameters: parameters, clientAddress: functionRequest.clientAddress),
-                    store: store, invoker: invoker, logger: function.logger)
+                    store: store, invoker: invoker, outgoing: outgoing, mailer: mailer, logger: function.logger)
                 response = try await function.handler(functionRequest, context: context)
             } catch {
                 response = ProblemRendering.response(for: error, requestID: requestID, logger: function.logger)
@@ -216,7 +221,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let request = FunctionRequest(method: method, path: path, headers: headers, body: body)
         let context = FunctionContext(
             requestID: generator.next(), deadline: .now + function.manifest.timeout, service: service, function: name,
-            request: request, store: store(for: function), invoker: invoker, logger: function.logger)
+            request: request, store: store(for: function), invoker: invoker, outgoing: outgoing, mailer: mailer,
+            logger: function.logger)
         return try await function.handler(request, context: context)
     }
 

@@ -1,4 +1,5 @@
 import SokoHTTP
+import SokoOutbound
 
 /// Drives requests through the host's routing and middleware on a loop, with no socket:
 /// the same code path as the HTTP server from the end of the request head on.
@@ -11,19 +12,22 @@ public final class InProcessInvoker: Sendable {
         host.handler.stores = try await host.openStores()
         let group = EventLoopGroup(loopCount: 1)
         group.start()
+        let outbound = await host.startOutbound(on: group)
         await host.handler.attach(to: group)
         let relays = host.startRelays(on: group.loops[0])
         host.handler.ready.store(true, ordering: .releasing)
-        return InProcessInvoker(host: host, group: group, relays: relays)
+        return InProcessInvoker(host: host, group: group, relays: relays, outbound: outbound)
     }
 
     /// The event relays of the host's stores (tests drive or await them).
     let relays: [EventRelay]
+    let outbound: OutboundClient
 
-    private init(host: FunctionHost, group: EventLoopGroup, relays: [EventRelay]) {
+    private init(host: FunctionHost, group: EventLoopGroup, relays: [EventRelay], outbound: OutboundClient) {
         self.host = host
         self.group = group
         self.relays = relays
+        self.outbound = outbound
     }
 
     /// Plans and handles `request` as the transport would (413 over the body limit; HEAD without body).
@@ -54,6 +58,7 @@ public final class InProcessInvoker: Sendable {
     public func shutdown() async -> Bool {
         host.handler.ready.store(false, ordering: .releasing)
         for relay in relays { await relay.stop() }
+        await outbound.shutdown()
         await host.handler.detach()
         let clean = group.shutdown()
         await host.handler.stores.close()

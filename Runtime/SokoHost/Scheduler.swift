@@ -15,17 +15,18 @@ final class Scheduler: @unchecked Sendable {
     private let functions: [FunctionRuntime]
     private let stores: [Store]
     private let loop: EventLoop
-    private let invoker: (any FunctionInvoker)?
+    /// The handlers' invoker, outgoing client and mailer come from here.
+    private unowned let handler: HostRequestHandler
     private let logger = Logger(label: "soko.scheduler")
     // Loop-thread state.
     private var timers: [Int: LoopTimer] = [:]
     private var stopped = false
 
-    init(functions: [FunctionRuntime], stores: [Store], loop: EventLoop, invoker: (any FunctionInvoker)?) {
+    init(functions: [FunctionRuntime], stores: [Store], loop: EventLoop, handler: HostRequestHandler) {
         self.functions = functions
         self.stores = stores
         self.loop = loop
-        self.invoker = invoker
+        self.handler = handler
     }
 
     /// Arms every schedule. Call on the loop thread.
@@ -80,7 +81,8 @@ final class Scheduler: @unchecked Sendable {
             let request = FunctionRequest(method: "SCHEDULE", path: "/")
             let context = FunctionContext(
                 requestID: generator.next(), deadline: .now + function.manifest.timeout, service: function.service,
-                function: function.name, request: request, store: store, invoker: invoker, logger: function.logger)
+                function: function.name, request: request, store: store, invoker: handler.invoker,
+                outgoing: handler.outgoing, mailer: handler.mailer, logger: function.logger)
             _ = try await function.handler(request, context: context)
             logger.info("scheduled run finished", metadata: ["function": "\(function.name)", "tick": "\(tick)"])
         } catch {
