@@ -35,6 +35,9 @@ SOKO_TEST_POSTGRES_URL="$(bash scripts/postgres-for-tests.sh start "$POSTGRES_DI
 export SOKO_TEST_POSTGRES_URL
 echo "    $SOKO_TEST_POSTGRES_URL"
 
+# Tests run in parallel, but not all at once: many start a whole shop (stores, loops, workers),
+# and on a 2-core machine hundreds at a time starve each other past the handlers' own timeouts.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-8}
 echo "==> swift test $*"
 # --skip-build: the build above already produced the test bundle. Swift Testing runs tests
 # in parallel in-process by default, which keeps the output in one readable stream.
