@@ -23,12 +23,13 @@ DEBIAN_PACKAGES=(
 )
 
 # Python tools installed with pip, only when missing. Entries are "import_name=pip_name".
-# None are needed yet; benchmarks/*.py use the standard library only.
 PYTHON_TOOLS=(
   jwt=pyjwt                  # independent oracle: verifies our access tokens against our JWKS
   cryptography=cryptography  # PyJWT's ES256 support
   openapi_spec_validator=openapi-spec-validator  # checks openapi.yaml
   yaml=pyyaml
+  stripe=stripe              # independent oracle: Stripe-Signature headers, both ways
+  aiosmtpd=aiosmtpd          # a real SMTP server receiving the platform's mail in tests
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }
