@@ -226,6 +226,76 @@ struct OutboundClientTests {
         #expect(await Self.stop(client, group, compute))
     }
 
+    /// Runs a command and returns its standard output.
+    static func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func mailGoesToARealSMTPServerOverSTARTTLS() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-smtp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = try Self.run([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/key.pem", "-out",
+            folder + "/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        let sink = Process()
+        sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Oracle/smtp_sink.py")
+            .path
+        sink.arguments = ["python3", script, folder + "/cert.pem", folder + "/key.pem", folder]
+        let output = Pipe()
+        let input = Pipe()
+        sink.standardOutput = output
+        sink.standardInput = input
+        try sink.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            sink.waitUntilExit()
+        }
+        // The sink prints its port once it listens.
+        let portLine = try await Blocking.run { () -> String in
+            var line = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                line.append(byte)
+            }
+            return String(decoding: line, as: UTF8.self)
+        }
+        let port = try #require(Int(portLine.trimmingCharacters(in: .whitespaces)), "the SMTP sink did not start: \(portLine)")
+
+        let smtp = MailSettings.SMTP(url: "smtp://127.0.0.1:\(port)", caFile: folder + "/cert.pem")
+        let (client, group, compute) = await Self.client(mail: MailSettings(smtp: smtp, directory: folder + "/unused"))
+        let message = Array("From: Soko <shop@soko.example>\r\nTo: ann@example.com\r\nSubject: Karibu\r\n\r\nHabari!\r\n".utf8)
+        let went = try await client.send(
+            OutgoingMail(from: "shop@soko.example", recipients: ["ann@example.com", "bob@example.com"], message: message),
+            deadline: .now + .seconds(10))
+        #expect(went == "smtp")
+        let received = try String(contentsOfFile: folder + "/1.eml", encoding: .utf8)
+        #expect(received.contains("Subject: Karibu"))
+        #expect(received.contains("Habari!"))
+        let envelope = try String(contentsOfFile: folder + "/1.env", encoding: .utf8).split(separator: "\n")
+        #expect(envelope == ["shop@soko.example", "ann@example.com", "bob@example.com"])
+
+        // Without the CA, the server's certificate is refused: TLS verification is on.
+        let (strict, strictGroup, strictCompute) = await Self.client(
+            mail: MailSettings(smtp: MailSettings.SMTP(url: "smtp://127.0.0.1:\(port)"), directory: folder + "/unused"))
+        await #expect(throws: OutgoingError.self) {
+            try await strict.send(
+                OutgoingMail(from: "shop@soko.example", recipients: ["ann@example.com"], message: message),
+                deadline: .now + .seconds(10))
+        }
+        #expect(await Self.stop(strict, strictGroup, strictCompute))
+        #expect(await Self.stop(client, group, compute))
+    }
+
     @Test func withoutSMTPMailIsWrittenAsFiles() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-mail-\(UUID().uuidString)").path
         let (client, group, compute) = await Self.client(mail: MailSettings(directory: folder))
