@@ -78,8 +78,8 @@ let package = Package(
         .executableTarget(
             name: "SokoCLI",
             dependencies: [
-                "SokoHost", "SokoManifest", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments", "Notifications",
-                "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SokoHost", "SokoManifest", "SokoOutbound", "SokoWorkers", "Examples", "Users", "Catalog", "Cart", "Orders",
+                "Payments", "Notifications", "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/SokoCLI"),
 

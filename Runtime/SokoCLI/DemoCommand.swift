@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import SokoFunctions
+import SokoHost
+import SokoOutbound
+import SokoWorkers
+
+/// `soko demo`: walks one purchase through a running platform, printing each step — register,
+/// search, cart, order, pay with the M-Pesa sandbox, paid, the confirmation email written.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Walk a full purchase against a running instance (register → search → cart → order → M-Pesa → paid → email).")
+
+    @Option(help: "The platform's base URL.")
+    var url = "http://127.0.0.1:8080"
+
+    @Option(help: "The M-Pesa number that pays (the sandbox's test number pays; see the README for others).")
+    var phone = "254708374149"
+
+    @Option(help: "What to search the catalog for.")
+    var search = "tea"
+
+    @Option(help: "Folder the platform writes mail to (default $SOKO_MAIL_DIR, else $SOKO_DATA/mail, else data/mail).")
+    var mailDirectory: String?
+
+    func run() async throws {
+        let compute = ComputePool(threads: 2)
+        defer { compute.shutdown() }
+        let client = BlockingHTTPClient(pool: compute)
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        let mail = mailDirectory ?? MailSettings.fromEnvironmentOrDefault(Environment.variables)
+        let started = Date()
+        let mailBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: mail)) ?? [])
+
+        func call(_ method: String, _ path: String, token: String? = nil, headers: [(String, String)] = [], json: String? = nil)
+            async throws -> (status: Int, body: [String: Any])
+        {
+            var fields = headers
+            if let token { fields.append(("Authorization", "Bearer \(token)")) }
+            if json != nil { fields.append(("Content-Type", "application/json")) }
+            let response = try await client.send(
+                method, base + path, headers: fields, body: Array((json ?? "").utf8), timeout: .seconds(10))
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+        func step(_ text: String) { print("→ \(text)") }
+        func fail(_ text: String) throws -> Never { throw ValidationError(text) }
+
+        step("platform at \(base)")
+        guard (try? await call("GET", "/readyz"))?.status == 200 else {
+            try fail("\(base)/readyz does not answer 200: start the platform first (scripts/run.sh)")
+        }
+        let email = "demo-\(Int(started.timeIntervalSince1970))@example.com"
+        let password = "a demo password"
+        let registered = try await call(
+            "POST", "/users/register", json: #"{"email":"\#(email)","password":"\#(password)","name":"Demo Shopper"}"#)
+        guard registered.status == 201 else { try fail("register answered \(registered.status): \(registered.body)") }
+        step("registered \(email)")
+        let login = try await call("POST", "/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        guard let token = login.body["access_token"] as? String else { try fail("login answered \(login.status)") }
+        step("signed in (access token, \(login.body["expires_in"] ?? "?") s)")
+
+        let query = search.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? search
+        let found = try await call("GET", "/products?q=\(query)&in_stock=true&limit=5")
+        guard let product = (found.body["items"] as? [[String: Any]])?.first, let productID = product["id"] as? String
+        else { try fail("no product in stock matches \"\(search)\" (was the demo catalog seeded? soko seed)") }
+        step(
+            "found \(product["name"] ?? productID) — \(Demo.money(product["price"], product["currency"])), \(product["available"] ?? 0) available"
+        )
+
+        let added = try await call("POST", "/cart/items", token: token, json: #"{"product_id":"\#(productID)","quantity":1}"#)
+        guard added.status == 200 else { try fail("add to cart answered \(added.status): \(added.body)") }
+        step("cart: 1 × \(product["name"] ?? productID), subtotal \(Demo.money(added.body["subtotal"], added.body["currency"]))")
+
+        let address = #"{"shipping_address":{"name":"Demo Shopper","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}}"#
+        let placed = try await call(
+            "POST", "/orders", token: token, headers: [("Idempotency-Key", UUID().uuidString)], json: address)
+        guard placed.status == 201, let orderID = placed.body["id"] as? String else {
+            try fail("place order answered \(placed.status): \(placed.body)")
+        }
+        step(
+            "order \(orderID): \(placed.body["status"] ?? "?"), total \(Demo.money(placed.body["total"], placed.body["currency"]))"
+        )
+
+        let paid = try await call(
+            "POST", "/orders/\(orderID)/pay", token: token, json: #"{"method":"mpesa","phone":"\#(phone)"}"#)
+        guard (200..<300).contains(paid.status) else { try fail("pay answered \(paid.status): \(paid.body)") }
+        step("M-Pesa STK push sent to \(phone) (\(paid.body["checkout_request_id"] ?? "?")); waiting for the callback")
+
+        var status = "pending_payment"
+        let deadline = Date().addingTimeInterval(60)
+        while status == "pending_payment", Date() < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            status = try await call("GET", "/orders/\(orderID)", token: token).body["status"] as? String ?? status
+        }
+        guard status == "paid" else { try fail("the order is \(status) after 60 s") }
+        step("order \(orderID) is paid")
+
+        var written: [String] = []
+        let mailDeadline = Date().addingTimeInterval(15)
+        while written.isEmpty, Date() < mailDeadline {
+            written = ((try? FileManager.default.contentsOfDirectory(atPath: mail)) ?? [])
+                .filter { $0.hasSuffix(".eml") && !mailBefore.contains($0) }.sorted()
+            if written.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        if written.isEmpty {
+            step("no new mail in \(mail) (is the platform sending over SMTP instead? see GET /admin/notifications)")
+        } else {
+            for name in written {
+                let text = (try? String(contentsOfFile: mail + "/" + name, encoding: .utf8)) ?? ""
+                let subject = text.split(separator: "\r\n").first { $0.hasPrefix("Subject:") } ?? "Subject: ?"
+                step("email \(mail)/\(name) — \(subject)")
+            }
+        }
+        print("done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+
+    static func money(_ amount: Any?, _ currency: Any?) -> String {
+        guard let minor = amount as? Int else { return "?" }
+        return "\(currency as? String ?? "") \(minor / 100).\(String(format: "%02d", minor % 100))"
+    }
+}
+
+extension MailSettings {
+    /// Where the embedded platform writes mail, as its settings would say.
+    static func fromEnvironmentOrDefault(_ environment: [String: String]) -> String {
+        (try? MailSettings.fromEnvironment(environment).directory) ?? "data/mail"
+    }
+}
