@@ -1,8 +1,54 @@
 import SokoFunctions
 
-/// The Sandbox bundle (being built: issue 5).
+/// The payment gateways' sandbox: Safaricom Daraja (OAuth token, STK push, STK query, and the
+/// callback posted after the push) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
+/// events), speaking their documented HTTP APIs under `/_sandbox/daraja/…` and
+/// `/_sandbox/stripe/v1/…` so the platform runs end to end with no credentials. The real Payments
+/// client talks to it; only base URLs and credentials change for the real gateways.
 public enum SandboxBundle: FunctionBundle {
     public static let service = "sandbox"
 
-    public static func register(_ registry: inout FunctionRegistry) {}
+    public static let migrations = SandboxSchema.migrations
+
+    public static func register(_ registry: inout FunctionRegistry) {
+        let settings: SandboxSettings
+        do {
+            settings = try SandboxSettings(environment: registry.environment)
+        } catch {
+            registry.refuse("\(error)")
+            return
+        }
+        guard settings.enabled else {
+            // Off (SOKO_SANDBOX=off, or a live Stripe key configured): the routes exist, answer 404.
+            for name in daraja + stripe.map(\.0) {
+                registry.raw(name) { _, _ in throw FunctionError.notFound("the payment sandbox is off") }
+            }
+            return
+        }
+        registry.raw("darajaToken") { request, context in
+            await DarajaToken.run(request, context: context, settings: settings)
+        }
+        registry.raw("darajaStkPush") { request, context in
+            await StkPush.run(request, context: context, settings: settings).response
+        }
+        registry.raw("darajaStkQuery") { request, context in
+            await StkQuery.run(request, context: context, settings: settings)
+        }
+        for (name, work) in stripe {
+            registry.raw(name) { request, context in
+                await StripeEndpoint.answer(request, context: context, settings: settings, work)
+            }
+        }
+    }
+
+    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery"]
+
+    static let stripe: [(String, @Sendable (StripeEndpoint) async throws -> (Int, [UInt8]))] = [
+        ("stripeCreatePaymentIntent", CreatePaymentIntent.run),
+        ("stripeRetrievePaymentIntent", RetrievePaymentIntent.run),
+        ("stripeConfirmPaymentIntent", ConfirmPaymentIntent.run),
+        ("stripeRetrieveCharge", RetrieveCharge.run),
+        ("stripeCreateRefund", CreateRefund.run),
+        ("stripeRetrieveRefund", RetrieveRefund.run),
+    ]
 }
