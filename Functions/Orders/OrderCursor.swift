@@ -71,7 +71,8 @@ struct OrderPage: Encodable, Sendable {
         var parameters = parameters
         let hidden = [OrderStatus.placing, .rejected].map { "'\($0.rawValue)'" }.joined(separator: ", ")
         conditions.append("status NOT IN (\(hidden))")
-        if let text = query["cursor"] {
+        // An empty `cursor=` is no cursor (the first page), as for products.
+        if let text = query["cursor"], !text.isEmpty {
             guard let cursor = OrderCursor(text: text) else {
                 throw FunctionError.badRequest("the cursor is not one this service handed out", code: "invalid-cursor")
             }

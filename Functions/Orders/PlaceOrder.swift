@@ -171,7 +171,9 @@ enum PlaceOrder {
         }
         var seen = Set<String>()
         for (index, item) in items.enumerated() {
-            if item.productID.isEmpty || item.productID.utf8.count > 64 || AddressRules.hasControlCharacters(item.productID) {
+            if item.productID.isEmpty || item.productID.unicodeScalars.count > 64
+                || AddressRules.hasControlCharacters(item.productID)
+            {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "must be a product id"))
             } else if !seen.insert(item.productID).inserted {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "is listed twice"))
