@@ -58,11 +58,13 @@ enum CartLimits {
         }
     }
 
-    /// A 422 unless `id` looks like a product id (the catalog decides whether it is one). Control
-    /// characters are refused here: PostgreSQL text cannot hold NUL, so such an id would otherwise
-    /// fail in the store with a 500.
+    /// A 422 unless `id` looks like a product id (the catalog decides whether it is one): 1 to 64
+    /// characters (Unicode scalars, as the OpenAPI `maxLength` counts them). Control characters are
+    /// refused here: PostgreSQL text cannot hold NUL, so such an id would otherwise fail in the
+    /// store with a 500.
     static func check(productID id: String, field: String = "product_id") throws {
-        guard !id.isEmpty, id.utf8.count <= 64, !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        guard !id.isEmpty, id.unicodeScalars.count <= 64,
+            !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw FunctionError.validation([
                 FieldError(field: field, message: "must be a product id (1 to 64 characters, no control characters)")
