@@ -7,7 +7,19 @@ struct RegisterInput: Decodable, Sendable {
     var name: String
 }
 
-/// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is taken.
+/// The payload of `user.registered` (the welcome email's consumer reads it).
+struct UserRegistered: Codable, Sendable, Equatable {
+    var userID: String
+    var email: String
+    var name: String
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+        case email, name
+    }
+}
+
+/// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is
+/// taken. Emits `user.registered` `{user_id, email, name}` with the insert.
 enum Register {
     static func run(_ input: RegisterInput, context: FunctionContext, passwords: PasswordHasher) async throws
         -> Reply<UserProfile>
@@ -24,13 +36,17 @@ enum Register {
         let id = "usr_" + RandomToken.make(bytes: 12)
         let now = Timestamp.now()
         do {
-            // The unique constraint on email decides, not a check-then-insert.
-            try await context.store.execute(
-                """
-                INSERT INTO users (id, email, name, password_hash, roles, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """,
-                [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
+            // The unique constraint on email decides, not a check-then-insert. `user.registered`
+            // is written in the same transaction: it exists exactly when the account does.
+            try await context.store.transaction { transaction in
+                try transaction.execute(
+                    """
+                    INSERT INTO users (id, email, name, password_hash, roles, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    """,
+                    [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
+                try transaction.emit("user.registered", UserRegistered(userID: id, email: email, name: name))
+            }
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("an account with this email already exists", code: "email-taken")
         }

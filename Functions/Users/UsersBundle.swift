@@ -34,6 +34,7 @@ public enum UsersBundle: FunctionBundle {
             try await ChangePassword.run(input, context: context, passwords: passwords, throttle: throttle)
         }
         registry.typed("logout") { (input: LogoutInput, context) in try await Logout.run(input, context: context) }
+        registry.typed("contact") { (input: Contact.Input, context) in try await Contact.run(input, context: context) }
     }
 }
 
