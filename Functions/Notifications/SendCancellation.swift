@@ -1,0 +1,15 @@
+import SokoFunctions
+
+/// `sendCancellation` — on `order.cancelled`: why, and whether a refund follows.
+enum SendCancellation {
+    @discardableResult
+    static func run(_ event: Event<OrderEvent>, context: FunctionContext, settings: NotificationSettings) async throws
+        -> DeliveryOutcome
+    {
+        let order = event.payload
+        return try await NotificationDelivery.deliver(event, kind: .cancellation, context: context, settings: settings) {
+            let customer = try await CustomerContact.lookup(order.customerID, context: context)
+            return (customer.mailbox, MailTemplates.cancellation(order, name: customer.name, shop: settings.shop))
+        }
+    }
+}

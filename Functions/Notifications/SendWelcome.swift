@@ -1,0 +1,17 @@
+import SokoFunctions
+
+/// `sendWelcome` — on `user.registered`: the welcome email, to the address just registered.
+enum SendWelcome {
+    @discardableResult
+    static func run(_ event: Event<UserRegistered>, context: FunctionContext, settings: NotificationSettings) async throws
+        -> DeliveryOutcome
+    {
+        let user = event.payload
+        return try await NotificationDelivery.deliver(event, kind: .welcome, context: context, settings: settings) {
+            guard let to = Mailbox(name: user.name, address: user.email) else {
+                throw Undeliverable(description: "the address of user \(user.userID) cannot be written to")
+            }
+            return (to, MailTemplates.welcome(user, shop: settings.shop))
+        }
+    }
+}

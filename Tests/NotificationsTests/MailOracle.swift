@@ -1,0 +1,80 @@
+import Foundation
+import ShopTesting
+import Testing
+
+/// What Python's `email` package (Oracle/parse_mail.py) understood of a message.
+struct ParsedMail: Decodable {
+    var from: [[String]]
+    var to: [[String]]
+    var subject: String
+    var date: String?
+    var messageID: String
+    var mimeVersion: String
+    var contentType: String
+    var headerNames: [String]
+    var parts: [Part]
+    var defects: [String]
+    var crlfOnly: Bool
+    var longestLine: Int
+
+    struct Part: Decodable {
+        var contentType: String
+        var charset: String?
+        var transferEncoding: String?
+        var content: String
+
+        enum CodingKeys: String, CodingKey {
+            case content, charset
+            case contentType = "content_type"
+            case transferEncoding = "transfer_encoding"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from, to, subject, date, parts, defects
+        case messageID = "message_id"
+        case mimeVersion = "mime_version"
+        case contentType = "content_type"
+        case headerNames = "header_names"
+        case crlfOnly = "crlf_only"
+        case longestLine = "longest_line"
+    }
+
+    func part(_ type: String) -> Part? { parts.first { $0.contentType == type } }
+}
+
+enum MailOracle {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Oracle")
+
+    /// Parses `message` with Python's `email` package.
+    static func parse(_ message: [UInt8]) throws -> ParsedMail {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-mail-\(UUID().uuidString).eml")
+        try Data(message).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try parse(file: file.path)
+    }
+
+    static func parse(file: String) throws -> ParsedMail {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", folder.appendingPathComponent("parse_mail.py").path, file]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let problems = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "parse_mail.py: \(String(decoding: problems, as: UTF8.self))")
+        return try JSONDecoder().decode(ParsedMail.self, from: data)
+    }
+}
+
+/// The whole shop for these tests, its `.eml` mail in a fresh temporary folder.
+enum NotifyShop {
+    static func start(environment: [String: String] = [:]) async throws -> ShopHost {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-mail-\(UUID().uuidString)").path
+        return try await ShopHost.start(environment: ["SOKO_MAIL_DIR": folder].merging(environment) { _, new in new })
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Notifications
-
-@Test func bundleNamesItsService() {
-    #expect(NotificationsBundle.service == "notifications")
-}
