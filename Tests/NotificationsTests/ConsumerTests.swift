@@ -82,7 +82,20 @@ struct ConsumerTests {
     }
 
     @Test func aFailingTransportIsRetryingThenFailedOnTheLastAttemptAndNeverLooksSent() async throws {
-        let shop = try await NotifyShop.start()
+        try await retryingThenFailedThenSent(NotifyShop.start())
+    }
+
+    /// The same on PostgreSQL (`SOKO_TEST_POSTGRES_URL`, set by scripts/test.sh): the log's upsert
+    /// and the processed-event record in one transaction. Skipped without a server, except in CI.
+    @Test func theDeliveryLogWorksOnPostgreSQL() async throws {
+        guard let configuration = ShopHost.postgresConfiguration() else {
+            if ShopHost.inCI { Issue.record("SOKO_TEST_POSTGRES_URL is not set") }
+            return
+        }
+        try await retryingThenFailedThenSent(NotifyShop.start(configuration: configuration))
+    }
+
+    func retryingThenFailedThenSent(_ shop: ShopHost) async throws {
         let mailer = FakeMailer()
         mailer.failing.withLock { $0 = true }
         let context = try Self.context(shop, "sendWelcome", mailer: mailer)

@@ -1,5 +1,7 @@
 import Foundation
 import ShopTesting
+import SokoHost
+import SokoTesting
 import Testing
 
 /// What Python's `email` package (Oracle/parse_mail.py) understood of a message.
@@ -73,8 +75,11 @@ enum MailOracle {
 
 /// The whole shop for these tests, its `.eml` mail in a fresh temporary folder.
 enum NotifyShop {
-    static func start(environment: [String: String] = [:]) async throws -> ShopHost {
+    static func start(
+        environment: [String: String] = [:], configuration: HostConfiguration = TestHost.defaultConfiguration()
+    ) async throws -> ShopHost {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-mail-\(UUID().uuidString)").path
-        return try await ShopHost.start(environment: ["SOKO_MAIL_DIR": folder].merging(environment) { _, new in new })
+        return try await ShopHost.start(
+            environment: ["SOKO_MAIL_DIR": folder].merging(environment) { _, new in new }, configuration: configuration)
     }
 }
