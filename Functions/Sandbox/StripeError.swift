@@ -31,9 +31,12 @@ struct StripeError: Error, Sendable {
         .invalidRequest("Invalid integer: \(value)", code: "parameter_invalid_integer", param: param)
     }
 
-    /// `404 resource_missing`: `No such payment_intent: 'pi_…'`.
+    /// `resource_missing`: `No such payment_intent: 'pi_…'` — 404 for the URL's object, 400 for an
+    /// object a form parameter names.
     static func noSuch(_ kind: String, _ id: String, param: String = "id") -> StripeError {
-        .invalidRequest("No such \(kind): '\(id)'", code: "resource_missing", param: param, status: 404)
+        .invalidRequest(
+            "No such \(kind): '\(id)'", code: "resource_missing", param: param,
+            status: param == "id" || param == "intent" ? 404 : 400)
     }
 
     var body: [UInt8] {
