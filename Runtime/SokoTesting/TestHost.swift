@@ -40,10 +40,13 @@ public final class TestHost: Sendable {
         invoker = try await InProcessInvoker.start(host)
     }
 
-    /// No access log, and stores in a fresh temporary folder (SQLite), so tests never share data.
+    /// No access log, and stores (SQLite) and mail (`.eml` files) in a fresh temporary folder, so
+    /// tests never share data.
     public static func defaultConfiguration() -> HostConfiguration {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-test-\(UUID().uuidString)").path
-        return HostConfiguration(accessLog: .discard, store: StoreConfiguration(backend: .sqlite(directory: folder)))
+        var configuration = HostConfiguration(accessLog: .discard, store: StoreConfiguration(backend: .sqlite(directory: folder)))
+        configuration.environment = ["SOKO_MAIL_DIR": folder + "/mail"]  // mail as .eml files beside the stores
+        return configuration
     }
 
     /// Sends one request through routing and middleware and returns the response.

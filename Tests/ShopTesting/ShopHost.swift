@@ -40,9 +40,9 @@ public final class ShopHost: Sendable {
     ) async throws -> ShopHost {
         var configuration = configuration
         let clients = #"[{"client_id":"\#(serviceClientID)","secret_sha256":"\#(serviceSecretSHA256)"}]"#
-        configuration.environment = [
+        configuration.environment = configuration.environment.merging([
             "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test", "SOKO_OAUTH_CLIENTS": clients,
-        ].merging(environment) { _, new in new }
+        ]) { _, new in new }.merging(environment) { _, new in new }
         let host = try await TestHost(
             bundles: bundles, manifestsDirectory: repository + "/manifests/functions", configuration: configuration)
         return ShopHost(host: host)
