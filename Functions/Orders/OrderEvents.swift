@@ -1,7 +1,8 @@
 import SokoFunctions
 
 /// The payload of every `order.*` event: the order's money and lines, plus what the change adds
-/// (`reason` on `order.cancelled`, `carrier` and `tracking_number` on `order.shipped`).
+/// (`reason` on `order.cancelled`, `carrier` and `tracking_number` on `order.shipped`, `payment`
+/// on `order.paid`).
 public struct OrderEventPayload: Codable, Sendable, Equatable {
     public var orderID: String
     public var customerID: String
@@ -19,9 +20,11 @@ public struct OrderEventPayload: Codable, Sendable, Equatable {
     /// Whether the order was the customer's cart (which `order.placed` consumers then clear),
     /// rather than lines the request named itself.
     public var fromCart: Bool
+    /// How the order was paid (on `order.paid`): the receipt email shows it.
+    public var payment: OrderPayment?
 
     enum CodingKeys: String, CodingKey {
-        case status, currency, subtotal, shipping, tax, total, lines, reason, carrier
+        case status, currency, subtotal, shipping, tax, total, lines, reason, carrier, payment
         case fromCart = "from_cart"
         case orderID = "order_id"
         case customerID = "customer_id"
@@ -29,7 +32,7 @@ public struct OrderEventPayload: Codable, Sendable, Equatable {
         case trackingNumber = "tracking_number"
     }
 
-    init(order: Order, previousStatus: OrderStatus?, reason: CancelReason?) {
+    init(order: Order, previousStatus: OrderStatus?, reason: CancelReason?, payment: OrderPayment? = nil) {
         orderID = order.id
         customerID = order.customerID
         status = order.status
@@ -42,6 +45,7 @@ public struct OrderEventPayload: Codable, Sendable, Equatable {
         lines = order.lines
         fromCart = order.isFromCart
         self.reason = reason
+        self.payment = payment
         if order.status == .shipped {
             carrier = order.carrier
             trackingNumber = order.trackingNumber
@@ -60,7 +64,39 @@ extension Transaction {
     }
 
     /// Emits `order.<event>` for `order` (already in its new state) into the outbox.
-    func emitOrderEvent(_ event: String, order: Order, previousStatus: OrderStatus?, reason: CancelReason? = nil) throws {
-        try emit("order.\(event)", OrderEventPayload(order: order, previousStatus: previousStatus, reason: reason))
+    func emitOrderEvent(
+        _ event: String, order: Order, previousStatus: OrderStatus?, reason: CancelReason? = nil,
+        payment: OrderPayment? = nil
+    ) throws {
+        try emit(
+            "order.\(event)", OrderEventPayload(order: order, previousStatus: previousStatus, reason: reason, payment: payment))
+    }
+}
+
+/// The payment that paid an order, as `order.paid` carries it: `receipt` is the M-Pesa receipt
+/// number, `card_last4` the card's last four digits (either may be missing).
+public struct OrderPayment: Codable, Sendable, Equatable {
+    public var paymentID: String
+    public var method: String
+    public var amount: Int
+    public var currency: String
+    public var receipt: String?
+    public var cardLast4: String?
+
+    public init(
+        paymentID: String, method: String, amount: Int, currency: String, receipt: String? = nil, cardLast4: String? = nil
+    ) {
+        self.paymentID = paymentID
+        self.method = method
+        self.amount = amount
+        self.currency = currency
+        self.receipt = receipt
+        self.cardLast4 = cardLast4
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, amount, currency, receipt
+        case paymentID = "payment_id"
+        case cardLast4 = "card_last4"
     }
 }

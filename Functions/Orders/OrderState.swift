@@ -74,4 +74,6 @@ public enum CancelReason: String, Sendable, Codable {
     case admin
     case expired
     case paymentFailed = "payment_failed"
+    /// The payment was refunded in full while the order was paid (`paid → cancelled → refunded`).
+    case refund
 }

@@ -27,28 +27,29 @@ public enum OrderTransitions {
     ///   - reason: why an order is cancelled (required meaning for `cancelled`; ignored otherwise).
     ///   - shipment: carrier and tracking number, for `shipped`.
     ///   - ownedBy: when given, an order of another customer is treated as missing.
+    ///   - payment: the payment that paid the order (`paid`), carried by `order.paid`.
     /// - Throws: 404 `order-not-found` (missing, not the owner's, or internal); 409
     ///   ``IllegalTransition`` when the table refuses the move or another change won the race.
     /// Stock is not touched here: after cancelling, release it (the order is marked `release_due`).
     @discardableResult
     public static func apply(
         orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
-        ownedBy customerID: String? = nil, store: Store
+        ownedBy customerID: String? = nil, payment: OrderPayment? = nil, store: Store
     ) async throws -> Order {
         try await store.transaction { transaction in
             try apply(
                 orderID: orderID, to: target, actor: actor, reason: reason, shipment: shipment, ownedBy: customerID,
-                in: transaction)
+                payment: payment, in: transaction)
         }
     }
 
-    /// As ``apply(orderID:to:actor:reason:shipment:ownedBy:store:)``, inside a transaction of the
+    /// As ``apply(orderID:to:actor:reason:shipment:ownedBy:payment:store:)``, inside a transaction of the
     /// Orders store that the caller holds — for an event consumer that records the event as
     /// processed (``FunctionContext/once(_:_:)``) in the same transaction as the change.
     @discardableResult
     public static func apply(
         orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
-        ownedBy customerID: String? = nil, in transaction: Transaction
+        ownedBy customerID: String? = nil, payment: OrderPayment? = nil, in transaction: Transaction
     ) throws -> Order {
         guard var order = try OrderRepository.find(id: orderID, in: transaction), order.status.isPublic,
             customerID == nil || order.customerID == customerID
@@ -85,7 +86,8 @@ public enum OrderTransitions {
         let cancelReason = target == .cancelled ? (reason ?? .admin) : nil
         try transaction.recordTransition(
             orderID: orderID, from: from, to: target, actor: actor, reason: cancelReason?.rawValue, at: now)
-        try transaction.emitOrderEvent(target.rawValue, order: order, previousStatus: from, reason: cancelReason)
+        try transaction.emitOrderEvent(
+            target.rawValue, order: order, previousStatus: from, reason: cancelReason, payment: target == .paid ? payment : nil)
         return order
     }
 }

@@ -27,6 +27,15 @@ public enum OrdersBundle: FunctionBundle {
         registry.typed("shipOrder") { (input: ShipOrderInput, context) in try await ShipOrder.run(input, context: context) }
         registry.typed("deliverOrder") { (_: NoInput, context) in try await DeliverOrder.run(context: context) }
         registry.typed("adminListOrders") { (_: NoInput, context) in try await AdminListOrders.run(context: context) }
+        registry.typed("paymentDetails") { (input: PaymentDetails.Input, context) in
+            try await PaymentDetails.run(input, context: context)
+        }
+        registry.event("markPaid") { (event: Event<MarkPaid.PaymentSucceeded>, context) in
+            try await MarkPaid.run(event, context: context)
+        }
+        registry.event("markRefunded") { (event: Event<MarkRefunded.PaymentRefunded>, context) in
+            try await MarkRefunded.run(event, context: context)
+        }
         registry.raw("expireOrders") { _, context in
             try await ExpireOrders.run(now: Int(time(nil)), context: context, settings: settings)
             return .noContent

@@ -1,0 +1,65 @@
+import SokoFunctions
+
+/// The `markPaid` consumer of `payment.succeeded`: the order becomes `paid` (emitting `order.paid`
+/// with the payment's method and receipt or card digits), then its reserved stock is committed.
+///
+/// The transition and the processed-event record share one transaction (``FunctionContext/once(_:_:)``);
+/// `catalog.commitStock` runs after it, outside any transaction, on every delivery while the order
+/// is paid (it is idempotent), so a commit that failed is retried by the relay's redelivery.
+enum MarkPaid {
+    /// `payment.succeeded` as Payments emits it.
+    struct PaymentSucceeded: Codable, Sendable {
+        var paymentID: String
+        var orderID: String
+        var customerID: String
+        var method: String
+        var amount: Int
+        var currency: String
+        var receipt: String?
+        var cardLast4: String?
+        enum CodingKeys: String, CodingKey {
+            case method, amount, currency, receipt
+            case paymentID = "payment_id"
+            case orderID = "order_id"
+            case customerID = "customer_id"
+            case cardLast4 = "card_last4"
+        }
+    }
+
+    static func run(_ event: Event<PaymentSucceeded>, context: FunctionContext) async throws {
+        let paid = event.payload
+        let payment = OrderPayment(
+            paymentID: paid.paymentID, method: paid.method, amount: paid.amount, currency: paid.currency,
+            receipt: paid.receipt, cardLast4: paid.cardLast4)
+        let logger = context.logger
+        try await context.once(event) { transaction in
+            guard let order = try OrderRepository.find(id: paid.orderID, in: transaction) else {
+                logger.error("payment for an unknown order", metadata: ["order_id": "\(paid.orderID)"])
+                return
+            }
+            guard order.status == .pendingPayment else {
+                // Paid twice, or paid after it was cancelled (expired): the money needs a person
+                // (or refundPayment) — the order's state is not changed behind the customer's back.
+                logger.error(
+                    "payment succeeded for an order that is not awaiting payment; refund it if it is not needed",
+                    metadata: [
+                        "order_id": "\(order.id)", "status": "\(order.status.rawValue)", "payment_id": "\(paid.paymentID)",
+                    ])
+                return
+            }
+            try OrderTransitions.apply(
+                orderID: order.id, to: .paid, actor: "system:payments", payment: payment, in: transaction)
+        }
+        guard let order = try await OrderRepository.find(id: paid.orderID, in: context.store),
+            [.paid, .shipped, .delivered].contains(order.status)
+        else { return }
+        do {
+            _ = try await context.invoke(
+                "catalog", "commitStock", StockOrderInput(orderID: order.id), as: ReservationOutput.self, idempotent: true)
+        } catch let error as InvocationError where error.status == 409 || error.status == 404 {
+            // The reservation was released (it expired) or never existed: repeating cannot help.
+            logger.error(
+                "paid order's stock could not be committed", metadata: ["order_id": "\(order.id)", "error": "\(error)"])
+        }
+    }
+}

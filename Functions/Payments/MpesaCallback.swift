@@ -1,0 +1,112 @@
+import Foundation
+import SokoFunctions
+
+/// `POST /webhooks/mpesa/{token}` (Daraja; `auth: webhook`): records the callback and answers
+/// `200 {"ResultCode":0,"ResultDesc":"Accepted"}` for anything that parses as JSON (malformed JSON
+/// is 400) — an unknown id, a wrong token or a duplicate is logged and acknowledged, never retried
+/// into us.
+///
+/// Checks, in order: the payment is found by CheckoutRequestID (or, before payOrder stored the ids,
+/// by the token's hash); the token hashes to the stored one (constant-time); the payment is still
+/// pending. Then a failure code (1032 cancelled, 1037 timeout, 1 funds, 2001 PIN, any other) fails
+/// the payment with `payment.failed`; code 0 with the expected amount stores the receipt and emits
+/// `mpesa.callback_received`, on which ``ConfirmMpesa`` asks STK Query before marking it paid — so
+/// the answer to Daraja never waits on a remote call. An amount that differs is logged and the
+/// payment left to reconciliation (a push is for a fixed amount: such a callback is not genuine).
+enum MpesaCallback {
+    static let accepted = #"{"ResultCode":0,"ResultDesc":"Accepted"}"#
+
+    static func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
+        guard let json = try? JSONCoding.decode(JSONValue.self, from: request.body) else {
+            throw FunctionError.badRequest("the callback is not JSON", code: "malformed-json")
+        }
+        let token = context.pathParameter("token") ?? ""
+        let raw = String(decoding: request.body, as: UTF8.self)
+        let outcome = try await handle(json, token: token, context: context)
+        try await context.store.execute(
+            "INSERT INTO mpesa_callbacks (id, checkout_request_id, raw, outcome, received_at) VALUES ($1, $2, $3, $4, $5)",
+            [
+                .text(UUID().uuidString.lowercased()), SQLValue(MpesaCallbackBody(json)?.checkoutRequestID), .text(raw),
+                .text(outcome.rawValue), .text(Timestamp.now()),
+            ])
+        return FunctionResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(accepted.utf8))
+    }
+
+    /// What became of a callback (kept beside its raw payload).
+    enum Outcome: String {
+        case notACallback = "not-a-callback"
+        case unknownPayment = "unknown-payment"
+        case badToken = "bad-token"
+        case alreadyDecided = "already-decided"
+        case failed
+        case amountMismatch = "amount-mismatch"
+        case awaitingConfirmation = "awaiting-confirmation"
+        case duplicate
+    }
+
+    static func handle(_ json: JSONValue, token: String, context: FunctionContext) async throws -> Outcome {
+        let logger = context.logger
+        guard let callback = MpesaCallbackBody(json) else {
+            logger.warning("M-Pesa callback without an stkCallback; acknowledged and ignored")
+            return .notACallback
+        }
+        let checkout = callback.checkoutRequestID
+        var found = try await PaymentRepository.find(checkoutRequestID: checkout, in: context.store)
+        if found == nil {
+            // The callback can beat payOrder's own write of the ids: find the payment by its token.
+            found = try await PaymentRepository.all(
+                "callback_token_hash = $1 AND checkout_request_id IS NULL AND method = 'mpesa'",
+                [.text(CallbackToken.hash(token))], in: context.store
+            ).first
+        }
+        guard let payment = found else {
+            logger.warning("M-Pesa callback for an unknown CheckoutRequestID", metadata: ["checkout_request_id": "\(checkout)"])
+            return .unknownPayment
+        }
+        guard let stored = payment.callbackTokenHash, CallbackToken.matches(token, storedHash: stored) else {
+            logger.warning(
+                "M-Pesa callback with a wrong token; ignored",
+                metadata: ["payment_id": "\(payment.id)", "checkout_request_id": "\(checkout)"])
+            return .badToken
+        }
+        guard payment.status == .pending else {
+            logger.info("M-Pesa callback for a decided payment", metadata: ["payment_id": "\(payment.id)"])
+            return .alreadyDecided
+        }
+        if payment.checkoutRequestID == nil {
+            try await context.store.execute(
+                """
+                UPDATE payments SET checkout_request_id = $2, merchant_request_id = $3, updated_at = $4
+                WHERE id = $1 AND checkout_request_id IS NULL
+                """, [.text(payment.id), .text(checkout), SQLValue(callback.merchantRequestID), .text(Timestamp.now())])
+        }
+        guard callback.resultCode == 0 else {
+            let changed = try await PaymentTransitions.fail(
+                paymentID: payment.id, resultCode: String(callback.resultCode), resultDesc: callback.resultDesc,
+                store: context.store)
+            logger.info(
+                "M-Pesa payment failed",
+                metadata: ["payment_id": "\(payment.id)", "result_code": "\(callback.resultCode)", "changed": "\(changed)"])
+            return changed ? .failed : .alreadyDecided
+        }
+        if let amount = callback.amount, amount * 100 != payment.amount {
+            logger.error(
+                "M-Pesa callback amount differs from the push; left to reconciliation",
+                metadata: ["payment_id": "\(payment.id)", "expected": "\(payment.amount / 100)", "got": "\(amount)"])
+            return .amountMismatch
+        }
+        let receipt = callback.receipt
+        let recorded = try await context.store.transaction { transaction in
+            let changed = try transaction.execute(
+                """
+                UPDATE payments SET callback_at = $2, receipt = $3, result_code = '0', result_desc = $4, updated_at = $2
+                WHERE id = $1 AND status = 'pending' AND callback_at IS NULL
+                """, [.text(payment.id), .text(Timestamp.now()), SQLValue(receipt), .text(callback.resultDesc)])
+            guard changed == 1 else { return false }
+            try transaction.emit(
+                "mpesa.callback_received", MpesaCallbackReceived(paymentID: payment.id, checkoutRequestID: checkout))
+            return true
+        }
+        return recorded ? .awaitingConfirmation : .duplicate
+    }
+}

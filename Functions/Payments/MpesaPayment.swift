@@ -1,0 +1,73 @@
+import SokoFunctions
+
+/// The M-Pesa half of ``PayOrder``: a pending payment with a fresh callback token, then the STK push.
+enum MpesaPayment {
+    /// Daraja's limits on the two free-text fields (`../shared/reference/integrations.md` §1.3).
+    static let accountReferenceLimit = 12
+    static let descriptionLimit = 13
+
+    static func start(
+        order: OrderLookup.Order, phone: MpesaPhone, context: FunctionContext, gateways: Gateways
+    ) async throws -> Reply<PayOrder.Output> {
+        guard order.currency.uppercased() == "KES" else {
+            throw FunctionError(
+                status: 422, code: "currency-not-supported",
+                detail: "M-Pesa takes Kenyan shillings only; this order is in \(order.currency)",
+                errors: [FieldError(field: "method", message: "mpesa cannot pay an order in \(order.currency)")])
+        }
+        let shillings = wholeShillings(order.total)
+        let token = CallbackToken.generate()
+        let (payment, inserted) = try await PayOrder.insertPending(
+            order: order, method: .mpesa, amount: shillings * 100,
+            extra: ["phone": .text(phone.msisdn), "callback_token_hash": .text(token.hash)], context: context)
+        guard inserted else { throw PaymentsProblem.pending(payment) }
+
+        let outcome: DarajaClient.PushOutcome
+        do {
+            outcome = try await gateways.daraja.push(
+                amount: shillings, phone: phone, callbackURL: gateways.settings.publicURL + "/webhooks/mpesa/" + token.text,
+                accountReference: accountReference(orderID: order.id), description: "Soko order", context: context)
+        } catch {
+            // No answer: the push may or may not have reached the phone. The payment stays pending
+            // (a callback still finds it by its token); ReconcileMpesa fails it if nothing comes.
+            context.logger.warning(
+                "STK push got no answer", metadata: ["payment_id": "\(payment.id)", "error": "\(error)"])
+            throw PaymentsProblem.gatewayUnavailable("M-Pesa")
+        }
+        switch outcome {
+        case .accepted(let accepted):
+            // Conditional: a callback that came first (and adopted the ids by the token) wins.
+            try await context.store.execute(
+                """
+                UPDATE payments SET merchant_request_id = $2, checkout_request_id = $3, updated_at = $4
+                WHERE id = $1 AND checkout_request_id IS NULL
+                """,
+                [.text(payment.id), .text(accepted.merchantRequestID), .text(accepted.checkoutRequestID), .text(Timestamp.now())])
+            context.logger.info(
+                "STK push accepted",
+                metadata: ["payment_id": "\(payment.id)", "order_id": "\(order.id)", "phone": "\(phone.masked)"])
+            let output = PayOrder.Output(
+                paymentID: payment.id, status: .pending, method: .mpesa, checkoutRequestID: accepted.checkoutRequestID,
+                customerMessage: accepted.customerMessage ?? "Check your phone to complete the payment")
+            return Reply(status: 202, body: output)
+        case .refused(let status, let code, let detail):
+            try await PaymentTransitions.fail(
+                paymentID: payment.id, resultCode: code ?? String(status), resultDesc: detail, store: context.store)
+            context.logger.warning(
+                "STK push refused", metadata: ["payment_id": "\(payment.id)", "status": "\(status)", "detail": "\(detail)"])
+            if status == 400, detail.contains("PhoneNumber") || detail.contains("PartyA") {
+                throw FunctionError.validation([FieldError(field: "phone", message: "M-Pesa refused it: \(detail)")])
+            }
+            throw PaymentsProblem.gatewayRefused("mpesa", detail)
+        }
+    }
+
+    /// Minor units → whole shillings, rounded up (Daraja takes whole numbers only).
+    static func wholeShillings(_ minor: Int) -> Int { (max(minor, 0) + 99) / 100 }
+
+    /// `AccountReference` (≤ 12 characters, shown on the customer's phone): `SOKO` and the first 8
+    /// hex digits of the order id, upper case.
+    static func accountReference(orderID: String) -> String {
+        "SOKO" + String(orderID.filter { $0 != "-" }.prefix(accountReferenceLimit - 4)).uppercased()
+    }
+}

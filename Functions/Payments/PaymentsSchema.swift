@@ -1,0 +1,39 @@
+import SokoFunctions
+
+/// The Payments service's tables.
+///
+/// `amount` and `refunded_amount` are minor units of `currency` (what was charged: for M-Pesa the
+/// order total rounded up to whole shillings). Idempotency lives in constraints: one pending
+/// payment per order and method (a partial unique index), unique CheckoutRequestID, callback token
+/// hash and PaymentIntent id, and Stripe event ids as a primary key.
+enum PaymentsSchema {
+    static let migrations = [
+        Migration(
+            1, "payments, Stripe events, raw M-Pesa callbacks",
+            [
+                """
+                CREATE TABLE payments (
+                    id TEXT PRIMARY KEY, order_id TEXT NOT NULL, customer_id TEXT NOT NULL, method TEXT NOT NULL,
+                    status TEXT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL,
+                    refunded_amount BIGINT NOT NULL DEFAULT 0, refund_due INTEGER NOT NULL DEFAULT 0,
+                    phone TEXT, merchant_request_id TEXT, checkout_request_id TEXT UNIQUE,
+                    callback_token_hash TEXT UNIQUE, callback_at TEXT, receipt TEXT, result_code TEXT, result_desc TEXT,
+                    payment_intent_id TEXT UNIQUE, client_secret TEXT, card_last4 TEXT,
+                    created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX payments_one_pending ON payments (order_id, method) WHERE status = 'pending'",
+                "CREATE INDEX payments_order ON payments (order_id, created_at)",
+                "CREATE INDEX payments_pending ON payments (status, method, created_at)",
+                """
+                CREATE TABLE stripe_events (
+                    event_id TEXT PRIMARY KEY, type TEXT NOT NULL, received_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE mpesa_callbacks (
+                    id TEXT PRIMARY KEY, checkout_request_id TEXT, raw TEXT NOT NULL, outcome TEXT NOT NULL,
+                    received_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX mpesa_callbacks_checkout ON mpesa_callbacks (checkout_request_id)",
+            ])
+    ]
+}

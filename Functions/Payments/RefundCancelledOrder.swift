@@ -1,0 +1,43 @@
+import SokoFunctions
+
+/// The `refundCancelledOrder` consumer of `order.cancelled`: when a **paid** order is cancelled
+/// (`previous_status: "paid"`), its succeeded payments are refunded in full — Stripe through the
+/// Refunds API (the same idempotency key on every redelivery, so never twice), M-Pesa marked
+/// `refund_due` and logged for a person to reverse. `payment.refunded {full: true}` then lets
+/// Orders move the order on to `refunded`. Other cancellations are ignored.
+enum RefundCancelledOrder {
+    /// The fields of `order.cancelled` this consumer reads.
+    struct OrderCancelled: Codable, Sendable {
+        var orderID: String
+        var previousStatus: String?
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id"
+            case previousStatus = "previous_status"
+        }
+    }
+
+    static func run(_ event: Event<OrderCancelled>, context: FunctionContext, gateways: Gateways) async throws {
+        guard event.payload.previousStatus == "paid" else { return }
+        let payments = try await PaymentRepository.all(
+            "order_id = $1 AND status IN ('succeeded', 'partially_refunded')", [.text(event.payload.orderID)],
+            in: context.store)
+        for payment in payments {
+            switch payment.method {
+            case .stripe:
+                _ = try await RefundPayment.refund(payment, amount: nil, context: context, gateways: gateways)
+            case .mpesa:
+                let marked = try await context.store.execute(
+                    "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
+                    [.text(payment.id), .text(Timestamp.now())])
+                if marked == 1 {
+                    context.logger.error(
+                        "paid M-Pesa order cancelled: reverse the payment by hand",
+                        metadata: [
+                            "payment_id": "\(payment.id)", "order_id": "\(payment.orderID)",
+                            "receipt": "\(payment.receipt ?? "")",
+                        ])
+                }
+            }
+        }
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Payments
-
-@Test func bundleNamesItsService() {
-    #expect(PaymentsBundle.service == "payments")
-}
