@@ -149,6 +149,7 @@ let package = Package(
         .testTarget(
             name: "NotificationsTests", dependencies: ["Notifications", "ShopTesting", "SokoTesting", "SokoHost"],
             path: "Tests/NotificationsTests"),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ShopTesting", "SokoTesting"], path: "Tests/SandboxTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )
