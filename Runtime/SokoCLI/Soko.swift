@@ -79,6 +79,12 @@ struct Serve: AsyncParsableCommand {
                 guard (1...256).contains(loops) else { throw ValidationError("--loops must be 1...256") }
                 configuration.loops = loops
             }
+            if configuration.environment["SOKO_PUBLIC_URL"] == nil, configuration.server.port != 0 {
+                // Where gateways call back (M-Pesa callbacks, Stripe webhooks from the sandbox): this
+                // process, unless a gateway in front says otherwise.
+                let host = ["0.0.0.0", "::", ""].contains(configuration.server.host) ? "127.0.0.1" : configuration.server.host
+                configuration.environment["SOKO_PUBLIC_URL"] = "http://\(host):\(configuration.server.port)"
+            }
             let closedCleanly = try await options.host(configuration).run()
             if !closedCleanly { throw ExitCode(1) }
         }
