@@ -14,7 +14,7 @@ import SokoFunctions
 /// | `SOKO_DARAJA_PASSKEY` (or `…_FILE`) | Lipa na M-Pesa passkey | the public sandbox passkey |
 /// | `SOKO_STRIPE_BASE_URL` | Stripe's API (`https://api.stripe.com` for real) | `SOKO_PUBLIC_URL/_sandbox/stripe` |
 /// | `SOKO_STRIPE_SECRET_KEY` (or `…_FILE`) | `sk_…` or `rk_…` | `sk_test_sandbox` |
-/// | `SOKO_STRIPE_WEBHOOK_SECRETS` (or `…_FILE`) | comma-separated `whsec_…` (several while rotating) | `whsec_sandbox` |
+/// | `SOKO_STRIPE_WEBHOOK_SECRETS` (or `…_FILE`) | comma-separated `whsec_…` (several while rotating); else `SOKO_STRIPE_WEBHOOK_SECRET` | `whsec_sandbox` |
 public struct PaymentsSettings: Sendable, CustomStringConvertible {
     public var publicURL: String
     public var darajaBaseURL: String
@@ -72,7 +72,10 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
             throw PaymentsSettingsError(
                 variable: "SOKO_STRIPE_SECRET_KEY", problem: "must be a Stripe secret (sk_…) or restricted (rk_…) key")
         }
-        let secrets = (try value("SOKO_STRIPE_WEBHOOK_SECRETS", secret: true) ?? "whsec_sandbox")
+        // SOKO_STRIPE_WEBHOOK_SECRET (one secret, the name the sandbox signs with) is read too.
+        var configured = try value("SOKO_STRIPE_WEBHOOK_SECRETS", secret: true)
+        if configured == nil { configured = try value("SOKO_STRIPE_WEBHOOK_SECRET", secret: true) }
+        let secrets = (configured ?? "whsec_sandbox")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !secrets.isEmpty, secrets.allSatisfy({ $0.hasPrefix("whsec_") }) else {
             throw PaymentsSettingsError(

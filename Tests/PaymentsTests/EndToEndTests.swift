@@ -1,0 +1,160 @@
+import Foundation
+import Glibc
+import ShopTesting
+import SokoFunctions
+import SokoHost
+import SokoOutbound
+import SokoTesting
+import Testing
+
+/// The real `soko serve` process with the built-in sandbox: the gateway calls go out through the
+/// host's libcurl client to the sandbox's routes, which post the callback and the webhook back.
+@Suite("Payments end to end (soko serve + sandbox)", .timeLimit(.minutes(2)))
+struct PaymentsEndToEndTests {
+    static let environment = [
+        "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test",
+        "SOKO_SANDBOX_CALLBACK_DELAY_MS": "50", "SOKO_SANDBOX_WEBHOOK_DELAY_MS": "0",
+    ]
+
+    /// The `soko` built beside this test bundle (any scratch path), else the default build's.
+    static var binary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("soko")
+            .path
+        return FileManager.default.isExecutableFile(atPath: beside) ? beside : ShopHost.repository + "/.build/debug/soko"
+    }
+
+    struct Running {
+        let process: Process
+        let base: String
+        let client: BlockingHTTPClient
+
+        func request(_ method: String, _ path: String, token: String? = nil, json: String? = nil) async throws -> (
+            status: Int, object: [String: Any]
+        ) {
+            var headers: [(String, String)] = []
+            if let token { headers.append(("Authorization", "Bearer \(token)")) }
+            if json != nil { headers.append(("Content-Type", "application/json")) }
+            let response = try await client.send(
+                method, base + path, headers: headers, body: Array((json ?? "").utf8), timeout: .seconds(20))
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+
+        func waitForOrder(_ id: String, _ status: String, token: String) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                if try await request("GET", "/orders/\(id)", token: token).object["status"] as? String == status { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+    }
+
+    /// Seeds a shop (admin, product, customer, one order) in-process, then serves it with `soko serve`.
+    func serve() async throws -> (running: Running, admin: String, customer: String, order: String, compute: ComputePool) {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the soko executable first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-pay-\(UUID().uuidString)").path
+        let configuration = HostConfiguration(accessLog: .discard, store: StoreConfiguration(backend: .sqlite(directory: folder)))
+        let shop = try await ShopHost.start(environment: Self.environment, configuration: configuration)
+        let admin = try await shop.admin()
+        let customer = try await shop.customer("e2e@example.com")
+        let category = try await shop.request("POST", "/categories", token: admin, json: ["name": "Cloth"])
+        let categoryID = try category.json(Identified.self).id
+        let product = try await shop.request(
+            "POST", "/products", token: admin,
+            json: NewProduct(
+                sku: "KANGA-1", name: "Kanga", description: "", price: 123_450, currency: "KES", categoryID: categoryID,
+                onHand: 10))
+        let productID = try product.json(Identified.self).id
+        let placed = try await shop.request(
+            "POST", "/orders", token: customer, headers: [("Idempotency-Key", UUID().uuidString)],
+            json: PlaceOrderBody(items: [.init(productID: productID, quantity: 1)]))
+        let order = try placed.json(Identified.self).id
+        #expect(await shop.shutdown())
+
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--loops", "2"]
+        process.environment = Self.environment.merging([
+            "SOKO_DATA": folder, "SOKO_MANIFESTS": ShopHost.repository + "/manifests/functions", "SOKO_ACCESS_LOG": "off",
+            "SOKO_PUBLIC_URL": "http://127.0.0.1:\(port)", "SOKO_MAIL_DIR": folder + "/mail",
+        ]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let compute = ComputePool(threads: 4)
+        let running = Running(process: process, base: "http://127.0.0.1:\(port)", client: BlockingHTTPClient(pool: compute))
+        var ready = false
+        for _ in 0..<400 where !ready {
+            ready = (try? await running.client.get(running.base + "/readyz", timeout: .seconds(1)))?.status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        if !ready { process.terminate() }
+        try #require(ready, "soko serve did not become ready")
+        return (running, admin, customer, order, compute)
+    }
+
+    func stop(_ running: Running) {
+        running.process.terminate()
+        running.process.waitUntilExit()
+    }
+
+    @Test func mpesaThroughTheSandboxPaysTheOrder() async throws {
+        let (running, _, customer, order, _) = try await serve()
+        defer { stop(running) }
+        // 254708374149 is Daraja's test MSISDN: the sandbox pays it.
+        let paid = try await running.request(
+            "POST", "/orders/\(order)/pay", token: customer, json: #"{"method":"mpesa","phone":"0708374149"}"#)
+        #expect(paid.status == 202, "\(paid.object)")
+        let paymentID = try #require(paid.object["payment_id"] as? String)
+        #expect(try await running.waitForOrder(order, "paid", token: customer))
+        let payment = try await running.request("GET", "/payments/\(paymentID)", token: customer)
+        #expect(payment.object["status"] as? String == "succeeded")
+        #expect((payment.object["receipt"] as? String)?.isEmpty == false)
+        #expect(payment.object["amount"] as? Int == 153_500)
+    }
+
+    @Test func stripeThroughTheSandboxPaysAndRefundsTheOrder() async throws {
+        let (running, admin, customer, order, _) = try await serve()
+        defer { stop(running) }
+        let created = try await running.request("POST", "/orders/\(order)/pay", token: customer, json: #"{"method":"stripe"}"#)
+        #expect(created.status == 201, "\(created.object)")
+        let intent = try #require(created.object["payment_intent_id"] as? String)
+        let paymentID = try #require(created.object["payment_id"] as? String)
+        #expect((created.object["client_secret"] as? String)?.hasPrefix(intent) == true)
+        // What Stripe.js does in the browser, against the sandbox.
+        let confirm = try await running.client.send(
+            "POST", running.base + "/_sandbox/stripe/v1/payment_intents/\(intent)/confirm",
+            headers: [
+                ("Authorization", "Bearer sk_test_sandbox"), ("Content-Type", "application/x-www-form-urlencoded"),
+            ], body: Array("payment_method=pm_card_visa".utf8), timeout: .seconds(10))
+        #expect(confirm.status == 200)
+        #expect(try await running.waitForOrder(order, "paid", token: customer))
+        let payment = try await running.request("GET", "/payments/\(paymentID)", token: customer)
+        #expect(payment.object["status"] as? String == "succeeded")
+        #expect(payment.object["card_last4"] as? String == "4242")
+
+        let refund = try await running.request("POST", "/admin/payments/\(paymentID)/refund", token: admin, json: "{}")
+        #expect(refund.status == 200, "\(refund.object)")
+        #expect(try await running.waitForOrder(order, "refunded", token: customer))
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw ShopTestError("bind failed") }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
