@@ -23,6 +23,19 @@ enum ClearOrderedItems {
                 case productID = "product_id"
                 case quantity
             }
+
+            init(productID: String, quantity: Int) {
+                self.productID = productID
+                self.quantity = quantity
+            }
+
+            /// A quantity past the integer range (or a fraction) is a 422 naming `lines[i].quantity`,
+            /// not a 400 malformed-json for a body that is valid JSON.
+            init(from decoder: Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                productID = try container.decode(String.self, forKey: .productID)
+                quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
+            }
         }
 
         enum CodingKeys: String, CodingKey {
