@@ -1,6 +1,8 @@
 /// Where each service's store lives, read once from the environment at start.
 ///
-/// - `SOKO_DATABASE_URL` (a PostgreSQL URI): every service gets its own schema in that database.
+/// - `SOKO_DATABASE_URL` (a PostgreSQL URI): every service gets its own schema in that database,
+///   named after the service, after `SOKO_DATABASE_SCHEMA_PREFIX` if set (several shops in one
+///   database).
 /// - otherwise SQLite, one file per service: `$SOKO_DATA/<service>.sqlite` (`SOKO_DATA` defaults
 ///   to `./data`).
 /// - `SOKO_STORE_POOL`: worker threads (connections) per service store, default 4.
@@ -26,7 +28,11 @@ public struct StoreConfiguration: Sendable, Equatable {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw StoreError.connection("SOKO_DATABASE_URL must be a postgresql:// URL")
             }
-            configuration.backend = .postgres(url: url)
+            let prefix = environment["SOKO_DATABASE_SCHEMA_PREFIX"] ?? ""
+            guard prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw StoreError.connection("SOKO_DATABASE_SCHEMA_PREFIX may hold only letters, digits and _")
+            }
+            configuration.backend = .postgres(url: url, schemaPrefix: prefix)
         } else if let directory = environment["SOKO_DATA"], !directory.isEmpty {
             configuration.backend = .sqlite(directory: directory)
         }
