@@ -222,7 +222,7 @@ struct JourneyTests {
         #expect(cancelled.status == 200, "\(cancelled.object)")
         #expect(try await shop.waitForOrder(second, "refunded", token: token))
         let all = try await mail.waitFor(7, to: email)
-        let kinds = all.map { subject -> String in
+        let kinds = all.map(\.subject).map { subject -> String in
             for (kind, phrase) in [
                 ("welcome", "Welcome"), ("confirmation", "We received your order"), ("receipt", "Receipt for your order"),
                 ("shipping", "is on its way"), ("cancellation", "was cancelled"),
