@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a request body into a typed handler's input, with errors users can act on.
 enum TypedInput {
     static func decode<Input: Decodable>(_ type: Input.Type, from request: FunctionRequest) throws -> Input {
@@ -8,6 +10,15 @@ enum TypedInput {
         do {
             return try JSONCoding.decode(Input.self, from: request.body)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                (try? JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed])) != nil
+            {
+                // Valid JSON the decoder still refused without naming a field: a number that does
+                // not fit the field (a fraction, or past 64 bits). The input's fault: 422.
+                throw FunctionError(
+                    status: 422, code: "validation-failed",
+                    detail: "a number in the body is not a whole number in range (\(context.debugDescription))")
+            }
             throw DecodingProblem(error)
         }
     }

@@ -147,6 +147,20 @@ final class HTTPConnection: @unchecked Sendable {
         feed(bytes)
     }
 
+    /// The method token at the start of `bytes` when it is a valid RFC 9110 token followed by a
+    /// space (an unknown method rather than garbage); nil otherwise.
+    static func methodToken(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), (1...32).contains(space) else { return nil }
+        let token = bytes[..<space]
+        let extra: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
+        guard
+            token.allSatisfy({
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || extra.contains($0)
+            })
+        else { return nil }
+        return String(decoding: token, as: UTF8.self)
+    }
+
     func feed(_ bytes: UnsafeRawBufferPointer) {
         if phase == .idle {
             phase = .head
@@ -171,6 +185,9 @@ final class HTTPConnection: @unchecked Sendable {
                 reject(.headersTooLarge(limit: server.configuration.maxHeaderBytes))
             } else if errno == HPE_UNEXPECTED_CONTENT_LENGTH {
                 reject(.ambiguousLength("both Content-Length and Transfer-Encoding, or repeated Content-Length"))
+            } else if errno == HPE_INVALID_METHOD, let method = Self.methodToken(bytes) {
+                // http-parser knows a fixed list of methods; any other token is still HTTP.
+                reject(.methodNotImplemented(method))
             } else {
                 reject(.malformed(String(cString: http_errno_description(errno))))
             }

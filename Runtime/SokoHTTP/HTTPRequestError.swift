@@ -15,6 +15,8 @@ public enum HTTPRequestError: Error, Sendable, Equatable {
     case ambiguousLength(String)
     /// An `Expect` other than `100-continue`.
     case expectationFailed(String)
+    /// A well-formed method token this server does not know (RFC 9110 §9.1: 501).
+    case methodNotImplemented(String)
 
     /// The status code the host answers with.
     public var status: Int {
@@ -24,6 +26,7 @@ public enum HTTPRequestError: Error, Sendable, Equatable {
         case .bodyTooLarge: 413
         case .timeout: 408
         case .expectationFailed: 417
+        case .methodNotImplemented: 501
         }
     }
 }

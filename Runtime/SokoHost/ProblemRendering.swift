@@ -51,6 +51,9 @@ enum ProblemRendering {
         switch error {
         case .malformed(let reason):
             problem = Problem(status: 400, code: "malformed-request", detail: "the request is not valid HTTP/1.1: \(reason)")
+        case .methodNotImplemented(let method):
+            problem = Problem(
+                status: 501, code: "method-not-implemented", detail: "this server does not implement the method \(method)")
         case .headersTooLarge(let limit):
             problem = Problem(status: 431, code: "headers-too-large", detail: "request line and headers exceed \(limit) bytes")
         case .bodyTooLarge(let limit):

@@ -154,6 +154,18 @@ struct RequestTargetTests {
         #expect(await host.stop())
     }
 
+    @Test(arguments: [("QUERY", 501), ("FOO-BAR", 501), ("G(T", 400)])
+    func anUnknownMethodIsNotImplementedAndGarbageIsMalformed(_ method: String, _ status: Int) async throws {
+        let host = try await LiveHost.start(loops: 1)
+        let client = try host.client()
+        client.send("\(method) /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try await client.readResponse()
+        #expect(response.status == status)
+        #expect(response.header("Content-Type") == "application/problem+json")
+        #expect(await client.isClosedByServer())
+        #expect(await host.stop())
+    }
+
     @Test func deepPipelineIsServedThroughPauseAndResume() async throws {
         // 2,000 pipelined requests in one stream: far past the read-ahead depth (16), so the
         // host pauses and resumes reading many times; every request is still answered.

@@ -102,6 +102,15 @@ struct MiddlewareTests {
         #expect(mistyped.status == 422)
         #expect(mistyped.text.contains("must be an integer"))
 
+        for number in ["1.5", "99999999999999999999999", "1e30"] {
+            client.send("POST", "/widgets", body: #"{"name":"bolt","quantity":\#(number)}"#)
+            let unfit = try await client.readResponse()
+            #expect(unfit.status == 422, "\(number)")
+            #expect(unfit.text.contains("validation-failed"))
+        }
+        client.send("POST", "/widgets", body: #"{"name":"bolt","quantity":"#)
+        #expect(try await client.readResponse().status == 400)
+
         client.send("POST", "/widgets", body: #"{"name":"bolt","quantity":3}"#)
         let created = try await client.readResponse()
         #expect(created.status == 201)
