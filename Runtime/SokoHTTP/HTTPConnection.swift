@@ -147,18 +147,21 @@ final class HTTPConnection: @unchecked Sendable {
         feed(bytes)
     }
 
-    /// The method token at the start of `bytes` when it is a valid RFC 9110 token followed by a
-    /// space (an unknown method rather than garbage); nil otherwise.
+    /// The method of a well-formed request line (`token SP target SP HTTP/1.x`) at the start of
+    /// `bytes` — an unknown method rather than garbage; nil otherwise.
     static func methodToken(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), (1...32).contains(space) else { return nil }
-        let token = bytes[..<space]
-        let extra: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
-        guard
-            token.allSatisfy({
-                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || extra.contains($0)
-            })
+        guard let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        var line = Array(bytes[..<end])
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...32).contains(parts[0].count), !parts[1].isEmpty,
+            parts[2].starts(with: Array("HTTP/1.".utf8)), parts[2].count == 8
         else { return nil }
-        return String(decoding: token, as: UTF8.self)
+        let extra: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
+        let isToken = parts[0].allSatisfy {
+            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || extra.contains($0)
+        }
+        return isToken ? String(decoding: parts[0], as: UTF8.self) : nil
     }
 
     func feed(_ bytes: UnsafeRawBufferPointer) {
