@@ -7,6 +7,18 @@ import SokoFunctions
 /// `catalog.commitStock` runs after it, outside any transaction, on every delivery while the order
 /// is paid (it is idempotent), so a commit that failed is retried by the relay's redelivery.
 enum MarkPaid {
+    /// `payment.unneeded`: a succeeded payment the order did not need (Payments refunds it).
+    struct PaymentUnneeded: Codable, Sendable {
+        var paymentID: String
+        var orderID: String
+        var orderStatus: String
+        enum CodingKeys: String, CodingKey {
+            case paymentID = "payment_id"
+            case orderID = "order_id"
+            case orderStatus = "order_status"
+        }
+    }
+
     /// `payment.succeeded` as Payments emits it.
     struct PaymentSucceeded: Codable, Sendable {
         var paymentID: String
@@ -38,10 +50,19 @@ enum MarkPaid {
                 return
             }
             guard order.status == .pendingPayment else {
-                // Paid twice, or paid after it was cancelled (expired): the money needs a person
-                // (or refundPayment) — the order's state is not changed behind the customer's back.
-                logger.error(
-                    "payment succeeded for an order that is not awaiting payment; refund it if it is not needed",
+                // Paid twice (another payment got there first), or paid after it was cancelled: the
+                // order stays as it is and the money goes back — `payment.unneeded` asks Payments to
+                // refund this payment, and its refund will not move the order.
+                try transaction.execute(
+                    """
+                    INSERT INTO unneeded_payments (payment_id, order_id, order_status, recorded_at) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (payment_id) DO NOTHING
+                    """, [.text(paid.paymentID), .text(order.id), .text(order.status.rawValue), .text(Timestamp.now())])
+                try transaction.emit(
+                    "payment.unneeded",
+                    PaymentUnneeded(paymentID: paid.paymentID, orderID: order.id, orderStatus: order.status.rawValue))
+                logger.warning(
+                    "payment succeeded for an order that is not awaiting payment; it is refunded",
                     metadata: [
                         "order_id": "\(order.id)", "status": "\(order.status.rawValue)", "payment_id": "\(paid.paymentID)",
                     ])

@@ -22,6 +22,10 @@ enum MarkRefunded {
         guard refunded.full else { return }
         let logger = context.logger
         let processedNow = try await context.once(event) { transaction in
+            // The refund of a payment the order did not need leaves the order alone.
+            let unneeded = try transaction.query(
+                "SELECT payment_id FROM unneeded_payments WHERE payment_id = $1", [.text(refunded.paymentID)])
+            guard unneeded.isEmpty else { return }
             guard let order = try OrderRepository.find(id: refunded.orderID, in: transaction) else { return }
             switch order.status {
             case .paid:

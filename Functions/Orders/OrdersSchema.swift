@@ -41,6 +41,17 @@ enum OrdersSchema {
                     at TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT)
                 """,
                 "CREATE INDEX order_transitions_order ON order_transitions (order_id, at)",
-            ])
+            ]),
+        Migration(
+            2, "payments an order did not need",
+            [
+                // A payment that succeeded for an order no longer awaiting one (paid by another
+                // payment, or cancelled): handed back to Payments for a refund, and its refund must
+                // not move the order.
+                """
+                CREATE TABLE unneeded_payments (
+                    payment_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, order_status TEXT NOT NULL, recorded_at TEXT NOT NULL)
+                """
+            ]),
     ]
 }

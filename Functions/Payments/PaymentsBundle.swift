@@ -38,5 +38,8 @@ public enum PaymentsBundle: FunctionBundle {
         registry.event("refundCancelledOrder") { (event: Event<RefundCancelledOrder.OrderCancelled>, context) in
             try await RefundCancelledOrder.run(event, context: context, gateways: gateways)
         }
+        registry.event("refundUnneededPayment") { (event: Event<RefundUnneededPayment.PaymentUnneeded>, context) in
+            try await RefundUnneededPayment.run(event, context: context, gateways: gateways)
+        }
     }
 }

@@ -21,23 +21,47 @@ enum RefundCancelledOrder {
         let payments = try await PaymentRepository.all(
             "order_id = $1 AND status IN ('succeeded', 'partially_refunded')", [.text(event.payload.orderID)],
             in: context.store)
-        for payment in payments {
-            switch payment.method {
-            case .stripe:
-                _ = try await RefundPayment.refund(payment, amount: nil, context: context, gateways: gateways)
-            case .mpesa:
-                let marked = try await context.store.execute(
-                    "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
-                    [.text(payment.id), .text(Timestamp.now())])
-                if marked == 1 {
-                    context.logger.error(
-                        "paid M-Pesa order cancelled: reverse the payment by hand",
-                        metadata: [
-                            "payment_id": "\(payment.id)", "order_id": "\(payment.orderID)",
-                            "receipt": "\(payment.receipt ?? "")",
-                        ])
-                }
+        for payment in payments { try await refundInFull(payment, context: context, gateways: gateways) }
+    }
+
+    /// Stripe: a full refund through the Refunds API (idempotent per payment and amount); M-Pesa:
+    /// marked `refund_due` and logged for a person to reverse.
+    static func refundInFull(_ payment: Payment, context: FunctionContext, gateways: Gateways) async throws {
+        switch payment.method {
+        case .stripe:
+            _ = try await RefundPayment.refund(payment, amount: nil, context: context, gateways: gateways)
+        case .mpesa:
+            let marked = try await context.store.execute(
+                "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
+                [.text(payment.id), .text(Timestamp.now())])
+            if marked == 1 {
+                context.logger.error(
+                    "M-Pesa payment to give back: reverse it by hand",
+                    metadata: [
+                        "payment_id": "\(payment.id)", "order_id": "\(payment.orderID)", "receipt": "\(payment.receipt ?? "")",
+                    ])
             }
         }
+    }
+}
+
+/// The `refundUnneededPayment` consumer of `payment.unneeded` (from Orders): a payment succeeded for
+/// an order that no longer awaited one — paid by another payment, or cancelled — so it is refunded
+/// in full (Stripe) or marked for a person to reverse (M-Pesa).
+enum RefundUnneededPayment {
+    struct PaymentUnneeded: Codable, Sendable {
+        var paymentID: String
+        var orderID: String
+        enum CodingKeys: String, CodingKey {
+            case paymentID = "payment_id"
+            case orderID = "order_id"
+        }
+    }
+
+    static func run(_ event: Event<PaymentUnneeded>, context: FunctionContext, gateways: Gateways) async throws {
+        guard let payment = try await PaymentRepository.find(id: event.payload.paymentID, in: context.store),
+            [.succeeded, .partiallyRefunded].contains(payment.status)
+        else { return }
+        try await RefundCancelledOrder.refundInFull(payment, context: context, gateways: gateways)
     }
 }

@@ -272,3 +272,52 @@ struct StripeFlowTests {
         }
     }
 }
+
+/// A payment that succeeds for an order no longer awaiting one is given back, and the order is left as it is.
+@Suite("Unneeded payments")
+struct UnneededPaymentTests {
+    @Test func aPaymentThatSucceedsAfterTheOrderWasCancelledIsRefunded() async throws {
+        try await PaymentsShop.with(fake: StripeFlowTests.fakeStripe()) { shop in
+            let order = try await shop.order()
+            let reply = try await shop.pay(order, method: "stripe")
+            #expect(await shop.shop.request("POST", "/orders/\(order)/cancel", token: shop.customer).status == 200)
+            // The customer had already confirmed the card: the success arrives after the cancel.
+            let succeeded = StripeFlowTests.intentEvent("payment_intent.succeeded", intent: "pi_1", payment: reply.body.paymentID)
+            #expect(await StripeFlowTests().webhook(shop, succeeded).status == 200)
+            #expect(try await shop.payment(reply.body.paymentID).status == .succeeded)
+
+            // Orders refuses it (markPaid, through the relay) and hands it back.
+            let orders = shop.shop.store("orders")
+            var handedBack: Row?
+            for _ in 0..<500 where handedBack == nil {
+                handedBack = try await orders.query(
+                    "SELECT id, payload FROM soko_outbox WHERE name = 'payment.unneeded'", []
+                ).first
+                if handedBack == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            let row = try #require(handedBack)
+            let payload = try JSONCoding.decode(
+                RefundUnneededPayment.PaymentUnneeded.self, from: Array((try row.string("payload") ?? "").utf8))
+            #expect(payload.paymentID == reply.body.paymentID)
+            let event = Event(
+                id: try row.string("id") ?? "", name: "payment.unneeded", source: "orders", occurredAt: "", payload: payload)
+            // The relay's own delivery has no gateway here; deliver it by hand, twice (a redelivery).
+            try await RefundUnneededPayment.run(event, context: shop.context("refundUnneededPayment"), gateways: shop.gateways)
+            try await RefundUnneededPayment.run(event, context: shop.context("refundUnneededPayment"), gateways: shop.gateways)
+            #expect(shop.fake.requests(to: "/v1/refunds").count == 1)
+            #expect(try await shop.payment(reply.body.paymentID).status == .refunded)
+
+            // Its payment.refunded reaches Orders, which leaves the cancelled order cancelled.
+            var seen = false
+            for _ in 0..<500 where !seen {
+                seen =
+                    try await orders.query(
+                        "SELECT 1 AS n FROM soko_processed_events WHERE consumer = 'orders.markRefunded'", []
+                    ).count == 1
+                if !seen { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(seen)
+            #expect(try await shop.orderStatus(order) == "cancelled")
+        }
+    }
+}
