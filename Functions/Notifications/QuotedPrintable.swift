@@ -6,14 +6,14 @@ enum QuotedPrintable {
     static let maximumLineLength = 76
 
     static func encode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 4)
         let lines = normalisedLines(text)
         for (number, line) in lines.enumerated() {
             encode(line: line, into: &out)
-            if number < lines.count - 1 { out += "\r\n" }
+            if number < lines.count - 1 { out += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The text's lines, whatever their breaks were (CRLF, LF or a lone CR).
@@ -33,35 +33,35 @@ enum QuotedPrintable {
         return lines
     }
 
-    private static func encode(line: [UInt8], into out: inout String) {
+    /// One line, in bytes (the encoding is ASCII): soft breaks (`=` CRLF) keep every line within
+    /// 76 characters; trailing spaces, `=`, bytes outside 33–126 and a leading `.` are escaped.
+    private static func encode(line: [UInt8], into out: inout [UInt8]) {
         var column = 0
         for (index, byte) in line.enumerated() {
             let isLast = index == line.count - 1
-            var token: String
+            var escape: Bool
             switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                token = isLast ? escaped(byte) : String(UnicodeScalar(byte))
-            case UInt8(ascii: "="):
-                token = escaped(byte)
-            case 33...126:
-                token = String(UnicodeScalar(byte))
-            default:
-                token = escaped(byte)
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): escape = isLast
+            case UInt8(ascii: "="): escape = true
+            case 33...126: escape = false
+            default: escape = true
             }
             // Room for the token, and for a soft break after it unless the hard line ends here.
             let room = isLast ? maximumLineLength : maximumLineLength - 1
-            if column + token.count > room {
-                out += "=\r\n"
+            if column + (escape ? 3 : 1) > room {
+                out += [UInt8(ascii: "="), UInt8(ascii: "\r"), UInt8(ascii: "\n")]
                 column = 0
             }
-            if column == 0, byte == UInt8(ascii: ".") { token = escaped(byte) }
-            out += token
-            column += token.count
+            if column == 0, byte == UInt8(ascii: ".") { escape = true }
+            if escape {
+                out += [UInt8(ascii: "="), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+                column += 3
+            } else {
+                out.append(byte)
+                column += 1
+            }
         }
     }
 
-    private static func escaped(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return "=" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
-    }
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
