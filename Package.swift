@@ -61,6 +61,8 @@ let package = Package(
             name: "SokoOutbound",
             dependencies: ["CCurl", "SokoWorkers", "SokoHTTP", "SokoFunctions", .product(name: "Logging", package: "swift-log")],
             path: "Runtime/SokoOutbound"),
+        // Deployment files generated from the manifests (the nginx gateway's configuration).
+        .target(name: "SokoDeploy", dependencies: ["SokoManifest"], path: "Runtime/SokoDeploy"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.
@@ -78,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "SokoCLI",
             dependencies: [
-                "SokoHost", "SokoManifest", "SokoOutbound", "SokoWorkers", "Examples", "Users", "Catalog", "Cart", "Orders",
+                "SokoHost", "SokoManifest", "SokoDeploy", "SokoOutbound", "SokoWorkers", "Examples", "Users", "Catalog", "Cart",
+                "Orders",
                 "Payments", "Notifications", "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/SokoCLI"),
@@ -114,6 +117,7 @@ let package = Package(
             dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SokoSecurityTests", exclude: ["Oracle"]),
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
+        .testTarget(name: "SokoDeployTests", dependencies: ["SokoDeploy", "SokoManifest"], path: "Tests/SokoDeployTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(
             name: "SokoHostTests",

@@ -23,7 +23,9 @@ struct Soko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soko",
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
-        subcommands: [Serve.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self])
+        subcommands: [
+            Serve.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self, Render.self,
+        ])
 }
 
 /// Options shared by the commands that load manifests.

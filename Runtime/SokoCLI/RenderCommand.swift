@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import SokoDeploy
+import SokoManifest
+
+struct Render: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate deployment files from the function manifests (committed; CI fails when they are stale).",
+        subcommands: [RenderNginx.self])
+}
+
+struct RenderNginx: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nginx", abstract: "Write the nginx gateway's configuration (default gateway/nginx.conf).")
+
+    @Option(help: "Folder of <service>.yaml manifests.")
+    var manifests = "manifests/functions"
+
+    @Option(help: "Where to write it ('-' for standard output).")
+    var output = "gateway/nginx.conf"
+
+    @Option(help: "The gateway's listen address or port.")
+    var listen = "8080"
+
+    @Option(help: "An upstream address for a service, as service=host:port (repeatable; default <service>:8080).")
+    var upstream: [String] = []
+
+    @Option(
+        help: "Addresses allowed to post M-Pesa callbacks, comma-separated; 'off' for none (the sandbox); default Safaricom's.")
+    var mpesaAllowlist: String?
+
+    @Option(help: "nginx's pid file.")
+    var pidFile = "/tmp/soko-gateway.pid"
+
+    func run() async throws {
+        var upstreams: [String: String] = [:]
+        for entry in upstream {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--upstream takes service=host:port, not \(entry)")
+            }
+            upstreams[parts[0]] = parts[1]
+        }
+        let allowlist: [String] =
+            switch mpesaAllowlist {
+            case nil: NginxGateway.safaricomAddresses
+            case "off": []
+            case let list?: list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        let loaded: [ServiceManifest]
+        do {
+            loaded = try ManifestLoader.load(directory: manifests)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let text = try NginxGateway(
+            manifests: loaded,
+            options: .init(listen: listen, upstreams: upstreams, mpesaAllowlist: allowlist, pidFile: pidFile)
+        ).render()
+        if output == "-" {
+            print(text, terminator: "")
+        } else {
+            try FileManager.default.createDirectory(
+                atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+            print("wrote \(output)")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import SokoDeploy
+import SokoManifest
+import Testing
+
+@Suite("The nginx gateway generated from the manifests")
+struct NginxGatewayTests {
+    static var repository: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    static func manifests() throws -> [ServiceManifest] {
+        try ManifestLoader.load(directory: repository + "/manifests/functions")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func theCommittedConfigurationIsCurrent() throws {
+        let rendered = try NginxGateway(manifests: try Self.manifests()).render()
+        let committed = try String(contentsOfFile: Self.repository + "/gateway/nginx.conf", encoding: .utf8)
+        #expect(rendered == committed, "gateway/nginx.conf is stale: run `soko render nginx`")
+    }
+
+    @Test func everyPublicRouteIsThereAndNothingInternal() throws {
+        let text = try NginxGateway(manifests: try Self.manifests()).render()
+        for manifest in try Self.manifests() {
+            for function in manifest.functions {
+                guard case .http = function.trigger else { continue }
+                let named =
+                    text.contains("# \(manifest.service).\(function.name)")
+                    || text.contains(", \(manifest.service).\(function.name)")
+                if function.auth == .service {
+                    #expect(!named, "\(manifest.service).\(function.name) is internal")
+                } else if manifest.service != "sandbox" {
+                    #expect(named, "\(manifest.service).\(function.name) has no location")
+                }
+            }
+        }
+        #expect(text.contains("location = /auth/login {"))
+        #expect(text.contains("location ~ ^/orders/[^/]+/pay$ {"))
+        #expect(!text.contains("/healthz {") && !text.contains("/_sandbox") && !text.contains("/_soko"))
+        // Credentials are rate-limited; the M-Pesa callback is allowlisted; timeouts outlast the functions'.
+        let login = try #require(text.range(of: "location = /auth/login {")).upperBound
+        #expect(text[login...].prefix(300).contains("limit_req zone=soko_credentials"))
+        let callback = try #require(text.range(of: "location ~ ^/webhooks/mpesa/[^/]+$ {")).upperBound
+        #expect(text[callback...].prefix(300).contains("if ($soko_mpesa_allowed = 0) { return 403; }"))
+        #expect(text.contains("196.201.214.200 1;"))
+        let sandbox = try NginxGateway(manifests: try Self.manifests(), options: .init(mpesaAllowlist: [])).render()
+        #expect(sandbox.contains("default 1;") && !sandbox.contains("196.201.214.200"))
+    }
+
+    @Test func nginxAcceptsTheConfiguration() throws {
+        guard (try? Self.run(["nginx", "-v"]))?.status == 0 else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
+            return
+        }
+        // Upstream names must resolve for `nginx -t`: the compose names become loopback here.
+        let manifests = try Self.manifests()
+        let services = Set(manifests.map(\.service))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-nginx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
+        let text = try NginxGateway(
+            manifests: manifests,
+            options: .init(
+                listen: "127.0.0.1:18080", upstreams: Dictionary(uniqueKeysWithValues: services.map { ($0, "127.0.0.1:8080") }),
+                pidFile: folder + "/nginx.pid")
+        ).render()
+        try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+        let tested = try Self.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
+        #expect(tested.status == 0, "\(tested.output)")
+    }
+}
