@@ -1,0 +1,191 @@
+import Foundation
+import SokoDeploy
+import SokoManifest
+import Testing
+
+/// Production's shape on loopback: one `soko serve --service X` process per service, the real nginx
+/// in front with the configuration `soko render nginx` generates, and the whole purchase walked
+/// through the gateway: register → cart → order → M-Pesa (the sandbox posts its callback through
+/// the gateway) → paid → the emails written.
+@Suite("The purchase through the nginx gateway, a process per service", .timeLimit(.minutes(3)))
+struct GatewayEndToEndTests {
+    static let services = ["users", "catalog", "cart", "orders", "payments", "notifications", "sandbox", "examples"]
+    static let serviceSecret = "a service secret for the gateway test"
+
+    final class Processes: @unchecked Sendable {
+        var running: [Process] = []
+        func stop() {
+            for process in running where process.isRunning { process.terminate() }
+            for process in running { process.waitUntilExit() }
+        }
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// One HTTP exchange through curl: status, headers (lower-cased names), body.
+    static func http(
+        _ method: String, _ url: String, headers: [String] = [], json: String? = nil
+    ) throws -> (status: Int, headers: [String: String], body: [String: Any], text: String) {
+        var arguments = ["curl", "-s", "-i", "-X", method, url, "--max-time", "20"]
+        for header in headers { arguments += ["-H", header] }
+        if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
+        let (_, output) = try NginxGatewayTests.run(arguments)
+        let parts = output.components(separatedBy: "\r\n\r\n")
+        let head = parts.first ?? ""
+        let text = parts.dropFirst().joined(separator: "\r\n\r\n")
+        let lines = head.components(separatedBy: "\r\n")
+        let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var fields: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let body = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return (status, fields, body, text)
+    }
+
+    static func waitReady(_ url: String) async throws -> Bool {
+        for _ in 0..<400 {
+            if (try? http("GET", url))?.status == 200 { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return false
+    }
+
+    @Test func aPurchaseThroughTheGateway() async throws {
+        let binary = NginxGatewayTests.repository + "/.build/debug/soko"
+        guard FileManager.default.isExecutableFile(atPath: binary), (try? NginxGatewayTests.run(["nginx", "-v"]))?.status == 0
+        else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "soko or nginx missing under CI")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-gateway-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
+        let ports = Dictionary(uniqueKeysWithValues: Self.services.map { ($0, Self.freePort()) })
+        let gatewayPort = Self.freePort()
+        let gateway = "http://127.0.0.1:\(gatewayPort)"
+        let secretHash = try NginxGatewayTests.run([
+            "python3", "-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", Self.serviceSecret,
+        ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge([
+            "SOKO_DATA": folder, "SOKO_MANIFESTS": NginxGatewayTests.repository + "/manifests/functions",
+            "SOKO_ACCESS_LOG": "off", "SOKO_LOOPS": "1", "SOKO_ARGON2_MEMORY_KIB": "1024",
+            "SOKO_TOKEN_ISSUER": "https://soko.test", "SOKO_PUBLIC_URL": gateway,
+            "SOKO_JWKS_URL": "http://127.0.0.1:\(ports["users"]!)/.well-known/jwks.json",
+            "SOKO_SERVICE_CLIENT_ID": "platform", "SOKO_SERVICE_CLIENT_SECRET": Self.serviceSecret,
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"platform","secret_sha256":"\#(secretHash)"}]"#,
+            "SOKO_DARAJA_BASE_URL": "http://127.0.0.1:\(ports["sandbox"]!)/_sandbox/daraja",
+            "SOKO_STRIPE_BASE_URL": "http://127.0.0.1:\(ports["sandbox"]!)/_sandbox/stripe",
+            "SOKO_SANDBOX_CALLBACK_DELAY_MS": "50", "SOKO_EVENT_POLL_MS": "100", "SOKO_MAIL_DIR": folder + "/mail",
+        ]) { _, new in new }
+        for (service, port) in ports {
+            environment["SOKO_SERVICE_URL_\(service.uppercased())"] = "http://127.0.0.1:\(port)"
+        }
+        let processes = Processes()
+        defer { processes.stop() }
+
+        // The demo catalog, then a process per service.
+        let seed = Process()
+        seed.executableURL = URL(fileURLWithPath: binary)
+        seed.arguments = ["seed"]
+        seed.environment = environment
+        seed.standardOutput = FileHandle.nullDevice
+        seed.standardError = FileHandle.nullDevice
+        try seed.run()
+        seed.waitUntilExit()
+        for service in Self.services {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["serve", "--service", service, "--host", "127.0.0.1", "--port", "\(ports[service]!)"]
+            process.environment = environment
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            processes.running.append(process)
+        }
+        for service in Self.services {
+            let ready = try await Self.waitReady("http://127.0.0.1:\(ports[service]!)/readyz")
+            try #require(ready, "\(service) did not become ready")
+        }
+
+        // The real nginx with the generated configuration (no allowlist: the sandbox calls back).
+        let text = try NginxGateway(
+            manifests: try ManifestLoader.load(directory: NginxGatewayTests.repository + "/manifests/functions"),
+            options: .init(
+                listen: "127.0.0.1:\(gatewayPort)",
+                upstreams: Dictionary(uniqueKeysWithValues: ports.map { ($0.key, "127.0.0.1:\($0.value)") }), mpesaAllowlist: [],
+                pidFile: folder + "/nginx.pid")
+        ).render()
+        try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        nginx.arguments = ["nginx", "-p", folder, "-c", folder + "/nginx.conf", "-g", "daemon off;"]
+        nginx.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        nginx.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try nginx.run()
+        processes.running.append(nginx)
+        try #require(try await Self.waitReady(gateway + "/products?limit=1"), "nginx did not start")
+
+        // The gateway's own rules.
+        #expect(try Self.http("GET", gateway + "/healthz").status == 404)
+        #expect(try Self.http("GET", gateway + "/_sandbox/daraja/oauth/v1/generate").status == 404)
+        #expect(try Self.http("POST", gateway + "/internal/cart/checkout", json: "{}").status == 404)
+        let traced = try Self.http("GET", gateway + "/products?limit=2", headers: ["X-Request-ID: trace-me-123"])
+        #expect(traced.status == 200)
+        #expect(traced.headers["x-request-id"] == "trace-me-123")
+
+        // The purchase.
+        let email = "gateway-shopper@example.com"
+        let registered = try Self.http(
+            "POST", gateway + "/users/register", json: #"{"email":"\#(email)","password":"long enough pw","name":"Achieng"}"#)
+        #expect(registered.status == 201, "\(registered.text)")
+        let login = try Self.http("POST", gateway + "/auth/login", json: #"{"email":"\#(email)","password":"long enough pw"}"#)
+        let token = try #require(login.body["access_token"] as? String, "\(login.text)")
+        let search = try Self.http("GET", gateway + "/products?q=tea&in_stock=true&limit=1")
+        let product = try #require((search.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(search.text)")
+        let added = try Self.http(
+            "POST", gateway + "/cart/items", headers: ["Authorization: Bearer \(token)"],
+            json: #"{"product_id":"\#(product)","quantity":1}"#)
+        #expect(added.status == 200, "\(added.text)")
+        let placed = try Self.http(
+            "POST", gateway + "/orders", headers: ["Authorization: Bearer \(token)", "Idempotency-Key: gw-1"],
+            json: #"{"shipping_address":{"name":"Achieng","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}}"#)
+        let order = try #require(placed.body["id"] as? String, "\(placed.text)")
+        let paid = try Self.http(
+            "POST", gateway + "/orders/\(order)/pay", headers: ["Authorization: Bearer \(token)"],
+            json: #"{"method":"mpesa","phone":"254708374149"}"#)
+        #expect(paid.status == 202, "\(paid.text)")
+        var status = ""
+        for _ in 0..<400 where status != "paid" {
+            status =
+                try Self.http("GET", gateway + "/orders/\(order)", headers: ["Authorization: Bearer \(token)"]).body["status"]
+                as? String ?? ""
+            if status != "paid" { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(status == "paid")
+
+        // The emails: welcome, order confirmation, receipt, written by the notifications process.
+        var mails: [String] = []
+        for _ in 0..<400 where mails.count < 3 {
+            mails = ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/mail")) ?? []).filter {
+                $0.hasSuffix(".eml")
+            }
+            if mails.count < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(mails.count == 3)
+    }
+}
