@@ -57,6 +57,43 @@ struct ShippingAddressInput: Decodable, Sendable {
         case postalCode = "postal_code"
     }
 
+    /// Other names clients use for the same fields (`street`, `zip`, …), read when the canonical one
+    /// is absent.
+    static let aliases: [CodingKeys: [String]] = [
+        .name: ["full_name", "recipient", "recipient_name"],
+        .line1: ["street", "address", "address1", "address_line1", "street_address"],
+        .line2: ["address2", "address_line2"],
+        .postalCode: ["zip", "zip_code", "postcode", "post_code"],
+        .phone: ["phone_number"],
+    ]
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        func read(_ key: CodingKeys) throws -> String? {
+            for name in [key.stringValue] + (Self.aliases[key] ?? []) {
+                if let value = try container.decodeIfPresent(String.self, forKey: AnyKey(stringValue: name)) { return value }
+            }
+            return nil
+        }
+        name = try read(.name)
+        line1 = try read(.line1)
+        line2 = try read(.line2)
+        city = try read(.city)
+        postalCode = try read(.postalCode)
+        country = try read(.country)
+        phone = try read(.phone)
+    }
+
+    /// The country when none is given: the shop's home market.
+    static let defaultCountry = "KE"
+
     /// The trimmed, validated address; throws 422 `validation-failed` naming each bad field
     /// (`shipping_address.<field>`).
     func validated(prefix: String = "shipping_address") throws -> ShippingAddress {
@@ -78,20 +115,20 @@ struct ShippingAddressInput: Decodable, Sendable {
             }
             return trimmed
         }
-        let name = field(.name, name, required: true, max: 200)
+        let name = field(.name, name, required: false, max: 200) ?? ""
         let line1 = field(.line1, line1, required: true, max: 200)
         let line2 = field(.line2, line2, required: false, max: 200)
         let city = field(.city, city, required: true, max: 100)
         let postalCode = field(.postalCode, postalCode, required: false, max: 20)
-        let country = field(.country, country, required: true, max: 2)?.uppercased()
-        if let country, !AddressRules.isCountryCode(country) {
+        let country = field(.country, country, required: false, max: 2)?.uppercased() ?? Self.defaultCountry
+        if !AddressRules.isCountryCode(country) {
             errors.append(FieldError(field: "\(prefix).country", message: "must be an ISO 3166-1 alpha-2 country code"))
         }
         let phone = field(.phone, phone, required: false, max: 32)
         if let phone, !AddressRules.isPhoneNumber(phone) {
             errors.append(FieldError(field: "\(prefix).phone", message: "may hold digits, spaces, +, -, ( and ) only"))
         }
-        guard errors.isEmpty, let name, let line1, let city, let country else { throw FunctionError.validation(errors) }
+        guard errors.isEmpty, let line1, let city else { throw FunctionError.validation(errors) }
         return ShippingAddress(
             name: name, line1: line1, line2: line2, city: city, postalCode: postalCode, country: country, phone: phone)
     }
