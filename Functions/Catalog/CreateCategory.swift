@@ -12,8 +12,18 @@ struct CreateCategoryInput: Decodable, Sendable {
     var parentID: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, slug
+        case name, slug, parent
         case parentID = "parent_id"
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        slug = try container.decodeIfPresent(String.self, forKey: .slug)
+        // `parent` (by id or slug) is taken as well as `parent_id`.
+        parentID =
+            try container.decodeIfPresent(String.self, forKey: .parentID)
+            ?? container.decodeIfPresent(String.self, forKey: .parent)
     }
 }
 
@@ -34,16 +44,22 @@ enum CreateCategory {
         }
         guard errors.isEmpty else { throw FunctionError.validation(errors) }
 
-        let node = CategoryNode(
+        let draft = CategoryNode(
             id: CatalogID.make(), parentID: input.parentID, name: name, slug: slug, createdAt: Timestamp.now(), children: [])
+        let node: CategoryNode
         do {
-            try await context.store.transaction { transaction in
-                if let parent = node.parentID, try !CategoryRecords.exists(parent, in: transaction) {
-                    throw FunctionError.validation([FieldError(field: "parent_id", message: "no such category")])
+            node = try await context.store.transaction { transaction in
+                var node = draft
+                if let parent = node.parentID {
+                    guard let id = try CategoryRecords.resolve(parent, in: transaction) else {
+                        throw FunctionError.validation([FieldError(field: "parent_id", message: "no such category")])
+                    }
+                    node.parentID = id
                 }
                 try transaction.execute(
                     "INSERT INTO categories (id, parent_id, name, slug, created_at) VALUES ($1, $2, $3, $4, $5)",
                     [.text(node.id), SQLValue(node.parentID), .text(node.name), .text(node.slug), .text(node.createdAt)])
+                return node
             }
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("another category has the slug \(slug)", code: "slug-taken")

@@ -51,6 +51,19 @@ struct ProductJSONTests {
 
 @Suite("createProduct's category field")
 struct CategoryFieldTests {
+    @Test func aSubcategoryMayNameItsParentBySlug() async throws {
+        let shop = try await CatalogShop.start()
+        let drinks = try await shop.category("Drinks", slug: "drinks")
+        let created = await shop.shop.request(
+            "POST", "/categories", token: shop.admin, body: Array(#"{"name":"Tea","parent":"drinks"}"#.utf8))
+        #expect(created.status == 201)
+        #expect(try created.json(CategoryNode.self).parentID == drinks.id)
+        let unknown = await shop.shop.request(
+            "POST", "/categories", token: shop.admin, body: Array(#"{"name":"Juice","parent_id":"nope"}"#.utf8))
+        #expect(unknown.status == 422)
+        await shop.shutdown()
+    }
+
     @Test func categoryMayBeNamedByIdOrSlugUnderEitherKey() async throws {
         let shop = try await CatalogShop.start()
         let tea = try await shop.category("Tea", slug: "tea")
