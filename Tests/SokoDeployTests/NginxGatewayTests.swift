@@ -61,6 +61,19 @@ struct NginxGatewayTests {
         #expect(sandbox.contains("default 1;") && !sandbox.contains("196.201.214.200"))
     }
 
+    @Test func theDockerfilePassesHadolint() throws {
+        guard (try? Self.run(["hadolint", "--version"]))?.status == 0 else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "hadolint is not installed under CI")
+            return
+        }
+        let linted = try Self.run(["hadolint", Self.repository + "/docker/Dockerfile"])
+        #expect(linted.status == 0, "\(linted.output)")
+        let dockerfile = try String(contentsOfFile: Self.repository + "/docker/Dockerfile", encoding: .utf8)
+        for needed in ["--static-swift-stdlib", "USER 10001", "STOPSIGNAL SIGTERM", "HEALTHCHECK", "debian:bookworm-slim"] {
+            #expect(dockerfile.contains(needed), "\(needed)")
+        }
+    }
+
     @Test func nginxAcceptsTheConfiguration() throws {
         guard (try? Self.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
