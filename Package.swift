@@ -117,7 +117,9 @@ let package = Package(
             dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SokoSecurityTests", exclude: ["Oracle"]),
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
-        .testTarget(name: "SokoDeployTests", dependencies: ["SokoDeploy", "SokoManifest"], path: "Tests/SokoDeployTests"),
+        .testTarget(
+            name: "SokoDeployTests", dependencies: ["SokoDeploy", "SokoManifest", .product(name: "Yams", package: "Yams")],
+            path: "Tests/SokoDeployTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(
             name: "SokoHostTests",

@@ -6,7 +6,7 @@ import SokoManifest
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate deployment files from the function manifests (committed; CI fails when they are stale).",
-        subcommands: [RenderNginx.self])
+        subcommands: [RenderNginx.self, RenderCompose.self])
 }
 
 struct RenderNginx: AsyncParsableCommand {
@@ -64,6 +64,34 @@ struct RenderNginx: AsyncParsableCommand {
                 atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: output, atomically: true, encoding: .utf8)
             print("wrote \(output)")
+        }
+    }
+}
+
+struct RenderCompose: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compose",
+        abstract: "Write docker/compose.yaml, the PostgreSQL init script and Prometheus's scrape list.")
+
+    @Option(help: "Folder of <service>.yaml manifests.")
+    var manifests = "manifests/functions"
+
+    @Option(help: "The docker/ folder to write into.")
+    var output = "docker"
+
+    func run() async throws {
+        let loaded: [ServiceManifest]
+        do {
+            loaded = try ManifestLoader.load(directory: manifests)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for file in ComposeStack(manifests: loaded).render() {
+            let path = output + "/" + file.path
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try file.text.write(toFile: path, atomically: true, encoding: .utf8)
+            print("wrote \(path)")
         }
     }
 }
