@@ -30,6 +30,7 @@ PYTHON_TOOLS=(
   yaml=pyyaml
   stripe=stripe              # independent oracle: Stripe-Signature headers, both ways
   aiosmtpd=aiosmtpd          # a real SMTP server receiving the platform's mail in tests
+  kubernetes_validate=kubernetes-validate  # checks the generated Kubernetes objects against the schemas
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }

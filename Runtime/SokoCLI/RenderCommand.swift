@@ -6,7 +6,7 @@ import SokoManifest
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate deployment files from the function manifests (committed; CI fails when they are stale).",
-        subcommands: [RenderNginx.self, RenderCompose.self])
+        subcommands: [RenderNginx.self, RenderCompose.self, RenderKubernetes.self])
 }
 
 struct RenderNginx: AsyncParsableCommand {
@@ -87,6 +87,35 @@ struct RenderCompose: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         for file in ComposeStack(manifests: loaded).render() {
+            let path = output + "/" + file.path
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try file.text.write(toFile: path, atomically: true, encoding: .utf8)
+            print("wrote \(path)")
+        }
+    }
+}
+
+struct RenderKubernetes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "k8s", abstract: "Write manifests/k8s/ (kustomize base, overlays dev, prod and keda).")
+
+    @Option(help: "Folder of <service>.yaml manifests.")
+    var manifests = "manifests/functions"
+
+    @Option(help: "The folder to write into.")
+    var output = "manifests/k8s"
+
+    func run() async throws {
+        let loaded: [ServiceManifest]
+        do {
+            loaded = try ManifestLoader.load(directory: manifests)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        // In the cluster the upstreams are the services' DNS names, as in compose.
+        let gateway = try NginxGateway(manifests: loaded).render()
+        for file in KubernetesManifests(manifests: loaded, gatewayConfig: gateway).render() {
             let path = output + "/" + file.path
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where each service's store lives, read once from the environment at start.
 ///
 /// - `SOKO_DATABASE_URL` (a PostgreSQL URI): every service gets its own schema in that database,
@@ -24,7 +26,11 @@ public struct StoreConfiguration: Sendable, Equatable {
 
     public static func fromEnvironment(_ environment: [String: String]) throws -> StoreConfiguration {
         var configuration = StoreConfiguration()
-        if let url = environment["SOKO_DATABASE_URL"], !url.isEmpty {
+        // The URL carries the password: it may come from a file (a Kubernetes or compose secret).
+        let fromFile = environment["SOKO_DATABASE_URL_FILE"].flatMap {
+            try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let url = environment["SOKO_DATABASE_URL"] ?? fromFile, !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw StoreError.connection("SOKO_DATABASE_URL must be a postgresql:// URL")
             }
