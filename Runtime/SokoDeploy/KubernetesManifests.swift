@@ -180,8 +180,8 @@ public struct KubernetesManifests: Sendable {
     }
 
     func gateway() -> String {
-        let config = gatewayConfig.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(
-            separator: "\n")
+        let config = gatewayConfig.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "    \($0)" }.joined(separator: "\n")
         return Self.header + """
             apiVersion: v1
             kind: ConfigMap

@@ -74,6 +74,22 @@ struct NginxGatewayTests {
         }
     }
 
+    @Test func workflowsAndYAMLPassTheirLinters() throws {
+        guard (try? Self.run(["actionlint", "-version"]))?.status == 0, (try? Self.run(["yamllint", "--version"]))?.status == 0
+        else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "actionlint or yamllint is not installed under CI")
+            return
+        }
+        let actionlint = try Self.run(["sh", "-c", "cd '\(Self.repository)' && actionlint"])
+        #expect(actionlint.status == 0, "\(actionlint.output)")
+        let yamllint = try Self.run([
+            "sh", "-c",
+            "cd '\(Self.repository)' && yamllint -d '{extends: relaxed, rules: {line-length: {max: 160}}}' "
+                + ".github/workflows docker/compose.yaml manifests",
+        ])
+        #expect(yamllint.status == 0, "\(yamllint.output)")
+    }
+
     @Test func nginxAcceptsTheConfiguration() throws {
         guard (try? Self.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
