@@ -26,6 +26,8 @@ public final class FunctionHost: Sendable {
     /// Who consumes which event, from every manifest (consumers may run in other processes).
     let consumers: EventConsumers
     let invoker: HostInvoker
+    /// Registration and discovery through Consul, when `CONSUL_HTTP_ADDR` is set.
+    let consul: Consul?
     let relaySettings: RelaySettings
     /// Where mail goes (SMTP or `.eml` files), from the environment.
     let mailSettings: MailSettings
@@ -82,9 +84,11 @@ public final class FunctionHost: Sendable {
         } catch {
             throw HostSetupError("\(error)")
         }
+        consul = Consul(environment: configuration.environment, client: BlockingHTTPClient(pool: compute))
         invoker = HostInvoker(
             manifests: manifests, functions: functions, handler: handler,
-            directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute))
+            directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute),
+            consul: consul)
         handler.invoker = invoker
         let jwksURL = configuration.environment["SOKO_JWKS_URL"]
         handler.trustedProxies = configuration.trustedProxies
@@ -167,6 +171,20 @@ public final class FunctionHost: Sendable {
         let scheduler = Scheduler(functions: functions, stores: handler.functionStores, loop: group.loops[0], handler: handler)
         group.loops[0].execute { scheduler.start() }
         let relays = startRelays(on: group.loops[0])
+        var registered: [String] = []
+        if let consul {
+            let address = Consul.advertisedAddress(environment: configuration.environment, bound: configuration.server.host)
+            for service in Set(functions.map(\.service)).sorted() {
+                do {
+                    registered.append(
+                        try await consul.register(
+                            service: service, functions: functions.filter { $0.service == service }.map(\.name),
+                            address: address, port: server.port))
+                } catch {
+                    logger.error("consul registration failed", metadata: ["service": "\(service)", "error": "\(error)"])
+                }
+            }
+        }
         handler.ready.store(true, ordering: .releasing)
         logger.info(
             "listening",
@@ -174,8 +192,10 @@ public final class FunctionHost: Sendable {
                 "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
                 "functions": "\(functions.map(\.name).joined(separator: ","))",
             ])
-        return RunningHost(
+        let running = RunningHost(
             host: self, server: server, group: group, scheduler: scheduler, relays: relays, outbound: outbound)
+        running.consulIDs = registered
+        return running
     }
 
     /// Starts the outgoing HTTP and mail client on the group's loops and hands it to the handlers.
@@ -232,6 +252,8 @@ public final class RunningHost: @unchecked Sendable {
     let scheduler: Scheduler
     let relays: [EventRelay]
     let outbound: OutboundClient
+    /// The instance IDs registered with Consul (deregistered when the drain begins).
+    var consulIDs: [String] = []
 
     init(
         host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler, relays: [EventRelay],
@@ -258,6 +280,9 @@ public final class RunningHost: @unchecked Sendable {
     /// As ``stop(drainTimeout:)``, reporting the drain and the loop closing separately.
     public func shutdown(drainTimeout: Duration) async -> (drained: Bool, closedCleanly: Bool) {
         host.handler.ready.store(false, ordering: .releasing)
+        if let consul = host.consul {
+            for id in consulIDs { await consul.deregister(id) }
+        }
         let scheduler = self.scheduler
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             group.loops[0].execute {

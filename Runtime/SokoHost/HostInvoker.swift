@@ -26,14 +26,16 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
     private let directory: ServiceDirectory
     private let client: BlockingHTTPClient
     private let tokens: ServiceTokens
+    private let consul: Consul?
     /// The handler's stores and runtime, read when a local call runs (set before serving).
     unowned let handler: HostRequestHandler
     private let logger = Logger(label: "soko.invoke")
 
     init(
         manifests: [ServiceManifest], functions: [FunctionRuntime], handler: HostRequestHandler,
-        directory: ServiceDirectory, client: BlockingHTTPClient
+        directory: ServiceDirectory, client: BlockingHTTPClient, consul: Consul? = nil
     ) {
+        self.consul = consul
         local = Dictionary(functions.map { ("\($0.service).\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
         var targets: [String: Target] = [:]
         for manifest in manifests {
@@ -129,7 +131,9 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
         service: String, function: String, method: String, path: String, body: [UInt8], idempotent: Bool,
         requestID: String, deadline: ContinuousClock.Instant
     ) async throws -> FunctionResponse {
-        guard let base = directory.url(of: service) else {
+        var configured = directory.url(of: service)
+        if configured == nil, let consul { configured = await consul.resolve(service) }
+        guard let base = configured else {
             throw InvocationError(
                 service: service, function: function,
                 problem: Problem(

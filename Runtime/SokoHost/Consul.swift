@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import SokoFunctions
+import SokoOutbound
+import Synchronization
+
+/// Service discovery through a Consul agent (`CONSUL_HTTP_ADDR`, with `CONSUL_HTTP_TOKEN` when ACLs
+/// are on): a host registers each service it serves once it listens — an ID unique per instance,
+/// its address and port, its functions as tags, an HTTP check on `/readyz` with
+/// `DeregisterCriticalServiceAfter` — and deregisters when it drains. Function invocation finds
+/// services without a configured URL through the agent's health API (passing instances only),
+/// cached for a few seconds.
+final class Consul: Sendable {
+    let agent: String
+    private let token: String?
+    private let client: BlockingHTTPClient
+    private let cache = Mutex<[String: (urls: [String], expires: ContinuousClock.Instant)]>([:])
+    private let logger = Logger(label: "soko.consul")
+
+    /// Nil when `CONSUL_HTTP_ADDR` is not set.
+    init?(environment: [String: String], client: BlockingHTTPClient) {
+        guard var agent = environment["CONSUL_HTTP_ADDR"], !agent.isEmpty else { return nil }
+        if !agent.hasPrefix("http://") && !agent.hasPrefix("https://") { agent = "http://" + agent }
+        self.agent = agent.hasSuffix("/") ? String(agent.dropLast()) : agent
+        token = environment["CONSUL_HTTP_TOKEN"]
+        self.client = client
+    }
+
+    /// The agent's registration body (its keys are PascalCase).
+    struct Registration: Encodable {
+        struct Check: Encodable {
+            var http: String
+            var method = "GET"
+            var interval = "10s"
+            var timeout = "2s"
+            var deregisterCriticalServiceAfter = "1m"
+
+            enum CodingKeys: String, CodingKey {
+                case http = "HTTP"
+                case method = "Method"
+                case interval = "Interval"
+                case timeout = "Timeout"
+                case deregisterCriticalServiceAfter = "DeregisterCriticalServiceAfter"
+            }
+        }
+        var id: String
+        var name: String
+        var tags: [String]
+        var address: String
+        var port: Int
+        var meta: [String: String]
+        var check: Check
+
+        enum CodingKeys: String, CodingKey {
+            case id = "ID"
+            case name = "Name"
+            case tags = "Tags"
+            case address = "Address"
+            case port = "Port"
+            case meta = "Meta"
+            case check = "Check"
+        }
+    }
+
+    /// One instance in the health API's answer.
+    struct Entry: Decodable {
+        struct Node: Decodable {
+            var address: String
+            enum CodingKeys: String, CodingKey { case address = "Address" }
+        }
+        struct Service: Decodable {
+            var address: String
+            var port: Int
+            enum CodingKeys: String, CodingKey {
+                case address = "Address"
+                case port = "Port"
+            }
+        }
+        var node: Node
+        var service: Service
+        enum CodingKeys: String, CodingKey {
+            case node = "Node"
+            case service = "Service"
+        }
+    }
+
+    private var headers: [(String, String)] {
+        var headers = [("Content-Type", "application/json")]
+        if let token { headers.append(("X-Consul-Token", token)) }
+        return headers
+    }
+
+    /// Registers `service` at `address:port`; returns its instance ID.
+    func register(service: String, functions: [String], address: String, port: Int) async throws -> String {
+        let id = "\(service)-\(address)-\(port)"
+        let registration = Registration(
+            id: id, name: service, tags: functions.sorted(), address: address, port: port, meta: ["soko": "1"],
+            check: .init(http: "http://\(address):\(port)/readyz"))
+        let response = try await client.send(
+            "PUT", agent + "/v1/agent/service/register?replace-existing-checks=true", headers: headers,
+            body: try JSONCoding.encode(registration), timeout: .seconds(5))
+        guard response.status == 200 else {
+            throw OutgoingError(.transport, "consul refused the registration of \(id): \(response.status)")
+        }
+        logger.info("registered with consul", metadata: ["service_id": "\(id)"])
+        return id
+    }
+
+    func deregister(_ id: String) async {
+        do {
+            _ = try await client.send(
+                "PUT", agent + "/v1/agent/service/deregister/\(id)", headers: headers, timeout: .seconds(3))
+            logger.info("deregistered from consul", metadata: ["service_id": "\(id)"])
+        } catch {
+            logger.warning("consul deregistration failed", metadata: ["service_id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// A base URL of a passing instance of `service`, or nil when there is none.
+    func resolve(_ service: String) async -> String? {
+        if let cached = cache.withLock({ $0[service] }), cached.expires > .now, !cached.urls.isEmpty {
+            return cached.urls.randomElement()
+        }
+        guard
+            let response = try? await client.send(
+                "GET", agent + "/v1/health/service/\(service)?passing=true", headers: headers, timeout: .seconds(2)),
+            response.status == 200, let entries = try? JSONCoding.decode([Entry].self, from: response.body)
+        else { return nil }
+        let urls = entries.map { entry in
+            "http://\(entry.service.address.isEmpty ? entry.node.address : entry.service.address):\(entry.service.port)"
+        }
+        cache.withLock { $0[service] = (urls, .now + .seconds(5)) }
+        return urls.randomElement()
+    }
+
+    /// The address this instance advertises: `SOKO_ADVERTISE_ADDRESS`, else the bound address unless
+    /// it is a wildcard, else the host name (a container's name resolves on its network).
+    static func advertisedAddress(environment: [String: String], bound: String) -> String {
+        if let address = environment["SOKO_ADVERTISE_ADDRESS"], !address.isEmpty { return address }
+        if !["0.0.0.0", "::", ""].contains(bound) { return bound }
+        var name = [CChar](repeating: 0, count: 256)
+        return gethostname(&name, name.count) == 0 ? String(cString: name) : "127.0.0.1"
+    }
+}

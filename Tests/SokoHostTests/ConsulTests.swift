@@ -1,0 +1,122 @@
+import Foundation
+import SokoFunctions
+import SokoHTTP
+import SokoManifest
+import SokoOutbound
+import SokoWorkers
+import Synchronization
+import Testing
+
+@testable import SokoHost
+
+/// What the fake agent was told.
+private let agentLog = Mutex<(registrations: [[UInt8]], deregistrations: [String])>(([], []))
+
+/// A recorded registration body, parsed.
+private func parsed(_ bytes: [UInt8]) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+}
+
+/// A fake Consul agent speaking the documented request shapes (register, deregister, health).
+enum FakeConsulBundle: FunctionBundle {
+    static let service = "fakeconsul"
+
+    static func register(_ registry: inout FunctionRegistry) {
+        registry.raw("register") { request, _ in
+            guard request.query["replace-existing-checks"] == "true",
+                let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                body["Name"] is String, body["ID"] is String
+            else { return FunctionResponse(status: 400) }
+            let bytes = request.body
+            agentLog.withLock { $0.registrations.append(bytes) }
+            return FunctionResponse(status: 200)
+        }
+        registry.raw("deregister") { _, context in
+            let id = context.pathParameter("id") ?? ""
+            agentLog.withLock { $0.deregistrations.append(id) }
+            return FunctionResponse(status: 200)
+        }
+        registry.raw("health") { request, context in
+            guard request.query["passing"] == "true" else { return FunctionResponse(status: 400) }
+            let name = context.pathParameter("name") ?? ""
+            let log = agentLog.withLock { $0 }
+            var entries: [[String: Any]] = []
+            for registration in log.registrations.map(parsed) {
+                guard registration["Name"] as? String == name,
+                    !log.deregistrations.contains(registration["ID"] as? String ?? "")
+                else { continue }
+                let service: [String: Any] = [
+                    "ID": registration["ID"] ?? "", "Service": name, "Address": registration["Address"] ?? "",
+                    "Port": registration["Port"] ?? 0,
+                ]
+                entries.append(["Node": ["Address": "10.9.9.9"], "Service": service, "Checks": [Any]()])
+            }
+            return FunctionResponse(
+                status: 200, headers: ["Content-Type": "application/json"],
+                body: Array(try JSONSerialization.data(withJSONObject: entries)))
+        }
+    }
+
+    static let manifest = """
+        service: fakeconsul
+        functions:
+          register:
+            http: PUT /v1/agent/service/register
+            auth: public
+          deregister:
+            http: "PUT /v1/agent/service/deregister/{id}"
+            auth: public
+          health:
+            http: "GET /v1/health/service/{name}"
+            auth: public
+        """
+}
+
+@Suite("Consul registration and discovery", .serialized)
+struct ConsulTests {
+    static func serve(_ bundle: any FunctionBundle.Type, _ manifest: String, environment: [String: String] = [:]) async throws
+        -> RunningHost
+    {
+        var configuration = HostConfiguration(
+            server: ServerConfiguration(host: "127.0.0.1", port: 0), loops: 1, accessLog: .discard)
+        configuration.manifestsDirectory = "-"
+        configuration.environment = environment
+        let host = try FunctionHost(
+            manifests: [try ManifestParser.parse(yaml: manifest, file: "m.yaml")], bundles: [bundle], configuration: configuration
+        )
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        return try await host.start(on: group)
+    }
+
+    @Test func aHostRegistersItsServiceIsFoundAndDeregistersOnDrain() async throws {
+        let agent = try await Self.serve(FakeConsulBundle.self, FakeConsulBundle.manifest)
+        let address = "http://127.0.0.1:\(agent.port)"
+        let probe = try await Self.serve(
+            ProbeBundle.self, ProbeBundle.manifest,
+            environment: ["CONSUL_HTTP_ADDR": address, "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"])
+
+        let registration = parsed(try #require(agentLog.withLock { $0.registrations.last }))
+        #expect(registration["Name"] as? String == "probe")
+        let id = try #require(registration["ID"] as? String)
+        #expect(id.contains("probe") && id.contains("\(probe.port)"))
+        #expect(registration["Address"] as? String == "127.0.0.1")
+        #expect(registration["Port"] as? Int == probe.port)
+        #expect((registration["Tags"] as? [String])?.contains("hello") == true)
+        let check = try #require(registration["Check"] as? [String: Any])
+        #expect(check["HTTP"] as? String == "http://127.0.0.1:\(probe.port)/readyz")
+        #expect(check["Interval"] as? String == "10s")
+        #expect(check["DeregisterCriticalServiceAfter"] as? String == "1m")
+
+        // Discovery through the agent's health API finds the passing instance.
+        let compute = ComputePool(threads: 1)
+        let consul = try #require(Consul(environment: ["CONSUL_HTTP_ADDR": address], client: BlockingHTTPClient(pool: compute)))
+        #expect(await consul.resolve("probe") == "http://127.0.0.1:\(probe.port)")
+        #expect(await consul.resolve("nothing-by-that-name") == nil)
+        compute.shutdown()
+
+        #expect(await probe.stop(drainTimeout: .seconds(2)))
+        #expect(agentLog.withLock { $0.deregistrations }.contains(id))
+        #expect(await agent.stop(drainTimeout: .seconds(2)))
+    }
+}
