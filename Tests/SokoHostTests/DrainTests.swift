@@ -10,7 +10,10 @@ import Testing
 @Suite("Drain", .serialized)
 struct DrainTests {
     @Test func drainLetsInFlightFinishAndRefusesNewConnections() async throws {
-        let host = try await LiveHost.start()
+        // An address of its own in 127/8: a port freed by the drain could otherwise be taken at once
+        // by another test's server on 127.0.0.1 (SO_REUSEPORT), and a new connection would succeed.
+        let address = "127.0.\(Int.random(in: 1...250)).\(Int.random(in: 2...250))"
+        let host = try await LiveHost.start(address: address)
         let port = host.port
         let gate = Gates.gate("drain")
         let busy = try host.client()
@@ -24,7 +27,7 @@ struct DrainTests {
         // The idle connection is closed by the drain.
         #expect(await idle.isClosedByServer())
         // New connections are refused once listening stopped.
-        #expect(throws: RawClient.Failure.self) { _ = try RawClient(port: port) }
+        #expect(throws: RawClient.Failure.self) { _ = try RawClient(port: port, address: address) }
         // The in-flight request still completes, with Connection: close.
         gate.open()
         let response = try await busy.readResponse()
@@ -48,8 +51,9 @@ struct DrainTests {
     }
 
     @Test func sigtermDrainsAndRunReturns() async throws {
+        let address = "127.0.\(Int.random(in: 1...250)).\(Int.random(in: 2...250))"  // see the test above
         var configuration = HostConfiguration(
-            server: ServerConfiguration(host: "127.0.0.1", port: 0), loops: 2,
+            server: ServerConfiguration(host: address, port: 0), loops: 2,
             drainTimeout: .seconds(5), accessLog: .discard)
         configuration.manifestsDirectory = "-"
         let host = try FunctionHost(
@@ -60,7 +64,7 @@ struct DrainTests {
         var ports = listening.stream.makeAsyncIterator()
         let port = try #require(await ports.next())
         let gate = Gates.gate("sigterm")
-        let busy = try RawClient(port: port)
+        let busy = try RawClient(port: port, address: address)
         busy.send("GET /wait?gate=sigterm HTTP/1.1\r\nHost: x\r\n\r\n")
         await gate.waitForArrivals(1)
 
@@ -71,7 +75,7 @@ struct DrainTests {
         #expect(!host.isReady)
         var refused = false
         while !refused && ContinuousClock.now < deadline {
-            do { _ = try RawClient(port: port) } catch { refused = true }
+            do { _ = try RawClient(port: port, address: address) } catch { refused = true }
             await Task.yield()
         }
         #expect(refused)
@@ -80,6 +84,6 @@ struct DrainTests {
         #expect(response.status == 200)
         #expect(response.header("Connection") == "close")
         #expect(try await running.value)
-        #expect(throws: RawClient.Failure.self) { _ = try RawClient(port: port) }
+        #expect(throws: RawClient.Failure.self) { _ = try RawClient(port: port, address: address) }
     }
 }

@@ -12,12 +12,12 @@ final class LiveHost: Sendable {
 
     static func start(
         loops: Int = 2, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30),
-        manifest: String = ProbeBundle.manifest
+        manifest: String = ProbeBundle.manifest, address: String = "127.0.0.1"
     ) async throws -> LiveHost {
         let box = LinesBox()
         var configuration = HostConfiguration(
             server: ServerConfiguration(
-                host: "127.0.0.1", port: 0, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+                host: address, port: 0, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
                 lingerTimeout: .milliseconds(500)),
             loops: loops, accessLog: .capture { line in box.append(line) })
         configuration.manifestsDirectory = "-"
@@ -27,12 +27,16 @@ final class LiveHost: Sendable {
         let group = EventLoopGroup(loopCount: loops)
         group.start()
         let running = try await host.start(on: group)
-        return LiveHost(running: running, lines: box)
+        return LiveHost(running: running, lines: box, address: address)
     }
 
-    private init(running: RunningHost, lines box: LinesBox) {
+    /// The loopback address it listens on.
+    let address: String
+
+    private init(running: RunningHost, lines box: LinesBox, address: String) {
         self.running = running
         self.log = box
+        self.address = address
     }
 
     /// Drains and closes; true when every loop closed with no handle left open.
@@ -40,7 +44,7 @@ final class LiveHost: Sendable {
         await running.stop(drainTimeout: drainTimeout)
     }
 
-    func client() throws -> RawClient { try RawClient(port: port) }
+    func client() throws -> RawClient { try RawClient(port: port, address: address) }
 
     var accessLog: [String] { log.lines.withLock { $0 } }
 }
