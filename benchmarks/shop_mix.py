@@ -1,0 +1,120 @@
+"""A shop's traffic mix through the gateway, for choosing each function's `scale.rps`.
+
+Usage: shop_mix.py BASE_URL [--customers 8] [--seconds 20] [--workers 16]
+
+Each worker is a shopper on one keep-alive connection, picking actions with a shop's weights:
+browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
+15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
+lines bought now) 4%. Prints per function: requests, requests/s, errors, p50 and p99 (ms).
+Standard library only; loopback only.
+"""
+import argparse
+import http.client
+import json
+import random
+import threading
+import time
+import urllib.parse
+import uuid
+
+parser = argparse.ArgumentParser()
+parser.add_argument("base")
+parser.add_argument("--customers", type=int, default=8)
+parser.add_argument("--seconds", type=float, default=20.0)
+parser.add_argument("--workers", type=int, default=16)
+args = parser.parse_args()
+url = urllib.parse.urlparse(args.base)
+WORDS = ["tea", "coffee", "kanga", "phone", "rice", "honey", "sandals", "mug"]
+ADDRESS = {"name": "Mix", "line1": "1 Moi Avenue", "city": "Nairobi", "country": "KE"}
+
+
+def connect():
+    return http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+
+
+def call(connection, method, path, body=None, headers=None):
+    fields = {"Content-Type": "application/json", "X-Forwarded-For": "10.77.%d.%d" % (random.randint(0, 250), random.randint(1, 250))}
+    fields.update(headers or {})
+    connection.request(method, path, json.dumps(body) if body is not None else None, fields)
+    response = connection.getresponse()
+    data = response.read()
+    return response.status, (json.loads(data) if data and data[:1] in (b"{", b"[") else None)
+
+
+def prepare():
+    connection = connect()
+    tokens = []
+    for n in range(args.customers):
+        email = "mix-%s@example.com" % uuid.uuid4().hex[:10]
+        call(connection, "POST", "/users/register", {"email": email, "password": "long enough pw", "name": "Mix %d" % n})
+        status, body = call(connection, "POST", "/auth/login", {"email": email, "password": "long enough pw"})
+        if status != 200:
+            raise SystemExit("login: %s %s" % (status, body))
+        tokens.append(body["access_token"])
+    status, page = call(connection, "GET", "/products?limit=100&in_stock=true")
+    products = [item["id"] for item in page["items"] if item["available"] > 20]
+    return tokens, products
+
+
+tokens, products = prepare()
+results = {}
+lock = threading.Lock()
+stop_at = time.time() + args.seconds
+ACTIONS = [("listProducts", 40), ("getProduct", 25), ("search", 15), ("addToCart", 10), ("getCart", 6), ("placeOrder", 4)]
+names = [name for name, weight in ACTIONS for _ in range(weight)]
+
+
+def shopper(index):
+    connection = connect()
+    token = tokens[index % len(tokens)]
+    auth = {"Authorization": "Bearer " + token}
+    local = {}
+    while time.time() < stop_at:
+        action = random.choice(names)
+        started = time.perf_counter()
+        try:
+            if action == "listProducts":
+                status, _ = call(connection, "GET", "/products?limit=20&sort=%s" % random.choice(["price", "-price", "name", "newest"]))
+            elif action == "getProduct":
+                status, _ = call(connection, "GET", "/products/" + random.choice(products))
+            elif action == "search":
+                status, _ = call(connection, "GET", "/products?q=" + random.choice(WORDS))
+                action = "listProducts (search)"
+            elif action == "addToCart":
+                status, _ = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1}, auth)
+            elif action == "getCart":
+                status, _ = call(connection, "GET", "/cart", None, auth)
+            else:
+                lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
+                status, _ = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
+                                 dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
+        except (OSError, http.client.HTTPException):
+            status = 0
+            connection = connect()
+        elapsed = (time.perf_counter() - started) * 1000
+        entry = local.setdefault(action, [[], 0])
+        entry[0].append(elapsed)
+        if status == 0 or status >= 500 or status == 429:
+            entry[1] += 1
+    with lock:
+        for action, (times, errors) in local.items():
+            entry = results.setdefault(action, [[], 0])
+            entry[0].extend(times)
+            entry[1] += errors
+
+
+threads = [threading.Thread(target=shopper, args=(n,)) for n in range(args.workers)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+
+total = sum(len(times) for times, _ in results.values())
+print("%-24s %9s %9s %8s %9s %9s" % ("function", "requests", "req/s", "errors", "p50 ms", "p99 ms"))
+for action in sorted(results):
+    times, errors = results[action]
+    times.sort()
+    p50 = times[len(times) // 2]
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print("%-24s %9d %9.1f %8d %9.2f %9.2f" % (action, len(times), len(times) / args.seconds, errors, p50, p99))
+print("%-24s %9d %9.1f" % ("all", total, total / args.seconds))
