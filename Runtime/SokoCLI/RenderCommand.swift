@@ -47,12 +47,7 @@ struct RenderNginx: AsyncParsableCommand {
             case "off": []
             case let list?: list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
-        let loaded: [ServiceManifest]
-        do {
-            loaded = try ManifestLoader.load(directory: manifests)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let loaded = try RenderFiles.load(manifests)
         let text = try NginxGateway(
             manifests: loaded,
             options: .init(listen: listen, upstreams: upstreams, mpesaAllowlist: allowlist, pidFile: pidFile)
@@ -80,19 +75,7 @@ struct RenderCompose: AsyncParsableCommand {
     var output = "docker"
 
     func run() async throws {
-        let loaded: [ServiceManifest]
-        do {
-            loaded = try ManifestLoader.load(directory: manifests)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        for file in ComposeStack(manifests: loaded).render() {
-            let path = output + "/" + file.path
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try file.text.write(toFile: path, atomically: true, encoding: .utf8)
-            print("wrote \(path)")
-        }
+        try RenderFiles.write(ComposeStack(manifests: try RenderFiles.load(manifests)).render(), under: output)
     }
 }
 
@@ -107,16 +90,26 @@ struct RenderKubernetes: AsyncParsableCommand {
     var output = "manifests/k8s"
 
     func run() async throws {
-        let loaded: [ServiceManifest]
+        let loaded = try RenderFiles.load(manifests)
+        // In the cluster the upstreams are the services' DNS names, as in compose.
+        let gateway = try NginxGateway(manifests: loaded).render()
+        try RenderFiles.write(KubernetesManifests(manifests: loaded, gatewayConfig: gateway).render(), under: output)
+    }
+}
+
+/// What the render commands share: reading the manifests, writing the files.
+enum RenderFiles {
+    static func load(_ directory: String) throws -> [ServiceManifest] {
         do {
-            loaded = try ManifestLoader.load(directory: manifests)
+            return try ManifestLoader.load(directory: directory)
         } catch {
             throw ValidationError("\(error)")
         }
-        // In the cluster the upstreams are the services' DNS names, as in compose.
-        let gateway = try NginxGateway(manifests: loaded).render()
-        for file in KubernetesManifests(manifests: loaded, gatewayConfig: gateway).render() {
-            let path = output + "/" + file.path
+    }
+
+    static func write(_ files: [(path: String, text: String)], under folder: String) throws {
+        for file in files {
+            let path = folder + "/" + file.path
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try file.text.write(toFile: path, atomically: true, encoding: .utf8)
