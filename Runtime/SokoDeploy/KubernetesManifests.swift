@@ -35,7 +35,7 @@ public struct KubernetesManifests: Sendable {
 
     public func render() -> [(path: String, text: String)] {
         var files: [(String, String)] = []
-        var resources: [String] = ["namespace.yaml", "prometheus-adapter-rules.yaml", "gateway.yaml"]
+        var resources: [String] = ["namespace.yaml", "prometheus-adapter-rules.yaml", "gateway.yaml", "alloy.yaml"]
         for manifest in manifests.sorted(by: { $0.service < $1.service }) where manifest.service != "sandbox" {
             files.append(("base/\(manifest.service).yaml", service(manifest)))
             resources.append("\(manifest.service).yaml")
@@ -43,6 +43,7 @@ public struct KubernetesManifests: Sendable {
         files.append(("base/namespace.yaml", Self.header + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: soko\n"))
         files.append(("base/prometheus-adapter-rules.yaml", adapterRules()))
         files.append(("base/gateway.yaml", gateway()))
+        files.append(("base/alloy.yaml", alloy()))
         files.append(
             (
                 "base/kustomization.yaml",
@@ -237,6 +238,106 @@ public struct KubernetesManifests: Sendable {
               selector: { app.kubernetes.io/name: gateway }
               ports:
                 - { name: http, port: 80, targetPort: http }
+
+            """
+    }
+
+    /// Grafana Alloy on every node: the pods' stdout (the hosts' JSON lines) to Loki, labelled only
+    /// with namespace, app and level — request and order ids stay in the line.
+    func alloy() -> String {
+        Self.header + """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: alloy
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: soko-alloy
+            rules:
+              - apiGroups: [""]
+                resources: [nodes, pods, pods/log, namespaces]
+                verbs: [get, list, watch]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: soko-alloy
+            roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: soko-alloy }
+            subjects:
+              - { kind: ServiceAccount, name: alloy, namespace: soko }
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: alloy
+            data:
+              config.alloy: |
+                discovery.kubernetes "pods" {
+                  role = "pod"
+                }
+                discovery.relabel "pods" {
+                  targets = discovery.kubernetes.pods.targets
+                  rule {
+                    source_labels = ["__meta_kubernetes_namespace"]
+                    target_label  = "namespace"
+                  }
+                  rule {
+                    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+                    target_label  = "app"
+                  }
+                }
+                loki.source.kubernetes "pods" {
+                  targets    = discovery.relabel.pods.output
+                  forward_to = [loki.process.json.receiver]
+                }
+                loki.process "json" {
+                  stage.json {
+                    expressions = { level = "level" }
+                  }
+                  stage.labels {
+                    values = { level = "" }
+                  }
+                  forward_to = [loki.write.loki.receiver]
+                }
+                loki.write "loki" {
+                  endpoint {
+                    url = "http://loki.monitoring.svc:3100/loki/api/v1/push"
+                  }
+                }
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: alloy
+              labels: { app.kubernetes.io/name: alloy, app.kubernetes.io/part-of: soko }
+            spec:
+              selector:
+                matchLabels: { app.kubernetes.io/name: alloy }
+              template:
+                metadata:
+                  labels: { app.kubernetes.io/name: alloy, app.kubernetes.io/part-of: soko }
+                spec:
+                  serviceAccountName: alloy
+                  containers:
+                    - name: alloy
+                      image: grafana/alloy:v1.4.2
+                      args: ["run", "/etc/alloy/config.alloy"]
+                      resources:
+                        requests: { cpu: 50m, memory: 64Mi }
+                        limits: { cpu: 500m, memory: 256Mi }
+                      securityContext:
+                        allowPrivilegeEscalation: false
+                        readOnlyRootFilesystem: true
+                      volumeMounts:
+                        - { name: config, mountPath: /etc/alloy, readOnly: true }
+                        - { name: data, mountPath: /tmp }
+                  volumes:
+                    - name: config
+                      configMap: { name: alloy }
+                    - name: data
+                      emptyDir: {}
 
             """
     }

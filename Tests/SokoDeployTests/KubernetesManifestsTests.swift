@@ -31,6 +31,8 @@ struct KubernetesManifestsTests {
         }
         #expect(files["base/payments.yaml"]?.contains("minReplicas: 1") == true)
         #expect(files["base/prometheus-adapter-rules.yaml"]?.contains("as: \"http_requests_per_second\"") == true)
+        #expect(files["base/alloy.yaml"]?.contains("kind: DaemonSet") == true)
+        #expect(files["base/alloy.yaml"]?.contains("loki/api/v1/push") == true)
     }
 
     @Test(arguments: ["dev", "prod", "keda"])
