@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Runtime/System/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CArgon2", path: "Runtime/System/CArgon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Runtime/System/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
             providers: [.apt(["libhttp-parser-dev"])]),
@@ -59,7 +60,7 @@ let package = Package(
         // Outgoing HTTP (libcurl).
         .target(
             name: "SokoOutbound",
-            dependencies: ["CCurl", "SokoWorkers", "SokoHTTP", "SokoFunctions", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl", "CZlib", "SokoWorkers", "SokoHTTP", "SokoFunctions", .product(name: "Logging", package: "swift-log")],
             path: "Runtime/SokoOutbound"),
         // Deployment files generated from the manifests (the nginx gateway's configuration).
         .target(name: "SokoDeploy", dependencies: ["SokoManifest"], path: "Runtime/SokoDeploy"),

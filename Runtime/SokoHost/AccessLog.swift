@@ -15,6 +15,8 @@ public enum AccessLogSink: Sendable {
 struct AccessLogBuffer {
     private var pending: [UInt8] = []
     private var stamp = TimestampFormatter()
+    /// Also pushes each line to Loki when set (`SOKO_LOKI_URL`).
+    var loki: LokiShipper?
 
     struct Entry {
         var level: String
@@ -29,6 +31,14 @@ struct AccessLogBuffer {
     }
 
     mutating func append(_ entry: Entry, sink: AccessLogSink) {
+        if let loki {
+            var line: [UInt8] = []
+            write(entry, into: &line)
+            line.removeLast()
+            loki.enqueue(
+                String(decoding: line, as: UTF8.self),
+                labels: .init(service: entry.service, function: entry.function, level: entry.level))
+        }
         switch sink {
         case .discard:
             return

@@ -27,6 +27,7 @@ extension HostRequestHandler {
             let loops = self.loops
             let states = self.states
             let functions = self.functions
+            let loki = self.loki
             Task(executorPreference: responder.loop.executor) {
                 var merged = Array(repeating: FunctionCounters(), count: functions.count)
                 for (loop, state) in zip(loops, states) {
@@ -35,7 +36,7 @@ extension HostRequestHandler {
                     }
                     for i in merged.indices { merged[i].merge(shard[i]) }
                 }
-                let text = PrometheusText.render(functions: functions, counters: merged)
+                let text = PrometheusText.render(functions: functions, counters: merged, droppedLogLines: loki?.dropped)
                 self.send(
                     FunctionResponse(
                         status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],

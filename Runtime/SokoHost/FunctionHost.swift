@@ -85,6 +85,7 @@ public final class FunctionHost: Sendable {
             throw HostSetupError("\(error)")
         }
         consul = Consul(environment: configuration.environment, client: BlockingHTTPClient(pool: compute))
+        handler.loki = LokiShipper(environment: configuration.environment, client: BlockingHTTPClient(pool: compute))
         invoker = HostInvoker(
             manifests: manifests, functions: functions, handler: handler,
             directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute),
@@ -171,6 +172,7 @@ public final class FunctionHost: Sendable {
         let scheduler = Scheduler(functions: functions, stores: handler.functionStores, loop: group.loops[0], handler: handler)
         group.loops[0].execute { scheduler.start() }
         let relays = startRelays(on: group.loops[0])
+        handler.loki?.start()
         var registered: [String] = []
         if let consul {
             let address = Consul.advertisedAddress(environment: configuration.environment, bound: configuration.server.host)
@@ -293,6 +295,7 @@ public final class RunningHost: @unchecked Sendable {
         let drained = await server.drain(deadline: drainTimeout)
         // Events the drained requests committed are relayed by whichever replica runs next.
         for relay in relays { await relay.stop() }
+        await host.handler.loki?.stop()
         await outbound.shutdown()
         await host.handler.detach()
         if let onStop {

@@ -18,6 +18,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     }
     /// Each function's store, by function index (looked up once, not per request).
     private(set) var functionStores: [Store] = []
+    /// The optional direct log push to Loki (set once, by the host, before serving).
+    var loki: LokiShipper?
     /// Function invocation for handlers (set once, by the host, before serving).
     var invoker: (any FunctionInvoker)?
     /// Outgoing HTTP and mail for handlers (set by the host once its loops run, before serving).
@@ -44,6 +46,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     func attach(to group: EventLoopGroup) async {
         loops = group.loops
         states = group.loops.map { LoopState(loop: $0, functionCount: functions.count) }
+        for state in states { state.accessLog.loki = loki }
         for (loop, state) in zip(group.loops, states) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 loop.execute {

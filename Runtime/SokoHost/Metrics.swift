@@ -31,8 +31,14 @@ struct FunctionCounters: Sendable {
 
 /// Prometheus text exposition (format 0.0.4) of the merged counters.
 enum PrometheusText {
-    static func render(functions: [FunctionRuntime], counters: [FunctionCounters]) -> String {
-        var out = "# HELP http_requests_total Requests answered, by function and status code.\n"
+    static func render(functions: [FunctionRuntime], counters: [FunctionCounters], droppedLogLines: Int? = nil) -> String {
+        var out = ""
+        if let droppedLogLines {
+            out += "# HELP soko_log_lines_dropped_total Log lines not pushed to Loki (buffer full or Loki down).\n"
+            out += "# TYPE soko_log_lines_dropped_total counter\n"
+            out += "soko_log_lines_dropped_total \(droppedLogLines)\n"
+        }
+        out += "# HELP http_requests_total Requests answered, by function and status code.\n"
         out += "# TYPE http_requests_total counter\n"
         for function in functions {
             let c = counters[function.index]

@@ -41,7 +41,7 @@ final class RequestExchange: @unchecked Sendable {
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         state.counters[function.index].observe(status: response.status, seconds: seconds)
-        if case .discard = sink {
+        if case .discard = sink, state.accessLog.loki == nil {
         } else {
             logLine(status: response.status, bytes: response.body.count, seconds: seconds)
         }

@@ -1,0 +1,93 @@
+import Foundation
+import SokoFunctions
+import SokoHTTP
+import SokoManifest
+import Synchronization
+import Testing
+
+@testable import SokoHost
+
+/// Pushes the fake Loki received: (Content-Encoding, body).
+private let pushes = Mutex<[(encoding: String, body: [UInt8])]>([])
+
+/// A fake Loki push endpoint.
+enum FakeLokiBundle: FunctionBundle {
+    static let service = "fakeloki"
+
+    static func register(_ registry: inout FunctionRegistry) {
+        registry.raw("push") { request, _ in
+            let encoding = request.headers["Content-Encoding"] ?? ""
+            let body = request.body
+            pushes.withLock { $0.append((encoding, body)) }
+            return FunctionResponse(status: 204)
+        }
+    }
+
+    static let manifest = """
+        service: fakeloki
+        functions:
+          push:
+            http: POST /loki/api/v1/push
+            auth: public
+            bodyLimit: 8MiB
+        """
+}
+
+@Suite("Pushing the access log to Loki", .serialized)
+struct LokiShipperTests {
+    static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-dc"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+
+    @Test func linesArePushedGzippedWithFewLabelsAndDroppedWhenLokiIsDown() async throws {
+        let loki = try await ConsulTests.serve(FakeLokiBundle.self, FakeLokiBundle.manifest)
+        let probe = try await ConsulTests.serve(
+            ProbeBundle.self, ProbeBundle.manifest, environment: ["SOKO_LOKI_URL": "http://127.0.0.1:\(loki.port)"])
+        let client = try RawClient(port: probe.port)
+        for _ in 0..<3 {
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Request-ID: loki-trace-1\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+        }
+        var received: (encoding: String, body: [UInt8])?
+        for _ in 0..<300 where received == nil {
+            received = pushes.withLock { $0.first }
+            if received == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let push = try #require(received)
+        #expect(push.encoding == "gzip")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Self.gunzip(push.body))) as? [String: Any])
+        let streams = try #require(json["streams"] as? [[String: Any]])
+        let stream = try #require(streams.first { ($0["stream"] as? [String: String])?["function"] == "hello" })
+        #expect((stream["stream"] as? [String: String]) == ["service": "probe", "function": "hello", "level": "info"])
+        let values = try #require(stream["values"] as? [[String]])
+        #expect(values.count == 3)
+        #expect(values.allSatisfy { $0.count == 2 && Int64($0[0]) != nil && $0[1].contains("loki-trace-1") })
+
+        // Loki goes away: the lines are dropped and counted, requests are still answered.
+        #expect(await loki.stop(drainTimeout: .seconds(1)))
+        client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await client.readResponse().status == 200)
+        var dropped = false
+        for _ in 0..<300 where !dropped {
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            let metrics = try await client.readResponse().text
+            dropped = metrics.contains("soko_log_lines_dropped_total") && !metrics.contains("soko_log_lines_dropped_total 0\n")
+            if !dropped { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(dropped)
+        #expect(await probe.stop(drainTimeout: .seconds(2)))
+    }
+}
