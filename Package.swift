@@ -60,7 +60,9 @@ let package = Package(
         // Outgoing HTTP (libcurl).
         .target(
             name: "SokoOutbound",
-            dependencies: ["CCurl", "CZlib", "SokoWorkers", "SokoHTTP", "SokoFunctions", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CCurl", "CZlib", "SokoWorkers", "SokoHTTP", "SokoFunctions", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Runtime/SokoOutbound"),
         // Deployment files generated from the manifests (the nginx gateway's configuration).
         .target(name: "SokoDeploy", dependencies: ["SokoManifest"], path: "Runtime/SokoDeploy"),
