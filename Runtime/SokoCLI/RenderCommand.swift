@@ -75,7 +75,7 @@ struct RenderCompose: AsyncParsableCommand {
     var output = "docker"
 
     func run() async throws {
-        try RenderFiles.write(ComposeStack(manifests: try RenderFiles.load(manifests)).render(), under: output)
+        try RenderFiles.write(try ComposeStack(manifests: try RenderFiles.load(manifests)).render(), under: output)
     }
 }
 

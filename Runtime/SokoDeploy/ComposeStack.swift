@@ -14,10 +14,15 @@ public struct ComposeStack: Sendable {
     var services: [String] { manifests.map(\.service).sorted() }
 
     /// The generated files, by path under `docker/`.
-    public func render() -> [(path: String, text: String)] {
+    public func render() throws -> [(path: String, text: String)] {
         [
             ("compose.yaml", compose()), ("postgres/init.sql", postgresInit()),
             ("prometheus/prometheus.yml", prometheus()),
+            // The compose gateway finds the services through Consul's DNS (they register themselves).
+            (
+                "gateway/nginx.conf",
+                try NginxGateway(manifests: manifests, options: .init(mpesaAllowlist: [], consulDNS: "consul:8600")).render()
+            ),
         ]
     }
 
@@ -57,10 +62,12 @@ public struct ComposeStack: Sendable {
               gateway:
                 image: nginx:1.27-bookworm
                 volumes:
-                  - ../gateway/nginx.conf:/etc/nginx/nginx.conf:ro
+                  - ./gateway/nginx.conf:/etc/nginx/nginx.conf:ro
                 ports:
                   - "8080:8080"
                 depends_on:
+                  consul:
+                    condition: service_started
 
             """
         for service in services {

@@ -24,16 +24,21 @@ public struct NginxGateway: Sendable {
         public var mpesaAllowlist: [String]
         /// Where nginx writes its pid (a path the gateway's user can write).
         public var pidFile: String
+        /// Consul's DNS (`host:port`): instead of fixed upstreams, every request resolves
+        /// `<service>.service.consul` (passing instances only), re-resolved every 5 s — instances
+        /// that register or leave are followed without a reload (compose's gateway).
+        public var consulDNS: String?
 
         public init(
             listen: String = "8080", upstreams: [String: String] = [:],
             mpesaAllowlist: [String] = NginxGateway.safaricomAddresses,
-            pidFile: String = "/tmp/soko-gateway.pid"
+            pidFile: String = "/tmp/soko-gateway.pid", consulDNS: String? = nil
         ) {
             self.listen = listen
             self.upstreams = upstreams
             self.mpesaAllowlist = mpesaAllowlist
             self.pidFile = pidFile
+            self.consulDNS = consulDNS
         }
     }
 
@@ -115,7 +120,11 @@ public struct NginxGateway: Sendable {
 
             """
         out += mpesaGeo()
-        for service in services {
+        if let dns = options.consulDNS {
+            out += "    # Services are found through Consul's DNS at request time (passing instances only).\n"
+            out += "    resolver \(dns) valid=5s ipv6=off;\n\n"
+        }
+        for service in services where options.consulDNS == nil {
             out += """
                     upstream soko_\(service.replacingOccurrences(of: "-", with: "_")) {
                         server \(options.upstreams[service] ?? "\(service):8080");
@@ -188,7 +197,12 @@ public struct NginxGateway: Sendable {
         if location.mpesaCallback {
             lines.append("            if ($soko_mpesa_allowed = 0) { return 403; }")
         }
-        lines.append("            proxy_pass http://soko_\(location.service.replacingOccurrences(of: "-", with: "_"));")
+        if options.consulDNS != nil {
+            lines.append("            set $soko_upstream \(location.service).service.consul;")
+            lines.append("            proxy_pass http://$soko_upstream:8080;")
+        } else {
+            lines.append("            proxy_pass http://soko_\(location.service.replacingOccurrences(of: "-", with: "_"));")
+        }
         lines.append("        }")
         return lines.joined(separator: "\n") + "\n\n"
     }

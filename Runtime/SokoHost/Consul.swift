@@ -134,11 +134,33 @@ final class Consul: Sendable {
     }
 
     /// The address this instance advertises: `SOKO_ADVERTISE_ADDRESS`, else the bound address unless
-    /// it is a wildcard, else the host name (a container's name resolves on its network).
+    /// it is a wildcard, else the host name's IPv4 address (a container's address on its network),
+    /// else the host name.
     static func advertisedAddress(environment: [String: String], bound: String) -> String {
         if let address = environment["SOKO_ADVERTISE_ADDRESS"], !address.isEmpty { return address }
         if !["0.0.0.0", "::", ""].contains(bound) { return bound }
         var name = [CChar](repeating: 0, count: 256)
-        return gethostname(&name, name.count) == 0 ? String(cString: name) : "127.0.0.1"
+        guard gethostname(&name, name.count) == 0 else { return "127.0.0.1" }
+        let host = String(cString: name)
+        // The host name's IPv4 address: what Consul's DNS can hand out as an A record.
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &found) == 0, let first = found else { return host }
+        defer { freeaddrinfo(found) }
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let current = entry {
+            if let address = current.pointee.ai_addr {
+                var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+                let ip = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer -> String? in
+                    var raw = pointer.pointee.sin_addr
+                    return inet_ntop(AF_INET, &raw, &text, socklen_t(text.count)) != nil ? String(cString: text) : nil
+                }
+                if let ip, !ip.hasPrefix("127.") { return ip }
+            }
+            entry = current.pointee.ai_next
+        }
+        return host
     }
 }

@@ -8,10 +8,33 @@ import Yams
 struct ComposeStackTests {
     @Test func theCommittedFilesAreCurrent() throws {
         let manifests = try NginxGatewayTests.manifests()
-        for file in ComposeStack(manifests: manifests).render() {
+        for file in try ComposeStack(manifests: manifests).render() {
             let committed = try String(contentsOfFile: NginxGatewayTests.repository + "/docker/" + file.path, encoding: .utf8)
             #expect(file.text == committed, "docker/\(file.path) is stale: run `soko render compose`")
         }
+    }
+
+    @Test func theComposeGatewayFindsServicesThroughConsulDNSAndNginxAcceptsIt() throws {
+        let manifests = try NginxGatewayTests.manifests()
+        let text = try NginxGateway(manifests: manifests, options: .init(mpesaAllowlist: [], consulDNS: "consul:8600")).render()
+        #expect(text.contains("resolver consul:8600 valid=5s ipv6=off;"))
+        #expect(text.contains("set $soko_upstream orders.service.consul;"))
+        #expect(!text.contains("upstream soko_"))
+        guard (try? NginxGatewayTests.run(["nginx", "-v"]))?.status == 0 else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
+            return
+        }
+        // `nginx -t` needs the resolver's name to resolve: loopback stands in for the consul container.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-nginx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
+        let local = try NginxGateway(
+            manifests: manifests,
+            options: .init(
+                listen: "127.0.0.1:18081", mpesaAllowlist: [], pidFile: folder + "/nginx.pid", consulDNS: "127.0.0.1:8600")
+        ).render()
+        try local.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+        let tested = try NginxGatewayTests.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
+        #expect(tested.status == 0, "\(tested.output)")
     }
 
     @Test func everyServiceRunsWithAHealthcheckBehindTheGateway() throws {

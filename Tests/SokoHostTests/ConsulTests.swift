@@ -89,6 +89,13 @@ struct ConsulTests {
         return try await host.start(on: group)
     }
 
+    @Test func aWildcardBindAdvertisesTheHostsOwnAddress() {
+        #expect(Consul.advertisedAddress(environment: ["SOKO_ADVERTISE_ADDRESS": "10.1.2.3"], bound: "0.0.0.0") == "10.1.2.3")
+        #expect(Consul.advertisedAddress(environment: [:], bound: "127.0.0.1") == "127.0.0.1")
+        let advertised = Consul.advertisedAddress(environment: [:], bound: "0.0.0.0")
+        #expect(!advertised.isEmpty && advertised != "0.0.0.0" && !advertised.hasPrefix("127."))
+    }
+
     @Test func aHostRegistersItsServiceIsFoundAndDeregistersOnDrain() async throws {
         let agent = try await Self.serve(FakeConsulBundle.self, FakeConsulBundle.manifest)
         let address = "http://127.0.0.1:\(agent.port)"
