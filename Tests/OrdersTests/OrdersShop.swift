@@ -127,24 +127,7 @@ struct AccessToken: Decodable {
     enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
 }
 
-struct Identified: Decodable { var id: String }
-
 struct Availability: Decodable { var available: Int }
-
-struct NewProduct: Encodable {
-    var sku: String
-    var name: String
-    var description: String
-    var price: Int
-    var currency: String
-    var categoryID: String
-    var onHand: Int
-    enum CodingKeys: String, CodingKey {
-        case sku, name, description, price, currency
-        case categoryID = "category_id"
-        case onHand = "on_hand"
-    }
-}
 
 struct CartItem: Encodable {
     var productID: String

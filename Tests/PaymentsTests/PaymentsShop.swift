@@ -123,23 +123,7 @@ struct PaymentsShop {
     }
 }
 
-struct Identified: Decodable { var id: String }
 struct StatusOnly: Decodable { var status: String }
-
-struct NewProduct: Encodable {
-    var sku: String
-    var name: String
-    var description: String
-    var price: Int
-    var currency: String
-    var categoryID: String
-    var onHand: Int
-    enum CodingKeys: String, CodingKey {
-        case sku, name, description, price, currency
-        case categoryID = "category_id"
-        case onHand = "on_hand"
-    }
-}
 
 struct PlaceOrderBody: Encodable {
     struct Item: Encodable {

@@ -152,3 +152,35 @@ public struct ShopTestError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// `{id}` of any created resource.
+public struct Identified: Decodable, Sendable {
+    public var id: String
+}
+
+/// The body of `POST /products` the shop tests send.
+public struct NewProduct: Encodable, Sendable {
+    public var sku: String
+    public var name: String
+    public var description: String
+    public var price: Int
+    public var currency: String
+    public var categoryID: String
+    public var onHand: Int
+
+    public init(sku: String, name: String, description: String, price: Int, currency: String, categoryID: String, onHand: Int) {
+        self.sku = sku
+        self.name = name
+        self.description = description
+        self.price = price
+        self.currency = currency
+        self.categoryID = categoryID
+        self.onHand = onHand
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sku, name, description, price, currency
+        case categoryID = "category_id"
+        case onHand = "on_hand"
+    }
+}

@@ -1,0 +1,143 @@
+import SokoManifest
+
+/// The parts beside the services: log shipping and the KEDA overlay.
+extension KubernetesManifests {
+    /// Grafana Alloy on every node: the pods' stdout (the hosts' JSON lines) to Loki, labelled only
+    /// with namespace, app and level — request and order ids stay in the line.
+    func alloy() -> String {
+        Self.header + """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: alloy
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: soko-alloy
+            rules:
+              - apiGroups: [""]
+                resources: [nodes, pods, pods/log, namespaces]
+                verbs: [get, list, watch]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: soko-alloy
+            roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: soko-alloy }
+            subjects:
+              - { kind: ServiceAccount, name: alloy, namespace: soko }
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: alloy
+            data:
+              config.alloy: |
+                discovery.kubernetes "pods" {
+                  role = "pod"
+                }
+                discovery.relabel "pods" {
+                  targets = discovery.kubernetes.pods.targets
+                  rule {
+                    source_labels = ["__meta_kubernetes_namespace"]
+                    target_label  = "namespace"
+                  }
+                  rule {
+                    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+                    target_label  = "app"
+                  }
+                }
+                loki.source.kubernetes "pods" {
+                  targets    = discovery.relabel.pods.output
+                  forward_to = [loki.process.json.receiver]
+                }
+                loki.process "json" {
+                  stage.json {
+                    expressions = { level = "level" }
+                  }
+                  stage.labels {
+                    values = { level = "" }
+                  }
+                  forward_to = [loki.write.loki.receiver]
+                }
+                loki.write "loki" {
+                  endpoint {
+                    url = "http://loki.monitoring.svc:3100/loki/api/v1/push"
+                  }
+                }
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: alloy
+              labels: { app.kubernetes.io/name: alloy, app.kubernetes.io/part-of: soko }
+            spec:
+              selector:
+                matchLabels: { app.kubernetes.io/name: alloy }
+              template:
+                metadata:
+                  labels: { app.kubernetes.io/name: alloy, app.kubernetes.io/part-of: soko }
+                spec:
+                  serviceAccountName: alloy
+                  containers:
+                    - name: alloy
+                      image: grafana/alloy:v1.4.2
+                      args: ["run", "/etc/alloy/config.alloy"]
+                      resources:
+                        requests: { cpu: 50m, memory: 64Mi }
+                        limits: { cpu: 500m, memory: 256Mi }
+                      securityContext:
+                        allowPrivilegeEscalation: false
+                        readOnlyRootFilesystem: true
+                      volumeMounts:
+                        - { name: config, mountPath: /etc/alloy, readOnly: true }
+                        - { name: data, mountPath: /tmp }
+                  volumes:
+                    - name: config
+                      configMap: { name: alloy }
+                    - name: data
+                      emptyDir: {}
+
+            """
+    }
+
+    /// The `keda` overlay: ScaledObjects (Prometheus trigger on the same rate) replace the HPAs.
+    func keda() -> [(path: String, text: String)] {
+        var objects = ""
+        var patches = ""
+        for manifest in manifests.sorted(by: { $0.service < $1.service }) where manifest.service != "sandbox" {
+            let (minimum, maximum, rps) = scale(manifest)
+            objects += """
+                ---
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata:
+                  name: \(manifest.service)
+                spec:
+                  scaleTargetRef: { name: \(manifest.service) }
+                  minReplicaCount: \(minimum)
+                  maxReplicaCount: \(maximum)
+                  triggers:
+                    - type: prometheus
+                      metadata:
+                        serverAddress: http://prometheus.monitoring.svc:9090
+                        query: sum(rate(http_requests_total{namespace="soko",service="\(manifest.service)"}[1m]))
+                        threshold: "\(rps)"
+
+                """
+            patches +=
+                "  - patch: |-\n      $patch: delete\n      apiVersion: autoscaling/v2\n      kind: HorizontalPodAutoscaler\n"
+            patches += "      metadata: { name: \(manifest.service) }\n"
+        }
+        return [
+            ("overlays/keda/scaledobjects.yaml", Self.header + objects),
+            (
+                "overlays/keda/kustomization.yaml",
+                Self.header
+                    + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../prod\n  - scaledobjects.yaml\npatches:\n"
+                    + patches
+            ),
+        ]
+    }
+}
