@@ -22,7 +22,7 @@ struct RenderNginx: AsyncParsableCommand {
     @Option(help: "The gateway's listen address or port.")
     var listen = "8080"
 
-    @Option(help: "An upstream address for a service, as service=host:port (repeatable; default <service>:8080).")
+    @Option(help: "An upstream address for a deployment unit, as unit=host:port (repeatable; default <unit>:8080).")
     var upstream: [String] = []
 
     @Option(
@@ -37,7 +37,7 @@ struct RenderNginx: AsyncParsableCommand {
         for entry in upstream {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--upstream takes service=host:port, not \(entry)")
+                throw ValidationError("--upstream takes unit=host:port, not \(entry)")
             }
             upstreams[parts[0]] = parts[1]
         }

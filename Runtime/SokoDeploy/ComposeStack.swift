@@ -1,7 +1,9 @@
 import SokoManifest
 
 /// The docker compose stack generated from the function manifests (`soko render compose`): one
-/// container per service (the same image, `serve --service X`), the nginx gateway in front, a
+/// container per deployment unit (the same image: `serve --service X` for a service's functions,
+/// `serve --service X --function F` for a function deployed on its own; each registers in Consul
+/// under the unit's name), the nginx gateway in front, a
 /// PostgreSQL database per service, Consul, Loki with Grafana Alloy shipping the containers' logs,
 /// Prometheus scraping every service's `/metrics`, and Grafana with both provisioned.
 public struct ComposeStack: Sendable {
@@ -12,6 +14,7 @@ public struct ComposeStack: Sendable {
     }
 
     var services: [String] { manifests.map(\.service).sorted() }
+    var units: [DeploymentUnit] { manifests.flatMap(\.units).sorted { $0.name < $1.name } }
 
     /// The generated files, by path under `docker/`.
     public func render() throws -> [(path: String, text: String)] {
@@ -53,8 +56,9 @@ public struct ComposeStack: Sendable {
               CONSUL_HTTP_ADDR: http://consul:8500
 
             """
-        for service in services {
-            out += "  SOKO_SERVICE_URL_\(service.uppercased().replacingOccurrences(of: "-", with: "_")): http://\(service):8080\n"
+        for unit in units {
+            out +=
+                "  SOKO_SERVICE_URL_\(unit.name.uppercased().replacingOccurrences(of: "-", with: "_")): http://\(unit.name):8080\n"
         }
         out += """
 
@@ -70,8 +74,8 @@ public struct ComposeStack: Sendable {
                     condition: service_started
 
             """
-        for service in services {
-            out += "      \(service):\n        condition: service_healthy\n"
+        for unit in units {
+            out += "      \(unit.name):\n        condition: service_healthy\n"
         }
         out += """
                 healthcheck:
@@ -93,17 +97,17 @@ public struct ComposeStack: Sendable {
 
 
             """
-        for service in services {
+        for unit in units {
             out += """
-                  \(service):
+                  \(unit.name):
                     build:
                       context: ..
                       dockerfile: docker/Dockerfile
                     image: soko:latest
-                    command: ["serve", "--service", "\(service)"]
+                    command: [\(unit.serveArguments.map { "\"\($0)\"" }.joined(separator: ", "))]
                     environment:
                       <<: *soko-environment
-                      SOKO_DATABASE_URL: postgresql://soko:${POSTGRES_PASSWORD}@postgres:5432/\(Self.database(service))
+                      SOKO_DATABASE_URL: postgresql://soko:${POSTGRES_PASSWORD}@postgres:5432/\(Self.database(unit.service))
                     expose:
                       - "8080"
                     depends_on:
@@ -119,7 +123,8 @@ public struct ComposeStack: Sendable {
                       start_period: 10s
                     stop_grace_period: 30s
                     labels:
-                      soko.service: \(service)
+                      soko.service: \(unit.service)
+                      soko.unit: \(unit.name)
 
 
                 """
@@ -188,14 +193,15 @@ public struct ComposeStack: Sendable {
             scrape_configs:
 
             """
-        for service in services {
+        for unit in units {
             out += """
-                  - job_name: \(service)
+                  - job_name: \(unit.name)
                     metrics_path: /metrics
                     static_configs:
-                      - targets: ["\(service):8080"]
+                      - targets: ["\(unit.name):8080"]
                         labels:
-                          service: \(service)
+                          service: \(unit.service)
+                          unit: \(unit.name)
 
                 """
         }

@@ -106,29 +106,29 @@ extension KubernetesManifests {
     func keda() -> [(path: String, text: String)] {
         var objects = ""
         var patches = ""
-        for manifest in manifests.sorted(by: { $0.service < $1.service }) where manifest.service != "sandbox" {
-            let (minimum, maximum, rps) = scale(manifest)
+        for unit in units {
+            let (minimum, maximum, rps) = scale(unit)
             objects += """
                 ---
                 apiVersion: keda.sh/v1alpha1
                 kind: ScaledObject
                 metadata:
-                  name: \(manifest.service)
+                  name: \(unit.name)
                 spec:
-                  scaleTargetRef: { name: \(manifest.service) }
+                  scaleTargetRef: { name: \(unit.name) }
                   minReplicaCount: \(minimum)
                   maxReplicaCount: \(maximum)
                   triggers:
                     - type: prometheus
                       metadata:
                         serverAddress: http://prometheus.monitoring.svc:9090
-                        query: sum(rate(http_requests_total{namespace="soko",service="\(manifest.service)"}[1m]))
+                        query: sum(rate(http_requests_total{namespace="soko",service="\(unit.name)"}[1m]))
                         threshold: "\(rps)"
 
                 """
             patches +=
                 "  - patch: |-\n      $patch: delete\n      apiVersion: autoscaling/v2\n      kind: HorizontalPodAutoscaler\n"
-            patches += "      metadata: { name: \(manifest.service) }\n"
+            patches += "      metadata: { name: \(unit.name) }\n"
         }
         return [
             ("overlays/keda/scaledobjects.yaml", Self.header + objects),

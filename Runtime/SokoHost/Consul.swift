@@ -5,11 +5,11 @@ import SokoOutbound
 import Synchronization
 
 /// Service discovery through a Consul agent (`CONSUL_HTTP_ADDR`, with `CONSUL_HTTP_TOKEN` when ACLs
-/// are on): a host registers each service it serves once it listens — an ID unique per instance,
-/// its address and port, its functions as tags, an HTTP check on `/readyz` with
-/// `DeregisterCriticalServiceAfter` — and deregisters when it drains. Function invocation finds
-/// services without a configured URL through the agent's health API (passing instances only),
-/// cached for a few seconds.
+/// are on): a host registers each deployment unit it serves once it listens (a service, or a
+/// function deployed on its own as `<service>-<function>`) — an ID unique per instance, its address
+/// and port, its functions as tags, an HTTP check on `/readyz` with `DeregisterCriticalServiceAfter`
+/// — and deregisters when it drains. Function invocation finds units without a configured URL
+/// through the agent's health API (passing instances only), cached for a few seconds.
 final class Consul: Sendable {
     let agent: String
     private let token: String?

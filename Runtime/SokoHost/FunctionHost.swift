@@ -28,6 +28,9 @@ public final class FunctionHost: Sendable {
     let invoker: HostInvoker
     /// Registration and discovery through Consul, when `CONSUL_HTTP_ADDR` is set.
     let consul: Consul?
+    /// The deployment units this process registers as, with their functions: one per service
+    /// and one per function deployed on its own; a `--function` process is that function's unit.
+    let units: [(name: String, functions: [String])]
     let relaySettings: RelaySettings
     /// Where mail goes (SMTP or `.eml` files), from the environment.
     let mailSettings: MailSettings
@@ -67,6 +70,18 @@ public final class FunctionHost: Sendable {
                     message: "\(route.path) is reserved for the host's own endpoint")
             }
         }
+        var units: [(name: String, functions: [String])] = []
+        for (manifest, function) in selected {
+            let unit =
+                configuration.function != nil
+                ? DeploymentUnit.name(service: manifest.service, function: function.name) : manifest.unitName(of: function)
+            if let index = units.firstIndex(where: { $0.name == unit }) {
+                units[index].functions.append(function.name)
+            } else {
+                units.append((unit, [function.name]))
+            }
+        }
+        self.units = units
         functions = selected.enumerated().map { index, entry in
             FunctionRuntime(
                 service: entry.0.service, manifest: entry.1,
@@ -176,14 +191,13 @@ public final class FunctionHost: Sendable {
         var registered: [String] = []
         if let consul {
             let address = Consul.advertisedAddress(environment: configuration.environment, bound: configuration.server.host)
-            for service in Set(functions.map(\.service)).sorted() {
+            for unit in units {
                 do {
                     registered.append(
                         try await consul.register(
-                            service: service, functions: functions.filter { $0.service == service }.map(\.name),
-                            address: address, port: server.port))
+                            service: unit.name, functions: unit.functions, address: address, port: server.port))
                 } catch {
-                    logger.error("consul registration failed", metadata: ["service": "\(service)", "error": "\(error)"])
+                    logger.error("consul registration failed", metadata: ["service": "\(unit.name)", "error": "\(error)"])
                 }
             }
         }

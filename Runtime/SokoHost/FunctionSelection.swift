@@ -1,6 +1,7 @@
 import SokoManifest
 
-/// Picks what one process serves: everything, one service, or one function.
+/// Picks what one process serves: everything (no selection), one service's unit (its functions
+/// deployed with it — those with `deploy: function` run in processes of their own), or one function.
 enum FunctionSelection {
     static func select(
         from manifests: [ServiceManifest], service: String?,
@@ -16,6 +17,15 @@ enum FunctionSelection {
             }
         }
         var pairs = chosen.flatMap { manifest in manifest.functions.map { (manifest, $0) } }
+        if let service, function == nil {
+            let manifest = chosen[0]
+            pairs = pairs.filter { manifest.deployment(of: $0.1) == .service }
+            if pairs.isEmpty {
+                throw HostSetupError(
+                    "every function of service \"\(service)\" is deployed on its own (deploy: function): serve one with --function NAME"
+                )
+            }
+        }
         if let function {
             let parts = function.split(separator: ".", maxSplits: 1).map(String.init)
             pairs = pairs.filter { manifest, entry in

@@ -8,8 +8,9 @@ import Synchronization
 /// Function invocation and event delivery between services.
 ///
 /// A callee loaded in this process is called directly (no socket, no token: the caller is a
-/// service of the same process). Any other callee is reached over HTTP at its service's base URL
-/// (`SOKO_SERVICE_URL_<SERVICE>`) with a client-credentials token, a timeout equal to the
+/// service of the same process). Any other callee is reached over HTTP at the base URL of its
+/// deployment unit — its service, or `<service>-<function>` for a function deployed on its own —
+/// from `SOKO_SERVICE_URL_<UNIT>` or else Consul, with a client-credentials token, a timeout equal to the
 /// caller's time left, and — for idempotent calls only — retries with backoff on transport
 /// failures and 502/503/504.
 final class HostInvoker: FunctionInvoker, @unchecked Sendable {
@@ -17,6 +18,8 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
     struct Target: Sendable {
         var service: String
         var function: String
+        /// The deployment unit that serves it remotely (its service, or its own when `deploy: function`).
+        var unit: String
         var route: HTTPRoute?
         var timeout: Duration
     }
@@ -43,7 +46,8 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
                 var route: HTTPRoute?
                 if case .http(let routes) = function.trigger { route = routes.first }
                 targets["\(manifest.service).\(function.name)"] = Target(
-                    service: manifest.service, function: function.name, route: route, timeout: function.timeout)
+                    service: manifest.service, function: function.name, unit: manifest.unitName(of: function), route: route,
+                    timeout: function.timeout)
             }
         }
         self.targets = targets
@@ -77,7 +81,7 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
                     status: 500, code: "not-invocable", detail: "\(key) has no fixed HTTP route to be called remotely"))
         }
         return try await remote(
-            service: service, function: function, method: route.method, path: route.path, body: body,
+            service: service, function: function, unit: target.unit, method: route.method, path: route.path, body: body,
             idempotent: idempotent, requestID: caller.requestID, deadline: caller.deadline)
     }
 
@@ -97,7 +101,8 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
         let parts = consumer.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw InvocationFailure.unknownConsumer(consumer) }
         let response = try await remote(
-            service: parts[0], function: parts[1], method: "POST", path: EventRoutes.path(parts[0], parts[1]),
+            service: parts[0], function: parts[1], unit: targets[consumer]?.unit ?? parts[0], method: "POST",
+            path: EventRoutes.path(parts[0], parts[1]),
             body: envelope, idempotent: false, requestID: requestID, deadline: deadline)
         return response.status
     }
@@ -126,19 +131,21 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
         }
     }
 
-    /// One call over HTTP, retried (idempotent calls only) while the deadline allows.
+    /// One call over HTTP to an instance of `unit` (`SOKO_SERVICE_URL_<UNIT>`, else Consul), retried
+    /// (idempotent calls only) while the deadline allows.
     private func remote(
-        service: String, function: String, method: String, path: String, body: [UInt8], idempotent: Bool,
+        service: String, function: String, unit: String, method: String, path: String, body: [UInt8], idempotent: Bool,
         requestID: String, deadline: ContinuousClock.Instant
     ) async throws -> FunctionResponse {
-        var configured = directory.url(of: service)
-        if configured == nil, let consul { configured = await consul.resolve(service) }
+        var configured = directory.url(of: unit)
+        if configured == nil, let consul { configured = await consul.resolve(unit) }
         guard let base = configured else {
             throw InvocationError(
                 service: service, function: function,
                 problem: Problem(
                     status: 503, code: "service-unreachable",
-                    detail: "\(service) is not served by this process and \(ServiceDirectory.variable(service)) is not set"))
+                    detail:
+                        "\(service).\(function) is not served by this process and \(ServiceDirectory.variable(unit)) is not set"))
         }
         var attempt = 0
         var refreshedToken = false

@@ -1,7 +1,7 @@
 /// Reads one entry of a manifest's `functions:` mapping into a ``FunctionManifest``.
 enum FunctionEntryParser {
     /// The keys a function entry may have, in the order error messages list them.
-    static let keys = ["http", "event", "schedule", "auth", "timeout", "concurrency", "bodyLimit", "scale", "retries"]
+    static let keys = ["http", "event", "schedule", "auth", "timeout", "concurrency", "bodyLimit", "scale", "retries", "deploy"]
     static let triggerKeys = ["http", "event", "schedule"]
 
     static func parse(name: String, node: ManifestNode) throws(ManifestError) -> FunctionManifest {
@@ -26,6 +26,7 @@ enum FunctionEntryParser {
             case "bodyLimit": function.bodyLimit = try bodyLimit(value)
             case "scale": function.scale = try ScaleEntryParser.parse(value)
             case "retries": function.retries = try value.integer(atLeast: 0, counting: "delivery retries")
+            case "deploy": function.deploy = try deployment(value)
             default: break  // the trigger, read above
             }
         }
@@ -39,6 +40,17 @@ enum FunctionEntryParser {
             throw node.error("\"\(text)\" is not an auth policy (expected one of: \(choices))")
         }
         return policy
+    }
+
+    /// `deploy: service|function` (a function's entry or the manifest's top level).
+    static func deployment(_ node: ManifestNode) throws(ManifestError) -> Deployment {
+        let choices = Deployment.allCases.map(\.rawValue).joined(separator: " or ")
+        let text = try node.scalar(expecting: "where the function runs (\(choices))")
+        guard let deployment = Deployment(rawValue: text) else {
+            throw node.error(
+                "\"\(text)\" is not a deployment (expected service: in the service's pods, or function: in pods of its own)")
+        }
+        return deployment
     }
 
     private static func timeout(_ node: ManifestNode) throws(ManifestError) -> Duration {

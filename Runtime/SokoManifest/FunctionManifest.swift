@@ -10,11 +10,14 @@ public struct ServiceManifest: Sendable, Equatable {
     public var file: String
     /// The functions in the order the file lists them.
     public var functions: [FunctionManifest]
+    /// How the service's functions are deployed unless a function says otherwise (`deploy:`).
+    public var deploy: Deployment
 
-    public init(service: String, file: String, functions: [FunctionManifest]) {
+    public init(service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service) {
         self.service = service
         self.file = file
         self.functions = functions
+        self.deploy = deploy
     }
 }
 
@@ -35,13 +38,16 @@ public struct FunctionManifest: Sendable, Equatable {
     public var scale: ScalePolicy
     /// Delivery attempts for event-triggered functions.
     public var retries: Int
+    /// `deploy:` as the function's entry writes it; `nil` takes the manifest's
+    /// (``ServiceManifest/deployment(of:)``).
+    public var deploy: Deployment?
 
     public init(
         name: String, trigger: Trigger, auth: AuthPolicy = .customer,
         timeout: Duration = ManifestDefaults.timeout,
         concurrency: Int = ManifestDefaults.concurrency,
         bodyLimit: Int = ManifestDefaults.bodyLimit,
-        scale: ScalePolicy = ScalePolicy(), retries: Int = ManifestDefaults.retries
+        scale: ScalePolicy = ScalePolicy(), retries: Int = ManifestDefaults.retries, deploy: Deployment? = nil
     ) {
         self.name = name
         self.trigger = trigger
@@ -51,6 +57,7 @@ public struct FunctionManifest: Sendable, Equatable {
         self.bodyLimit = bodyLimit
         self.scale = scale
         self.retries = retries
+        self.deploy = deploy
     }
 }
 

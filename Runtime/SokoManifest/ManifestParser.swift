@@ -8,7 +8,7 @@ import Yams
 /// leaves out take ``ManifestDefaults`` and ``ScalePolicy/init(min:max:rps:)``.
 public enum ManifestParser {
     /// The keys a manifest has at its top level.
-    static let topLevelKeys = ["service", "functions"]
+    static let topLevelKeys = ["service", "deploy", "functions"]
 
     /// Parses one manifest.
     /// - Parameters:
@@ -20,10 +20,12 @@ public enum ManifestParser {
         let root = ManifestNode(node: try compose(yaml, file: file), file: file, key: "")
         var service: String?
         var functions: [FunctionManifest]?
-        let what = "a manifest with the keys service and functions"
+        var deploy = Deployment.service
+        let what = "a manifest with the keys service and functions (and optionally deploy)"
         for (name, value) in try root.entries(allowed: topLevelKeys, expecting: what) {
             switch name {
             case "service": service = try serviceName(value)
+            case "deploy": deploy = try FunctionEntryParser.deployment(value)
             default: functions = try self.functions(value)
             }
         }
@@ -34,7 +36,7 @@ public enum ManifestParser {
             throw ManifestError(
                 file: file, key: "functions", message: "missing (expected a mapping of function names to their settings)")
         }
-        return ServiceManifest(service: service, file: file, functions: functions)
+        return ServiceManifest(service: service, file: file, functions: functions, deploy: deploy)
     }
 
     private static func compose(_ yaml: String, file: String) throws(ManifestError) -> Node {

@@ -10,10 +10,19 @@ public enum ManifestValidator {
     /// - Throws: ``ManifestError`` for the first of: a service declared twice (key `service`); a
     ///   service with no bundle (key `service`); a function with no handler (key
     ///   `functions.NAME`); a route with the same method and shape as an earlier one, in this or
-    ///   another manifest (key `functions.NAME.http`, naming the earlier function and file).
+    ///   another manifest (key `functions.NAME.http`, naming the earlier function and file); a
+    ///   function deployed on its own whose unit name is no DNS label or is taken by another unit
+    ///   (key `functions.NAME.deploy`).
     public static func validate(_ manifests: [ServiceManifest], handlers: [String: Set<String>]) throws(ManifestError) {
         var fileByService: [String: String] = [:]
         var claims = RouteClaims()
+        var units: [String: String] = Dictionary(
+            manifests.map { ($0.service, "service \($0.service) (\($0.file))") }, uniquingKeysWith: { first, _ in first })
+        for manifest in manifests {
+            for function in manifest.functions where manifest.deployment(of: function) == .function {
+                try checkUnit(of: function, in: manifest, units: &units)
+            }
+        }
         for manifest in manifests {
             if let first = fileByService[manifest.service] {
                 throw ManifestError(
@@ -26,6 +35,27 @@ public enum ManifestValidator {
                 try claims.claim(route, by: function.name, in: manifest.file)
             }
         }
+    }
+
+    /// A function on its own is named `<service>-<function>` in Kubernetes, compose and Consul.
+    private static func checkUnit(
+        of function: FunctionManifest, in manifest: ServiceManifest, units: inout [String: String]
+    ) throws(ManifestError) {
+        let name = DeploymentUnit.name(service: manifest.service, function: function.name)
+        let key = "functions.\(function.name).deploy"
+        guard name.count <= 63, name.last != "-" else {
+            throw ManifestError(
+                file: manifest.file, key: key,
+                message:
+                    "deployed on its own it would be named \"\(name)\", which is no DNS label (at most 63 characters, not ending with -); shorten the function name"
+            )
+        }
+        if let holder = units[name] {
+            throw ManifestError(
+                file: manifest.file, key: key,
+                message: "deployed on its own it would be named \"\(name)\", which is already the name of \(holder)")
+        }
+        units[name] = "\(manifest.service).\(function.name) (\(manifest.file))"
     }
 
     private static func checkHandlers(of manifest: ServiceManifest, handlers: [String: Set<String>]) throws(ManifestError) {

@@ -20,6 +20,9 @@ struct ComposeStackTests {
         #expect(text.contains("resolver consul:8600 valid=5s ipv6=off;"))
         #expect(text.contains("set $soko_upstream orders.service.consul;"))
         #expect(!text.contains("upstream soko_"))
+        // Functions deployed on their own are found under their own names.
+        #expect(text.contains("set $soko_upstream payments-mpesa-callback.service.consul;"))
+        #expect(text.contains("default catalog-get-product.service.consul;"))
         guard (try? NginxGatewayTests.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
             return
@@ -51,18 +54,24 @@ struct ComposeStackTests {
         let prometheus = try String(
             contentsOfFile: NginxGatewayTests.repository + "/docker/prometheus/prometheus.yml", encoding: .utf8)
         for manifest in try NginxGatewayTests.manifests() {
-            let container = try #require(containers[manifest.service] as? [String: Any], "\(manifest.service) is missing")
-            #expect((container["command"] as? [String]) == ["serve", "--service", manifest.service])
-            let check = try #require(container["healthcheck"] as? [String: Any])
-            #expect((check["test"] as? [String]) == ["CMD", "/usr/local/bin/soko", "health"])
-            #expect((container["expose"] as? [String]) == ["8080"])
-            let environment = try #require(container["environment"] as? [String: Any])
-            #expect((environment["SOKO_DATABASE_URL"] as? String)?.hasSuffix("/\(manifest.service)") == true)
-            #expect(
-                environment["SOKO_SERVICE_URL_\(manifest.service.uppercased())"] as? String == "http://\(manifest.service):8080")
-            #expect(waitsFor[manifest.service] != nil)
             #expect(initSQL.contains("CREATE DATABASE \(manifest.service);"))
-            #expect(prometheus.contains("targets: [\"\(manifest.service):8080\"]"))
+            for unit in manifest.units {
+                let container = try #require(containers[unit.name] as? [String: Any], "\(unit.name) is missing")
+                #expect((container["command"] as? [String]) == unit.serveArguments)
+                let check = try #require(container["healthcheck"] as? [String: Any])
+                #expect((check["test"] as? [String]) == ["CMD", "/usr/local/bin/soko", "health"])
+                #expect((container["expose"] as? [String]) == ["8080"])
+                let environment = try #require(container["environment"] as? [String: Any])
+                // A function on its own shares its service's database.
+                #expect((environment["SOKO_DATABASE_URL"] as? String)?.hasSuffix("/\(manifest.service)") == true)
+                let variable = "SOKO_SERVICE_URL_" + unit.name.uppercased().replacingOccurrences(of: "-", with: "_")
+                #expect(environment[variable] as? String == "http://\(unit.name):8080")
+                #expect(waitsFor[unit.name] != nil)
+                #expect(prometheus.contains("targets: [\"\(unit.name):8080\"]"))
+            }
         }
+        let callback = try #require(containers["payments-mpesa-callback"] as? [String: Any])
+        #expect(
+            (callback["command"] as? [String]) == ["serve", "--service", "payments", "--function", "mpesaCallback"])
     }
 }

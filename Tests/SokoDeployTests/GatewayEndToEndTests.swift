@@ -3,13 +3,14 @@ import SokoDeploy
 import SokoManifest
 import Testing
 
-/// Production's shape on loopback: one `soko serve --service X` process per service, the real nginx
-/// in front with the configuration `soko render nginx` generates, and the whole purchase walked
-/// through the gateway: register → cart → order → M-Pesa (the sandbox posts its callback through
-/// the gateway) → paid → the emails written.
-@Suite("The purchase through the nginx gateway, a process per service", .timeLimit(.minutes(3)))
+/// Production's shape on loopback: a process per deployment unit as the manifests declare them
+/// (`soko serve --service X` for a service, `--service X --function F` for a function deployed on
+/// its own: `catalog.getProduct` and `payments.mpesaCallback`), the real nginx in front with the
+/// configuration `soko render nginx` generates, and the whole purchase walked through the gateway:
+/// register → cart → order → M-Pesa (the sandbox posts its callback through the gateway, to the
+/// callback's own process) → paid → the emails written.
+@Suite("The purchase through the nginx gateway, a process per deployment unit", .timeLimit(.minutes(3)))
 struct GatewayEndToEndTests {
-    static let services = ["users", "catalog", "cart", "orders", "payments", "notifications", "sandbox", "examples"]
     static let serviceSecret = "a service secret for the gateway test"
 
     final class Processes: @unchecked Sendable {
@@ -39,7 +40,7 @@ struct GatewayEndToEndTests {
     static func http(
         _ method: String, _ url: String, headers: [String] = [], json: String? = nil
     ) throws -> (status: Int, headers: [String: String], body: [String: Any], text: String) {
-        var arguments = ["curl", "-s", "-i", "-X", method, url, "--max-time", "20"]
+        var arguments = ["curl", "-s", "-i", url, "--max-time", "20"] + (method == "HEAD" ? ["-I"] : ["-X", method])
         for header in headers { arguments += ["-H", header] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
         let (_, output) = try NginxGatewayTests.run(arguments)
@@ -74,7 +75,10 @@ struct GatewayEndToEndTests {
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-gateway-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
-        let ports = Dictionary(uniqueKeysWithValues: Self.services.map { ($0, Self.freePort()) })
+        let manifests = try ManifestLoader.load(directory: NginxGatewayTests.repository + "/manifests/functions")
+        let units = manifests.flatMap(\.units)
+        #expect(units.contains { $0.name == "catalog-get-product" } && units.contains { $0.name == "payments-mpesa-callback" })
+        let ports = Dictionary(uniqueKeysWithValues: units.map { ($0.name, Self.freePort()) })
         let gatewayPort = Self.freePort()
         let gateway = "http://127.0.0.1:\(gatewayPort)"
         let secretHash = try NginxGatewayTests.run([
@@ -92,13 +96,14 @@ struct GatewayEndToEndTests {
             "SOKO_STRIPE_BASE_URL": "http://127.0.0.1:\(ports["sandbox"]!)/_sandbox/stripe",
             "SOKO_SANDBOX_CALLBACK_DELAY_MS": "50", "SOKO_EVENT_POLL_MS": "100", "SOKO_MAIL_DIR": folder + "/mail",
         ]) { _, new in new }
-        for (service, port) in ports {
-            environment["SOKO_SERVICE_URL_\(service.uppercased())"] = "http://127.0.0.1:\(port)"
+        for (unit, port) in ports {
+            environment["SOKO_SERVICE_URL_\(unit.uppercased().replacingOccurrences(of: "-", with: "_"))"] =
+                "http://127.0.0.1:\(port)"
         }
         let processes = Processes()
         defer { processes.stop() }
 
-        // The demo catalog, then a process per service.
+        // The demo catalog, then a process per unit.
         let seed = Process()
         seed.executableURL = URL(fileURLWithPath: binary)
         seed.arguments = ["seed"]
@@ -107,24 +112,24 @@ struct GatewayEndToEndTests {
         seed.standardError = FileHandle.nullDevice
         try seed.run()
         seed.waitUntilExit()
-        for service in Self.services {
+        for unit in units {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--service", service, "--host", "127.0.0.1", "--port", "\(ports[service]!)"]
+            process.arguments = unit.serveArguments + ["--host", "127.0.0.1", "--port", "\(ports[unit.name]!)"]
             process.environment = environment
             process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
             process.standardError = FileHandle(forWritingAtPath: "/dev/null")
             try process.run()
             processes.running.append(process)
         }
-        for service in Self.services {
-            let ready = try await Self.waitReady("http://127.0.0.1:\(ports[service]!)/readyz")
-            try #require(ready, "\(service) did not become ready")
+        for unit in units {
+            let ready = try await Self.waitReady("http://127.0.0.1:\(ports[unit.name]!)/readyz")
+            try #require(ready, "\(unit.name) did not become ready")
         }
 
         // The real nginx with the generated configuration (no allowlist: the sandbox calls back).
         let text = try NginxGateway(
-            manifests: try ManifestLoader.load(directory: NginxGatewayTests.repository + "/manifests/functions"),
+            manifests: manifests,
             options: .init(
                 listen: "127.0.0.1:\(gatewayPort)",
                 upstreams: Dictionary(uniqueKeysWithValues: ports.map { ($0.key, "127.0.0.1:\($0.value)") }), mpesaAllowlist: [],
@@ -147,6 +152,18 @@ struct GatewayEndToEndTests {
         let traced = try Self.http("GET", gateway + "/products?limit=2", headers: ["X-Request-ID: trace-me-123"])
         #expect(traced.status == 200)
         #expect(traced.headers["x-request-id"] == "trace-me-123")
+
+        // Functions deployed on their own: the service's process does not serve them, the gateway
+        // sends each method of /products/{id} to the unit that does.
+        let item = try #require((traced.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(traced.text)")
+        #expect(try Self.http("GET", "http://127.0.0.1:\(ports["catalog"]!)/products/\(item)").status == 405)
+        #expect(try Self.http("GET", "http://127.0.0.1:\(ports["catalog-get-product"]!)/products/\(item)").status == 200)
+        #expect(try Self.http("POST", "http://127.0.0.1:\(ports["payments"]!)/webhooks/mpesa/x", json: "{}").status == 404)
+        let viewed = try Self.http("GET", gateway + "/products/\(item)")
+        #expect(viewed.status == 200 && viewed.body["id"] as? String == item, "\(viewed.text)")
+        #expect(try Self.http("HEAD", gateway + "/products/\(item)").status == 200)
+        // PATCH reaches catalog (which asks for an admin token), not getProduct's process (a 405).
+        #expect(try Self.http("PATCH", gateway + "/products/\(item)", json: "{}").status == 401)
 
         // The purchase.
         let email = "gateway-shopper@example.com"

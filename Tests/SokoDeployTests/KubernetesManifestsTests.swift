@@ -18,18 +18,39 @@ struct KubernetesManifestsTests {
         }
     }
 
-    @Test func eachServiceScalesOnItsRequestRate() throws {
+    @Test func eachDeploymentUnitScalesOnItsRequestRate() throws {
         let files = Dictionary(uniqueKeysWithValues: try Self.rendered().map { ($0.path, $0.text) })
         for manifest in try NginxGatewayTests.manifests() where manifest.service != "sandbox" {
-            let text = try #require(files["base/\(manifest.service).yaml"])
-            let rps = manifest.functions.map(\.scale.rps).min() ?? 100
-            #expect(text.contains("metric: { name: http_requests_per_second }"))
-            #expect(text.contains("target: { type: AverageValue, averageValue: \"\(rps)\" }"))
-            #expect(text.contains("kind: PodDisruptionBudget"))
-            #expect(text.contains("readOnlyRootFilesystem: true") && text.contains("runAsNonRoot: true"))
-            #expect(text.contains("path: /readyz") && text.contains("path: /healthz"))
+            for unit in manifest.units {
+                let text = try #require(files["base/\(unit.name).yaml"], "\(unit.name) has no objects")
+                let rps = unit.functions.map(\.scale.rps).min() ?? 100
+                let arguments = unit.serveArguments.map { "\"\($0)\"" }.joined(separator: ", ")
+                #expect(text.contains("args: [\(arguments)]"))
+                #expect(text.contains("scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: \(unit.name) }"))
+                #expect(text.contains("metric: { name: http_requests_per_second }"))
+                #expect(text.contains("target: { type: AverageValue, averageValue: \"\(rps)\" }"))
+                #expect(text.contains("kind: PodDisruptionBudget"))
+                #expect(text.contains("readOnlyRootFilesystem: true") && text.contains("runAsNonRoot: true"))
+                #expect(text.contains("path: /readyz") && text.contains("path: /healthz"))
+                #expect(text.contains("secretName: soko-\(manifest.service)"))
+            }
         }
+        // Functions the manifests deploy on their own: their own Deployment, scale and target rate.
+        let product = try #require(files["base/catalog-get-product.yaml"])
+        #expect(product.contains(#"args: ["serve", "--service", "catalog", "--function", "getProduct"]"#))
+        #expect(product.contains("minReplicas: 2") && product.contains("maxReplicas: 20"))
+        #expect(product.contains(#"averageValue: "300""#))
+        let callback = try #require(files["base/payments-mpesa-callback.yaml"])
+        #expect(callback.contains("minReplicas: 1"))
         #expect(files["base/payments.yaml"]?.contains("minReplicas: 1") == true)
+        let base = try #require(files["base/kustomization.yaml"])
+        #expect(base.contains("- catalog-get-product.yaml") && base.contains("- payments-mpesa-callback.yaml"))
+        #expect(files["overlays/keda/scaledobjects.yaml"]?.contains("name: payments-mpesa-callback") == true)
+        #expect(
+            files["base/orders.yaml"]?.contains(
+                #"{ name: SOKO_SERVICE_URL_CATALOG_GET_PRODUCT, value: "http://catalog-get-product.soko.svc.cluster.local:8080" }"#
+            )
+                == true)
         #expect(files["base/prometheus-adapter-rules.yaml"]?.contains("as: \"http_requests_per_second\"") == true)
         #expect(files["base/alloy.yaml"]?.contains("kind: DaemonSet") == true)
         #expect(files["base/alloy.yaml"]?.contains("loki/api/v1/push") == true)

@@ -57,6 +57,14 @@ struct NginxGatewayTests {
         let callback = try #require(text.range(of: "location ~ ^/webhooks/mpesa/[^/]+$ {")).upperBound
         #expect(text[callback...].prefix(300).contains("if ($soko_mpesa_allowed = 0) { return 403; }"))
         #expect(text.contains("196.201.214.200 1;"))
+        // A function deployed on its own has its own upstream; on a shared path the method decides.
+        #expect(text.contains("upstream soko_payments_mpesa_callback {") && text.contains("server payments-mpesa-callback:8080;"))
+        let product = try #require(text.range(of: "location ~ ^/products/[^/]+$ {")).upperBound
+        #expect(text[product...].prefix(400).contains("proxy_pass http://$soko_upstream_products_p;"))
+        #expect(
+            text.contains(
+                "map $request_method $soko_upstream_products_p {\n        default soko_catalog_get_product;\n        \"~^(PATCH|DELETE)$\" soko_catalog;\n    }"
+            ))
         let sandbox = try NginxGateway(manifests: try Self.manifests(), options: .init(mpesaAllowlist: [])).render()
         #expect(sandbox.contains("default 1;") && !sandbox.contains("196.201.214.200"))
     }
@@ -97,7 +105,7 @@ struct NginxGatewayTests {
         }
         // Upstream names must resolve for `nginx -t`: the compose names become loopback here.
         let manifests = try Self.manifests()
-        let services = Set(manifests.map(\.service))
+        let services = Set(manifests.flatMap(\.units).map(\.name))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-nginx-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         let text = try NginxGateway(

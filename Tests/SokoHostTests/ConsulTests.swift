@@ -74,13 +74,16 @@ enum FakeConsulBundle: FunctionBundle {
 
 @Suite("Consul registration and discovery", .serialized)
 struct ConsulTests {
-    static func serve(_ bundle: any FunctionBundle.Type, _ manifest: String, environment: [String: String] = [:]) async throws
-        -> RunningHost
-    {
+    static func serve(
+        _ bundle: any FunctionBundle.Type, _ manifest: String, environment: [String: String] = [:], service: String? = nil,
+        function: String? = nil
+    ) async throws -> RunningHost {
         var configuration = HostConfiguration(
             server: ServerConfiguration(host: "127.0.0.1", port: 0), loops: 1, accessLog: .discard)
         configuration.manifestsDirectory = "-"
         configuration.environment = environment
+        configuration.service = service
+        configuration.function = function
         let host = try FunctionHost(
             manifests: [try ManifestParser.parse(yaml: manifest, file: "m.yaml")], bundles: [bundle], configuration: configuration
         )
@@ -125,5 +128,50 @@ struct ConsulTests {
         #expect(await probe.stop(drainTimeout: .seconds(2)))
         #expect(agentLog.withLock { $0.deregistrations }.contains(id))
         #expect(await agent.stop(drainTimeout: .seconds(2)))
+    }
+
+    /// The names and tags a process on `port` registered.
+    static func registrations(port: Int) -> [(name: String, tags: [String])] {
+        agentLog.withLock { $0.registrations }.map(parsed).filter { $0["Port"] as? Int == port }.map {
+            ($0["Name"] as? String ?? "", ($0["Tags"] as? [String]) ?? [])
+        }
+    }
+
+    @Test func aFunctionDeployedOnItsOwnRegistersUnderItsUnitNameAndLeavesTheServicesProcess() async throws {
+        let manifest = ProbeBundle.manifest.replacingOccurrences(
+            of: "http: GET /hello\n    auth: public\n", with: "http: GET /hello\n    auth: public\n    deploy: function\n")
+        #expect(manifest.contains("deploy: function"))
+        let agent = try await Self.serve(FakeConsulBundle.self, FakeConsulBundle.manifest)
+        let environment = ["CONSUL_HTTP_ADDR": "http://127.0.0.1:\(agent.port)", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"]
+
+        // `--service probe`: the service's unit, without the function deployed on its own.
+        let service = try await Self.serve(ProbeBundle.self, manifest, environment: environment, service: "probe")
+        let serviceRegistrations = Self.registrations(port: service.port)
+        #expect(serviceRegistrations.map(\.name) == ["probe"])
+        #expect(serviceRegistrations.first?.tags.contains("echo") == true)
+        #expect(serviceRegistrations.first?.tags.contains("hello") == false)
+        #expect(!service.host.functions.contains { $0.name == "hello" })
+
+        // `--function hello`: its own unit, found through Consul under that name.
+        let alone = try await Self.serve(ProbeBundle.self, manifest, environment: environment, function: "hello")
+        #expect(Self.registrations(port: alone.port).map(\.name) == ["probe-hello"])
+        #expect(Self.registrations(port: alone.port).first?.tags == ["hello"])
+        let compute = ComputePool(threads: 1)
+        let consul = try #require(Consul(environment: environment, client: BlockingHTTPClient(pool: compute)))
+        #expect(await consul.resolve("probe-hello") == "http://127.0.0.1:\(alone.port)")
+        #expect(await consul.resolve("probe") == "http://127.0.0.1:\(service.port)")
+        compute.shutdown()
+
+        // One process serving everything registers as both units.
+        let everything = try await Self.serve(ProbeBundle.self, manifest, environment: environment)
+        #expect(Self.registrations(port: everything.port).map(\.name).sorted() == ["probe", "probe-hello"])
+
+        for host in [service, alone, everything, agent] { #expect(await host.stop(drainTimeout: .seconds(2))) }
+
+        // A service whose every function is deployed on its own has no unit of its own to serve.
+        let scattered = "service: probe\ndeploy: function\nfunctions:\n  hello:\n    http: GET /hello\n    auth: public\n"
+        await #expect(throws: HostSetupError.self) {
+            _ = try await Self.serve(ProbeBundle.self, scattered, service: "probe")
+        }
     }
 }

@@ -19,11 +19,12 @@ struct ManifestParserErrorTests {
         .init("service: cart-\nfunctions: { a: { http: GET /a } }\n", key: "service", word: "not a service name"),
         .init("service: [cart]\nfunctions: { a: { http: GET /a } }\n", key: "service", word: "found a list"),
         .init("service: cart\nfunctions:\n", key: "functions", word: "lists no function"),
+        .init("service: cart\ndeploy: everywhere\nfunctions: { a: { http: GET /a } }\n", key: "deploy", word: "not a deployment"),
         .init("service: cart\nfunctions: {}\n", key: "functions", word: "lists no function"),
         .init("service: cart\nfunctions: [a, b]\n", key: "functions", word: "found a list"),
         .init(
             "service: cart\nfunctions: { a: { http: GET /a } }\nversion: 2\n", key: "version",
-            word: "unknown key \"version\" (expected one of: service, functions)"),
+            word: "unknown key \"version\" (expected one of: service, deploy, functions)"),
         .init("service: cart\nfunctions:\n  1add:\n    http: GET /a\n", key: "functions.1add", word: "not a function name"),
         .init(
             "service: cart\nfunctions:\n  add-to-cart:\n    http: GET /a\n", key: "functions.add-to-cart",
@@ -43,7 +44,7 @@ struct ManifestParserErrorTests {
         .http(
             "bar: 1", key: "functions.addToCart.bar",
             word:
-                "unknown key \"bar\" (expected one of: http, event, schedule, auth, timeout, concurrency, bodyLimit, scale, retries)"
+                "unknown key \"bar\" (expected one of: http, event, schedule, auth, timeout, concurrency, bodyLimit, scale, retries, deploy)"
         ),
         .http("Timeout: 2s", key: "functions.addToCart.Timeout", word: "unknown key"),
         .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, guest, admin, service, webhook"),
@@ -65,6 +66,8 @@ struct ManifestParserErrorTests {
         .http("bodyLimit: 2GiB", key: "functions.addToCart.bodyLimit", word: "ceiling"),
         .http("bodyLimit: 1073741825", key: "functions.addToCart.bodyLimit", word: "ceiling"),
         .http("retries: -1", key: "functions.addToCart.retries", word: "at least 0"),
+        .http("deploy: pod", key: "functions.addToCart.deploy", word: "\"pod\" is not a deployment"),
+        .http("deploy: [function]", key: "functions.addToCart.deploy", word: "found a list"),
         .http("retries: lots", key: "functions.addToCart.retries", word: "whole number"),
         .http("scale: 3", key: "functions.addToCart.scale", word: "expected a mapping"),
         .http(

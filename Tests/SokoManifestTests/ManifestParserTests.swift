@@ -99,11 +99,46 @@ struct ManifestParserTests {
             "auth: webhook",
             "auth: admin",
             "concurrency: \"8\"",
+            "deploy: function",
+            "deploy: service",
         ])
     func edgeValues(line: String) throws {
         let yaml = "service: edge-1\nfunctions:\n  f:\n    http: GET /\n    \(line)\n"
         let manifest = try ManifestParser.parse(yaml: yaml, file: "edge.yaml")
         #expect(manifest.functions.count == 1)
+    }
+
+    @Test func deployChoosesTheUnitsAFunctionOverridesTheManifest() throws {
+        let yaml = """
+            service: payments
+            functions:
+              payOrder:
+                http: POST /orders/{id}/pay
+              mpesaCallback:
+                http: POST /webhooks/mpesa/{token}
+                deploy: function
+              refund_2Fast:
+                event: order.cancelled
+                deploy: function
+              getPayment:
+                http: GET /payments/{id}
+                deploy: service
+            """
+        let manifest = try ManifestParser.parse(yaml: yaml, file: "payments.yaml")
+        #expect(manifest.deploy == .service)
+        #expect(manifest.functions.map(\.deploy) == [nil, .function, .function, .service])
+        #expect(manifest.units.map(\.name) == ["payments", "payments-mpesa-callback", "payments-refund-2-fast"])
+        #expect(manifest.units[0].functions.map(\.name) == ["payOrder", "getPayment"])
+        #expect(manifest.units[0].serveArguments == ["serve", "--service", "payments"])
+        #expect(manifest.units[1].serveArguments == ["serve", "--service", "payments", "--function", "mpesaCallback"])
+
+        // A top-level `deploy: function` gives every function its own unit unless it says otherwise.
+        let apart = try ManifestParser.parse(yaml: "deploy: function\n" + yaml, file: "payments.yaml")
+        #expect(
+            apart.units.map(\.name) == ["payments", "payments-pay-order", "payments-mpesa-callback", "payments-refund-2-fast"])
+        #expect(apart.units[0].functions.map(\.name) == ["getPayment"])
+        #expect(apart.unitName(of: apart.functions[0]) == "payments-pay-order")
+        #expect(DeploymentUnit.name(service: "catalog", function: "getHTTPThing") == "catalog-get-httpthing")
     }
 
     @Test func rootRouteHasNoSegments() throws {

@@ -43,6 +43,28 @@ struct ManifestValidatorTests {
         try ManifestValidator.validate([jobs], handlers: Self.handlers)
     }
 
+    @Test func aFunctionOnItsOwnNeedsAUnitNameNoOneElseHas() throws {
+        var cart = Self.cart
+        cart.functions[0].deploy = .function
+        try ManifestValidator.validate([cart, Self.users], handlers: Self.handlers)
+        // A service already named like the unit.
+        let clash = Self.manifest("cart-add-to-cart", file: "clash.yaml", [("hello", ["GET /clash"])])
+        let taken = try #require(
+            validationError([cart, clash], handlers: Self.handlers.merging(["cart-add-to-cart": ["hello"]]) { $1 }))
+        #expect(taken.file == "cart.yaml" && taken.key == "functions.addToCart.deploy")
+        #expect(taken.message.contains("\"cart-add-to-cart\", which is already the name of service cart-add-to-cart"))
+        // Two functions whose unit names meet.
+        var twins = Self.manifest("cart", file: "cart.yaml", [("addItem", ["POST /a"]), ("add_item", ["POST /b"])])
+        twins.deploy = .function
+        let twin = try #require(validationError([twins], handlers: ["cart": ["addItem", "add_item"]]))
+        #expect(twin.key == "functions.add_item.deploy" && twin.message.contains("cart.addItem"))
+        // Too long for a DNS label.
+        var long = Self.manifest("cart", file: "cart.yaml", [(String(repeating: "a", count: 60), ["POST /a"])])
+        long.functions[0].deploy = .function
+        let tooLong = try #require(validationError([long], handlers: ["cart": [String(repeating: "a", count: 60)]]))
+        #expect(tooLong.message.contains("no DNS label"))
+    }
+
     @Test func serviceWithoutBundle() throws {
         let shop = Self.manifest("shop", file: "shop.yaml", [("f", ["GET /f"])])
         let error = try #require(validationError([Self.cart, shop]))

@@ -141,19 +141,28 @@ struct ServiceCallsTests {
         return (running, "http://127.0.0.1:\(running.port)")
     }
 
-    /// The caller service alone, knowing every manifest, reaching the others at `base`.
-    static func startCaller(base: String, secret: String? = Self.secret) async throws -> TestHost {
+    /// The callee's manifest with `double` and `onPing` deployed on their own (`deploy: function`).
+    static let calleeOnTheirOwn = CalleeBundle.manifest.replacingOccurrences(
+        of: "auth: service\n  flaky:", with: "auth: service\n    deploy: function\n  flaky:"
+    ).replacingOccurrences(of: "event: ping.sent", with: "event: ping.sent\n    deploy: function")
+
+    /// The caller service alone, knowing every manifest, reaching the others at `base` (or at the
+    /// URLs `urls` names).
+    static func startCaller(
+        base: String, secret: String? = Self.secret, calleeManifest: String = CalleeBundle.manifest,
+        urls: [String: String]? = nil
+    ) async throws -> TestHost {
         var configuration = TestHost.defaultConfiguration()
         configuration.service = "caller"
         configuration.environment = [
-            "SOKO_SERVICE_URL_CALLEE": base, "SOKO_SERVICE_URL_USERS": base, "SOKO_SERVICE_CLIENT_ID": "caller-service",
-            "SOKO_EVENT_BACKOFF_MS": "5", "SOKO_EVENT_POLL_MS": "20",
+            "SOKO_SERVICE_CLIENT_ID": "caller-service", "SOKO_EVENT_BACKOFF_MS": "5", "SOKO_EVENT_POLL_MS": "20",
         ]
+        configuration.environment.merge(urls ?? ["SOKO_SERVICE_URL_CALLEE": base, "SOKO_SERVICE_URL_USERS": base]) { $1 }
         if let secret { configuration.environment["SOKO_SERVICE_CLIENT_SECRET"] = secret }
         let users = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
         return try await TestHost(
             bundles: [UsersBundle.self, CalleeBundle.self, CallerBundle.self],
-            manifests: ["users.yaml": users, "callee.yaml": CalleeBundle.manifest, "caller.yaml": CallerBundle.manifest],
+            manifests: ["users.yaml": users, "callee.yaml": calleeManifest, "caller.yaml": CallerBundle.manifest],
             configuration: configuration)
     }
 
@@ -233,9 +242,15 @@ struct ServiceCallsTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(seen == [1, 2, 3, 4, 5])
-        let delivered = try await caller.host.stores.store(for: "caller").query(
-            "SELECT COUNT(*) AS n FROM soko_deliveries WHERE status = 'delivered' AND consumer = 'callee.onPing'", [])
-        #expect(try delivered.first?.int("n") == 5)
+        // The relay records a batch's outcomes after the consumer answered: wait for that too.
+        var delivered: Int?
+        while ContinuousClock.now < deadline, delivered != 5 {
+            delivered = try await caller.host.stores.store(for: "caller").query(
+                "SELECT COUNT(*) AS n FROM soko_deliveries WHERE status = 'delivered' AND consumer = 'callee.onPing'", []
+            ).first?.int("n")
+            if delivered != 5 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(delivered == 5)
 
         // The delivery route takes service tokens only.
         let direct = try RemoteKeysTests.curl([
@@ -245,6 +260,39 @@ struct ServiceCallsTests {
         ])
         #expect(direct == "401")
         #expect(await caller.shutdown())
+        #expect(await callee.stop(drainTimeout: .seconds(2)))
+    }
+
+    @Test func aFunctionDeployedOnItsOwnIsReachedAtItsUnitsURL() async throws {
+        #expect(Self.calleeOnTheirOwn.contains("deploy: function\n  flaky:"))
+        let (callee, base) = try await Self.startCallee()
+        // The callee service's own URL leads nowhere: `double` and `onPing` run in their own units.
+        let units = [
+            "SOKO_SERVICE_URL_USERS": base, "SOKO_SERVICE_URL_CALLEE": "http://127.0.0.1:9",
+            "SOKO_SERVICE_URL_CALLEE_DOUBLE": base, "SOKO_SERVICE_URL_CALLEE_ON_PING": base,
+        ]
+        let caller = try await Self.startCaller(base: base, calleeManifest: Self.calleeOnTheirOwn, urls: units)
+        let doubled = try await caller.request("POST", "/call", json: Number(n: 4))
+        #expect(doubled.status == 200, "\(doubled.text)")
+        #expect(try doubled.json(Doubled.self).result == 8)
+        #expect(try await caller.request("POST", "/ping", json: Number(n: 1)).status == 204)
+        let pings = callee.host.stores.store(for: "callee")
+        var seen: [Int] = []
+        for _ in 0..<1000 where seen.isEmpty {
+            seen = try await pings.query("SELECT n FROM pings", []).map { try $0.int("n") ?? 0 }
+            if seen.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(seen == [1])
+        #expect(await caller.shutdown())
+
+        // Without the unit's URL the call fails clearly, naming the variable to set.
+        let lost = try await Self.startCaller(
+            base: base, calleeManifest: Self.calleeOnTheirOwn,
+            urls: ["SOKO_SERVICE_URL_USERS": base, "SOKO_SERVICE_URL_CALLEE": base])
+        let refused = try await lost.request("POST", "/call", json: Number(n: 4))
+        #expect(refused.status == 503)
+        #expect(refused.text.contains("SOKO_SERVICE_URL_CALLEE_DOUBLE"))
+        #expect(await lost.shutdown())
         #expect(await callee.stop(drainTimeout: .seconds(2)))
     }
 }
