@@ -22,7 +22,10 @@ struct RenderNginx: AsyncParsableCommand {
     @Option(help: "The gateway's listen address or port.")
     var listen = "8080"
 
-    @Option(help: "An upstream address for a deployment unit, as unit=host:port (repeatable; default <unit>:8080).")
+    @Option(
+        help:
+            "An upstream address for a deployment unit, as unit=host:port, or *=host:port for every unit not named (repeatable; default <unit>:8080)."
+    )
     var upstream: [String] = []
 
     @Option(

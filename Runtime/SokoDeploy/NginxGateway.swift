@@ -20,7 +20,8 @@ public struct NginxGateway: Sendable {
     public struct Options: Sendable {
         /// `listen` of the server block.
         public var listen: String
-        /// Upstream address per deployment unit (default `<unit>:8080`, the compose service names).
+        /// Upstream address per deployment unit (default `<unit>:8080`, the compose service names);
+        /// the key `*` gives the address of every unit not named (one process serving them all).
         public var upstreams: [String: String]
         /// Addresses allowed to post M-Pesa callbacks; empty: no allowlist (the sandbox).
         public var mpesaAllowlist: [String]
@@ -135,7 +136,7 @@ public struct NginxGateway: Sendable {
         for unit in units where options.consulDNS == nil {
             out += """
                     upstream \(Self.upstream(unit)) {
-                        server \(options.upstreams[unit] ?? "\(unit):8080");
+                        server \(options.upstreams[unit] ?? options.upstreams["*"] ?? "\(unit):8080");
                         keepalive 32;
                     }
 

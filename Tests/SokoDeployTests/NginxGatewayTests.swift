@@ -105,15 +105,16 @@ struct NginxGatewayTests {
         }
         // Upstream names must resolve for `nginx -t`: the compose names become loopback here.
         let manifests = try Self.manifests()
-        let services = Set(manifests.flatMap(\.units).map(\.name))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-nginx-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         let text = try NginxGateway(
             manifests: manifests,
             options: .init(
-                listen: "127.0.0.1:18080", upstreams: Dictionary(uniqueKeysWithValues: services.map { ($0, "127.0.0.1:8080") }),
+                listen: "127.0.0.1:18080", upstreams: ["*": "127.0.0.1:8080", "users": "127.0.0.1:8081"],
                 pidFile: folder + "/nginx.pid")
         ).render()
+        #expect(text.contains("server 127.0.0.1:8081;") && !text.contains("server users:8080;"))
+        #expect(!text.contains("server catalog-get-product:8080;"))
         try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
         let tested = try Self.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
         #expect(tested.status == 0, "\(tested.output)")
