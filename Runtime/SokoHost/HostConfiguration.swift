@@ -24,8 +24,8 @@ public struct HostConfiguration: Sendable {
     /// Threads for blocking computation such as password hashing (`SOKO_COMPUTE_THREADS`).
     public var computeThreads = 2
     /// Peers whose `X-Forwarded-For` is believed (`SOKO_TRUSTED_PROXIES`, comma-separated
-    /// addresses; default loopback, where a co-located gateway connects from).
-    public var trustedProxies: Set<String> = ["127.0.0.1", "::1"]
+    /// addresses and CIDR networks; default loopback, where a co-located gateway connects from).
+    public var trustedProxies = TrustedProxies.loopback
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
@@ -49,8 +49,7 @@ public struct HostConfiguration: Sendable {
         configuration.store = try StoreConfiguration.fromEnvironment(environment)
         configuration.environment = environment
         if let proxies = environment["SOKO_TRUSTED_PROXIES"] {
-            configuration.trustedProxies = Set(
-                proxies.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+            configuration.trustedProxies = try TrustedProxies(parsing: proxies)
         }
         func duration(_ name: String) throws -> Duration? {
             guard let text = environment[name] else { return nil }
@@ -99,7 +98,7 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 }
 
 extension String {
-    fileprivate var trimmingSpaces: String {
+    var trimmingSpaces: String {
         var s = Substring(self)
         while s.first == " " { s.removeFirst() }
         while s.last == " " { s.removeLast() }

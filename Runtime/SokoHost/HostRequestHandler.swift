@@ -26,7 +26,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     var outgoing: (any OutgoingHTTP)?
     var mailer: (any MailTransport)?
     /// Peers whose `X-Forwarded-For` is believed.
-    var trustedProxies: Set<String> = []
+    var trustedProxies = TrustedProxies(networks: [])
     /// Set once, by the host, before the server starts.
     var authenticator = Authenticator(issuer: "", audience: "") { throw KeySourceError.none }
     private let staticPlans: [RoutePlan]

@@ -12,7 +12,8 @@ final class LiveHost: Sendable {
 
     static func start(
         loops: Int = 2, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30),
-        manifest: String = ProbeBundle.manifest, address: String = "127.0.0.1"
+        manifest: String = ProbeBundle.manifest, address: String = "127.0.0.1",
+        trustedProxies: TrustedProxies = .loopback
     ) async throws -> LiveHost {
         let box = LinesBox()
         var configuration = HostConfiguration(
@@ -21,6 +22,7 @@ final class LiveHost: Sendable {
                 lingerTimeout: .milliseconds(500)),
             loops: loops, accessLog: .capture { line in box.append(line) })
         configuration.manifestsDirectory = "-"
+        configuration.trustedProxies = trustedProxies
         let host = try FunctionHost(
             manifests: [try ManifestParser.parse(yaml: manifest, file: "probe.yaml")],
             bundles: [ProbeBundle.self], configuration: configuration)

@@ -78,6 +78,7 @@ enum ProbeBundle: FunctionBundle {
             throw Boom()
         }
         registry.raw("upload") { request, _ in .text("\(request.body.count)") }
+        registry.raw("client") { request, _ in .text(request.clientAddress) }
         registry.raw("thread") { _, _ in
             let before = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
             try await Task.sleep(for: .milliseconds(1))  // a real suspension, resumed by a timer elsewhere
@@ -126,6 +127,9 @@ enum ProbeBundle: FunctionBundle {
             auth: public
           context:
             http: GET /context
+            auth: public
+          client:
+            http: GET /client
             auth: public
         """
 }
