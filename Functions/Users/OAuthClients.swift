@@ -30,11 +30,21 @@ struct OAuthClients: Sendable {
     }
 
     let clients: [String: Client]
+    /// Why `SOKO_OAUTH_CLIENTS` cannot be used (the bundle refuses to start), or nil.
+    let problem: String?
 
     init(environment: [String: String]) {
-        let json = environment["SOKO_OAUTH_CLIENTS"] ?? "[]"
-        let list = (try? JSONDecoder().decode([Client].self, from: Data(json.utf8))) ?? []
-        clients = Dictionary(list.map { ($0.clientID, $0) }, uniquingKeysWith: { first, _ in first })
+        let json = environment["SOKO_OAUTH_CLIENTS"].flatMap { $0.isEmpty ? nil : $0 } ?? "[]"
+        do {
+            let list = try JSONDecoder().decode([Client].self, from: Data(json.utf8))
+            clients = Dictionary(list.map { ($0.clientID, $0) }, uniquingKeysWith: { first, _ in first })
+            let badHash = list.first { client in client.secretSHA256.map { Self.bytes(hex: $0) == nil } ?? false }
+            problem = badHash.map { "SOKO_OAUTH_CLIENTS: the secret_sha256 of \($0.clientID) is not 64 hex digits" }
+        } catch {
+            clients = [:]
+            problem =
+                "SOKO_OAUTH_CLIENTS is not a JSON list of {client_id, secret_sha256 | redirect_uris, scope} objects"
+        }
     }
 
     /// The client when `secret` is its secret (compared in constant time), else nil.

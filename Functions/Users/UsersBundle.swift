@@ -13,6 +13,7 @@ public enum UsersBundle: FunctionBundle {
         let keys = KeyRing()
         let tokens = TokenIssuer(settings: settings, keys: keys)
         let clients = OAuthClients(environment: registry.environment)
+        if let problem = clients.problem { registry.refuse(problem) }
         let throttle = LoginThrottle()
         registry.typed("register") { (input: RegisterInput, context) in
             try await Register.run(input, context: context, passwords: passwords)

@@ -92,11 +92,12 @@ struct RenderKubernetes: AsyncParsableCommand {
     @Option(help: "The folder to write into.")
     var output = "manifests/k8s"
 
+    @Option(help: "The shop's public URL, where Daraja posts M-Pesa callbacks (the soko-config ConfigMap).")
+    var publicURL = KubernetesManifests.examplePublicURL
+
     func run() async throws {
         let loaded = try RenderFiles.load(manifests)
-        // In the cluster the upstreams are the services' DNS names, as in compose.
-        let gateway = try NginxGateway(manifests: loaded).render()
-        try RenderFiles.write(KubernetesManifests(manifests: loaded, gatewayConfig: gateway).render(), under: output)
+        try RenderFiles.write(try KubernetesManifests(manifests: loaded, publicURL: publicURL).render(), under: output)
     }
 }
 

@@ -43,16 +43,21 @@ public struct ComposeStack: Sendable {
               SOKO_HOST: 0.0.0.0
               SOKO_PORT: "8080"
               SOKO_TOKEN_ISSUER: http://localhost:8080
-              # Gateway callbacks: the sandbox posts straight to payments (the gateway's M-Pesa route only
-              # admits Safaricom's addresses); with the real Daraja this is the public gateway URL.
-              SOKO_PUBLIC_URL: http://payments:8080
+              # Gateway callbacks go through the gateway (it routes each to its unit; its M-Pesa route has
+              # no allowlist here, the sandbox calls back); with the real Daraja: the public gateway URL.
+              SOKO_PUBLIC_URL: http://gateway:8080
               SOKO_JWKS_URL: http://users:8080/.well-known/jwks.json
               SOKO_SERVICE_CLIENT_ID: platform
               SOKO_SERVICE_CLIENT_SECRET: ${SOKO_SERVICE_CLIENT_SECRET:?set it in docker/.env}
               SOKO_OAUTH_CLIENTS: ${SOKO_OAUTH_CLIENTS:?set it in docker/.env}
               SOKO_DARAJA_BASE_URL: http://sandbox:8080/_sandbox/daraja
               SOKO_STRIPE_BASE_URL: http://sandbox:8080/_sandbox/stripe
-              SOKO_SANDBOX_CALLBACK_HOSTS: payments
+              SOKO_SANDBOX_CALLBACK_HOSTS: gateway
+              # Mail: .eml files in the containers unless SMTP is set (Mailtrap: smtp://live.smtp.mailtrap.io:587, user api).
+              SOKO_SMTP_URL: ${SOKO_SMTP_URL:-}
+              SOKO_SMTP_USERNAME: ${SOKO_SMTP_USERNAME:-}
+              # The gateway's container address is not fixed: trust X-Forwarded-For from the private ranges.
+              SOKO_TRUSTED_PROXIES: 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16
               CONSUL_HTTP_ADDR: http://consul:8500
 
             """
@@ -107,7 +112,7 @@ public struct ComposeStack: Sendable {
                     command: [\(unit.serveArguments.map { "\"\($0)\"" }.joined(separator: ", "))]
                     environment:
                       <<: *soko-environment
-                      SOKO_DATABASE_URL: postgresql://soko:${POSTGRES_PASSWORD}@postgres:5432/\(Self.database(unit.service))
+                      SOKO_DATABASE_URL: postgresql://soko:${POSTGRES_PASSWORD}@postgres:5432/\(Self.database(unit.service))\(secrets(unit))
                     expose:
                       - "8080"
                     depends_on:
@@ -177,6 +182,13 @@ public struct ComposeStack: Sendable {
 
             """
         return out
+    }
+
+    /// The secrets a unit's service lists, passed from `docker/.env` (empty: the sandbox's).
+    func secrets(_ unit: DeploymentUnit) -> String {
+        let shared: Set = ["SOKO_OAUTH_CLIENTS", "SOKO_SERVICE_CLIENT_SECRET"]
+        let names = manifests.first { $0.service == unit.service }?.secrets ?? []
+        return names.filter { !shared.contains($0) }.map { "\n      \($0): ${\($0):-}" }.joined()
     }
 
     /// A database per service (names with `-` become `_`).

@@ -43,6 +43,8 @@ public final class FunctionHost: Sendable {
         manifests: [ServiceManifest], bundles: [any FunctionBundle.Type],
         configuration: HostConfiguration
     ) throws {
+        var configuration = configuration
+        configuration.environment = try SecretFiles.resolve(configuration.environment, names: manifests.flatMap(\.secrets))
         self.configuration = configuration
         compute = ComputePool(threads: configuration.computeThreads)
         var registries: [String: FunctionRegistry] = [:]

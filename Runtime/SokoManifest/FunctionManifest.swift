@@ -12,12 +12,19 @@ public struct ServiceManifest: Sendable, Equatable {
     public var functions: [FunctionManifest]
     /// How the service's functions are deployed unless a function says otherwise (`deploy:`).
     public var deploy: Deployment
+    /// The environment variables that hold the service's secrets (`secrets:`). Each may be given
+    /// as a file instead, `<NAME>_FILE` (the host reads it at start); Kubernetes mounts them from
+    /// the service's Secret, compose passes them from `docker/.env`.
+    public var secrets: [String]
 
-    public init(service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service) {
+    public init(
+        service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service, secrets: [String] = []
+    ) {
         self.service = service
         self.file = file
         self.functions = functions
         self.deploy = deploy
+        self.secrets = secrets
     }
 }
 

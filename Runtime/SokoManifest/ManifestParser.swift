@@ -8,7 +8,7 @@ import Yams
 /// leaves out take ``ManifestDefaults`` and ``ScalePolicy/init(min:max:rps:)``.
 public enum ManifestParser {
     /// The keys a manifest has at its top level.
-    static let topLevelKeys = ["service", "deploy", "functions"]
+    static let topLevelKeys = ["service", "deploy", "secrets", "functions"]
 
     /// Parses one manifest.
     /// - Parameters:
@@ -21,11 +21,13 @@ public enum ManifestParser {
         var service: String?
         var functions: [FunctionManifest]?
         var deploy = Deployment.service
-        let what = "a manifest with the keys service and functions (and optionally deploy)"
+        var secrets: [String] = []
+        let what = "a manifest with the keys service and functions (and optionally deploy, secrets)"
         for (name, value) in try root.entries(allowed: topLevelKeys, expecting: what) {
             switch name {
             case "service": service = try serviceName(value)
             case "deploy": deploy = try FunctionEntryParser.deployment(value)
+            case "secrets": secrets = try self.secrets(value)
             default: functions = try self.functions(value)
             }
         }
@@ -36,7 +38,7 @@ public enum ManifestParser {
             throw ManifestError(
                 file: file, key: "functions", message: "missing (expected a mapping of function names to their settings)")
         }
-        return ServiceManifest(service: service, file: file, functions: functions, deploy: deploy)
+        return ServiceManifest(service: service, file: file, functions: functions, deploy: deploy, secrets: secrets)
     }
 
     private static func compose(_ yaml: String, file: String) throws(ManifestError) -> Node {
@@ -65,6 +67,22 @@ public enum ManifestParser {
             )
         }
         return name
+    }
+
+    /// Environment variable names, `[A-Z][A-Z0-9_]*`.
+    private static func secrets(_ node: ManifestNode) throws(ManifestError) -> [String] {
+        let names = try node.scalarOrList(expecting: "the environment variables holding the service's secrets")
+        for name in names {
+            let valid =
+                name.first.map(ManifestCharacters.isUpper) == true
+                && name.allSatisfy { ManifestCharacters.isUpper($0) || ManifestCharacters.isDigit($0) || $0 == "_" }
+            guard valid, !name.hasSuffix("_FILE") else {
+                throw node.error(
+                    "\"\(name)\" is not a secret's variable (capital letters, digits and _, starting with a letter; the _FILE form is derived)"
+                )
+            }
+        }
+        return names
     }
 
     private static func functions(_ node: ManifestNode) throws(ManifestError) -> [FunctionManifest] {

@@ -70,6 +70,12 @@ struct ComposeStackTests {
                 #expect(prometheus.contains("targets: [\"\(unit.name):8080\"]"))
             }
         }
+        // Gateway callbacks go through the gateway, which knows which unit serves each.
+        let anchor = try #require(compose["x-soko-environment"] as? [String: Any])
+        #expect(anchor["SOKO_PUBLIC_URL"] as? String == "http://gateway:8080")
+        #expect(anchor["SOKO_SANDBOX_CALLBACK_HOSTS"] as? String == "gateway")
+        let payments = try #require((containers["payments"] as? [String: Any])?["environment"] as? [String: Any])
+        #expect(payments["SOKO_STRIPE_SECRET_KEY"] as? String == "${SOKO_STRIPE_SECRET_KEY:-}")
         let callback = try #require(containers["payments-mpesa-callback"] as? [String: Any])
         #expect(
             (callback["command"] as? [String]) == ["serve", "--service", "payments", "--function", "mpesaCallback"])

@@ -7,7 +7,7 @@ import Testing
 struct KubernetesManifestsTests {
     static func rendered() throws -> [(path: String, text: String)] {
         let manifests = try NginxGatewayTests.manifests()
-        return KubernetesManifests(manifests: manifests, gatewayConfig: try NginxGateway(manifests: manifests).render()).render()
+        return try KubernetesManifests(manifests: manifests).render()
     }
 
     @Test func theCommittedFilesAreCurrent() throws {
@@ -52,6 +52,35 @@ struct KubernetesManifestsTests {
             )
                 == true)
         #expect(files["base/prometheus-adapter-rules.yaml"]?.contains("as: \"http_requests_per_second\"") == true)
+        // Every pod reads soko-config; each service's secrets arrive as files from its Secret.
+        for unit in try NginxGatewayTests.manifests().filter({ $0.service != "sandbox" }).flatMap(\.units) {
+            #expect(files["base/\(unit.name).yaml"]?.contains("- configMapRef: { name: soko-config }") == true)
+        }
+        #expect(
+            callback.contains("{ name: SOKO_STRIPE_SECRET_KEY_FILE, value: /run/secrets/soko/stripe-secret-key }")
+                && callback.contains("secretName: soko-payments"))
+        #expect(
+            files["base/users.yaml"]?.contains("{ name: SOKO_OAUTH_CLIENTS_FILE, value: /run/secrets/soko/oauth-clients }")
+                == true)
+        let config = try #require(files["base/config.yaml"])
+        #expect(config.contains("SOKO_DARAJA_BASE_URL: https://api.safaricom.co.ke"))
+        #expect(config.contains("SOKO_PUBLIC_URL: https://shop.example.com"))
+        #expect(config.contains("SOKO_TRUSTED_PROXIES: 10.0.0.0/8"))
+        #expect(base.contains("- config.yaml"))
+        // Prod's gateway admits M-Pesa callbacks from Safaricom only; dev's, where the sandbox calls
+        // back through it, from anyone — and dev runs the sandbox and points payments at it.
+        #expect(files["base/gateway.yaml"]?.contains("196.201.214.200 1;") == true)
+        let devGateway = try #require(files["overlays/dev/gateway.yaml"])
+        #expect(devGateway.contains("default 1;") && !devGateway.contains("196.201.214.200"))
+        let dev = try #require(files["overlays/dev/kustomization.yaml"])
+        #expect(dev.contains("- sandbox.yaml") && dev.contains("- path: gateway.yaml"))
+        #expect(dev.contains("SOKO_DARAJA_BASE_URL: http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja"))
+        #expect(files["overlays/dev/sandbox.yaml"]?.contains(#"args: ["serve", "--service", "sandbox"]"#) == true)
+        #expect(files["overlays/prod/kustomization.yaml"]?.contains("sandbox") == false)
+        let chosen = try KubernetesManifests(manifests: try NginxGatewayTests.manifests(), publicURL: "https://duka.example")
+        #expect(
+            chosen.render().first { $0.path == "base/config.yaml" }?.text.contains("SOKO_PUBLIC_URL: https://duka.example")
+                == true)
         #expect(files["base/alloy.yaml"]?.contains("kind: DaemonSet") == true)
         #expect(files["base/alloy.yaml"]?.contains("loki/api/v1/push") == true)
     }

@@ -20,11 +20,18 @@ struct ManifestParserErrorTests {
         .init("service: [cart]\nfunctions: { a: { http: GET /a } }\n", key: "service", word: "found a list"),
         .init("service: cart\nfunctions:\n", key: "functions", word: "lists no function"),
         .init("service: cart\ndeploy: everywhere\nfunctions: { a: { http: GET /a } }\n", key: "deploy", word: "not a deployment"),
+        .init(
+            "service: cart\nsecrets: [stripe_key]\nfunctions: { a: { http: GET /a } }\n", key: "secrets",
+            word: "not a secret's variable"),
+        .init(
+            "service: cart\nsecrets: [KEY_FILE]\nfunctions: { a: { http: GET /a } }\n", key: "secrets",
+            word: "_FILE form is derived"),
+        .init("service: cart\nsecrets: [A, A]\nfunctions: { a: { http: GET /a } }\n", key: "secrets", word: "listed twice"),
         .init("service: cart\nfunctions: {}\n", key: "functions", word: "lists no function"),
         .init("service: cart\nfunctions: [a, b]\n", key: "functions", word: "found a list"),
         .init(
             "service: cart\nfunctions: { a: { http: GET /a } }\nversion: 2\n", key: "version",
-            word: "unknown key \"version\" (expected one of: service, deploy, functions)"),
+            word: "unknown key \"version\" (expected one of: service, deploy, secrets, functions)"),
         .init("service: cart\nfunctions:\n  1add:\n    http: GET /a\n", key: "functions.1add", word: "not a function name"),
         .init(
             "service: cart\nfunctions:\n  add-to-cart:\n    http: GET /a\n", key: "functions.add-to-cart",

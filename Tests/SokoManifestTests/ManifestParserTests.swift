@@ -126,6 +126,9 @@ struct ManifestParserTests {
             """
         let manifest = try ManifestParser.parse(yaml: yaml, file: "payments.yaml")
         #expect(manifest.deploy == .service)
+        #expect(manifest.secrets.isEmpty)
+        let secret = try ManifestParser.parse(yaml: "secrets: [SOKO_STRIPE_SECRET_KEY, KEY_2]\n" + yaml, file: "payments.yaml")
+        #expect(secret.secrets == ["SOKO_STRIPE_SECRET_KEY", "KEY_2"])
         #expect(manifest.functions.map(\.deploy) == [nil, .function, .function, .service])
         #expect(manifest.units.map(\.name) == ["payments", "payments-mpesa-callback", "payments-refund-2-fast"])
         #expect(manifest.units[0].functions.map(\.name) == ["payOrder", "getPayment"])
