@@ -44,7 +44,8 @@ public final class FunctionHost: Sendable {
         configuration: HostConfiguration
     ) throws {
         var configuration = configuration
-        configuration.environment = try SecretFiles.resolve(configuration.environment, names: manifests.flatMap(\.secrets))
+        configuration.environment = try SecretFiles.resolve(
+            configuration.environment, names: SecretFiles.hostSecrets + manifests.flatMap(\.secrets))
         self.configuration = configuration
         compute = ComputePool(threads: configuration.computeThreads)
         var registries: [String: FunctionRegistry] = [:]

@@ -45,6 +45,8 @@ public struct HostConfiguration: Sendable {
 
     /// Reads `SOKO_*` variables over the defaults; a malformed value is an error naming it.
     public static func fromEnvironment(_ environment: [String: String]) throws -> HostConfiguration {
+        // Secrets given as files are read first: one that cannot be read stops the host.
+        let environment = try SecretFiles.resolve(environment, names: SecretFiles.hostSecrets)
         var configuration = HostConfiguration()
         configuration.store = try StoreConfiguration.fromEnvironment(environment)
         configuration.environment = environment

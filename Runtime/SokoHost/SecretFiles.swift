@@ -9,6 +9,9 @@
 /// Secrets and Docker secrets arrive. A value set directly wins; an unreadable file stops the host
 /// at start, naming the variable.
 enum SecretFiles {
+    /// The host's own secrets, which may come as files whatever the manifests say.
+    static let hostSecrets = ["SOKO_DATABASE_URL", "SOKO_SERVICE_CLIENT_SECRET", "SOKO_SMTP_PASSWORD"]
+
     static func resolve(_ environment: [String: String], names: [String]) throws -> [String: String] {
         var resolved = environment
         for name in Set(names).sorted() {

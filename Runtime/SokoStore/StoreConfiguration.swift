@@ -27,8 +27,13 @@ public struct StoreConfiguration: Sendable, Equatable {
     public static func fromEnvironment(_ environment: [String: String]) throws -> StoreConfiguration {
         var configuration = StoreConfiguration()
         // The URL carries the password: it may come from a file (a Kubernetes or compose secret).
-        let fromFile = environment["SOKO_DATABASE_URL_FILE"].flatMap {
-            try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var fromFile: String?
+        if let path = environment["SOKO_DATABASE_URL_FILE"], !path.isEmpty {
+            // A missing secret must not quietly become a local SQLite file.
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw StoreError.connection("SOKO_DATABASE_URL_FILE=\(path) cannot be read")
+            }
+            fromFile = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let url = environment["SOKO_DATABASE_URL"] ?? fromFile, !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {

@@ -45,4 +45,19 @@ struct SecretFilesTests {
         }
         #expect(error?.description.contains("SOKO_OAUTH_CLIENTS") == true)
     }
+
+    @Test(arguments: ["SOKO_DATABASE_URL_FILE", "SOKO_SERVICE_CLIENT_SECRET_FILE", "SOKO_SMTP_PASSWORD_FILE"])
+    func theHostsOwnSecretFilesMustBeReadable(_ variable: String) throws {
+        // A missing database URL must not quietly become a local SQLite file, nor a missing client
+        // secret a service that cannot call the others.
+        #expect(throws: (any Error).self) {
+            _ = try HostConfiguration.fromEnvironment([variable: "/nonexistent/soko/secret", "SOKO_DATA": "/tmp"])
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-secret-\(UUID().uuidString)").path
+        try "postgresql://soko:pw@db:5432/x\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let configuration = try HostConfiguration.fromEnvironment([variable: file])
+        let name = String(variable.dropLast("_FILE".count))
+        #expect(configuration.environment[name] == "postgresql://soko:pw@db:5432/x")
+    }
 }
