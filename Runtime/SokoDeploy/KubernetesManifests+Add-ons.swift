@@ -36,6 +36,11 @@ extension KubernetesManifests {
               config.alloy: |
                 discovery.kubernetes "pods" {
                   role = "pod"
+                  // This node's pods only: each line is shipped once, by the DaemonSet pod beside it.
+                  selectors {
+                    role  = "pod"
+                    field = "spec.nodeName=" + sys.env("NODE_NAME")
+                  }
                 }
                 discovery.relabel "pods" {
                   targets = discovery.kubernetes.pods.targets
@@ -83,7 +88,10 @@ extension KubernetesManifests {
                   containers:
                     - name: alloy
                       image: grafana/alloy:v1.4.2
-                      args: ["run", "/etc/alloy/config.alloy"]
+                      args: ["run", "/etc/alloy/config.alloy", "--storage.path=/tmp/alloy"]
+                      env:
+                        - name: NODE_NAME
+                          valueFrom: { fieldRef: { fieldPath: spec.nodeName } }
                       resources:
                         requests: { cpu: 50m, memory: 64Mi }
                         limits: { cpu: 500m, memory: 256Mi }
@@ -122,7 +130,8 @@ extension KubernetesManifests {
                     - type: prometheus
                       metadata:
                         serverAddress: http://prometheus.monitoring.svc:9090
-                        query: sum(rate(http_requests_total{namespace="soko",service="\(unit.name)"}[1m]))
+                        # The unit's pods only (<deployment>-<replica set>-<pod>), not a longer unit's.
+                        query: sum(rate(http_requests_total{namespace="soko",pod=~"\(unit.name)-[a-z0-9]+-[a-z0-9]+"}[1m]))
                         threshold: "\(rps)"
 
                 """
@@ -135,7 +144,7 @@ extension KubernetesManifests {
             (
                 "overlays/keda/kustomization.yaml",
                 Self.header
-                    + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../prod\n  - scaledobjects.yaml\npatches:\n"
+                    + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: soko\nresources:\n  - ../prod\n  - scaledobjects.yaml\npatches:\n"
                     + patches
             ),
         ]

@@ -28,8 +28,13 @@ public struct KubernetesManifests: Sendable {
         mpesaAllowlist: [String] = NginxGateway.safaricomAddresses
     ) throws {
         self.manifests = manifests
-        gatewayConfig = try NginxGateway(manifests: manifests, options: .init(mpesaAllowlist: mpesaAllowlist)).render()
-        sandboxGatewayConfig = try NginxGateway(manifests: manifests, options: .init(mpesaAllowlist: [])).render()
+        // One worker: the gateway's pod gets one CPU (more replicas, not more workers).
+        gatewayConfig = try NginxGateway(
+            manifests: manifests, options: .init(mpesaAllowlist: mpesaAllowlist, workerProcesses: "1")
+        ).render()
+        sandboxGatewayConfig = try NginxGateway(
+            manifests: manifests, options: .init(mpesaAllowlist: [], workerProcesses: "1")
+        ).render()
         self.publicURL = publicURL
     }
 
@@ -130,7 +135,8 @@ public struct KubernetesManifests: Sendable {
                         - { name: SOKO_SERVICE_CLIENT_ID, value: platform }
                         - { name: SOKO_JWKS_URL, value: "http://users.soko.svc.cluster.local:8080/.well-known/jwks.json" }
                         - { name: SOKO_DATA, value: /tmp/data }
-                        - { name: SOKO_MAIL_DIR, value: /tmp/mail }\(secretFiles)
+                        - { name: SOKO_MAIL_DIR, value: /tmp/mail }
+                        - { name: SOKO_LOOPS, value: "1" }\(secretFiles)
             \(urlEnvironment())
                       readinessProbe:
                         httpGet: { path: /readyz, port: http }
@@ -170,7 +176,9 @@ public struct KubernetesManifests: Sendable {
             metadata:
               name: \(name)
             spec:
-              minAvailable: 1
+              # One pod at a time may be evicted: drains proceed, and a unit with two or more
+              # replicas (the payment callback's minimum) always keeps one serving.
+              maxUnavailable: 1
               selector:
                 matchLabels: { app.kubernetes.io/name: \(name) }
             ---
@@ -284,6 +292,8 @@ public struct KubernetesManifests: Sendable {
           name: gateway
         spec:
           type: LoadBalancer
+          # Keep the client's address: the sign-in rate limit and the M-Pesa allowlist key on it.
+          externalTrafficPolicy: Local
           selector: { app.kubernetes.io/name: gateway }
           ports:
             - { name: http, port: 80, targetPort: http }

@@ -152,6 +152,15 @@ struct GatewayEndToEndTests {
         let traced = try Self.http("GET", gateway + "/products?limit=2", headers: ["X-Request-ID: trace-me-123"])
         #expect(traced.status == 200)
         #expect(traced.headers["x-request-id"] == "trace-me-123")
+        let head = try NginxGatewayTests.run([
+            "curl", "-s", "-D", "-", "-o", "/dev/null", "-H", "X-Request-ID: once-only", gateway + "/products?limit=1",
+        ]).output
+        #expect(head.components(separatedBy: "X-Request-ID: once-only").count == 2, "one X-Request-ID header: \(head)")
+        // nginx's own refusals speak problem+json too.
+        let tooLarge = try Self.http(
+            "POST", gateway + "/cart/items", json: #"{"product_id":"\#(String(repeating: "x", count: 20_000))","quantity":1}"#)
+        #expect(tooLarge.status == 413 && tooLarge.headers["content-type"] == "application/problem+json", "\(tooLarge.text)")
+        #expect(tooLarge.body["code"] as? String == "body-too-large")
 
         // Functions deployed on their own: the service's process does not serve them, the gateway
         // sends each method of /products/{id} to the unit that does.
@@ -204,5 +213,16 @@ struct GatewayEndToEndTests {
             if mails.count < 3 { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(mails.count == 3)
+
+        // Last, as it spends this address's sign-in budget: the rate limit answers 429 problems.
+        var limited: (status: Int, headers: [String: String], body: [String: Any], text: String)?
+        for _ in 0..<20 where limited == nil {
+            let attempt = try Self.http("POST", gateway + "/oauth/token", json: "{}")
+            if attempt.status == 429 { limited = attempt }
+        }
+        let refused = try #require(limited, "no 429 after 20 quick token requests")
+        #expect(refused.headers["content-type"] == "application/problem+json")
+        #expect(refused.headers["retry-after"] == "10")
+        #expect(refused.body["status"] as? Int == 429)
     }
 }

@@ -65,6 +65,10 @@ struct NginxGatewayTests {
             text.contains(
                 "map $request_method $soko_upstream_products_p {\n        default soko_catalog_get_product;\n        \"~^(PATCH|DELETE)$\" soko_catalog;\n    }"
             ))
+        for status in [403, 405, 413, 429, 502, 504] {
+            #expect(text.contains("error_page \(status) @soko_\(status);") && text.contains("location @soko_\(status) {"))
+        }
+        #expect(text.contains("proxy_hide_header X-Request-ID;"))
         let sandbox = try NginxGateway(manifests: try Self.manifests(), options: .init(mpesaAllowlist: [])).render()
         #expect(sandbox.contains("default 1;") && !sandbox.contains("196.201.214.200"))
     }
