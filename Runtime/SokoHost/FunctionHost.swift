@@ -103,7 +103,7 @@ public final class FunctionHost: Sendable {
             throw HostSetupError("\(error)")
         }
         consul = Consul(environment: configuration.environment, client: BlockingHTTPClient(pool: compute))
-        handler.loki = LokiShipper(environment: configuration.environment, client: BlockingHTTPClient(pool: compute))
+        handler.loki = LokiShipper(environment: configuration.environment)
         invoker = HostInvoker(
             manifests: manifests, functions: functions, handler: handler,
             directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute),

@@ -13,6 +13,10 @@ import Synchronization
 /// `/loki/api/v1/push`, grouped in streams labelled only `service`, `function` and `level` —
 /// request and order ids stay in the line. A push Loki does not take (down, or an error) drops
 /// its lines and counts them: `soko_log_lines_dropped_total` in `/metrics`.
+///
+/// Pushes run one at a time on a thread of their own (never on the compute threads that hash
+/// passwords), each bounded by a 2 s timeout: a Loki that hangs costs dropped lines, not requests,
+/// and the final push at shutdown gives up after that timeout too.
 final class LokiShipper: Sendable {
     struct Labels: Hashable, Sendable {
         var service: String
@@ -27,17 +31,29 @@ final class LokiShipper: Sendable {
 
     let pushURL: String
     private let client: BlockingHTTPClient
+    /// The push thread, when the shipper made its own (shut down at stop).
+    private let ownPool: ComputePool?
     private let queue = Mutex(Queue())
     private let flusher = Mutex<Task<Void, Never>?>(nil)
+    /// A push is under way: later flushes leave the lines queued for the next one.
+    private let pushing = Atomic(false)
+    static let timeout = Duration.seconds(2)
     static let capacity = 10_000
     static let batch = 1_000
     private let logger = Logger(label: "soko.loki")
 
-    /// Nil when `SOKO_LOKI_URL` is not set.
-    init?(environment: [String: String], client: BlockingHTTPClient) {
+    /// Nil when `SOKO_LOKI_URL` is not set. Without `client`, pushes run on a thread of the shipper's own.
+    init?(environment: [String: String], client: BlockingHTTPClient? = nil) {
         guard let base = environment["SOKO_LOKI_URL"], !base.isEmpty else { return nil }
         pushURL = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/loki/api/v1/push"
-        self.client = client
+        if let client {
+            self.client = client
+            ownPool = nil
+        } else {
+            let pool = ComputePool(threads: 1)
+            self.client = BlockingHTTPClient(pool: pool)
+            ownPool = pool
+        }
     }
 
     /// Lines dropped so far (buffer full, or Loki not taking them).
@@ -68,14 +84,24 @@ final class LokiShipper: Sendable {
         }
     }
 
-    /// Stops the timer and pushes what is left.
+    /// Stops the timer and pushes what is left (giving up after the push timeout).
     func stop() async {
         flusher.withLock { $0 }?.cancel()
+        // A push under way ends within its timeout; then the rest goes in one last push.
+        let deadline = ContinuousClock.now + Self.timeout
+        while pushing.load(ordering: .acquiring), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         await flush()
+        ownPool?.shutdown()
     }
 
-    /// Pushes everything queued now.
+    /// Pushes everything queued now, unless a push is already under way.
     func flush() async {
+        guard pushing.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
+        defer { pushing.store(false, ordering: .releasing) }
         let lines = queue.withLock { queue -> [(labels: Labels, nanoseconds: String, line: String)] in
             defer { queue.lines = [] }
             return queue.lines
@@ -100,7 +126,7 @@ final class LokiShipper: Sendable {
         let status =
             (try? await client.send(
                 "POST", pushURL, headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")], body: body,
-                timeout: .seconds(5)))?.status
+                timeout: Self.timeout))?.status
         if status.map({ (200..<300).contains($0) }) != true {
             queue.withLock { $0.dropped += lines.count }
             logger.warning(

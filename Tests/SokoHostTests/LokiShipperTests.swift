@@ -90,4 +90,42 @@ struct LokiShipperTests {
         #expect(dropped)
         #expect(await probe.stop(drainTimeout: .seconds(2)))
     }
+
+    /// A TCP port that completes connections (the kernel's backlog) but never answers: a hung Loki.
+    static func hangingListener() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 128) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    @Test func aHungLokiCostsDroppedLinesNotRequestsOrTheDrain() async throws {
+        let (fd, port) = try Self.hangingListener()
+        defer { close(fd) }
+        let probe = try await ConsulTests.serve(
+            ProbeBundle.self, ProbeBundle.manifest, environment: ["SOKO_LOKI_URL": "http://127.0.0.1:\(port)"])
+        let client = try RawClient(port: probe.port)
+        // Well past a batch: pushes start and hang.
+        for _ in 0..<2_500 {
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+        }
+        // The compute threads (password hashing) are not held by the hung pushes.
+        let started = ContinuousClock.now
+        try await probe.host.compute.run {}
+        try await probe.host.compute.run {}
+        #expect(ContinuousClock.now - started < .seconds(1))
+        // The drain gives up on Loki after its timeout instead of waiting for it.
+        let stopping = ContinuousClock.now
+        #expect(await probe.stop(drainTimeout: .seconds(2)))
+        #expect(ContinuousClock.now - stopping < .seconds(8))
+    }
 }
