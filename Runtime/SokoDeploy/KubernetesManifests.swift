@@ -93,7 +93,7 @@ public struct KubernetesManifests: Sendable {
     func deployment(_ unit: DeploymentUnit) -> String {
         let name = unit.name
         let (minimum, maximum, rps) = scale(unit)
-        let grace = longestTimeout(unit) + 30  // drain (25 s) plus the longest request
+        let grace = longestTimeout(unit) + 35  // the drain delay (5 s) and drain (25 s), the longest request
         let arguments = unit.serveArguments.map { "\"\($0)\"" }.joined(separator: ", ")
         let title = unit.function.map { "\(unit.service).\($0), deployed on its own" } ?? "service \(unit.service)"
         let functions = unit.functions.map(\.name).joined(separator: ", ")
@@ -136,7 +136,9 @@ public struct KubernetesManifests: Sendable {
                         - { name: SOKO_JWKS_URL, value: "http://users.soko.svc.cluster.local:8080/.well-known/jwks.json" }
                         - { name: SOKO_DATA, value: /tmp/data }
                         - { name: SOKO_MAIL_DIR, value: /tmp/mail }
-                        - { name: SOKO_LOOPS, value: "1" }\(secretFiles)
+                        - { name: SOKO_LOOPS, value: "1" }
+                        # Not ready but still serving for 5 s after SIGTERM, while endpoints catch up.
+                        - { name: SOKO_DRAIN_DELAY, value: 5s }\(secretFiles)
             \(urlEnvironment())
                       readinessProbe:
                         httpGet: { path: /readyz, port: http }

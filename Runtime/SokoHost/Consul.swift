@@ -90,9 +90,16 @@ final class Consul: Sendable {
         return headers
     }
 
-    /// Registers `service` at `address:port`; returns its instance ID.
-    func register(service: String, functions: [String], address: String, port: Int) async throws -> String {
-        let id = "\(service)-\(address)-\(port)"
+    /// The instance ID of `service` at `address:port` (the same on every registration).
+    static func instanceID(service: String, address: String, port: Int) -> String { "\(service)-\(address)-\(port)" }
+
+    /// Registers `service` at `address:port` (again, when `refresh`: it replaces the same instance);
+    /// returns its instance ID.
+    @discardableResult
+    func register(
+        service: String, functions: [String], address: String, port: Int, refresh: Bool = false
+    ) async throws -> String {
+        let id = Self.instanceID(service: service, address: address, port: port)
         let registration = Registration(
             id: id, name: service, tags: functions.sorted(), address: address, port: port, meta: ["soko": "1"],
             check: .init(http: "http://\(address):\(port)/readyz"))
@@ -102,7 +109,11 @@ final class Consul: Sendable {
         guard response.status == 200 else {
             throw OutgoingError(.transport, "consul refused the registration of \(id): \(response.status)")
         }
-        logger.info("registered with consul", metadata: ["service_id": "\(id)"])
+        if refresh {
+            logger.debug("registered with consul again", metadata: ["service_id": "\(id)"])
+        } else {
+            logger.info("registered with consul", metadata: ["service_id": "\(id)"])
+        }
         return id
     }
 

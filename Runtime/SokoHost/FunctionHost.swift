@@ -192,15 +192,37 @@ public final class FunctionHost: Sendable {
         let relays = startRelays(on: group.loops[0])
         handler.loki?.start()
         var registered: [String] = []
+        var consulKeeper: Task<Void, Never>?
         if let consul {
             let address = Consul.advertisedAddress(environment: configuration.environment, bound: configuration.server.host)
+            let port = server.port
             for unit in units {
+                // Deregistered at drain whether or not this first attempt succeeds (a later one may).
+                registered.append(Consul.instanceID(service: unit.name, address: address, port: port))
                 do {
-                    registered.append(
-                        try await consul.register(
-                            service: unit.name, functions: unit.functions, address: address, port: server.port))
+                    try await consul.register(service: unit.name, functions: unit.functions, address: address, port: port)
                 } catch {
                     logger.error("consul registration failed", metadata: ["service": "\(unit.name)", "error": "\(error)"])
+                }
+            }
+            // Registering again and again heals a failed first attempt and a Consul that restarted
+            // (a dev agent forgets everything) or reaped the instance.
+            let units = self.units
+            let refresh = configuration.consulRefresh
+            consulKeeper = Task.detached { [logger] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: refresh)
+                    guard !Task.isCancelled else { return }
+                    for unit in units {
+                        do {
+                            try await consul.register(
+                                service: unit.name, functions: unit.functions, address: address, port: port, refresh: true)
+                        } catch {
+                            logger.warning(
+                                "consul registration failed; will retry",
+                                metadata: ["service": "\(unit.name)", "error": "\(error)"])
+                        }
+                    }
                 }
             }
         }
@@ -214,6 +236,7 @@ public final class FunctionHost: Sendable {
         let running = RunningHost(
             host: self, server: server, group: group, scheduler: scheduler, relays: relays, outbound: outbound)
         running.consulIDs = registered
+        running.consulKeeper = consulKeeper
         return running
     }
 
@@ -273,6 +296,8 @@ public final class RunningHost: @unchecked Sendable {
     let outbound: OutboundClient
     /// The instance IDs registered with Consul (deregistered when the drain begins).
     var consulIDs: [String] = []
+    /// Registers this host with Consul again every `consulRefresh`, until the drain begins.
+    var consulKeeper: Task<Void, Never>?
 
     init(
         host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler, relays: [EventRelay],
@@ -299,8 +324,15 @@ public final class RunningHost: @unchecked Sendable {
     /// As ``stop(drainTimeout:)``, reporting the drain and the loop closing separately.
     public func shutdown(drainTimeout: Duration) async -> (drained: Bool, closedCleanly: Bool) {
         host.handler.ready.store(false, ordering: .releasing)
+        consulKeeper?.cancel()
         if let consul = host.consul {
             for id in consulIDs { await consul.deregister(id) }
+        }
+        // Still taking connections, reporting not ready, while load balancers stop sending here.
+        if host.configuration.drainDelay > .zero {
+            Logger(label: "soko.host").info(
+                "not ready; draining after the delay", metadata: ["delay": "\(host.configuration.drainDelay)"])
+            try? await Task.sleep(for: host.configuration.drainDelay)
         }
         let scheduler = self.scheduler
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

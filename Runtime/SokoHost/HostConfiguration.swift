@@ -10,6 +10,13 @@ public struct HostConfiguration: Sendable {
     public var loops: Int
     /// How long in-flight requests may run after SIGTERM before connections are cut.
     public var drainTimeout: Duration
+    /// How long, once stopping, the host keeps taking new connections while it reports not ready
+    /// (`SOKO_DRAIN_DELAY`, default 0): the time a load balancer needs to stop sending (Kubernetes
+    /// takes a pod out of its endpoints a few seconds after SIGTERM).
+    public var drainDelay: Duration = .zero
+    /// How often a host registered with Consul registers again (`SOKO_CONSUL_REFRESH`, default 30s),
+    /// so a Consul restart or a failed first registration heals.
+    public var consulRefresh: Duration = .seconds(30)
     /// Folder with `<service>.yaml` manifests.
     public var manifestsDirectory: String
     /// Serve only this service's functions (a service per pod).
@@ -76,6 +83,14 @@ public struct HostConfiguration: Sendable {
         if let value = try duration("SOKO_IDLE_TIMEOUT") { configuration.server.idleTimeout = value }
         if let value = try duration("SOKO_BODY_TIMEOUT") { configuration.server.bodyTimeout = value }
         if let value = try duration("SOKO_DRAIN_TIMEOUT") { configuration.drainTimeout = value }
+        if let text = environment["SOKO_DRAIN_DELAY"] {
+            // Zero is allowed here: no delay.
+            guard let value = text == "0" ? Duration.zero : DurationParser.parse(text) else {
+                throw ConfigurationError(variable: "SOKO_DRAIN_DELAY", value: text, expected: "a duration such as 5s, or 0")
+            }
+            configuration.drainDelay = value
+        }
+        if let value = try duration("SOKO_CONSUL_REFRESH") { configuration.consulRefresh = value }
         if let value = environment["SOKO_MANIFESTS"] { configuration.manifestsDirectory = value }
         if let value = environment["SOKO_SERVICE"], !value.isEmpty { configuration.service = value }
         if let value = environment["SOKO_FUNCTION"], !value.isEmpty { configuration.function = value }

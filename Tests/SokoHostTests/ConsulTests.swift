@@ -76,14 +76,15 @@ enum FakeConsulBundle: FunctionBundle {
 struct ConsulTests {
     static func serve(
         _ bundle: any FunctionBundle.Type, _ manifest: String, environment: [String: String] = [:], service: String? = nil,
-        function: String? = nil
+        function: String? = nil, port: Int = 0
     ) async throws -> RunningHost {
         var configuration = HostConfiguration(
-            server: ServerConfiguration(host: "127.0.0.1", port: 0), loops: 1, accessLog: .discard)
+            server: ServerConfiguration(host: "127.0.0.1", port: port), loops: 1, accessLog: .discard)
         configuration.manifestsDirectory = "-"
         configuration.environment = environment
         configuration.service = service
         configuration.function = function
+        configuration.consulRefresh = .milliseconds(100)
         let host = try FunctionHost(
             manifests: [try ManifestParser.parse(yaml: manifest, file: "m.yaml")], bundles: [bundle], configuration: configuration
         )
@@ -173,5 +174,42 @@ struct ConsulTests {
         await #expect(throws: HostSetupError.self) {
             _ = try await Self.serve(ProbeBundle.self, scattered, service: "probe")
         }
+    }
+
+    @Test func aHostThatCouldNotRegisterKeepsTryingUntilConsulTakesIt() async throws {
+        // Consul is not there yet: the first registration fails, the host serves anyway.
+        let agentPort = GatewayPorts.free()
+        let environment = ["CONSUL_HTTP_ADDR": "http://127.0.0.1:\(agentPort)", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"]
+        let probe = try await Self.serve(ProbeBundle.self, ProbeBundle.manifest, environment: environment)
+        #expect(Self.registrations(port: probe.port).isEmpty)
+        // Consul comes up (or back, having forgotten everything): the host registers again.
+        let agent = try await Self.serve(FakeConsulBundle.self, FakeConsulBundle.manifest, port: agentPort)
+        var names: [String] = []
+        for _ in 0..<500 where names.isEmpty {
+            names = Self.registrations(port: probe.port).map(\.name)
+            if names.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(names.first == "probe")
+        #expect(await probe.stop(drainTimeout: .seconds(2)))
+        #expect(agentLog.withLock { $0.deregistrations }.contains("probe-127.0.0.1-\(probe.port)"))
+        #expect(await agent.stop(drainTimeout: .seconds(2)))
+    }
+}
+
+/// A free loopback port (bound, read, released).
+enum GatewayPorts {
+    static func free() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -23,4 +23,23 @@ struct ReadinessTests {
         #expect(await invoker.invoke(healthz).status == 200)
         #expect(await invoker.shutdown())
     }
+
+    @Test func duringTheDrainDelayTheHostIsNotReadyButStillServes() async throws {
+        let host = try await LiveHost.start(loops: 1, drainDelay: .seconds(3))
+        let stopping = Task { await host.stop() }
+        // Not ready soon after stopping began…
+        var status = 0
+        for _ in 0..<500 where status != 503 {
+            let probe = try host.client()
+            probe.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+            status = try await probe.readResponse().status
+            if status != 503 { try await Task.sleep(for: .milliseconds(2)) }
+        }
+        #expect(status == 503)
+        // …yet a new connection is still served, as load balancers catch up.
+        let late = try host.client()
+        late.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await late.readResponse().status == 200)
+        #expect(await stopping.value)
+    }
 }

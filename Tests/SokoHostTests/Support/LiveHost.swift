@@ -13,7 +13,7 @@ final class LiveHost: Sendable {
     static func start(
         loops: Int = 2, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30),
         manifest: String = ProbeBundle.manifest, address: String = "127.0.0.1",
-        trustedProxies: TrustedProxies = .loopback
+        trustedProxies: TrustedProxies = .loopback, drainDelay: Duration = .zero
     ) async throws -> LiveHost {
         let box = LinesBox()
         var configuration = HostConfiguration(
@@ -23,6 +23,7 @@ final class LiveHost: Sendable {
             loops: loops, accessLog: .capture { line in box.append(line) })
         configuration.manifestsDirectory = "-"
         configuration.trustedProxies = trustedProxies
+        configuration.drainDelay = drainDelay
         let host = try FunctionHost(
             manifests: [try ManifestParser.parse(yaml: manifest, file: "probe.yaml")],
             bundles: [ProbeBundle.self], configuration: configuration)
