@@ -58,13 +58,10 @@ public struct ComposeStack: Sendable {
               SOKO_SMTP_USERNAME: ${SOKO_SMTP_USERNAME:-}
               # The gateway's container address is not fixed: trust X-Forwarded-For from the private ranges.
               SOKO_TRUSTED_PROXIES: 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16
+              # No SOKO_SERVICE_URL_*: calls between units find a passing instance through Consul.
               CONSUL_HTTP_ADDR: http://consul:8500
 
             """
-        for unit in units {
-            out +=
-                "  SOKO_SERVICE_URL_\(unit.name.uppercased().replacingOccurrences(of: "-", with: "_")): http://\(unit.name):8080\n"
-        }
         out += """
 
             services:

@@ -54,7 +54,8 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
         self.handler = handler
         self.directory = directory
         self.client = client
-        tokens = ServiceTokens(directory: directory, client: client)
+        tokens = ServiceTokens(
+            directory: directory, client: client, consul: consul, usersUnit: targets["users.token"]?.unit ?? "users")
     }
 
     func invoke(
@@ -267,11 +268,16 @@ final class ServiceTokens: Sendable {
 
     private let directory: ServiceDirectory
     private let client: BlockingHTTPClient
+    /// Where the token endpoint is found when no URL is configured: the Users unit in Consul.
+    private let consul: Consul?
+    private let usersUnit: String
     private let cached = Mutex<Cached?>(nil)
 
-    init(directory: ServiceDirectory, client: BlockingHTTPClient) {
+    init(directory: ServiceDirectory, client: BlockingHTTPClient, consul: Consul? = nil, usersUnit: String = "users") {
         self.directory = directory
         self.client = client
+        self.consul = consul
+        self.usersUnit = usersUnit
     }
 
     func forget() { cached.withLock { $0 = nil } }
@@ -290,7 +296,7 @@ final class ServiceTokens: Sendable {
             body: Array(form.utf8))
         {
             response = local
-        } else if let url = directory.tokenURL {
+        } else if let url = await tokenURL() {
             let answer = try await client.send(
                 "POST", url, headers: headers.map { ($0.name, $0.value) }, body: Array(form.utf8), timeout: .seconds(5))
             response = FunctionResponse(status: answer.status, body: answer.body)
@@ -312,6 +318,12 @@ final class ServiceTokens: Sendable {
         let expires = ContinuousClock.now + .seconds(max(0, grant.expiresIn - 30))
         cached.withLock { $0 = Cached(token: grant.accessToken, expires: expires) }
         return grant.accessToken
+    }
+
+    /// `SOKO_TOKEN_URL` (or the Users URL's), else a passing Users instance from Consul.
+    private func tokenURL() async -> String? {
+        if let url = directory.tokenURL { return url }
+        return await consul?.resolve(usersUnit).map { $0 + "/oauth/token" }
     }
 
     /// `application/x-www-form-urlencoded` escaping, as RFC 6749 §2.3.1 asks for Basic credentials.

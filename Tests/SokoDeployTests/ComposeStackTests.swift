@@ -64,8 +64,9 @@ struct ComposeStackTests {
                 let environment = try #require(container["environment"] as? [String: Any])
                 // A function on its own shares its service's database.
                 #expect((environment["SOKO_DATABASE_URL"] as? String)?.hasSuffix("/\(manifest.service)") == true)
-                let variable = "SOKO_SERVICE_URL_" + unit.name.uppercased().replacingOccurrences(of: "-", with: "_")
-                #expect(environment[variable] as? String == "http://\(unit.name):8080")
+                // Units find each other through Consul, not fixed URLs.
+                #expect(!environment.keys.contains { $0.hasPrefix("SOKO_SERVICE_URL_") })
+                #expect(environment["CONSUL_HTTP_ADDR"] as? String == "http://consul:8500")
                 #expect(waitsFor[unit.name] != nil)
                 #expect(prometheus.contains("targets: [\"\(unit.name):8080\"]"))
             }

@@ -3,74 +3,14 @@ import SokoFunctions
 import SokoHTTP
 import SokoManifest
 import SokoOutbound
+import SokoTesting
 import SokoWorkers
 import Synchronization
 import Testing
 
 @testable import SokoHost
 
-/// What the fake agent was told.
-private let agentLog = Mutex<(registrations: [[UInt8]], deregistrations: [String])>(([], []))
-
-/// A recorded registration body, parsed.
-private func parsed(_ bytes: [UInt8]) -> [String: Any] {
-    (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
-}
-
-/// A fake Consul agent speaking the documented request shapes (register, deregister, health).
-enum FakeConsulBundle: FunctionBundle {
-    static let service = "fakeconsul"
-
-    static func register(_ registry: inout FunctionRegistry) {
-        registry.raw("register") { request, _ in
-            guard request.query["replace-existing-checks"] == "true",
-                let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                body["Name"] is String, body["ID"] is String
-            else { return FunctionResponse(status: 400) }
-            let bytes = request.body
-            agentLog.withLock { $0.registrations.append(bytes) }
-            return FunctionResponse(status: 200)
-        }
-        registry.raw("deregister") { _, context in
-            let id = context.pathParameter("id") ?? ""
-            agentLog.withLock { $0.deregistrations.append(id) }
-            return FunctionResponse(status: 200)
-        }
-        registry.raw("health") { request, context in
-            guard request.query["passing"] == "true" else { return FunctionResponse(status: 400) }
-            let name = context.pathParameter("name") ?? ""
-            let log = agentLog.withLock { $0 }
-            var entries: [[String: Any]] = []
-            for registration in log.registrations.map(parsed) {
-                guard registration["Name"] as? String == name,
-                    !log.deregistrations.contains(registration["ID"] as? String ?? "")
-                else { continue }
-                let service: [String: Any] = [
-                    "ID": registration["ID"] ?? "", "Service": name, "Address": registration["Address"] ?? "",
-                    "Port": registration["Port"] ?? 0,
-                ]
-                entries.append(["Node": ["Address": "10.9.9.9"], "Service": service, "Checks": [Any]()])
-            }
-            return FunctionResponse(
-                status: 200, headers: ["Content-Type": "application/json"],
-                body: Array(try JSONSerialization.data(withJSONObject: entries)))
-        }
-    }
-
-    static let manifest = """
-        service: fakeconsul
-        functions:
-          register:
-            http: PUT /v1/agent/service/register
-            auth: public
-          deregister:
-            http: "PUT /v1/agent/service/deregister/{id}"
-            auth: public
-          health:
-            http: "GET /v1/health/service/{name}"
-            auth: public
-        """
-}
+private func parsed(_ bytes: [UInt8]) -> [String: Any] { FakeConsulBundle.parsed(bytes) }
 
 @Suite("Consul registration and discovery", .serialized)
 struct ConsulTests {
@@ -107,7 +47,7 @@ struct ConsulTests {
             ProbeBundle.self, ProbeBundle.manifest,
             environment: ["CONSUL_HTTP_ADDR": address, "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"])
 
-        let registration = parsed(try #require(agentLog.withLock { $0.registrations.last }))
+        let registration = parsed(try #require(FakeConsulBundle.log.withLock { $0.registrations.last }))
         #expect(registration["Name"] as? String == "probe")
         let id = try #require(registration["ID"] as? String)
         #expect(id.contains("probe") && id.contains("\(probe.port)"))
@@ -127,13 +67,13 @@ struct ConsulTests {
         compute.shutdown()
 
         #expect(await probe.stop(drainTimeout: .seconds(2)))
-        #expect(agentLog.withLock { $0.deregistrations }.contains(id))
+        #expect(FakeConsulBundle.log.withLock { $0.deregistrations }.contains(id))
         #expect(await agent.stop(drainTimeout: .seconds(2)))
     }
 
     /// The names and tags a process on `port` registered.
     static func registrations(port: Int) -> [(name: String, tags: [String])] {
-        agentLog.withLock { $0.registrations }.map(parsed).filter { $0["Port"] as? Int == port }.map {
+        FakeConsulBundle.log.withLock { $0.registrations }.map(parsed).filter { $0["Port"] as? Int == port }.map {
             ($0["Name"] as? String ?? "", ($0["Tags"] as? [String]) ?? [])
         }
     }
@@ -191,7 +131,7 @@ struct ConsulTests {
         }
         #expect(names.first == "probe")
         #expect(await probe.stop(drainTimeout: .seconds(2)))
-        #expect(agentLog.withLock { $0.deregistrations }.contains("probe-127.0.0.1-\(probe.port)"))
+        #expect(FakeConsulBundle.log.withLock { $0.deregistrations }.contains("probe-127.0.0.1-\(probe.port)"))
         #expect(await agent.stop(drainTimeout: .seconds(2)))
     }
 }

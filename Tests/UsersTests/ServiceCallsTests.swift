@@ -120,7 +120,7 @@ struct ServiceCallsTests {
     static let secret = "a service secret that is long enough"
 
     /// The Users and callee services, served over loopback.
-    static func startCallee() async throws -> (RunningHost, String) {
+    static func startCallee(environment: [String: String] = [:]) async throws -> (RunningHost, String) {
         let digest = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
         var configuration = TestHost.defaultConfiguration()
         configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
@@ -129,6 +129,7 @@ struct ServiceCallsTests {
             "SOKO_ARGON2_MEMORY_KIB": "1024",
             "SOKO_OAUTH_CLIENTS": #"[{"client_id": "caller-service", "secret_sha256": "\#(digest)"}]"#,
         ]
+        configuration.environment.merge(environment) { $1 }
         let users = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
         let host = try FunctionHost(
             manifests: [
@@ -295,5 +296,32 @@ struct ServiceCallsTests {
         #expect(refused.text.contains("SOKO_SERVICE_URL_CALLEE_DOUBLE"))
         #expect(await lost.shutdown())
         #expect(await callee.stop(drainTimeout: .seconds(2)))
+    }
+
+    @Test func withoutURLsRemoteFunctionsAndTheTokenEndpointAreFoundThroughConsul() async throws {
+        var configuration = TestHost.defaultConfiguration()
+        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.loops = 1
+        let agentHost = try FunctionHost(
+            manifests: [try ManifestParser.parse(yaml: FakeConsulBundle.manifest, file: "consul.yaml")],
+            bundles: [FakeConsulBundle.self], configuration: configuration)
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        let agent = try await agentHost.start(on: group)
+        let consul = ["CONSUL_HTTP_ADDR": "http://127.0.0.1:\(agent.port)", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"]
+        // The callee process registers users and callee; the caller knows no URL at all.
+        let (callee, _) = try await Self.startCallee(environment: consul)
+        let caller = try await Self.startCaller(base: "", urls: consul)
+        let doubled = try await caller.request("POST", "/call", json: Number(n: 6))
+        #expect(doubled.status == 200, "\(doubled.text)")
+        #expect(try doubled.json(Doubled.self).result == 12)
+        #expect(await caller.shutdown())
+        #expect(await callee.stop(drainTimeout: .seconds(2)))
+        // Deregistered: nothing passing is left to call.
+        let orphan = try await Self.startCaller(base: "", urls: consul)
+        let refused = try await orphan.request("POST", "/call", json: Number(n: 6))
+        #expect(refused.status == 502 || refused.status == 503, "\(refused.text)")
+        #expect(await orphan.shutdown())
+        #expect(await agent.stop(drainTimeout: .seconds(2)))
     }
 }
