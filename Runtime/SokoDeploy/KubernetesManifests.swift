@@ -63,27 +63,31 @@ public struct KubernetesManifests: Sendable {
     public func render() -> [(path: String, text: String)] {
         var files: [(String, String)] = []
         var resources: [String] = [
-            "namespace.yaml", "config.yaml", "prometheus-adapter-rules.yaml", "gateway.yaml", "alloy.yaml",
+            "namespace.yaml", "prometheus-adapter-rules.yaml", "gateway.yaml", "alloy.yaml",
         ]
         for unit in units {
             files.append(("base/\(unit.name).yaml", deployment(unit)))
             resources.append("\(unit.name).yaml")
         }
         files.append(("base/namespace.yaml", Self.header + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: soko\n"))
-        files.append(("base/config.yaml", config()))
+        files.append(("base/config.env", config()))
+        files.append(("base/gateway.conf", gatewayConfig))
         files.append(("base/prometheus-adapter-rules.yaml", adapterRules()))
-        files.append(("base/gateway.yaml", gatewayConfigMap(gatewayConfig) + gateway()))
+        files.append(("base/gateway.yaml", gateway()))
         files.append(("base/alloy.yaml", alloy()))
         files.append(
             (
                 "base/kustomization.yaml",
                 Self.header + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: soko\nresources:\n"
                     + resources.map { "  - \($0)\n" }.joined()
+                    + "# Generated ConfigMaps get a hash of their content in their name: a change rolls the pods.\n"
+                    + "configMapGenerator:\n  - name: soko-config\n    envs: [config.env]\n"
+                    + "  - name: gateway\n    files: [nginx.conf=gateway.conf]\n"
             ))
         files.append(("overlays/dev/kustomization.yaml", overlay(name: "dev", replicas: 1)))
         if let sandbox = manifests.first(where: { $0.service == "sandbox" })?.units.first {
             files.append(("overlays/dev/sandbox.yaml", deployment(sandbox)))
-            files.append(("overlays/dev/gateway.yaml", gatewayConfigMap(sandboxGatewayConfig)))
+            files.append(("overlays/dev/gateway.conf", sandboxGatewayConfig))
         }
         files.append(("overlays/prod/kustomization.yaml", overlay(name: "prod", replicas: nil)))
         files.append(contentsOf: keda())
@@ -232,75 +236,58 @@ public struct KubernetesManifests: Sendable {
             """
     }
 
-    /// The gateway's ConfigMap with `config` as its nginx.conf.
-    func gatewayConfigMap(_ config: String) -> String {
-        let indented = config.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "    \($0)" }.joined(separator: "\n")
-        return Self.header + """
-            apiVersion: v1
-            kind: ConfigMap
+    func gateway() -> String {
+        Self.header + """
+            apiVersion: apps/v1
+            kind: Deployment
             metadata:
               name: gateway
-            data:
-              nginx.conf: |
-            \(indented)
-
-            """
-    }
-
-    func gateway() -> String {
-        """
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: gateway
-          labels: { app.kubernetes.io/name: gateway, app.kubernetes.io/part-of: soko }
-        spec:
-          replicas: 2
-          selector:
-            matchLabels: { app.kubernetes.io/name: gateway }
-          template:
-            metadata:
               labels: { app.kubernetes.io/name: gateway, app.kubernetes.io/part-of: soko }
             spec:
-              securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101 }
-              containers:
-                - name: nginx
-                  image: nginx:1.27-bookworm
-                  ports:
-                    - { name: http, containerPort: 8080 }
-                  readinessProbe:
-                    tcpSocket: { port: http }
-                  resources:
-                    requests: { cpu: 100m, memory: 64Mi }
-                    limits: { cpu: "1", memory: 128Mi }
-                  securityContext:
-                    allowPrivilegeEscalation: false
-                    readOnlyRootFilesystem: true
-                    capabilities: { drop: [ALL] }
-                  volumeMounts:
-                    - { name: config, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf, readOnly: true }
-                    - { name: tmp, mountPath: /tmp }
-              volumes:
-                - name: config
-                  configMap: { name: gateway }
-                - name: tmp
-                  emptyDir: {}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: gateway
-        spec:
-          type: LoadBalancer
-          # Keep the client's address: the sign-in rate limit and the M-Pesa allowlist key on it.
-          externalTrafficPolicy: Local
-          selector: { app.kubernetes.io/name: gateway }
-          ports:
-            - { name: http, port: 80, targetPort: http }
+              replicas: 2
+              selector:
+                matchLabels: { app.kubernetes.io/name: gateway }
+              template:
+                metadata:
+                  labels: { app.kubernetes.io/name: gateway, app.kubernetes.io/part-of: soko }
+                spec:
+                  securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101 }
+                  containers:
+                    - name: nginx
+                      image: nginx:1.27-bookworm
+                      ports:
+                        - { name: http, containerPort: 8080 }
+                      readinessProbe:
+                        tcpSocket: { port: http }
+                      resources:
+                        requests: { cpu: 100m, memory: 64Mi }
+                        limits: { cpu: "1", memory: 128Mi }
+                      securityContext:
+                        allowPrivilegeEscalation: false
+                        readOnlyRootFilesystem: true
+                        capabilities: { drop: [ALL] }
+                      volumeMounts:
+                        - { name: config, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf, readOnly: true }
+                        - { name: tmp, mountPath: /tmp }
+                  volumes:
+                    - name: config
+                      configMap: { name: gateway }
+                    - name: tmp
+                      emptyDir: {}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: gateway
+            spec:
+              type: LoadBalancer
+              # Keep the client's address: the sign-in rate limit and the M-Pesa allowlist key on it.
+              externalTrafficPolicy: Local
+              selector: { app.kubernetes.io/name: gateway }
+              ports:
+                - { name: http, port: 80, targetPort: http }
 
-        """
+            """
     }
 
     /// The key of a secret's file in the service's Secret: `SOKO_STRIPE_SECRET_KEY` → `stripe-secret-key`.
@@ -312,23 +299,17 @@ public struct KubernetesManifests: Sendable {
     /// `soko-config`: the settings every pod reads (`envFrom`) — production's gateways and mail.
     func config() -> String {
         Self.header + """
-            # The settings every Soko pod reads (envFrom). Secrets are not here: each service's Secret
-            # soko-<service> holds them as files (see the comment atop each Deployment). Pods read this at
-            # start: restart them (kubectl rollout restart) after a change.
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: soko-config
-            data:
-              # Where Daraja posts M-Pesa callbacks (the gateway's public URL): soko render k8s --public-url.
-              SOKO_PUBLIC_URL: \(publicURL)
-              SOKO_DARAJA_BASE_URL: https://api.safaricom.co.ke
-              SOKO_STRIPE_BASE_URL: https://api.stripe.com
-              # Mailtrap's sending SMTP (STARTTLS); the password is the API token, in soko-notifications.
-              SOKO_SMTP_URL: smtp://live.smtp.mailtrap.io:587
-              SOKO_SMTP_USERNAME: api
-              # The gateway's pods change addresses: trust the pod network's X-Forwarded-For.
-              SOKO_TRUSTED_PROXIES: 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7
+            # soko-config: the settings every Soko pod reads (envFrom). Secrets are not here: each
+            # service's Secret soko-<service> holds them as files (see the comment atop each Deployment).
+            # Where Daraja posts M-Pesa callbacks (the gateway's public URL): soko render k8s --public-url.
+            SOKO_PUBLIC_URL=\(publicURL)
+            SOKO_DARAJA_BASE_URL=https://api.safaricom.co.ke
+            SOKO_STRIPE_BASE_URL=https://api.stripe.com
+            # Mailtrap's sending SMTP (STARTTLS); the password is the API token, in soko-notifications.
+            SOKO_SMTP_URL=smtp://live.smtp.mailtrap.io:587
+            SOKO_SMTP_USERNAME=api
+            # The gateway's pods change addresses: trust the pod network's X-Forwarded-For.
+            SOKO_TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7
 
             """
     }
@@ -348,18 +329,19 @@ public struct KubernetesManifests: Sendable {
         if sandbox {
             // Dev pays against the sandbox, which calls back through the gateway, and mails to files.
             out += """
-                patches:
-                  - patch: |-
-                      apiVersion: v1
-                      kind: ConfigMap
-                      metadata: { name: soko-config }
-                      data:
-                        SOKO_PUBLIC_URL: http://gateway.soko.svc.cluster.local
-                        SOKO_DARAJA_BASE_URL: http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja
-                        SOKO_STRIPE_BASE_URL: http://sandbox.soko.svc.cluster.local:8080/_sandbox/stripe
-                        SOKO_SANDBOX_CALLBACK_HOSTS: gateway.soko.svc.cluster.local
-                        SOKO_SMTP_URL: ""
-                  - path: gateway.yaml
+                configMapGenerator:
+                  - name: soko-config
+                    behavior: merge
+                    literals:
+                      - SOKO_PUBLIC_URL=http://gateway.soko.svc.cluster.local
+                      - SOKO_DARAJA_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja
+                      - SOKO_STRIPE_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/stripe
+                      - SOKO_SANDBOX_CALLBACK_HOSTS=gateway.soko.svc.cluster.local
+                      - SOKO_SMTP_URL=
+                  # The sandbox calls back through the gateway: no M-Pesa allowlist here.
+                  - name: gateway
+                    behavior: replace
+                    files: [nginx.conf=gateway.conf]
 
                 """
         }
