@@ -5,7 +5,7 @@ Usage: shop_mix.py BASE_URL [--customers 8] [--seconds 20] [--workers 16]
 Each worker is a shopper on one keep-alive connection, picking actions with a shop's weights:
 browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
 15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
-lines bought now) 4%. Prints per function: requests, requests/s, errors, p50 and p99 (ms).
+lines bought now) 4%. Prints per function: requests, requests/s, errors and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
 import argparse
@@ -110,11 +110,13 @@ for thread in threads:
     thread.join()
 
 total = sum(len(times) for times, _ in results.values())
-print("%-24s %9s %9s %8s %9s %9s" % ("function", "requests", "req/s", "errors", "p50 ms", "p99 ms"))
+failed = sum(errors for _, errors in results.values())
+print("%-24s %9s %9s %8s %7s %9s %9s" % ("function", "requests", "req/s", "errors", "err %", "p50 ms", "p99 ms"))
 for action in sorted(results):
     times, errors = results[action]
     times.sort()
     p50 = times[len(times) // 2]
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
-    print("%-24s %9d %9.1f %8d %9.2f %9.2f" % (action, len(times), len(times) / args.seconds, errors, p50, p99))
-print("%-24s %9d %9.1f" % ("all", total, total / args.seconds))
+    print("%-24s %9d %9.1f %8d %7.2f %9.2f %9.2f" % (action, len(times), len(times) / args.seconds, errors,
+                                                    100.0 * errors / len(times), p50, p99))
+print("%-24s %9d %9.1f %8d %7.2f" % ("all", total, total / args.seconds, failed, 100.0 * failed / max(1, total)))
