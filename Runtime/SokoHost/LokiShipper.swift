@@ -4,7 +4,7 @@ import SokoFunctions
 import SokoOutbound
 import Synchronization
 
-/// Optional direct push of the access log to Grafana Loki (`SOKO_LOKI_URL`, e.g.
+/// Optional direct push of the access log and the host's other log lines to Grafana Loki (`SOKO_LOKI_URL`, e.g.
 /// `http://loki:3100`). JSON lines on standard output stay the primary path (Alloy collects them);
 /// this is for setups without a collector.
 ///
@@ -73,7 +73,9 @@ final class LokiShipper: Sendable {
         if full { Task { await self.flush() } }
     }
 
+    /// Starts the timer, and takes the host's other log lines (``JSONLogHandler``) too.
     func start() {
+        JSONLogHandler.lokiShippers.withLock { $0.append(self) }
         flusher.withLock {
             $0 = Task.detached { [self] in
                 while !Task.isCancelled {
@@ -86,6 +88,7 @@ final class LokiShipper: Sendable {
 
     /// Stops the timer and pushes what is left (giving up after the push timeout).
     func stop() async {
+        JSONLogHandler.lokiShippers.withLock { $0.removeAll { $0 === self } }
         flusher.withLock { $0 }?.cancel()
         // A push under way ends within its timeout; then the rest goes in one last push.
         let deadline = ContinuousClock.now + Self.timeout

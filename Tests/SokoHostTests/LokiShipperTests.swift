@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SokoFunctions
 import SokoHTTP
 import SokoManifest
@@ -75,6 +76,24 @@ struct LokiShipperTests {
         let values = try #require(stream["values"] as? [[String]])
         #expect(values.count == 3)
         #expect(values.allSatisfy { $0.count == 2 && Int64($0[0]) != nil && $0[1].contains("loki-trace-1") })
+
+        // The host's other lines (a handler's own log messages) go too, labelled by their metadata.
+        let handlerLogger = Logger(label: "soko.probe.hello", factory: { JSONLogHandler(label: $0) })
+        handlerLogger.warning("stock is low", metadata: ["service": "probe", "function": "hello", "order_id": "o-42"])
+        var warned: [String: Any]?
+        for _ in 0..<300 where warned == nil {
+            for (_, body) in pushes.withLock({ $0 }) {
+                let json = try JSONSerialization.jsonObject(with: Data(try Self.gunzip(body))) as? [String: Any]
+                warned = (json?["streams"] as? [[String: Any]])?.first {
+                    ($0["stream"] as? [String: String])?["level"] == "warning"
+                }
+            }
+            if warned == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let warning = try #require(warned, "the handler's warning never reached Loki")
+        #expect((warning["stream"] as? [String: String]) == ["service": "probe", "function": "hello", "level": "warning"])
+        let line = try #require((warning["values"] as? [[String]])?.first?.last)
+        #expect(line.contains(#""msg":"stock is low""#) && line.contains(#""order_id":"o-42""#))
 
         // Loki goes away: the lines are dropped and counted, requests are still answered.
         #expect(await loki.stop(drainTimeout: .seconds(1)))
