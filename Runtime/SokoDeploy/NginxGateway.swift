@@ -246,7 +246,22 @@ public struct NginxGateway: Sendable {
             lines.append("            if ($soko_mpesa_allowed = 0) { return 403; }")
         }
         if location.isMixed {
-            lines.append("            proxy_pass http://$\(Self.methodMap(location))\(options.consulDNS == nil ? "" : ":8080");")
+            // A method no function takes: 405 with every method the path has (no unit knows them all).
+            var allowed = location.units.map(\.method)
+            if allowed.contains("GET"), !allowed.contains("HEAD") {
+                allowed.insert("HEAD", at: allowed.firstIndex(of: "GET")! + 1)
+            }
+            let body =
+                #"{"type":"urn:soko:problem:method-not-allowed","title":"Method Not Allowed","status":405,"code":"method-not-allowed","detail":"the method is not allowed here"}"#
+            lines += [
+                "            default_type application/problem+json;",
+                "            if ($\(Self.methodMap(location)) = \"\") {",
+                "                add_header Allow \"\(allowed.joined(separator: ", "))\" always;",
+                "                add_header X-Request-ID $soko_request_id always;",
+                "                return 405 '\(body)';",
+                "            }",
+                "            proxy_pass http://$\(Self.methodMap(location))\(options.consulDNS == nil ? "" : ":8080");",
+            ]
         } else if options.consulDNS != nil {
             lines.append("            set $soko_upstream \(target(location.units[0].unit));")
             lines.append("            proxy_pass http://$soko_upstream:8080;")
@@ -260,11 +275,10 @@ public struct NginxGateway: Sendable {
     /// Where the functions sharing a path run in different units, the method picks the upstream:
     /// the first unit listed takes the methods no function claims (its host answers 405).
     private func methodMap(_ location: Location) -> String {
-        let units = location.distinctUnits
         var out = "    # \(location.path): \(location.functions.joined(separator: ", "))\n"
         out += "    map $request_method $\(Self.methodMap(location)) {\n"
-        out += "        default \(target(units[0]));\n"
-        for unit in units.dropFirst() {
+        out += "        default \"\";\n"  // no function takes the method: the location answers 405
+        for unit in location.distinctUnits {
             let methods = location.units.filter { $0.unit == unit }.map { $0.method == "GET" ? "GET|HEAD" : $0.method }
             out += "        \"~^(\(methods.joined(separator: "|")))$\" \(target(unit));\n"
         }

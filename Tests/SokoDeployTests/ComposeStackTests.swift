@@ -22,7 +22,7 @@ struct ComposeStackTests {
         #expect(!text.contains("upstream soko_"))
         // Functions deployed on their own are found under their own names.
         #expect(text.contains("set $soko_upstream payments-mpesa-callback.service.consul;"))
-        #expect(text.contains("default catalog-get-product.service.consul;"))
+        #expect(text.contains("\"~^(GET|HEAD)$\" catalog-get-product.service.consul;"))
         guard (try? NginxGatewayTests.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
             return

@@ -173,6 +173,10 @@ struct GatewayEndToEndTests {
         #expect(try Self.http("HEAD", gateway + "/products/\(item)").status == 200)
         // PATCH reaches catalog (which asks for an admin token), not getProduct's process (a 405).
         #expect(try Self.http("PATCH", gateway + "/products/\(item)", json: "{}").status == 401)
+        // A method no function takes: the gateway's own 405, naming every method of the path.
+        let put = try Self.http("PUT", gateway + "/products/\(item)", json: "{}")
+        #expect(put.status == 405 && put.headers["allow"] == "GET, HEAD, PATCH, DELETE", "\(put.headers)")
+        #expect(put.headers["content-type"] == "application/problem+json")
 
         // The purchase.
         let email = "gateway-shopper@example.com"

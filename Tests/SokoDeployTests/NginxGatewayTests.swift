@@ -60,10 +60,10 @@ struct NginxGatewayTests {
         // A function deployed on its own has its own upstream; on a shared path the method decides.
         #expect(text.contains("upstream soko_payments_mpesa_callback {") && text.contains("server payments-mpesa-callback:8080;"))
         let product = try #require(text.range(of: "location ~ ^/products/[^/]+$ {")).upperBound
-        #expect(text[product...].prefix(400).contains("proxy_pass http://$soko_upstream_products_p;"))
+        #expect(text[product...].prefix(800).contains("proxy_pass http://$soko_upstream_products_p;"))
         #expect(
             text.contains(
-                "map $request_method $soko_upstream_products_p {\n        default soko_catalog_get_product;\n        \"~^(PATCH|DELETE)$\" soko_catalog;\n    }"
+                "map $request_method $soko_upstream_products_p {\n        default \"\";\n        \"~^(GET|HEAD)$\" soko_catalog_get_product;\n        \"~^(PATCH|DELETE)$\" soko_catalog;\n    }"
             ))
         for status in [403, 405, 413, 429, 502, 504] {
             #expect(text.contains("error_page \(status) @soko_\(status);") && text.contains("location @soko_\(status) {"))
