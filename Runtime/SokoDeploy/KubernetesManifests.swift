@@ -350,6 +350,9 @@ public struct KubernetesManifests: Sendable {
             for unit in units {
                 out += "  - { name: \(unit.name), count: \(replicas) }\n"
             }
+            // The autoscalers would otherwise raise the units back to their production minimum.
+            out += "patches:\n  - target: { kind: HorizontalPodAutoscaler }\n"
+            out += "    patch: '[{\"op\": \"replace\", \"path\": \"/spec/minReplicas\", \"value\": \(replicas)}]'\n"
         } else {
             out += "images:\n  - { name: ghcr.io/soko/soko, newTag: stable }\n"
         }

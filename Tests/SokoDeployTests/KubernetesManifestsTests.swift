@@ -89,6 +89,7 @@ struct KubernetesManifestsTests {
         #expect(dev.contains("- SOKO_DARAJA_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja"))
         #expect(files["overlays/dev/sandbox.yaml"]?.contains(#"args: ["serve", "--service", "sandbox"]"#) == true)
         #expect(files["overlays/prod/kustomization.yaml"]?.contains("sandbox") == false)
+        #expect(dev.contains(#"patch: '[{"op": "replace", "path": "/spec/minReplicas", "value": 1}]'"#))
         let chosen = try KubernetesManifests(manifests: try NginxGatewayTests.manifests(), publicURL: "https://duka.example")
         #expect(
             chosen.render().first { $0.path == "base/config.env" }?.text.contains("SOKO_PUBLIC_URL=https://duka.example")
