@@ -5,7 +5,9 @@ Usage: shop_mix.py BASE_URL [--customers 8] [--seconds 20] [--workers 16]
 Each worker is a shopper on one keep-alive connection, picking actions with a shop's weights:
 browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
 15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
-lines bought now) 4%. Prints per function: requests, requests/s, errors and error rate, p50 and p99 (ms).
+lines bought now) 4%, three in four of those orders then paid with M-Pesa (payOrder against the
+sandbox, whose callback reaches mpesaCallback). Prints per function: requests, requests/s, errors
+and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
 import argparse
@@ -64,6 +66,13 @@ ACTIONS = [("listProducts", 40), ("getProduct", 25), ("search", 15), ("addToCart
 names = [name for name, weight in ACTIONS for _ in range(weight)]
 
 
+def record(local, action, started, status):
+    entry = local.setdefault(action, [[], 0])
+    entry[0].append((time.perf_counter() - started) * 1000)
+    if status == 0 or status >= 500 or status == 429:
+        entry[1] += 1
+
+
 def shopper(index):
     connection = connect()
     token = tokens[index % len(tokens)]
@@ -86,16 +95,17 @@ def shopper(index):
                 status, _ = call(connection, "GET", "/cart", None, auth)
             else:
                 lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
-                status, _ = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
-                                 dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
+                status, order = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
+                                     dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
+                if status == 201 and random.random() < 0.75:
+                    record(local, action, started, status)
+                    action, started = "payOrder", time.perf_counter()
+                    status, _ = call(connection, "POST", "/orders/%s/pay" % order["id"],
+                                     {"method": "mpesa", "phone": "254708374149"}, auth)
         except (OSError, http.client.HTTPException):
             status = 0
             connection = connect()
-        elapsed = (time.perf_counter() - started) * 1000
-        entry = local.setdefault(action, [[], 0])
-        entry[0].append(elapsed)
-        if status == 0 or status >= 500 or status == 429:
-            entry[1] += 1
+        record(local, action, started, status)
     with lock:
         for action, (times, errors) in local.items():
             entry = results.setdefault(action, [[], 0])
