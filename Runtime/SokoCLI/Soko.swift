@@ -40,12 +40,16 @@ struct ManifestOptions: ParsableArguments {
     @Option(help: "Serve only this function, as name or service.name (env SOKO_FUNCTION).")
     var function: String?
 
+    @Option(help: "Serve only this deployment unit: a service's functions deployed with it, or service-function (env SOKO_UNIT).")
+    var unit: String?
+
     /// The environment's configuration with these flags on top.
     func configuration() throws -> HostConfiguration {
         var configuration = try HostConfiguration.fromEnvironment(Environment.variables)
         if let manifests { configuration.manifestsDirectory = manifests }
         if let service { configuration.service = service }
         if let function { configuration.function = function }
+        if let unit { configuration.unit = unit }
         return configuration
     }
 

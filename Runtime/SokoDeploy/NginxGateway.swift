@@ -20,8 +20,9 @@ public struct NginxGateway: Sendable {
     public struct Options: Sendable {
         /// `listen` of the server block.
         public var listen: String
-        /// Upstream address per deployment unit (default `<unit>:8080`, the compose service names);
-        /// the key `*` gives the address of every unit not named (one process serving them all).
+        /// Upstream address per deployment unit (default `<unit>:8080`, the compose service names); a
+        /// function's unit not named takes its service's address (one process per service), and the
+        /// key `*` gives the address of every unit not named (one process serving them all).
         public var upstreams: [String: String]
         /// Addresses allowed to post M-Pesa callbacks; empty: no allowlist (the sandbox).
         public var mpesaAllowlist: [String]
@@ -139,7 +140,7 @@ public struct NginxGateway: Sendable {
         for unit in units where options.consulDNS == nil {
             out += """
                     upstream \(Self.upstream(unit)) {
-                        server \(options.upstreams[unit] ?? options.upstreams["*"] ?? "\(unit):8080");
+                        server \(upstreamAddress(unit));
                         keepalive 32;
                     }
 
@@ -283,6 +284,15 @@ public struct NginxGateway: Sendable {
             out += "        \"~^(\(methods.joined(separator: "|")))$\" \(target(unit));\n"
         }
         return out + "    }\n\n"
+    }
+
+    /// A unit's address: its own, else its service's (a process per service serves all of it), else
+    /// `*`'s, else `<unit>:8080`.
+    private func upstreamAddress(_ unit: String) -> String {
+        if let address = options.upstreams[unit] { return address }
+        let service = manifests.first { manifest in manifest.units.contains { $0.name == unit } }?.service
+        if let service, let address = options.upstreams[service] { return address }
+        return options.upstreams["*"] ?? "\(unit):8080"
     }
 
     /// The upstream block of a unit, or its name in Consul's DNS.

@@ -63,7 +63,7 @@ public final class FunctionHost: Sendable {
         try ManifestValidator.validate(manifests, handlers: registries.mapValues { Set($0.handlers.keys) })
         let selected = try FunctionSelection.select(
             from: manifests, service: configuration.service,
-            function: configuration.function)
+            function: configuration.function, unit: configuration.unit)
         for (manifest, function) in selected {
             if case .http(let routes) = function.trigger,
                 let route = routes.first(where: { BuiltinEndpoint.match(Substring($0.path)) != nil })

@@ -1,12 +1,25 @@
 import SokoManifest
 
-/// Picks what one process serves: everything (no selection), one service's unit (its functions
-/// deployed with it — those with `deploy: function` run in processes of their own), or one function.
+/// Picks what one process serves: everything (no selection), one service (all its functions), one
+/// deployment unit (a service's functions deployed with it, or one deployed on its own), or one
+/// function.
 enum FunctionSelection {
     static func select(
         from manifests: [ServiceManifest], service: String?,
-        function: String?
+        function: String?, unit: String? = nil
     ) throws -> [(ServiceManifest, FunctionManifest)] {
+        if let unit {
+            guard service == nil, function == nil else {
+                throw HostSetupError("--unit selects on its own: leave out --service and --function")
+            }
+            for manifest in manifests {
+                if let found = manifest.units.first(where: { $0.name == unit }) {
+                    return found.functions.map { (manifest, $0) }
+                }
+            }
+            let known = manifests.flatMap(\.units).map(\.name).sorted().joined(separator: ", ")
+            throw HostSetupError("no deployment unit named \"\(unit)\" (known: \(known))")
+        }
         var chosen = manifests
         if let service {
             chosen = manifests.filter { $0.service == service }
@@ -17,15 +30,6 @@ enum FunctionSelection {
             }
         }
         var pairs = chosen.flatMap { manifest in manifest.functions.map { (manifest, $0) } }
-        if let service, function == nil {
-            let manifest = chosen[0]
-            pairs = pairs.filter { manifest.deployment(of: $0.1) == .service }
-            if pairs.isEmpty {
-                throw HostSetupError(
-                    "every function of service \"\(service)\" is deployed on its own (deploy: function): serve one with --function NAME"
-                )
-            }
-        }
         if let function {
             let parts = function.split(separator: ".", maxSplits: 1).map(String.init)
             pairs = pairs.filter { manifest, entry in

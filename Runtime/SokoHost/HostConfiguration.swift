@@ -23,6 +23,10 @@ public struct HostConfiguration: Sendable {
     public var service: String?
     /// Serve only this function, by name or `service.name` (a function per pod).
     public var function: String?
+    /// Serve only this deployment unit (`SOKO_UNIT`): a service's functions deployed with it, or a
+    /// function the manifest deploys on its own (`catalog-get-product`). How the generated
+    /// Kubernetes and compose deployments start their processes.
+    public var unit: String?
     public var accessLog: AccessLogSink
     /// Where the services' stores live (SQLite files or a PostgreSQL database).
     public var store: StoreConfiguration
@@ -94,6 +98,7 @@ public struct HostConfiguration: Sendable {
         if let value = environment["SOKO_MANIFESTS"] { configuration.manifestsDirectory = value }
         if let value = environment["SOKO_SERVICE"], !value.isEmpty { configuration.service = value }
         if let value = environment["SOKO_FUNCTION"], !value.isEmpty { configuration.function = value }
+        if let value = environment["SOKO_UNIT"], !value.isEmpty { configuration.unit = value }
         if let value = environment["SOKO_ACCESS_LOG"] {
             switch value {
             case "stdout", "on", "": configuration.accessLog = .standardOutput

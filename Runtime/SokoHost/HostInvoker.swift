@@ -138,7 +138,9 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
         service: String, function: String, unit: String, method: String, path: String, body: [UInt8], idempotent: Bool,
         requestID: String, deadline: ContinuousClock.Instant
     ) async throws -> FunctionResponse {
-        var configured = directory.url(of: unit)
+        // The unit's URL; for a function on its own, else its service's (a process per service
+        // serves all of the service's functions); else Consul.
+        var configured = directory.url(of: unit) ?? directory.url(of: service)
         if configured == nil, let consul { configured = await consul.resolve(unit) }
         guard let base = configured else {
             throw InvocationError(
@@ -146,7 +148,8 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
                 problem: Problem(
                     status: 503, code: "service-unreachable",
                     detail:
-                        "\(service).\(function) is not served by this process and \(ServiceDirectory.variable(unit)) is not set"))
+                        "\(service).\(function) is not served by this process and \(ServiceDirectory.variable(unit)) is not set"
+                        + (unit == service ? "" : " (nor \(ServiceDirectory.variable(service)))")))
         }
         var attempt = 0
         var refreshedToken = false

@@ -42,9 +42,7 @@ public struct DeploymentUnit: Sendable, Equatable {
     }
 
     /// The arguments of `soko serve` that make a process this unit.
-    public var serveArguments: [String] {
-        ["serve", "--service", service] + (function.map { ["--function", $0] } ?? [])
-    }
+    public var serveArguments: [String] { ["serve", "--unit", name] }
 }
 
 extension ServiceManifest {

@@ -79,6 +79,6 @@ struct ComposeStackTests {
         #expect(payments["SOKO_STRIPE_SECRET_KEY"] as? String == "${SOKO_STRIPE_SECRET_KEY:-}")
         let callback = try #require(containers["payments-mpesa-callback"] as? [String: Any])
         #expect(
-            (callback["command"] as? [String]) == ["serve", "--service", "payments", "--function", "mpesaCallback"])
+            (callback["command"] as? [String]) == ["serve", "--unit", "payments-mpesa-callback"])
     }
 }

@@ -4,7 +4,7 @@ import SokoManifest
 import Testing
 
 /// Production's shape on loopback: a process per deployment unit as the manifests declare them
-/// (`soko serve --service X` for a service, `--service X --function F` for a function deployed on
+/// (`soko serve --unit X`: a service's functions deployed with it, or a function deployed on
 /// its own: `catalog.getProduct` and `payments.mpesaCallback`), the real nginx in front with the
 /// configuration `soko render nginx` generates, and the whole purchase walked through the gateway:
 /// register → cart → order → M-Pesa (the sandbox posts its callback through the gateway, to the

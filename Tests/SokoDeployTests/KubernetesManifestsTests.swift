@@ -37,7 +37,7 @@ struct KubernetesManifestsTests {
         }
         // Functions the manifests deploy on their own: their own Deployment, scale and target rate.
         let product = try #require(files["base/catalog-get-product.yaml"])
-        #expect(product.contains(#"args: ["serve", "--service", "catalog", "--function", "getProduct"]"#))
+        #expect(product.contains(#"args: ["serve", "--unit", "catalog-get-product"]"#))
         #expect(product.contains("minReplicas: 2") && product.contains("maxReplicas: 20"))
         #expect(product.contains(#"averageValue: "300""#))
         let callback = try #require(files["base/payments-mpesa-callback.yaml"])
@@ -87,7 +87,7 @@ struct KubernetesManifestsTests {
         let dev = try #require(files["overlays/dev/kustomization.yaml"])
         #expect(dev.contains("- sandbox.yaml") && dev.contains("behavior: replace\n    files: [nginx.conf=gateway.conf]"))
         #expect(dev.contains("- SOKO_DARAJA_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja"))
-        #expect(files["overlays/dev/sandbox.yaml"]?.contains(#"args: ["serve", "--service", "sandbox"]"#) == true)
+        #expect(files["overlays/dev/sandbox.yaml"]?.contains(#"args: ["serve", "--unit", "sandbox"]"#) == true)
         #expect(files["overlays/prod/kustomization.yaml"]?.contains("sandbox") == false)
         #expect(dev.contains(#"patch: '[{"op": "replace", "path": "/spec/minReplicas", "value": 1}]'"#))
         let chosen = try KubernetesManifests(manifests: try NginxGatewayTests.manifests(), publicURL: "https://duka.example")

@@ -114,11 +114,15 @@ struct NginxGatewayTests {
         let text = try NginxGateway(
             manifests: manifests,
             options: .init(
-                listen: "127.0.0.1:18080", upstreams: ["*": "127.0.0.1:8080", "users": "127.0.0.1:8081"],
+                listen: "127.0.0.1:18080",
+                upstreams: ["*": "127.0.0.1:8080", "users": "127.0.0.1:8081", "catalog": "127.0.0.1:8082"],
                 pidFile: folder + "/nginx.pid")
         ).render()
         #expect(text.contains("server 127.0.0.1:8081;") && !text.contains("server users:8080;"))
         #expect(!text.contains("server catalog-get-product:8080;"))
+        // A process per service: a function's own unit goes to its service's address.
+        let catalogUpstream = try #require(text.range(of: "upstream soko_catalog_get_product {")).upperBound
+        #expect(text[catalogUpstream...].prefix(80).contains("server 127.0.0.1:8082;"))
         try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
         let tested = try Self.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
         #expect(tested.status == 0, "\(tested.output)")

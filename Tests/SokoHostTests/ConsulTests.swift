@@ -16,7 +16,7 @@ private func parsed(_ bytes: [UInt8]) -> [String: Any] { FakeConsulBundle.parsed
 struct ConsulTests {
     static func serve(
         _ bundle: any FunctionBundle.Type, _ manifest: String, environment: [String: String] = [:], service: String? = nil,
-        function: String? = nil, port: Int = 0
+        function: String? = nil, unit: String? = nil, port: Int = 0
     ) async throws -> RunningHost {
         var configuration = HostConfiguration(
             server: ServerConfiguration(host: "127.0.0.1", port: port), loops: 1, accessLog: .discard)
@@ -24,6 +24,7 @@ struct ConsulTests {
         configuration.environment = environment
         configuration.service = service
         configuration.function = function
+        configuration.unit = unit
         configuration.consulRefresh = .milliseconds(100)
         let host = try FunctionHost(
             manifests: [try ManifestParser.parse(yaml: manifest, file: "m.yaml")], bundles: [bundle], configuration: configuration
@@ -85,16 +86,16 @@ struct ConsulTests {
         let agent = try await Self.serve(FakeConsulBundle.self, FakeConsulBundle.manifest)
         let environment = ["CONSUL_HTTP_ADDR": "http://127.0.0.1:\(agent.port)", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"]
 
-        // `--service probe`: the service's unit, without the function deployed on its own.
-        let service = try await Self.serve(ProbeBundle.self, manifest, environment: environment, service: "probe")
+        // `--unit probe`: the service's unit, without the function deployed on its own.
+        let service = try await Self.serve(ProbeBundle.self, manifest, environment: environment, unit: "probe")
         let serviceRegistrations = Self.registrations(port: service.port)
         #expect(serviceRegistrations.map(\.name) == ["probe"])
         #expect(serviceRegistrations.first?.tags.contains("echo") == true)
         #expect(serviceRegistrations.first?.tags.contains("hello") == false)
         #expect(!service.host.functions.contains { $0.name == "hello" })
 
-        // `--function hello`: its own unit, found through Consul under that name.
-        let alone = try await Self.serve(ProbeBundle.self, manifest, environment: environment, function: "hello")
+        // `--unit probe-hello`: the function's own unit, found through Consul under that name.
+        let alone = try await Self.serve(ProbeBundle.self, manifest, environment: environment, unit: "probe-hello")
         #expect(Self.registrations(port: alone.port).map(\.name) == ["probe-hello"])
         #expect(Self.registrations(port: alone.port).first?.tags == ["hello"])
         let compute = ComputePool(threads: 1)
@@ -103,16 +104,25 @@ struct ConsulTests {
         #expect(await consul.resolve("probe") == "http://127.0.0.1:\(service.port)")
         compute.shutdown()
 
-        // One process serving everything registers as both units.
+        // A process serving the whole service (`--service probe`, or everything) registers as both
+        // units: it serves both.
+        let whole = try await Self.serve(ProbeBundle.self, manifest, environment: environment, service: "probe")
+        #expect(whole.host.functions.contains { $0.name == "hello" })
+        #expect(Self.registrations(port: whole.port).map(\.name).sorted() == ["probe", "probe-hello"])
         let everything = try await Self.serve(ProbeBundle.self, manifest, environment: environment)
         #expect(Self.registrations(port: everything.port).map(\.name).sorted() == ["probe", "probe-hello"])
 
-        for host in [service, alone, everything, agent] { #expect(await host.stop(drainTimeout: .seconds(2))) }
+        for host in [service, alone, whole, everything, agent] { #expect(await host.stop(drainTimeout: .seconds(2))) }
 
-        // A service whose every function is deployed on its own has no unit of its own to serve.
+        // A service whose every function is deployed on its own has no unit of its own to serve,
+        // and --unit takes no other selection.
         let scattered = "service: probe\ndeploy: function\nfunctions:\n  hello:\n    http: GET /hello\n    auth: public\n"
+        let missing = await #expect(throws: HostSetupError.self) {
+            _ = try await Self.serve(ProbeBundle.self, scattered, unit: "probe")
+        }
+        #expect(missing?.description == "no deployment unit named \"probe\" (known: probe-hello)")
         await #expect(throws: HostSetupError.self) {
-            _ = try await Self.serve(ProbeBundle.self, scattered, service: "probe")
+            _ = try await Self.serve(ProbeBundle.self, manifest, service: "probe", unit: "probe")
         }
     }
 

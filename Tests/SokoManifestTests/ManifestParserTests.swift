@@ -132,8 +132,8 @@ struct ManifestParserTests {
         #expect(manifest.functions.map(\.deploy) == [nil, .function, .function, .service])
         #expect(manifest.units.map(\.name) == ["payments", "payments-mpesa-callback", "payments-refund-2-fast"])
         #expect(manifest.units[0].functions.map(\.name) == ["payOrder", "getPayment"])
-        #expect(manifest.units[0].serveArguments == ["serve", "--service", "payments"])
-        #expect(manifest.units[1].serveArguments == ["serve", "--service", "payments", "--function", "mpesaCallback"])
+        #expect(manifest.units[0].serveArguments == ["serve", "--unit", "payments"])
+        #expect(manifest.units[1].serveArguments == ["serve", "--unit", "payments-mpesa-callback"])
 
         // A top-level `deploy: function` gives every function its own unit unless it says otherwise.
         let apart = try ManifestParser.parse(yaml: "deploy: function\n" + yaml, file: "payments.yaml")

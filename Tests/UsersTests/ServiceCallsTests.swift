@@ -287,13 +287,18 @@ struct ServiceCallsTests {
         #expect(seen == [1])
         #expect(await caller.shutdown())
 
-        // Without the unit's URL the call fails clearly, naming the variable to set.
-        let lost = try await Self.startCaller(
+        // A process per service (only the service's URL known): the service's process is asked.
+        let perService = try await Self.startCaller(
             base: base, calleeManifest: Self.calleeOnTheirOwn,
             urls: ["SOKO_SERVICE_URL_USERS": base, "SOKO_SERVICE_URL_CALLEE": base])
+        #expect(try await perService.request("POST", "/call", json: Number(n: 5)).json(Doubled.self).result == 10)
+        #expect(await perService.shutdown())
+        // Knowing neither, the call fails clearly, naming the variables to set.
+        let lost = try await Self.startCaller(
+            base: base, calleeManifest: Self.calleeOnTheirOwn, urls: ["SOKO_SERVICE_URL_USERS": base])
         let refused = try await lost.request("POST", "/call", json: Number(n: 4))
         #expect(refused.status == 503)
-        #expect(refused.text.contains("SOKO_SERVICE_URL_CALLEE_DOUBLE"))
+        #expect(refused.text.contains("SOKO_SERVICE_URL_CALLEE_DOUBLE") && refused.text.contains("SOKO_SERVICE_URL_CALLEE)"))
         #expect(await lost.shutdown())
         #expect(await callee.stop(drainTimeout: .seconds(2)))
     }
