@@ -121,7 +121,8 @@ let package = Package(
             path: "Tests/SokoSecurityTests", exclude: ["Oracle"]),
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(
-            name: "SokoDeployTests", dependencies: ["SokoDeploy", "SokoManifest", .product(name: "Yams", package: "Yams")],
+            name: "SokoDeployTests",
+            dependencies: ["SokoDeploy", "SokoManifest", "SokoTesting", .product(name: "Yams", package: "Yams")],
             path: "Tests/SokoDeployTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(

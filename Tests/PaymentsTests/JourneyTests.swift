@@ -132,7 +132,7 @@ struct JourneyTests {
         }
         let mail = try await MailSink()
         defer { mail.stop() }
-        let port = try PaymentsEndToEndTests.freePort()
+        let port = try LoopbackPort.free()
         let environment = PaymentsEndToEndTests.environment.merging([
             "SOKO_PUBLIC_URL": "http://127.0.0.1:\(port)", "SOKO_SMTP_URL": "smtp://127.0.0.1:\(mail.port)",
             "SOKO_SMTP_CA_FILE": mail.folder + "/cert.pem", "SOKO_EVENT_POLL_MS": "100",

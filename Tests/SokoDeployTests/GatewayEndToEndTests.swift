@@ -1,6 +1,7 @@
 import Foundation
 import SokoDeploy
 import SokoManifest
+import SokoTesting
 import Testing
 
 /// Production's shape on loopback: a process per deployment unit as the manifests declare them
@@ -19,21 +20,6 @@ struct GatewayEndToEndTests {
             for process in running where process.isRunning { process.terminate() }
             for process in running { process.waitUntilExit() }
         }
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// One HTTP exchange through curl: status, headers (lower-cased names), body.
@@ -78,8 +64,8 @@ struct GatewayEndToEndTests {
         let manifests = try ManifestLoader.load(directory: NginxGatewayTests.repository + "/manifests/functions")
         let units = manifests.flatMap(\.units)
         #expect(units.contains { $0.name == "catalog-get-product" } && units.contains { $0.name == "payments-mpesa-callback" })
-        let ports = Dictionary(uniqueKeysWithValues: units.map { ($0.name, Self.freePort()) })
-        let gatewayPort = Self.freePort()
+        let ports = Dictionary(uniqueKeysWithValues: try units.map { ($0.name, try LoopbackPort.free()) })
+        let gatewayPort = try LoopbackPort.free()
         let gateway = "http://127.0.0.1:\(gatewayPort)"
         let secretHash = try NginxGatewayTests.run([
             "python3", "-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", Self.serviceSecret,

@@ -128,7 +128,7 @@ struct ConsulTests {
 
     @Test func aHostThatCouldNotRegisterKeepsTryingUntilConsulTakesIt() async throws {
         // Consul is not there yet: the first registration fails, the host serves anyway.
-        let agentPort = GatewayPorts.free()
+        let agentPort = try LoopbackPort.free()
         let environment = ["CONSUL_HTTP_ADDR": "http://127.0.0.1:\(agentPort)", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"]
         let probe = try await Self.serve(ProbeBundle.self, ProbeBundle.manifest, environment: environment)
         #expect(Self.registrations(port: probe.port).isEmpty)
@@ -143,23 +143,5 @@ struct ConsulTests {
         #expect(await probe.stop(drainTimeout: .seconds(2)))
         #expect(FakeConsulBundle.log.withLock { $0.deregistrations }.contains("probe-127.0.0.1-\(probe.port)"))
         #expect(await agent.stop(drainTimeout: .seconds(2)))
-    }
-}
-
-/// A free loopback port (bound, read, released).
-enum GatewayPorts {
-    static func free() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
