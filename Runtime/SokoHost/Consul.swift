@@ -117,6 +117,19 @@ final class Consul: Sendable {
         return id
     }
 
+    /// Registers every unit, logging the ones that fail (a later refresh tries again).
+    func register(units: [(name: String, functions: [String])], address: String, port: Int, refresh: Bool) async {
+        for unit in units {
+            do {
+                try await register(service: unit.name, functions: unit.functions, address: address, port: port, refresh: refresh)
+            } catch {
+                logger.log(
+                    level: refresh ? .warning : .error, "consul registration failed; will retry",
+                    metadata: ["service": "\(unit.name)", "error": "\(error)"])
+            }
+        }
+    }
+
     func deregister(_ id: String) async {
         do {
             _ = try await client.send(

@@ -196,33 +196,18 @@ public final class FunctionHost: Sendable {
         if let consul {
             let address = Consul.advertisedAddress(environment: configuration.environment, bound: configuration.server.host)
             let port = server.port
-            for unit in units {
-                // Deregistered at drain whether or not this first attempt succeeds (a later one may).
-                registered.append(Consul.instanceID(service: unit.name, address: address, port: port))
-                do {
-                    try await consul.register(service: unit.name, functions: unit.functions, address: address, port: port)
-                } catch {
-                    logger.error("consul registration failed", metadata: ["service": "\(unit.name)", "error": "\(error)"])
-                }
-            }
+            // Deregistered at drain whether or not this first attempt succeeds (a later one may).
+            registered = units.map { Consul.instanceID(service: $0.name, address: address, port: port) }
+            await consul.register(units: units, address: address, port: port, refresh: false)
             // Registering again and again heals a failed first attempt and a Consul that restarted
             // (a dev agent forgets everything) or reaped the instance.
             let units = self.units
             let refresh = configuration.consulRefresh
-            consulKeeper = Task.detached { [logger] in
+            consulKeeper = Task.detached {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: refresh)
                     guard !Task.isCancelled else { return }
-                    for unit in units {
-                        do {
-                            try await consul.register(
-                                service: unit.name, functions: unit.functions, address: address, port: port, refresh: true)
-                        } catch {
-                            logger.warning(
-                                "consul registration failed; will retry",
-                                metadata: ["service": "\(unit.name)", "error": "\(error)"])
-                        }
-                    }
+                    await consul.register(units: units, address: address, port: port, refresh: true)
                 }
             }
         }
