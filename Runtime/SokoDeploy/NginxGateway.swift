@@ -192,6 +192,13 @@ public struct NginxGateway: Sendable {
         (504, "Gateway Timeout", "upstream-timeout", "the service behind this route took too long"),
     ]
 
+    /// The problem+json body of one of ``errorPages``.
+    static func problem(_ status: Int) -> String {
+        let page = errorPages.first { $0.status == status }!
+        return
+            #"{"type":"urn:soko:problem:\#(page.code)","title":"\#(page.title)","status":\#(page.status),"code":"\#(page.code)","detail":"\#(page.detail)"}"#
+    }
+
     private func errorPages() -> String {
         // The body sits in single quotes: no page may contain one.
         precondition(Self.errorPages.allSatisfy { !$0.detail.contains("'") && !$0.title.contains("'") })
@@ -201,13 +208,11 @@ public struct NginxGateway: Sendable {
         }
         out += "\n"
         for page in Self.errorPages {
-            let body =
-                #"{"type":"urn:soko:problem:\#(page.code)","title":"\#(page.title)","status":\#(page.status),"code":"\#(page.code)","detail":"\#(page.detail)"}"#
             out += "        location @soko_\(page.status) {\n"
             out += "            default_type application/problem+json;\n"
             out += "            add_header X-Request-ID $soko_request_id always;\n"
             if page.status == 429 { out += "            add_header Retry-After 10 always;\n" }
-            out += "            return \(page.status) '\(body)';\n"
+            out += "            return \(page.status) '\(Self.problem(page.status))';\n"
             out += "        }\n\n"
         }
         return out
@@ -252,14 +257,12 @@ public struct NginxGateway: Sendable {
             if allowed.contains("GET"), !allowed.contains("HEAD") {
                 allowed.insert("HEAD", at: allowed.firstIndex(of: "GET")! + 1)
             }
-            let body =
-                #"{"type":"urn:soko:problem:method-not-allowed","title":"Method Not Allowed","status":405,"code":"method-not-allowed","detail":"the method is not allowed here"}"#
             lines += [
                 "            default_type application/problem+json;",
                 "            if ($\(Self.methodMap(location)) = \"\") {",
                 "                add_header Allow \"\(allowed.joined(separator: ", "))\" always;",
                 "                add_header X-Request-ID $soko_request_id always;",
-                "                return 405 '\(body)';",
+                "                return 405 '\(Self.problem(405))';",
                 "            }",
                 "            proxy_pass http://$\(Self.methodMap(location))\(options.consulDNS == nil ? "" : ":8080");",
             ]
@@ -273,8 +276,8 @@ public struct NginxGateway: Sendable {
         return lines.joined(separator: "\n") + "\n\n"
     }
 
-    /// Where the functions sharing a path run in different units, the method picks the upstream:
-    /// the first unit listed takes the methods no function claims (its host answers 405).
+    /// Where the functions sharing a path run in different units, the method picks the upstream; a
+    /// method no function takes maps to nothing, and the location answers 405 itself.
     private func methodMap(_ location: Location) -> String {
         var out = "    # \(location.path): \(location.functions.joined(separator: ", "))\n"
         out += "    map $request_method $\(Self.methodMap(location)) {\n"

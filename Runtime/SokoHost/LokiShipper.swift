@@ -31,8 +31,8 @@ final class LokiShipper: Sendable {
 
     let pushURL: String
     private let client: BlockingHTTPClient
-    /// The push thread, when the shipper made its own (shut down at stop).
-    private let ownPool: ComputePool?
+    /// The push thread (shut down at stop).
+    private let pool = ComputePool(threads: 1)
     private let queue = Mutex(Queue())
     private let flusher = Mutex<Task<Void, Never>?>(nil)
     /// A push is under way: later flushes leave the lines queued for the next one.
@@ -42,18 +42,11 @@ final class LokiShipper: Sendable {
     static let batch = 1_000
     private let logger = Logger(label: "soko.loki")
 
-    /// Nil when `SOKO_LOKI_URL` is not set. Without `client`, pushes run on a thread of the shipper's own.
-    init?(environment: [String: String], client: BlockingHTTPClient? = nil) {
+    /// Nil when `SOKO_LOKI_URL` is not set.
+    init?(environment: [String: String]) {
         guard let base = environment["SOKO_LOKI_URL"], !base.isEmpty else { return nil }
         pushURL = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/loki/api/v1/push"
-        if let client {
-            self.client = client
-            ownPool = nil
-        } else {
-            let pool = ComputePool(threads: 1)
-            self.client = BlockingHTTPClient(pool: pool)
-            ownPool = pool
-        }
+        client = BlockingHTTPClient(pool: pool)
     }
 
     /// Lines dropped so far (buffer full, or Loki not taking them).
@@ -96,7 +89,7 @@ final class LokiShipper: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         await flush()
-        ownPool?.shutdown()
+        pool.shutdown()
     }
 
     /// Pushes everything queued now, unless a push is already under way.
