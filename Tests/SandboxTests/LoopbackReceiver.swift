@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SokoTesting
 
 /// A one-thread HTTP/1.1 receiver on 127.0.0.1 that answers every request `200 {}` and hands each
 /// request's head and body to ``received``: the platform's webhook endpoint, as far as the sandbox
@@ -26,19 +27,9 @@ final class LoopbackReceiver: @unchecked Sendable {
     private let listener: Int32
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = try LoopbackPort.listener(backlog: 16)
         self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        guard listening else { throw POSIXError(.EADDRINUSE) }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let (received, continuation) = AsyncStream<Request>.makeStream()
         self.received = received
         self.continuation = continuation

@@ -3,6 +3,7 @@ import Logging
 import SokoFunctions
 import SokoHTTP
 import SokoManifest
+import SokoTesting
 import Synchronization
 import Testing
 
@@ -110,24 +111,9 @@ struct LokiShipperTests {
         #expect(await probe.stop(drainTimeout: .seconds(2)))
     }
 
-    /// A TCP port that completes connections (the kernel's backlog) but never answers: a hung Loki.
-    static func hangingListener() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 128) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
     @Test func aHungLokiCostsDroppedLinesNotRequestsOrTheDrain() async throws {
-        let (fd, port) = try Self.hangingListener()
+        // A hung Loki: connections complete in the kernel's backlog, answers never come.
+        let (fd, port) = try LoopbackPort.listener()
         defer { close(fd) }
         let probe = try await ConsulTests.serve(
             ProbeBundle.self, ProbeBundle.manifest, environment: ["SOKO_LOKI_URL": "http://127.0.0.1:\(port)"])

@@ -149,19 +149,9 @@ struct OutboundClientTests {
 
     @Test func aGatewayThatHangsCostsASocketNotTheLoop() async throws {
         // A listener that never accepts: connections complete in the kernel, answers never come.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = try LoopbackPort.listener()
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 128) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        let hanging = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/pay"
+        let hanging = "http://127.0.0.1:\(port)/pay"
         let (peer, base) = try await Self.peer()
         let (client, group, compute) = await Self.client()
 
