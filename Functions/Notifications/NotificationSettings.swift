@@ -1,3 +1,4 @@
+import Foundation
 import SokoFunctions
 
 /// The bundle's settings, read from the environment once, when it registers.
@@ -13,8 +14,31 @@ struct NotificationSettings: Sendable {
         var description: String
     }
 
-    init(environment: [String: String]) throws {
-        let text = environment["SOKO_MAIL_FROM"].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 } ?? Self.defaultFrom
+    /// - Parameter mode: in production mail must leave through SMTP (`SOKO_SMTP_URL`; without it the
+    ///   host writes `.eml` files nobody reads) from the shop's own sender (`SOKO_MAIL_FROM`).
+    init(environment: [String: String], mode: RunMode = .development) throws {
+        let configured = environment["SOKO_MAIL_FROM"].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 }
+        if mode == .production {
+            guard !(environment["SOKO_SMTP_URL"] ?? "").trimmingSpaces.isEmpty else {
+                throw Invalid(
+                    description:
+                        "SOKO_SMTP_URL: is required in production (e.g. smtp://live.smtp.mailtrap.io:587); without it mail is only written to files"
+                )
+            }
+            guard let configured else {
+                throw Invalid(
+                    description:
+                        "SOKO_MAIL_FROM: is required in production (the shop's sender, e.g. \"Duka <orders@duka.co.ke>\")")
+            }
+            if let domain = configured.split(separator: "@").last.map({
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "> "))
+            }),
+                ProductionURL.kind("https://" + domain) == .placeholder
+            {
+                throw Invalid(description: "SOKO_MAIL_FROM: \(configured) is a documentation placeholder, not the shop's sender")
+            }
+        }
+        let text = configured ?? Self.defaultFrom
         guard let from = Mailbox(parsing: text) else {
             throw Invalid(
                 description: "SOKO_MAIL_FROM must be an address like \"Soko <no-reply@example.com>\" (ASCII address), not \(text)"

@@ -11,12 +11,13 @@ public enum NotificationsBundle: FunctionBundle {
     public static func register(_ registry: inout FunctionRegistry) {
         let settings: NotificationSettings
         do {
-            settings = try NotificationSettings(environment: registry.environment)
+            settings = try NotificationSettings(environment: registry.environment, mode: registry.mode)
         } catch {
             // A sender the transport would refuse stops the host at start, naming the variable.
             registry.refuse("\(error)")
             return
         }
+        registry.report("SOKO_MAIL_FROM", settings.from.description)
         registry.event("sendWelcome") { (event: Event<UserRegistered>, context) in
             try await SendWelcome.run(event, context: context, settings: settings)
         }

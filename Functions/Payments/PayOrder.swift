@@ -45,6 +45,10 @@ enum PayOrder {
         guard let method = PaymentMethod(rawValue: input.method) else {
             throw FunctionError.validation([FieldError(field: "method", message: "must be \"mpesa\" or \"stripe\"")])
         }
+        guard gateways.settings.methods.contains(method) else {
+            let offered = gateways.settings.methods.map { "\"\($0.rawValue)\"" }.sorted().joined(separator: " or ")
+            throw FunctionError.validation([FieldError(field: "method", message: "this shop takes \(offered)")])
+        }
         var phone: MpesaPhone?
         if method == .mpesa {
             guard let number = input.phone.flatMap(MpesaPhone.init) else {

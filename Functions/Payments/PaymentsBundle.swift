@@ -11,11 +11,12 @@ public enum PaymentsBundle: FunctionBundle {
     public static func register(_ registry: inout FunctionRegistry) {
         let settings: PaymentsSettings
         do {
-            settings = try PaymentsSettings(environment: registry.environment)
+            settings = try PaymentsSettings(environment: registry.environment, mode: registry.mode)
         } catch {
             registry.refuse("\(error)")
             return
         }
+        for setting in settings.report { registry.report(setting.name, setting.value) }
         let gateways = Gateways(settings: settings)
         registry.typed("payOrder") { (input: PayOrder.Input, context) in
             try await PayOrder.run(input, context: context, gateways: gateways)

@@ -24,7 +24,8 @@ struct Soko: AsyncParsableCommand {
         commandName: "soko",
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
         subcommands: [
-            Serve.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self, Render.self,
+            Serve.self, CheckConfig.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self,
+            Render.self,
             Health.self,
         ])
 }
@@ -43,6 +44,13 @@ struct ManifestOptions: ParsableArguments {
     @Option(help: "Serve only this deployment unit: a service's functions deployed with it, or service-function (env SOKO_UNIT).")
     var unit: String?
 
+    @Option(
+        name: .customLong("env"),
+        help:
+            "production (nothing falls back to the sandbox, defaults or localhost) or development (env SOKO_ENV; default development)."
+    )
+    var mode: String?
+
     /// The environment's configuration with these flags on top.
     func configuration() throws -> HostConfiguration {
         var configuration = try HostConfiguration.fromEnvironment(Environment.variables)
@@ -50,6 +58,12 @@ struct ManifestOptions: ParsableArguments {
         if let service { configuration.service = service }
         if let function { configuration.function = function }
         if let unit { configuration.unit = unit }
+        if let mode {
+            guard let chosen = RunMode(rawValue: mode) else {
+                throw ValidationError("--env must be production or development, not \(mode)")
+            }
+            configuration.mode = chosen
+        }
         return configuration
     }
 
@@ -71,6 +85,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event loops, one per core by default (env SOKO_LOOPS).")
     var loops: Int?
 
+    @Flag(help: "Print the configuration the host would run with (secrets masked) and exit: 0 when it would start.")
+    var check = false
+
     @OptionGroup var options: ManifestOptions
 
     func run() async throws {
@@ -86,15 +103,43 @@ struct Serve: AsyncParsableCommand {
                 guard (1...256).contains(loops) else { throw ValidationError("--loops must be 1...256") }
                 configuration.loops = loops
             }
-            if configuration.environment["SOKO_PUBLIC_URL"] == nil, configuration.server.port != 0 {
+            if configuration.mode == .development, configuration.environment["SOKO_PUBLIC_URL"] == nil,
+                configuration.server.port != 0
+            {
                 // Where gateways call back (M-Pesa callbacks, Stripe webhooks from the sandbox): this
                 // process, unless a gateway in front says otherwise.
                 let host = ["0.0.0.0", "::", ""].contains(configuration.server.host) ? "127.0.0.1" : configuration.server.host
                 configuration.environment["SOKO_PUBLIC_URL"] = "http://\(host):\(configuration.server.port)"
             }
+            if check {
+                try CheckConfig.report(try options.host(configuration))
+                return
+            }
             let closedCleanly = try await options.host(configuration).run()
             if !closedCleanly { throw ExitCode(1) }
         }
+    }
+}
+
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract:
+            "Print what the host would run with (mode, units, store, URLs, every bundle's settings; secrets masked) and exit.",
+        discussion:
+            "Exits 0 when `soko serve` would start with this configuration, else prints the one line it would refuse with.")
+
+    @OptionGroup var options: ManifestOptions
+
+    func run() async throws {
+        try await StartupFailure.reporting {
+            try Self.report(try options.host(try options.configuration()))
+        }
+    }
+
+    static func report(_ host: FunctionHost) throws {
+        for line in ConfigurationReport.lines(for: host) { print(line) }
+        print("ok: the host would start")
     }
 }
 

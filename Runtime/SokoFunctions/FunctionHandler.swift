@@ -37,6 +37,8 @@ public struct FunctionRegistry: Sendable {
     public private(set) var duplicates: [String] = []
     /// Why the bundle cannot run (bad settings); the host refuses to start on any.
     public private(set) var refusals: [String] = []
+    /// The settings the bundle runs with, for `soko check-config` (see ``report(_:_:)``).
+    public private(set) var settings: [ReportedSetting] = []
 
     public init(service: String, environment: [String: String] = [:], compute: ComputePool) {
         self.service = service
@@ -109,6 +111,12 @@ public struct FunctionRegistry: Sendable {
     /// it listens.
     public mutating func refuse(_ reason: String) {
         refusals.append(reason)
+    }
+
+    /// Reports a setting the bundle runs with, for `soko check-config`. Pass secrets through
+    /// ``ReportedSetting/masked(_:)`` first: the report is printed.
+    public mutating func report(_ name: String, _ value: String) {
+        settings.append(ReportedSetting(name: name, value: value))
     }
 
     private mutating func add(_ name: String, _ handler: FunctionHandler) {

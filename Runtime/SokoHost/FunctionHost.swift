@@ -34,6 +34,8 @@ public final class FunctionHost: Sendable {
     let relaySettings: RelaySettings
     /// Where mail goes (SMTP or `.eml` files), from the environment.
     let mailSettings: MailSettings
+    /// The settings the served bundles reported, by service (secrets masked), for `soko check-config`.
+    public let settingsReport: [(service: String, setting: ReportedSetting)]
     private let liveRelays = Mutex<[EventRelay]>([])
     private let logger = Logger(label: "soko.host")
 
@@ -46,6 +48,9 @@ public final class FunctionHost: Sendable {
         var configuration = configuration
         configuration.environment = try SecretFiles.resolve(
             configuration.environment, names: SecretFiles.hostSecrets + manifests.flatMap(\.secrets))
+        // Bundles read the mode from the environment they register with (``FunctionRegistry/mode``).
+        configuration.environment[RunMode.variable] = configuration.mode.rawValue
+        try ProductionChecks.host(configuration)
         self.configuration = configuration
         compute = ComputePool(threads: configuration.computeThreads)
         var registries: [String: FunctionRegistry] = [:]
@@ -54,16 +59,27 @@ public final class FunctionHost: Sendable {
             if let name = registry.duplicates.first {
                 throw HostSetupError("the \"\(registry.service)\" bundle registers \"\(name)\" twice")
             }
-            if let reason = registry.refusals.first {
-                throw HostSetupError("the \"\(registry.service)\" bundle cannot start: \(reason)")
-            }
             registries[registry.service] = registry
         }
         let allMigrations = Dictionary(bundles.map { ($0.service, $0.migrations) }, uniquingKeysWith: { first, _ in first })
-        try ManifestValidator.validate(manifests, handlers: registries.mapValues { Set($0.handlers.keys) })
+        // Services a manifest keeps to other environments (the sandbox, in production) do not exist here.
+        let manifests = try ProductionChecks.servable(manifests, configuration: configuration)
         let selected = try FunctionSelection.select(
             from: manifests, service: configuration.service,
             function: configuration.function, unit: configuration.unit)
+        // Only the bundles this process serves must be able to start (a users pod needs no payment
+        // keys); a bundle that refused registered nothing, so its manifest is not checked against it.
+        for service in Set(selected.map(\.0.service)).sorted() {
+            if let reason = registries[service]?.refusals.first {
+                throw HostSetupError("the \"\(service)\" bundle cannot start: \(reason)")
+            }
+        }
+        try ManifestValidator.validate(
+            manifests.filter { registries[$0.service]?.refusals.isEmpty ?? true },
+            handlers: registries.mapValues { Set($0.handlers.keys) })
+        settingsReport = Set(selected.map(\.0.service)).sorted().flatMap { service in
+            (registries[service]?.settings ?? []).map { (service, $0) }
+        }
         for (manifest, function) in selected {
             if case .http(let routes) = function.trigger,
                 let route = routes.first(where: { BuiltinEndpoint.match(Substring($0.path)) != nil })

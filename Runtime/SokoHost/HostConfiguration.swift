@@ -1,3 +1,4 @@
+import SokoFunctions
 import SokoHTTP
 import SokoManifest
 import SokoStore
@@ -17,6 +18,9 @@ public struct HostConfiguration: Sendable {
     /// How often a host registered with Consul registers again (`SOKO_CONSUL_REFRESH`, default 30s),
     /// so a Consul restart or a failed first registration heals.
     public var consulRefresh: Duration = .seconds(30)
+    /// `development` (sandbox fallbacks allowed) or `production` (nothing falls back: missing or
+    /// sandbox settings stop the host at start) — `SOKO_ENV`, flag `--env`.
+    public var mode: RunMode = .development
     /// Folder with `<service>.yaml` manifests.
     public var manifestsDirectory: String
     /// Serve only this service's functions (a service per pod).
@@ -79,6 +83,11 @@ public struct HostConfiguration: Sendable {
             }
             return value
         }
+        guard let mode = RunMode.from(environment) else {
+            throw ConfigurationError(
+                variable: RunMode.variable, value: environment[RunMode.variable] ?? "", expected: "production or development")
+        }
+        configuration.mode = mode
         if let host = environment["SOKO_HOST"] { configuration.server.host = host }
         if let port = try integer("SOKO_PORT", range: 0...65535) { configuration.server.port = port }
         if let loops = try integer("SOKO_LOOPS", range: 1...256) { configuration.loops = loops }

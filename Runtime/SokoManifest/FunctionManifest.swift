@@ -16,16 +16,28 @@ public struct ServiceManifest: Sendable, Equatable {
     /// as a file instead, `<NAME>_FILE` (the host reads it at start); Kubernetes mounts them from
     /// the service's Secret, compose passes them from `docker/.env`.
     public var secrets: [String]
+    /// Where the service is served (`environments:`, values of `SOKO_ENV`): a service for developers
+    /// only — the payment sandbox, the examples — says `[development]`, and a production host
+    /// leaves it out, as do the production gateway and deployments.
+    public var environments: [String]
+
+    /// The environments a host can run in (`SOKO_ENV`).
+    public static let allEnvironments = ["development", "production"]
 
     public init(
-        service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service, secrets: [String] = []
+        service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service, secrets: [String] = [],
+        environments: [String] = ServiceManifest.allEnvironments
     ) {
         self.service = service
         self.file = file
         self.functions = functions
         self.deploy = deploy
         self.secrets = secrets
+        self.environments = environments
     }
+
+    /// Whether the service is served in `environment` (`development` or `production`).
+    public func isServed(in environment: String) -> Bool { environments.contains(environment) }
 }
 
 /// One function entry of a manifest.

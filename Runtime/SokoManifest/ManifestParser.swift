@@ -8,7 +8,7 @@ import Yams
 /// leaves out take ``ManifestDefaults`` and ``ScalePolicy/init(min:max:rps:)``.
 public enum ManifestParser {
     /// The keys a manifest has at its top level.
-    static let topLevelKeys = ["service", "deploy", "secrets", "functions"]
+    static let topLevelKeys = ["service", "deploy", "secrets", "environments", "functions"]
 
     /// Parses one manifest.
     /// - Parameters:
@@ -22,12 +22,14 @@ public enum ManifestParser {
         var functions: [FunctionManifest]?
         var deploy = Deployment.service
         var secrets: [String] = []
-        let what = "a manifest with the keys service and functions (and optionally deploy, secrets)"
+        var environments = ServiceManifest.allEnvironments
+        let what = "a manifest with the keys service and functions (and optionally deploy, secrets, environments)"
         for (name, value) in try root.entries(allowed: topLevelKeys, expecting: what) {
             switch name {
             case "service": service = try serviceName(value)
             case "deploy": deploy = try FunctionEntryParser.deployment(value)
             case "secrets": secrets = try self.secrets(value)
+            case "environments": environments = try self.environments(value)
             default: functions = try self.functions(value)
             }
         }
@@ -38,7 +40,8 @@ public enum ManifestParser {
             throw ManifestError(
                 file: file, key: "functions", message: "missing (expected a mapping of function names to their settings)")
         }
-        return ServiceManifest(service: service, file: file, functions: functions, deploy: deploy, secrets: secrets)
+        return ServiceManifest(
+            service: service, file: file, functions: functions, deploy: deploy, secrets: secrets, environments: environments)
     }
 
     private static func compose(_ yaml: String, file: String) throws(ManifestError) -> Node {
@@ -83,6 +86,17 @@ public enum ManifestParser {
             }
         }
         return names
+    }
+
+    /// `environments: [development]`: where the service is served (`SOKO_ENV`); both by default.
+    private static func environments(_ node: ManifestNode) throws(ManifestError) -> [String] {
+        let choices = ServiceManifest.allEnvironments.joined(separator: ", ")
+        let names = try node.scalarOrList(expecting: "the environments that serve the service (\(choices))")
+        for name in names where !ServiceManifest.allEnvironments.contains(name) {
+            throw node.error("\"\(name)\" is not an environment (expected \(choices))")
+        }
+        guard !names.isEmpty else { throw node.error("names no environment (expected \(choices))") }
+        return ServiceManifest.allEnvironments.filter(names.contains)
     }
 
     private static func functions(_ node: ManifestNode) throws(ManifestError) -> [FunctionManifest] {

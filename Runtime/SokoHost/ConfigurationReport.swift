@@ -1,0 +1,57 @@
+import SokoFunctions
+import SokoOutbound
+import SokoSecurity
+import SokoStore
+
+/// What `soko check-config` (and `soko serve --check`) prints: everything the process would run
+/// with, read and validated exactly as serving would, with secrets masked. Nothing is opened,
+/// bound or called.
+public enum ConfigurationReport {
+    public static func lines(for host: FunctionHost) -> [String] {
+        let configuration = host.configuration
+        let environment = configuration.environment
+        var rows: [(String, String)] = [
+            (RunMode.variable, configuration.mode.rawValue),
+            ("listen", "\(configuration.server.host):\(configuration.server.port) (\(configuration.loops) loops)"),
+            ("manifests", configuration.manifestsDirectory),
+            ("units", host.units.map { "\($0.name) (\($0.functions.joined(separator: ", ")))" }.joined(separator: "; ")),
+            ("store", store(configuration.store)),
+            ("mail", mail(host.mailSettings)),
+            ("SOKO_TOKEN_ISSUER", environment["SOKO_TOKEN_ISSUER"] ?? "\(TokenDefaults.issuer) (development default)"),
+            ("SOKO_PUBLIC_URL", environment["SOKO_PUBLIC_URL"] ?? "(unset)"),
+            ("SOKO_TRUSTED_PROXIES", environment["SOKO_TRUSTED_PROXIES"] ?? "loopback"),
+            ("SOKO_JWKS_URL", environment["SOKO_JWKS_URL"] ?? "(users in this process)"),
+            ("CONSUL_HTTP_ADDR", environment["CONSUL_HTTP_ADDR"] ?? "(none)"),
+            ("CONSUL_HTTP_TOKEN", environment["CONSUL_HTTP_TOKEN"].map(ReportedSetting.masked) ?? "(none)"),
+            ("SOKO_LOKI_URL", environment["SOKO_LOKI_URL"] ?? "(none)"),
+            ("SOKO_SERVICE_CLIENT_ID", environment["SOKO_SERVICE_CLIENT_ID"] ?? "(none)"),
+            ("SOKO_SERVICE_CLIENT_SECRET", environment["SOKO_SERVICE_CLIENT_SECRET"].map(ReportedSetting.masked) ?? "(none)"),
+        ]
+        rows += host.settingsReport.map { ("\($0.service): \($0.setting.name)", $0.setting.value) }
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
+    }
+
+    /// The store, with a PostgreSQL URL's password masked.
+    static func store(_ store: StoreConfiguration) -> String {
+        switch store.backend {
+        case .sqlite(let directory): return "SQLite files under \(directory)/"
+        case .postgres(let url, _): return "PostgreSQL \(maskingPassword(url)) (pool \(store.poolSize))"
+        }
+    }
+
+    static func mail(_ mail: MailSettings) -> String {
+        guard let smtp = mail.smtp else { return ".eml files under \(mail.directory)/" }
+        let user = smtp.username.map { " as \($0)" } ?? ""
+        let password = smtp.password.map { ", password \(ReportedSetting.masked($0))" } ?? ""
+        return "SMTP \(maskingPassword(smtp.url))\(user)\(password)"
+    }
+
+    /// `scheme://user:secret@host/…` → `scheme://user:****@host/…`.
+    static func maskingPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[scheme.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":****" + String(url[at...])
+    }
+}
