@@ -95,7 +95,6 @@ public enum ManifestParser {
         for name in names where !ServiceManifest.allEnvironments.contains(name) {
             throw node.error("\"\(name)\" is not an environment (expected \(choices))")
         }
-        guard !names.isEmpty else { throw node.error("names no environment (expected \(choices))") }
         return ServiceManifest.allEnvironments.filter(names.contains)
     }
 

@@ -21,12 +21,16 @@ struct BinaryTests {
 
     struct Run { var status: Int32; var output: String; var error: String }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Run {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], input: String? = nil
+    ) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = repository
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        for name in unsetting { merged[name] = nil }
+        process.environment = merged
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+/// `SOKO_ENV=production` end to end, through the real `soko` binary: every missing, sandbox or
+/// half-configured setting stops the host with one line naming the variable; a fully configured
+/// production host serves no sandbox and no examples, and refuses a webhook signed with the public
+/// sandbox secret.
+@Suite("production mode", .serialized)
+struct ProductionModeTests {
+    /// A complete, live-looking production configuration (no request leaves the machine: nothing
+    /// is paid in these tests).
+    static let live: [String: String] = [
+        "SOKO_ENV": "production",
+        "SOKO_PUBLIC_URL": "https://duka.co.ke",
+        "SOKO_TOKEN_ISSUER": "https://duka.co.ke",
+        "SOKO_SMTP_URL": "smtp://127.0.0.1:1",
+        "SOKO_MAIL_FROM": "Duka <orders@duka.co.ke>",
+        "SOKO_DARAJA_BASE_URL": "https://api.safaricom.co.ke",
+        "SOKO_DARAJA_CONSUMER_KEY": "live-consumer-key-0123456789",
+        "SOKO_DARAJA_CONSUMER_SECRET": "live-consumer-secret-0123456789",
+        "SOKO_DARAJA_SHORTCODE": "600123",
+        "SOKO_DARAJA_PASSKEY": String(repeating: "7f", count: 32),
+        "SOKO_STRIPE_BASE_URL": "https://api.stripe.com",
+        "SOKO_STRIPE_SECRET_KEY": "sk_live_51LiveKeyForTheTestsOnly0123456789",
+        "SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_liveSecretForTheTestsOnly0123",
+    ]
+
+    static func data() -> [String: String] {
+        ["SOKO_DATA": NSTemporaryDirectory() + "soko-production-\(UUID().uuidString)"]
+    }
+
+    /// Each case: the change to ``live`` (nil removes a variable), the variable the refusal names.
+    static let refusals: [([String: String?], String)] = [
+        (["SOKO_PUBLIC_URL": nil], "SOKO_PUBLIC_URL: is required in production"),
+        (["SOKO_PUBLIC_URL": "http://duka.co.ke"], "SOKO_PUBLIC_URL: \"http://duka.co.ke\" must be https"),
+        (["SOKO_PUBLIC_URL": "https://127.0.0.1:8080"], "SOKO_PUBLIC_URL: \"https://127.0.0.1:8080\" points at this machine"),
+        (["SOKO_PUBLIC_URL": "https://shop.example.com"], "SOKO_PUBLIC_URL: \"https://shop.example.com\" is a documentation placeholder"),
+        (["SOKO_TOKEN_ISSUER": nil], "SOKO_TOKEN_ISSUER: is required in production"),
+        (["SOKO_TOKEN_ISSUER": "http://localhost:8080"], "SOKO_TOKEN_ISSUER: \"http://localhost:8080\" must be https"),
+        (["SOKO_SMTP_URL": nil], "SOKO_SMTP_URL: is required in production"),
+        (["SOKO_MAIL_FROM": nil], "SOKO_MAIL_FROM: is required in production"),
+        (["SOKO_DARAJA_BASE_URL": nil], "SOKO_DARAJA_BASE_URL: is required in production"),
+        (["SOKO_DARAJA_BASE_URL": "https://duka.co.ke/_sandbox/daraja"], "SOKO_DARAJA_BASE_URL: \"https://duka.co.ke/_sandbox/daraja\" is the built-in payment sandbox"),
+        (["SOKO_DARAJA_BASE_URL": "https://sandbox.safaricom.co.ke"], "SOKO_DARAJA_BASE_URL: is Safaricom's sandbox"),
+        (["SOKO_DARAJA_CONSUMER_KEY": nil], "SOKO_DARAJA_CONSUMER_KEY: is required in production"),
+        (["SOKO_DARAJA_CONSUMER_SECRET": "sandbox-secret"], "SOKO_DARAJA_CONSUMER_SECRET: is the sandbox's"),
+        (["SOKO_DARAJA_SHORTCODE": nil], "SOKO_DARAJA_SHORTCODE: is required in production"),
+        (["SOKO_DARAJA_SHORTCODE": "174379"], "SOKO_DARAJA_SHORTCODE: is the public sandbox paybill"),
+        (["SOKO_DARAJA_PASSKEY": nil], "SOKO_DARAJA_PASSKEY: is required in production"),
+        (
+            ["SOKO_DARAJA_PASSKEY": "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"],
+            "SOKO_DARAJA_PASSKEY: is the public sandbox passkey"
+        ),
+        (["SOKO_STRIPE_BASE_URL": nil], "SOKO_STRIPE_BASE_URL: is required in production"),
+        (["SOKO_STRIPE_SECRET_KEY": nil], "SOKO_STRIPE_SECRET_KEY: is required in production"),
+        (["SOKO_STRIPE_SECRET_KEY": "sk_test_sandbox"], "SOKO_STRIPE_SECRET_KEY: must be a live key"),
+        (["SOKO_STRIPE_SECRET_KEY": "sk_test_51RealTestModeKey"], "SOKO_STRIPE_SECRET_KEY: must be a live key"),
+        (["SOKO_STRIPE_WEBHOOK_SECRETS": nil], "SOKO_STRIPE_WEBHOOK_SECRETS: is required in production"),
+        (["SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_live1,whsec_sandbox"], "SOKO_STRIPE_WEBHOOK_SECRETS: includes the public whsec_sandbox"),
+        (["SOKO_ENV": "staging"], "SOKO_ENV=\"staging\" is not valid"),
+        // Development still refuses a half-configured gateway.
+        (
+            ["SOKO_ENV": "development", "SOKO_STRIPE_WEBHOOK_SECRETS": nil],
+            "SOKO_STRIPE_WEBHOOK_SECRETS: includes the public whsec_sandbox, but SOKO_STRIPE_BASE_URL is a real Stripe"
+        ),
+        (
+            ["SOKO_ENV": "development", "SOKO_STRIPE_SECRET_KEY": nil],
+            "SOKO_STRIPE_SECRET_KEY: is the sandbox's, but SOKO_STRIPE_BASE_URL is a real Stripe"
+        ),
+        (
+            ["SOKO_ENV": "development", "SOKO_DARAJA_BASE_URL": nil],
+            "SOKO_DARAJA_BASE_URL: is the built-in sandbox, but the shop's own M-Pesa credentials are set"
+        ),
+        (
+            ["SOKO_ENV": "development", "SOKO_STRIPE_BASE_URL": nil, "SOKO_STRIPE_WEBHOOK_SECRETS": nil],
+            "SOKO_STRIPE_BASE_URL: is the built-in sandbox, but SOKO_STRIPE_SECRET_KEY is a live key"
+        ),
+    ]
+
+    @Test(arguments: refusals)
+    func missingOrSandboxSettingsStopTheHost(_ change: [String: String?], _ expected: String) throws {
+        var environment = Self.live.merging(Self.data()) { $1 }
+        for (name, value) in change { environment[name] = value }
+        // Variables left out must not come from the machine's own environment either.
+        let unset = change.filter { $0.value == nil }.map(\.key)
+        let result = try BinaryTests.run(["serve", "--port", "0"], environment: environment, unsetting: unset)
+        #expect(result.status != 0)
+        let lines = result.error.split(separator: "\n")
+        #expect(lines.count == 1, "one line, naming the variable: \(result.error)")
+        #expect(result.error.contains(expected), "stderr: \(result.error)")
+    }
+
+    @Test func theSandboxCannotBeServedInProduction() throws {
+        let environment = Self.live.merging(Self.data()) { $1 }
+        for selection in [["--service", "sandbox"], ["--unit", "sandbox"], ["--function", "sandbox.darajaStkPush"]] {
+            let result = try BinaryTests.run(["serve", "--port", "0"] + selection, environment: environment)
+            #expect(result.status != 0)
+            #expect(result.error.contains("the sandbox service is not served with SOKO_ENV=production"), "\(result.error)")
+        }
+        // The flag chooses the mode too, over the environment.
+        let flagged = try BinaryTests.run(
+            ["serve", "--port", "0", "--env", "production", "--service", "examples"],
+            environment: Self.live.merging(["SOKO_ENV": "development"]) { $1 })
+        #expect(flagged.error.contains("the examples service is not served with SOKO_ENV=production"), "\(flagged.error)")
+    }
+
+    @Test func aUsersPodNeedsNoPaymentSettings() throws {
+        var environment = Self.live.merging(Self.data()) { $1 }
+        let payments = environment.keys.filter { $0.hasPrefix("SOKO_DARAJA") || $0.hasPrefix("SOKO_STRIPE") }
+        for name in payments { environment[name] = nil }
+        let result = try BinaryTests.run(["check-config", "--service", "users"], environment: environment, unsetting: payments)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("ok: the host would start"))
+    }
+
+    @Test func checkConfigPrintsTheSettingsWithSecretsMasked() throws {
+        let result = try BinaryTests.run(["check-config"], environment: Self.live.merging(Self.data()) { $1 })
+        #expect(result.status == 0, "\(result.error)")
+        let output = result.output
+        #expect(output.contains("SOKO_ENV") && output.contains("production"))
+        #expect(output.contains("payments: SOKO_DARAJA_BASE_URL") && output.contains("https://api.safaricom.co.ke"))
+        #expect(output.contains("payments: SOKO_DARAJA_SHORTCODE") && output.contains("600123"))
+        #expect(output.contains("sk_live_… (masked"))
+        for secret in ["SOKO_STRIPE_SECRET_KEY", "SOKO_STRIPE_WEBHOOK_SECRETS", "SOKO_DARAJA_PASSKEY", "SOKO_DARAJA_CONSUMER_SECRET"] {
+            #expect(!output.contains(Self.live[secret]!), "\(secret) printed in clear")
+        }
+        #expect(!output.contains("sandbox ("), "no sandbox unit in production")
+        #expect(!output.contains("examples ("), "no examples unit in production")
+        // serve --check prints the same and does not listen.
+        let check = try BinaryTests.run(["serve", "--check", "--port", "0"], environment: Self.live.merging(Self.data()) { $1 })
+        #expect(check.status == 0)
+        #expect(check.output.contains("ok: the host would start"))
+    }
+
+    @Test func aProductionHostServesNoSandboxAndRefusesTheSandboxWebhookSecret() throws {
+        let host = try ServingProcess(
+            ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1"], environment: Self.live.merging(Self.data()) { $1 })
+        defer { host.stop() }
+        let client = try RawClient(port: host.port)
+        for path in ["/hello", "/_sandbox/stripe/v1/payment_intents/pi_1", "/_sandbox/daraja/oauth/v1/generate"] {
+            client.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponseBlocking().status == 404, "\(path)")
+        }
+        // The forgery of the issue: a payment_intent.succeeded signed with the public sandbox secret.
+        let body = #"{"id":"evt_forged","type":"payment_intent.succeeded","data":{"object":{"id":"pi_forged","object":"payment_intent","amount":1000,"currency":"kes","status":"succeeded","metadata":{"order_id":"ord_x"}}}}"#
+        let timestamp = Int(Date().timeIntervalSince1970)
+        let signature = try Self.hmacSHA256(key: "whsec_sandbox", message: "\(timestamp).\(body)")
+        client.send(
+            "POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Stripe-Signature: t=\(timestamp),v1=\(signature)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let refused = try client.readResponseBlocking()
+        #expect(refused.status == 400)
+        #expect(refused.text.contains("signature-invalid"))
+    }
+
+    /// HMAC-SHA256 by Python's standard library: an implementation that is not ours.
+    static func hmacSHA256(key: String, message: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import hmac,hashlib,sys; print(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).hexdigest())",
+            key, message,
+        ]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
