@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "SokoFunctions", targets: ["SokoFunctions"]),
         .library(name: "SokoTesting", targets: ["SokoTesting"]),
     ],
+    // Exact versions: Package.resolved stays out of the repository (the build machines' package
+    // copies have their own commit ids), so the versions are pinned here; the image builds the same.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // C system libraries (Debian packages); module maps only, never products.
@@ -65,7 +67,9 @@ let package = Package(
             ],
             path: "Runtime/SokoOutbound"),
         // Deployment files generated from the manifests (the nginx gateway's configuration).
-        .target(name: "SokoDeploy", dependencies: ["SokoManifest"], path: "Runtime/SokoDeploy"),
+        .target(
+            name: "SokoDeploy", dependencies: ["SokoManifest", "SokoHTTPTypes", .product(name: "Yams", package: "Yams")],
+            path: "Runtime/SokoDeploy"),
         // Function manifests: YAML parsing and validation.
         .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
         // The host: router, middleware, metrics, access log, health, drain.

@@ -35,7 +35,36 @@ struct RenderNginx: AsyncParsableCommand {
     @Option(help: "nginx's pid file.")
     var pidFile = "/tmp/soko-gateway.pid"
 
+    @Option(
+        name: .customLong("env"),
+        help: "production (no examples or sandbox routes, HSTS) or development (every service).")
+    var environment = "production"
+
+    @Option(help: "Terminate TLS with this PEM certificate chain (with --tls-key); the plain listener then redirects.")
+    var tlsCertificate: String?
+
+    @Option(help: "The certificate's PEM private key.")
+    var tlsKey: String?
+
+    @Option(help: "The TLS listener's address or port.")
+    var tlsListen = "8443"
+
+    @Option(help: "The HTTPS port clients use, for the redirect.")
+    var httpsPort = 443
+
+    @Option(help: "Proxies in front whose X-Forwarded-For names the client (addresses or CIDR, comma-separated).")
+    var realIPFrom: String?
+
     func run() async throws {
+        guard ["production", "development"].contains(environment) else {
+            throw ValidationError("--env must be production or development, not \(environment)")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-certificate and --tls-key go together")
+        }
+        let tls = tlsCertificate.map {
+            NginxGateway.TLS(listen: tlsListen, certificate: $0, key: tlsKey!, publicPort: httpsPort)
+        }
         var upstreams: [String: String] = [:]
         for entry in upstream {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
@@ -53,7 +82,10 @@ struct RenderNginx: AsyncParsableCommand {
         let loaded = try RenderFiles.load(manifests)
         let text = try NginxGateway(
             manifests: loaded,
-            options: .init(listen: listen, upstreams: upstreams, mpesaAllowlist: allowlist, pidFile: pidFile)
+            options: .init(
+                listen: listen, upstreams: upstreams, mpesaAllowlist: allowlist, pidFile: pidFile, environment: environment,
+                tls: tls,
+                realIPFrom: (realIPFrom ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         ).render()
         if output == "-" {
             print(text, terminator: "")
@@ -69,7 +101,12 @@ struct RenderNginx: AsyncParsableCommand {
 struct RenderCompose: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compose",
-        abstract: "Write docker/compose.yaml, the PostgreSQL init script and Prometheus's scrape list.")
+        abstract:
+            "Write docker/compose.yaml (production: TLS at the gateway, Consul ACLs, only the gateway published) and its files.",
+        discussion: """
+            With the shop's values (--values shop.yaml or the flags) it also writes docker/shop.env, which every \
+            unit reads; compose refuses to start without it, and the hosts refuse to start without live settings.
+            """)
 
     @Option(help: "Folder of <service>.yaml manifests.")
     var manifests = "manifests/functions"
@@ -77,14 +114,24 @@ struct RenderCompose: AsyncParsableCommand {
     @Option(help: "The docker/ folder to write into.")
     var output = "docker"
 
+    @OptionGroup var shop: ShopValueOptions
+
     func run() async throws {
-        try RenderFiles.write(try ComposeStack(manifests: try RenderFiles.load(manifests)).render(), under: output)
+        let values = try shop.values()
+        try RenderFiles.write(
+            try ComposeStack(manifests: try RenderFiles.load(manifests), values: values).render(), under: output)
+        if values == nil { print(ShopValueOptions.reminder("docker/shop.env")) }
     }
 }
 
 struct RenderKubernetes: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "k8s", abstract: "Write manifests/k8s/ (kustomize base, overlays dev, prod and keda).")
+        commandName: "k8s", abstract: "Write manifests/k8s/ (kustomize base, overlays dev, prod and keda).",
+        discussion: """
+            The prod and keda overlays need the shop's values (--values shop.yaml or the flags): with them the \
+            render writes overlays/prod/shop.env and overlays/prod/ingress.yaml; without them those overlays \
+            do not build, so nothing deploys with placeholders.
+            """)
 
     @Option(help: "Folder of <service>.yaml manifests.")
     var manifests = "manifests/functions"
@@ -92,12 +139,71 @@ struct RenderKubernetes: AsyncParsableCommand {
     @Option(help: "The folder to write into.")
     var output = "manifests/k8s"
 
-    @Option(help: "The shop's public URL, where Daraja posts M-Pesa callbacks (the soko-config ConfigMap).")
-    var publicURL = KubernetesManifests.examplePublicURL
+    @OptionGroup var shop: ShopValueOptions
 
     func run() async throws {
         let loaded = try RenderFiles.load(manifests)
-        try RenderFiles.write(try KubernetesManifests(manifests: loaded, publicURL: publicURL).render(), under: output)
+        let values = try shop.values()
+        try RenderFiles.write(try KubernetesManifests(manifests: loaded, values: values).render(), under: output)
+        if values == nil { print(ShopValueOptions.reminder("overlays/prod/shop.env and overlays/prod/ingress.yaml")) }
+    }
+}
+
+/// The shop's settings for production files: a values file and flags over it (``ShopValues``).
+struct ShopValueOptions: ParsableArguments {
+    @Option(
+        name: .customLong("values"),
+        help:
+            "A YAML file of the shop's values: public_url, token_issuer, mpesa_shortcode, payment_methods, mail_from, cluster_issuer."
+    )
+    var valuesFile: String?
+
+    @Option(help: "The shop's public https URL (where shoppers and Daraja reach the gateway).")
+    var publicURL: String?
+
+    @Option(help: "The access tokens' issuer (default: the public URL).")
+    var tokenIssuer: String?
+
+    @Option(help: "The shop's M-Pesa paybill or till number.")
+    var mpesaShortcode: String?
+
+    @Option(help: "The payment methods offered, comma-separated (mpesa, stripe; default both).")
+    var paymentMethods: String?
+
+    @Option(help: "The emails' sender, e.g. \"Duka <orders@duka.co.ke>\".")
+    var mailFrom: String?
+
+    @Option(help: "cert-manager's ClusterIssuer for the Ingress certificate (default letsencrypt-prod).")
+    var clusterIssuer: String?
+
+    /// The validated values, or nil when none were given (the render then leaves the shop's files out).
+    func values() throws -> ShopValues? {
+        var fields: [String: String] = [:]
+        if let valuesFile {
+            guard let text = try? String(contentsOfFile: valuesFile, encoding: .utf8) else {
+                throw ValidationError("--values: cannot read \(valuesFile)")
+            }
+            do {
+                fields = try ShopValues.parse(yaml: text)
+            } catch {
+                throw ValidationError("\(valuesFile): \(error)")
+            }
+        }
+        let flags = [
+            "public_url": publicURL, "token_issuer": tokenIssuer, "mpesa_shortcode": mpesaShortcode,
+            "payment_methods": paymentMethods, "mail_from": mailFrom, "cluster_issuer": clusterIssuer,
+        ]
+        for (key, value) in flags { if let value { fields[key] = value } }
+        guard !fields.isEmpty else { return nil }
+        do {
+            return try ShopValues(fields)
+        } catch {
+            throw ValidationError("cannot render production: \(error)")
+        }
+    }
+
+    static func reminder(_ files: String) -> String {
+        "note: production needs the shop's values: render again with --values shop.yaml (or --public-url, --mpesa-shortcode, --mail-from) to write \(files)"
     }
 }
 

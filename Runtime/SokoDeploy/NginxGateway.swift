@@ -34,11 +34,22 @@ public struct NginxGateway: Sendable {
         /// `<unit>.service.consul` (passing instances only), re-resolved every 5 s — instances
         /// that register or leave are followed without a reload (compose's gateway).
         public var consulDNS: String?
+        /// `production` (the default) routes only services a production host serves — no
+        /// examples, no sandbox — and sends HSTS; `development` routes every service.
+        public var environment: String
+        /// Terminate TLS here: an `ssl` listener with the certificate and key, and the plain
+        /// ``listen`` redirecting to it (308) except the gateway's own `/healthz`.
+        public var tls: TLS?
+        /// Proxies in front (an Ingress controller, a load balancer) whose `X-Forwarded-For` names
+        /// the client: addresses or CIDR networks. The allowlist and the rate limits then see the
+        /// client, not the proxy.
+        public var realIPFrom: [String]
 
         public init(
             listen: String = "8080", upstreams: [String: String] = [:],
             mpesaAllowlist: [String] = NginxGateway.safaricomAddresses,
-            pidFile: String = "/tmp/soko-gateway.pid", consulDNS: String? = nil, workerProcesses: String = "auto"
+            pidFile: String = "/tmp/soko-gateway.pid", consulDNS: String? = nil, workerProcesses: String = "auto",
+            environment: String = "production", tls: TLS? = nil, realIPFrom: [String] = []
         ) {
             self.listen = listen
             self.upstreams = upstreams
@@ -46,8 +57,33 @@ public struct NginxGateway: Sendable {
             self.pidFile = pidFile
             self.consulDNS = consulDNS
             self.workerProcesses = workerProcesses
+            self.environment = environment
+            self.tls = tls
+            self.realIPFrom = realIPFrom
         }
     }
+
+    /// Where the gateway terminates TLS.
+    public struct TLS: Sendable, Equatable {
+        /// `listen` of the TLS server (e.g. `8443`).
+        public var listen: String
+        /// PEM certificate chain and private key, as paths nginx reads.
+        public var certificate: String
+        public var key: String
+        /// The HTTPS port clients use, for the redirect (443: none in the URL).
+        public var publicPort: Int
+
+        public init(listen: String = "8443", certificate: String, key: String, publicPort: Int = 443) {
+            self.listen = listen
+            self.certificate = certificate
+            self.key = key
+            self.publicPort = publicPort
+        }
+    }
+
+    /// `Strict-Transport-Security` of a production gateway (browsers ignore it over plain HTTP, so
+    /// it is sent whether TLS ends here or at a proxy in front).
+    public static let hsts = "max-age=31536000; includeSubDomains"
 
     /// Safaricom's published callback source addresses (integrations reference §1.9). The list is
     /// not authoritative and can change: it is an option of `soko render nginx`.
@@ -81,9 +117,11 @@ public struct NginxGateway: Sendable {
     let options: Options
 
     public init(manifests: [ServiceManifest], options: Options = Options()) {
-        self.manifests = manifests
+        self.manifests = manifests.filter { $0.isServed(in: options.environment) }
         self.options = options
     }
+
+    var production: Bool { options.environment == "production" }
 
     /// Why the manifests cannot be served behind one gateway (one path claimed by two services).
     public struct Conflict: Error, CustomStringConvertible {
@@ -120,8 +158,10 @@ public struct NginxGateway: Sendable {
                     "~^[A-Za-z0-9._:+/=@-]{1,128}$" $http_x_request_id;
                 }
 
+                # Secrets in paths (the M-Pesa callback's token) never reach the log.
+            \(redactionMap())
                 log_format soko_json escape=json '{"ts":"$time_iso8601","level":"info","service":"gateway",'
-                    '"request_id":"$soko_request_id","method":"$request_method","path":"$uri","status":$status,'
+                    '"request_id":"$soko_request_id","method":"$request_method","path":"$soko_log_path","status":$status,'
                     '"bytes":$body_bytes_sent,"duration_s":$request_time,"upstream":"$upstream_addr",'
                     '"upstream_s":"$upstream_response_time","client":"$remote_addr"}';
                 access_log /dev/stdout soko_json;
@@ -132,6 +172,7 @@ public struct NginxGateway: Sendable {
 
 
             """
+        out += realIP()
         out += mpesaGeo()
         if let dns = options.consulDNS {
             out += "    # Services are found through Consul's DNS at request time (passing instances only).\n"
@@ -147,10 +188,12 @@ public struct NginxGateway: Sendable {
                 """
         }
         for location in locations where location.isMixed { out += methodMap(location) }
+        out += redirectServer()
         out += """
                 server {
-                    listen \(options.listen);
+                    listen \(options.tls.map { "\($0.listen) ssl" } ?? options.listen);
                     client_max_body_size 16k;
+            \(tlsSettings())
 
                     proxy_http_version 1.1;
                     proxy_set_header Connection "";
@@ -159,10 +202,17 @@ public struct NginxGateway: Sendable {
                     proxy_set_header X-Forwarded-Proto $scheme;
                     proxy_set_header X-Request-ID $soko_request_id;
                     add_header X-Request-ID $soko_request_id always;
+            \(hstsLine("        "))
                     proxy_hide_header X-Request-ID;  # the host echoes it too: one header, the gateway's
                     proxy_connect_timeout 5s;
 
-                    # Anything not routed below — the host's /healthz, /readyz, /metrics, internal and
+                    # The gateway's own health (the hosts' /healthz, /readyz and /metrics stay private).
+                    location = /healthz {
+                        access_log off;
+                        return 200 '{"status":"ok"}';
+                    }
+
+                    # Anything not routed below — the hosts' /healthz, /readyz, /metrics, internal and
                     # event routes, the payment sandbox — does not exist here.
                     location / {
                         default_type application/problem+json;
@@ -211,11 +261,77 @@ public struct NginxGateway: Sendable {
             out += "        location @soko_\(page.status) {\n"
             out += "            default_type application/problem+json;\n"
             out += "            add_header X-Request-ID $soko_request_id always;\n"
+            if production { out += "            add_header Strict-Transport-Security \"\(Self.hsts)\" always;\n" }
             if page.status == 429 { out += "            add_header Retry-After 10 always;\n" }
             out += "            return \(page.status) '\(Self.problem(page.status))';\n"
             out += "        }\n\n"
         }
         return out
+    }
+
+    /// `$soko_log_path`: the path as logged, with the segments that carry secrets (a callback
+    /// token) replaced by `[redacted]`.
+    private func redactionMap() -> String {
+        var out = "    map $uri $soko_log_path {\n        default $uri;\n"
+        for location in (try? locations()) ?? [] where location.mpesaCallback {
+            let pattern = location.segments.map { segment -> String in
+                switch segment {
+                case .literal(let text): Self.regexEscaped(text)
+                case .parameter: "[^/]+"
+                }
+            }
+            // Only the last parameter (the token) is secret; the route's literal prefix is kept.
+            let prefix = location.segments.prefix { if case .literal = $0 { true } else { false } }
+                .map { if case .literal(let text) = $0 { text } else { "" } }.joined(separator: "/")
+            out += "        \"~^/\(pattern.joined(separator: "/"))$\" \"/\(prefix)/[redacted]\";\n"
+        }
+        return out + "    }\n"
+    }
+
+    /// Client addresses from the proxies in front (`realIPFrom`).
+    private func realIP() -> String {
+        guard !options.realIPFrom.isEmpty else { return "" }
+        var out = "    # The proxy in front (the Ingress controller) names the client in X-Forwarded-For.\n"
+        for network in options.realIPFrom { out += "    set_real_ip_from \(network);\n" }
+        return out + "    real_ip_header X-Forwarded-For;\n    real_ip_recursive on;\n\n"
+    }
+
+    private func hstsLine(_ indent: String) -> String {
+        production ? "\(indent)add_header Strict-Transport-Security \"\(Self.hsts)\" always;" : ""
+    }
+
+    private func tlsSettings() -> String {
+        guard let tls = options.tls else { return "" }
+        return """
+                    ssl_certificate \(tls.certificate);
+                    ssl_certificate_key \(tls.key);
+                    ssl_protocols TLSv1.2 TLSv1.3;
+                    ssl_prefer_server_ciphers off;
+                    ssl_session_cache shared:soko_tls:10m;
+                    ssl_session_timeout 1d;
+            """
+    }
+
+    /// With TLS here, the plain listener only redirects (308 keeps the method and body of a POST),
+    /// except the gateway's own health path, which load balancers probe over HTTP.
+    private func redirectServer() -> String {
+        guard let tls = options.tls else { return "" }
+        let port = tls.publicPort == 443 ? "" : ":\(tls.publicPort)"
+        return """
+                server {
+                    listen \(options.listen);
+                    location = /healthz {
+                        access_log off;
+                        default_type application/json;
+                        return 200 '{"status":"ok"}';
+                    }
+                    location / {
+                        return 308 https://$host\(port)$request_uri;
+                    }
+                }
+
+
+            """
     }
 
     private func mpesaGeo() -> String {
@@ -257,15 +373,17 @@ public struct NginxGateway: Sendable {
             if allowed.contains("GET"), !allowed.contains("HEAD") {
                 allowed.insert("HEAD", at: allowed.firstIndex(of: "GET")! + 1)
             }
-            lines += [
-                "            default_type application/problem+json;",
-                "            if ($\(Self.methodMap(location)) = \"\") {",
-                "                add_header Allow \"\(allowed.joined(separator: ", "))\" always;",
-                "                add_header X-Request-ID $soko_request_id always;",
-                "                return 405 '\(Self.problem(405))';",
-                "            }",
-                "            proxy_pass http://$\(Self.methodMap(location))\(options.consulDNS == nil ? "" : ":8080");",
-            ]
+            lines +=
+                [
+                    "            default_type application/problem+json;",
+                    "            if ($\(Self.methodMap(location)) = \"\") {",
+                    "                add_header Allow \"\(allowed.joined(separator: ", "))\" always;",
+                    "                add_header X-Request-ID $soko_request_id always;",
+                ] + (production ? ["                add_header Strict-Transport-Security \"\(Self.hsts)\" always;"] : []) + [
+                    "                return 405 '\(Self.problem(405))';",
+                    "            }",
+                    "            proxy_pass http://$\(Self.methodMap(location))\(options.consulDNS == nil ? "" : ":8080");",
+                ]
         } else if options.consulDNS != nil {
             lines.append("            set $soko_upstream \(target(location.units[0].unit));")
             lines.append("            proxy_pass http://$soko_upstream:8080;")

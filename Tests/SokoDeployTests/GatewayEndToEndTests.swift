@@ -132,7 +132,13 @@ struct GatewayEndToEndTests {
         try #require(try await Self.waitReady(gateway + "/products?limit=1"), "nginx did not start")
 
         // The gateway's own rules.
-        #expect(try Self.http("GET", gateway + "/healthz").status == 404)
+        // The gateway's own /healthz answers; the hosts' readiness and metrics are not routed.
+        let health = try Self.http("GET", gateway + "/healthz")
+        #expect(health.status == 200 && health.body["status"] as? String == "ok")
+        #expect(health.headers["strict-transport-security"] == NginxGateway.hsts)
+        #expect(try Self.http("GET", gateway + "/readyz").status == 404)
+        #expect(try Self.http("GET", gateway + "/metrics").status == 404)
+        #expect(try Self.http("GET", gateway + "/hello").status == 404)
         #expect(try Self.http("GET", gateway + "/_sandbox/daraja/oauth/v1/generate").status == 404)
         #expect(try Self.http("POST", gateway + "/internal/cart/checkout", json: "{}").status == 404)
         let traced = try Self.http("GET", gateway + "/products?limit=2", headers: ["X-Request-ID: trace-me-123"])

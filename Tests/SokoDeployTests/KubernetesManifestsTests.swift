@@ -20,7 +20,7 @@ struct KubernetesManifestsTests {
 
     @Test func eachDeploymentUnitScalesOnItsRequestRate() throws {
         let files = Dictionary(uniqueKeysWithValues: try Self.rendered().map { ($0.path, $0.text) })
-        for manifest in try NginxGatewayTests.manifests() where manifest.service != "sandbox" {
+        for manifest in try NginxGatewayTests.manifests() where manifest.isServed(in: "production") {
             for unit in manifest.units {
                 let text = try #require(files["base/\(unit.name).yaml"], "\(unit.name) has no objects")
                 let rps = unit.functions.map(\.scale.rps).min() ?? 100
@@ -45,7 +45,10 @@ struct KubernetesManifestsTests {
         #expect(callback.contains("minReplicas: 2") && callback.contains("maxUnavailable: 1"))
         #expect(!callback.contains("minAvailable"))
         #expect(callback.contains(#"{ name: SOKO_LOOPS, value: "1" }"#))
-        #expect(files["base/gateway.yaml"]?.contains("externalTrafficPolicy: Local") == true)
+        // The Ingress is the edge; the gateway takes client addresses from its X-Forwarded-For.
+        #expect(files["base/gateway.yaml"]?.contains("type: ClusterIP") == true)
+        #expect(files["base/gateway.conf"]?.contains("set_real_ip_from 10.0.0.0/8;") == true)
+        #expect(files["base/gateway.conf"]?.contains("Strict-Transport-Security") == true)
         #expect(files["base/gateway.conf"]?.contains("worker_processes 1;") == true)
         #expect(files["base/alloy.yaml"]?.contains(#"field = "spec.nodeName=" + sys.env("NODE_NAME")"#) == true)
         #expect(files["base/alloy.yaml"]?.contains("--storage.path=/tmp/alloy") == true)
@@ -63,7 +66,7 @@ struct KubernetesManifestsTests {
                 == true)
         #expect(files["base/prometheus-adapter-rules.yaml"]?.contains("as: \"http_requests_per_second\"") == true)
         // Every pod reads soko-config; each service's secrets arrive as files from its Secret.
-        for unit in try NginxGatewayTests.manifests().filter({ $0.service != "sandbox" }).flatMap(\.units) {
+        for unit in try NginxGatewayTests.manifests().filter({ $0.isServed(in: "production") }).flatMap(\.units) {
             #expect(files["base/\(unit.name).yaml"]?.contains("- configMapRef: { name: soko-config }") == true)
         }
         #expect(
@@ -74,7 +77,9 @@ struct KubernetesManifestsTests {
                 == true)
         let config = try #require(files["base/config.env"])
         #expect(config.contains("SOKO_DARAJA_BASE_URL=https://api.safaricom.co.ke"))
-        #expect(config.contains("SOKO_PUBLIC_URL=https://shop.example.com"))
+        // Production, and no placeholder for the shop's own settings: those come from the prod overlay.
+        #expect(config.contains("SOKO_ENV=production"))
+        #expect(!config.contains("SOKO_PUBLIC_URL") && !config.contains("example.com") && !config.contains("174379"))
         #expect(config.contains("SOKO_TRUSTED_PROXIES=10.0.0.0/8"))
         // Generated ConfigMaps: a change in the settings or the gateway's config rolls the pods.
         #expect(base.contains("configMapGenerator:\n  - name: soko-config\n    envs: [config.env]\n"))
@@ -85,17 +90,42 @@ struct KubernetesManifestsTests {
         let devGateway = try #require(files["overlays/dev/gateway.conf"])
         #expect(devGateway.contains("default 1;") && !devGateway.contains("196.201.214.200"))
         let dev = try #require(files["overlays/dev/kustomization.yaml"])
-        #expect(dev.contains("- sandbox.yaml") && dev.contains("behavior: replace\n    files: [nginx.conf=gateway.conf]"))
+        #expect(dev.contains("- sandbox.yaml") && dev.contains("- examples.yaml"))
+        #expect(dev.contains("behavior: replace\n    files: [nginx.conf=gateway.conf]") && dev.contains("- SOKO_ENV=development"))
+        #expect(
+            files["base/examples.yaml"] == nil && files["base/sandbox.yaml"] == nil, "development-only units stay out of the base"
+        )
+        #expect(files["base/gateway.conf"]?.contains("location = /hello") == false)
+        #expect(devGateway.contains("location = /hello"))
         #expect(dev.contains("- SOKO_DARAJA_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja"))
         #expect(files["overlays/dev/sandbox.yaml"]?.contains(#"args: ["serve", "--unit", "sandbox"]"#) == true)
         #expect(files["overlays/prod/kustomization.yaml"]?.contains("sandbox") == false)
         #expect(dev.contains(#"patch: '[{"op": "replace", "path": "/spec/minReplicas", "value": 1}]'"#))
-        let chosen = try KubernetesManifests(manifests: try NginxGatewayTests.manifests(), publicURL: "https://duka.example")
-        #expect(
-            chosen.render().first { $0.path == "base/config.env" }?.text.contains("SOKO_PUBLIC_URL=https://duka.example")
-                == true)
+        // Without the shop's values the prod overlay names files only a render with values writes.
+        let prod = try #require(files["overlays/prod/kustomization.yaml"])
+        #expect(prod.contains("- ingress.yaml") && prod.contains("envs: [shop.env]"))
+        #expect(files["overlays/prod/shop.env"] == nil && files["overlays/prod/ingress.yaml"] == nil)
+        let shop = try Self.shopFiles()
+        let env = try #require(shop["overlays/prod/shop.env"])
+        #expect(env.contains("SOKO_PUBLIC_URL=https://duka.co.ke\n") && env.contains("SOKO_TOKEN_ISSUER=https://duka.co.ke\n"))
+        #expect(env.contains("SOKO_DARAJA_SHORTCODE=600123\n") && env.contains("SOKO_MAIL_FROM=Duka <orders@duka.co.ke>\n"))
+        let ingress = try #require(shop["overlays/prod/ingress.yaml"])
+        #expect(ingress.contains("cert-manager.io/cluster-issuer: letsencrypt-prod"))
+        #expect(ingress.contains("- hosts: [duka.co.ke]") && ingress.contains("secretName: soko-tls"))
+        #expect(ingress.contains("force-ssl-redirect: \"true\""))
         #expect(files["base/alloy.yaml"]?.contains("kind: DaemonSet") == true)
         #expect(files["base/alloy.yaml"]?.contains("loki/api/v1/push") == true)
+    }
+
+    /// The shop's values the tests render production with.
+    static let shop = try! ShopValues([
+        "public_url": "https://duka.co.ke", "mpesa_shortcode": "600123", "mail_from": "Duka <orders@duka.co.ke>",
+    ])
+
+    static func shopFiles() throws -> [String: String] {
+        Dictionary(
+            uniqueKeysWithValues: try KubernetesManifests(manifests: try NginxGatewayTests.manifests(), values: shop).render()
+                .map { ($0.path, $0.text) })
     }
 
     @Test(arguments: ["dev", "prod", "keda"])
@@ -109,14 +139,29 @@ struct KubernetesManifestsTests {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "kubernetes-validate is missing under CI")
             return
         }
-        let built = try NginxGatewayTests.run([
+        // The committed tree has no shop: its prod and keda overlays refuse to build.
+        let committed = try NginxGatewayTests.run([
             "kubectl", "kustomize", NginxGatewayTests.repository + "/manifests/k8s/overlays/\(overlay)",
         ])
+        #expect((committed.status == 0) == (overlay == "dev"), "\(committed.output.prefix(500))")
+        // Rendered with the shop's values, every overlay builds and validates.
+        let tree = FileManager.default.temporaryDirectory.appendingPathComponent("soko-k8s-\(UUID().uuidString)").path
+        for (path, text) in try Self.shopFiles() {
+            let file = tree + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        let built = try NginxGatewayTests.run(["kubectl", "kustomize", tree + "/overlays/\(overlay)"])
         #expect(built.status == 0, "\(built.output.prefix(2000))")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-\(overlay)-\(UUID().uuidString).yaml").path
         try built.output.write(toFile: file, atomically: true, encoding: .utf8)
         let validated = try NginxGatewayTests.run(["kubernetes-validate", "--strict", file])
         #expect(validated.status == 0, "\(validated.output.suffix(2000))")
         #expect(built.output.contains("kind: HorizontalPodAutoscaler") == (overlay != "keda"))
+        #expect(built.output.contains("kind: Ingress") == (overlay != "dev"))
+        #expect(built.output.contains("SOKO_ENV: \(overlay == "dev" ? "development" : "production")"))
+        #expect(built.output.contains("SOKO_PUBLIC_URL: https://duka.co.ke") == (overlay != "dev"))
+        #expect(!built.output.contains("174379") && !built.output.contains("localhost"))
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import Glibc
 import SokoDeploy
 import SokoManifest
+import SokoTesting
 import Testing
 
 @Suite("The nginx gateway generated from the manifests")
@@ -43,14 +45,27 @@ struct NginxGatewayTests {
                     || text.contains(", \(manifest.service).\(function.name)")
                 if function.auth == .service {
                     #expect(!named, "\(manifest.service).\(function.name) is internal")
-                } else if manifest.service != "sandbox" {
+                } else if manifest.isServed(in: "production") {
                     #expect(named, "\(manifest.service).\(function.name) has no location")
+                } else {
+                    #expect(!named, "\(manifest.service).\(function.name) is development-only")
                 }
             }
         }
         #expect(text.contains("location = /auth/login {"))
         #expect(text.contains("location ~ ^/orders/[^/]+/pay$ {"))
-        #expect(!text.contains("/healthz {") && !text.contains("/_sandbox") && !text.contains("/_soko"))
+        #expect(!text.contains("/_sandbox") && !text.contains("/_soko") && !text.contains("location = /hello"))
+        // The gateway answers its own /healthz; the hosts' health, readiness and metrics stay private.
+        let health = try #require(text.range(of: "location = /healthz {")).upperBound
+        #expect(text[health...].prefix(120).contains("return 200") && !text[health...].prefix(120).contains("proxy_pass"))
+        #expect(!text.contains("/readyz {") && !text.contains("/metrics {"))
+        // Development routes the examples too, and sends no HSTS.
+        let development = try NginxGateway(manifests: try Self.manifests(), options: .init(environment: "development")).render()
+        #expect(development.contains("location = /hello {") && !development.contains("Strict-Transport-Security"))
+        #expect(text.contains("add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;"))
+        // The callback token never reaches the access log.
+        #expect(text.contains("\"~^/webhooks/mpesa/[^/]+$\" \"/webhooks/mpesa/[redacted]\";"))
+        #expect(text.contains("\"path\":\"$soko_log_path\""))
         // Credentials are rate-limited; the M-Pesa callback is allowlisted; timeouts outlast the functions'.
         let login = try #require(text.range(of: "location = /auth/login {")).upperBound
         #expect(text[login...].prefix(300).contains("limit_req zone=soko_credentials"))
@@ -100,6 +115,80 @@ struct NginxGatewayTests {
                 + ".github/workflows docker/compose.yaml manifests",
         ])
         #expect(yamllint.status == 0, "\(yamllint.output)")
+    }
+
+    /// TLS at the gateway with the real nginx: HTTPS with HSTS, HTTP redirected (308) except the
+    /// gateway's health, and the M-Pesa callback's token redacted in the access log.
+    @Test func theGatewayTerminatesTLSAndRedirectsHTTP() async throws {
+        guard (try? Self.run(["nginx", "-v"]))?.status == 0 else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
+        let certificate = try Self.run([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+        ])
+        try #require(certificate.status == 0, "\(certificate.output)")
+        let http = try LoopbackPort.free()
+        let https = try LoopbackPort.free()
+        let upstream = try LoopbackPort.listener()  // accepts, never answers: no request of this test reaches it
+        defer { Glibc.close(upstream.fd) }
+        let text = try NginxGateway(
+            manifests: try Self.manifests(),
+            options: .init(
+                listen: "127.0.0.1:\(http)", upstreams: ["*": "127.0.0.1:\(upstream.port)"], mpesaAllowlist: ["192.0.2.1"],
+                pidFile: folder + "/nginx.pid",
+                tls: .init(
+                    listen: "127.0.0.1:\(https)", certificate: folder + "/cert.pem", key: folder + "/key.pem", publicPort: https))
+        ).render()
+        try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        nginx.arguments = ["nginx", "-p", folder, "-c", folder + "/nginx.conf", "-g", "daemon off;"]
+        FileManager.default.createFile(atPath: folder + "/access.log", contents: nil)
+        nginx.standardOutput = FileHandle(forWritingAtPath: folder + "/access.log")
+        nginx.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try nginx.run()
+        defer {
+            nginx.terminate()
+            nginx.waitUntilExit()
+        }
+        let base = "https://127.0.0.1:\(https)"
+        func curl(_ arguments: [String]) throws -> String {
+            try Self.run(["curl", "-s", "--cacert", folder + "/cert.pem", "--max-time", "5"] + arguments).output
+        }
+        var up = false
+        for _ in 0..<100 where !up {
+            up = (try? curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/healthz"])) == "200"
+            if !up { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(up, "nginx did not start: \(text.prefix(200))")
+        // HTTPS, with HSTS, on the gateway's own answers too.
+        let health = try curl(["-D", "-", base + "/healthz"])
+        #expect(health.contains("HTTP/1.1 200") && health.contains(#"{"status":"ok"}"#))
+        #expect(health.contains("Strict-Transport-Security: max-age=31536000; includeSubDomains"))
+        let missing = try curl(["-D", "-", base + "/nowhere"])
+        #expect(missing.contains("HTTP/1.1 404") && missing.contains("Strict-Transport-Security: max-age=31536000"))
+        // Plain HTTP: a permanent redirect keeping method and path, except the health path.
+        let redirected = try curl(["-D", "-", "-o", "/dev/null", "-X", "POST", "http://127.0.0.1:\(http)/orders?x=1"])
+        #expect(redirected.contains("HTTP/1.1 308"), "\(redirected)")
+        #expect(redirected.contains("Location: https://127.0.0.1:\(https)/orders?x=1"), "\(redirected)")
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/healthz"]) == "200")
+        // A callback from outside the allowlist: refused, and its token is not in the log.
+        let token = "cbtok-\(UUID().uuidString)"
+        let refused = try curl([
+            "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "{}", base + "/webhooks/mpesa/\(token)",
+        ])
+        #expect(refused == "403")
+        var log = ""
+        for _ in 0..<100 where !log.contains("/webhooks/mpesa/") {
+            log = (try? String(contentsOfFile: folder + "/access.log", encoding: .utf8)) ?? ""
+            if !log.contains("/webhooks/mpesa/") { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(log.contains(#""path":"/webhooks/mpesa/[redacted]""#), "\(log)")
+        #expect(!log.contains(token))
     }
 
     @Test func nginxAcceptsTheConfiguration() throws {

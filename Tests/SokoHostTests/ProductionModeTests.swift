@@ -34,13 +34,19 @@ struct ProductionModeTests {
         (["SOKO_PUBLIC_URL": nil], "SOKO_PUBLIC_URL: is required in production"),
         (["SOKO_PUBLIC_URL": "http://duka.co.ke"], "SOKO_PUBLIC_URL: \"http://duka.co.ke\" must be https"),
         (["SOKO_PUBLIC_URL": "https://127.0.0.1:8080"], "SOKO_PUBLIC_URL: \"https://127.0.0.1:8080\" points at this machine"),
-        (["SOKO_PUBLIC_URL": "https://shop.example.com"], "SOKO_PUBLIC_URL: \"https://shop.example.com\" is a documentation placeholder"),
+        (
+            ["SOKO_PUBLIC_URL": "https://shop.example.com"],
+            "SOKO_PUBLIC_URL: \"https://shop.example.com\" is a documentation placeholder"
+        ),
         (["SOKO_TOKEN_ISSUER": nil], "SOKO_TOKEN_ISSUER: is required in production"),
         (["SOKO_TOKEN_ISSUER": "http://localhost:8080"], "SOKO_TOKEN_ISSUER: \"http://localhost:8080\" must be https"),
         (["SOKO_SMTP_URL": nil], "SOKO_SMTP_URL: is required in production"),
         (["SOKO_MAIL_FROM": nil], "SOKO_MAIL_FROM: is required in production"),
         (["SOKO_DARAJA_BASE_URL": nil], "SOKO_DARAJA_BASE_URL: is required in production"),
-        (["SOKO_DARAJA_BASE_URL": "https://duka.co.ke/_sandbox/daraja"], "SOKO_DARAJA_BASE_URL: \"https://duka.co.ke/_sandbox/daraja\" is the built-in payment sandbox"),
+        (
+            ["SOKO_DARAJA_BASE_URL": "https://duka.co.ke/_sandbox/daraja"],
+            "SOKO_DARAJA_BASE_URL: \"https://duka.co.ke/_sandbox/daraja\" is the built-in payment sandbox"
+        ),
         (["SOKO_DARAJA_BASE_URL": "https://sandbox.safaricom.co.ke"], "SOKO_DARAJA_BASE_URL: is Safaricom's sandbox"),
         (["SOKO_DARAJA_CONSUMER_KEY": nil], "SOKO_DARAJA_CONSUMER_KEY: is required in production"),
         (["SOKO_DARAJA_CONSUMER_SECRET": "sandbox-secret"], "SOKO_DARAJA_CONSUMER_SECRET: is the sandbox's"),
@@ -56,7 +62,10 @@ struct ProductionModeTests {
         (["SOKO_STRIPE_SECRET_KEY": "sk_test_sandbox"], "SOKO_STRIPE_SECRET_KEY: must be a live key"),
         (["SOKO_STRIPE_SECRET_KEY": "sk_test_51RealTestModeKey"], "SOKO_STRIPE_SECRET_KEY: must be a live key"),
         (["SOKO_STRIPE_WEBHOOK_SECRETS": nil], "SOKO_STRIPE_WEBHOOK_SECRETS: is required in production"),
-        (["SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_live1,whsec_sandbox"], "SOKO_STRIPE_WEBHOOK_SECRETS: includes the public whsec_sandbox"),
+        (
+            ["SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_live1,whsec_sandbox"],
+            "SOKO_STRIPE_WEBHOOK_SECRETS: includes the public whsec_sandbox"
+        ),
         (["SOKO_ENV": "staging"], "SOKO_ENV=\"staging\" is not valid"),
         // Development still refuses a half-configured gateway.
         (
@@ -121,7 +130,9 @@ struct ProductionModeTests {
         #expect(output.contains("payments: SOKO_DARAJA_BASE_URL") && output.contains("https://api.safaricom.co.ke"))
         #expect(output.contains("payments: SOKO_DARAJA_SHORTCODE") && output.contains("600123"))
         #expect(output.contains("sk_live_… (masked"))
-        for secret in ["SOKO_STRIPE_SECRET_KEY", "SOKO_STRIPE_WEBHOOK_SECRETS", "SOKO_DARAJA_PASSKEY", "SOKO_DARAJA_CONSUMER_SECRET"] {
+        for secret in [
+            "SOKO_STRIPE_SECRET_KEY", "SOKO_STRIPE_WEBHOOK_SECRETS", "SOKO_DARAJA_PASSKEY", "SOKO_DARAJA_CONSUMER_SECRET",
+        ] {
             #expect(!output.contains(Self.live[secret]!), "\(secret) printed in clear")
         }
         #expect(!output.contains("sandbox ("), "no sandbox unit in production")
@@ -142,7 +153,8 @@ struct ProductionModeTests {
             #expect(try client.readResponseBlocking().status == 404, "\(path)")
         }
         // The forgery of the issue: a payment_intent.succeeded signed with the public sandbox secret.
-        let body = #"{"id":"evt_forged","type":"payment_intent.succeeded","data":{"object":{"id":"pi_forged","object":"payment_intent","amount":1000,"currency":"kes","status":"succeeded","metadata":{"order_id":"ord_x"}}}}"#
+        let body =
+            #"{"id":"evt_forged","type":"payment_intent.succeeded","data":{"object":{"id":"pi_forged","object":"payment_intent","amount":1000,"currency":"kes","status":"succeeded","metadata":{"order_id":"ord_x"}}}}"#
         let timestamp = Int(Date().timeIntervalSince1970)
         let signature = try Self.hmacSHA256(key: "whsec_sandbox", message: "\(timestamp).\(body)")
         client.send(
