@@ -13,6 +13,9 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH="$PATH:/opt/swift/usr/bin"
 fi
 swift build -c release --product soko --static-swift-stdlib
+# A developer's platform: the payment sandbox, mail to files, local URLs (the image and the generated
+# deployments run SOKO_ENV=production, which allows none of them).
+export SOKO_ENV="${SOKO_ENV:-development}"
 if [ "${SOKO_SEED_DEMO:-1}" != 0 ] && [ -z "${SOKO_DATABASE_URL:-}" ]; then
   .build/release/soko seed
 fi
