@@ -9,6 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RUN_SECONDS=${SECONDS_:-20}
 WORKERS=${WORKERS:-16}
 export SOKO_ACCESS_LOG=off SOKO_LOOPS=${SOKO_LOOPS:-1}
+# A few customers place orders as fast as they can: the per-customer abuse limits would refuse them.
+export SOKO_RATE_LIMITS=off SOKO_MAX_PENDING_ORDERS=10000
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then export PATH="$PATH:/opt/swift/usr/bin"; fi
 command -v nginx >/dev/null 2>&1 || bash scripts/install-deps.sh
 if [ -z "${SOKO_BIN:-}" ]; then

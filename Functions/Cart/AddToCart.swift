@@ -5,7 +5,8 @@ import SokoFunctions
 /// and `cart_token`.
 ///
 /// 404 `product-not-found`, 422 `product-archived`, 422 `currency-mismatch` (one cart, one
-/// currency), 422 `validation-failed` for a quantity outside 1…99 or a line that would pass 99,
+/// currency), 422 `validation-failed` for a quantity outside 1…`SOKO_MAX_LINE_QUANTITY` (20) or a
+/// line that would pass it,
 /// 422 `cart-full` past 100 products. Stock is not checked here: the cart shows a warning and
 /// the order's reservation is where stock is enforced.
 enum AddToCart {
@@ -24,9 +25,10 @@ enum AddToCart {
         }
     }
 
-    static func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
+    static func run(_ input: Input, context: FunctionContext, settings: CartSettings) async throws -> Reply<CartView> {
+        let limit = settings.maxLineQuantity
         try CartLimits.check(productID: input.productID)
-        try CartLimits.check(input.quantity, in: 1...CartLimits.maxQuantity)
+        try CartLimits.check(input.quantity, in: 1...limit)
         let owner = try await CartOwner.resolve(context)
         let held = try await context.store.transaction { transaction -> [CartLine] in
             try owner.existingCart(transaction).map { try CartRepository.lines($0, transaction) } ?? []
@@ -44,8 +46,8 @@ enum AddToCart {
             let lines = try CartRepository.lines(id, transaction)
             let holding = lines.first { $0.productID == input.productID }?.quantity
             if holding == nil, lines.count >= CartLimits.maxLines { throw CartError.cartFull }
-            guard try CartRepository.add(input.productID, quantity: input.quantity, to: id, transaction) else {
-                throw CartError.quantityOverLimit(holding: holding ?? 0)
+            guard try CartRepository.add(input.productID, quantity: input.quantity, to: id, limit: limit, transaction) else {
+                throw CartError.quantityOverLimit(holding: holding ?? 0, limit: limit)
             }
             try CartRepository.touch(id, transaction)
             return (id, owned, try CartRepository.lines(id, transaction))

@@ -8,10 +8,19 @@ public enum CartBundle: FunctionBundle {
     public static let migrations = CartSchema.migrations
 
     public static func register(_ registry: inout FunctionRegistry) {
+        let settings: CartSettings
+        do {
+            settings = try CartSettings(environment: registry.environment)
+        } catch {
+            registry.refuse("\(error)")
+            return
+        }
         registry.typed("getCart") { (_: NoInput, context) in try await GetCart.run(context: context) }
-        registry.typed("addToCart") { (input: AddToCart.Input, context) in try await AddToCart.run(input, context: context) }
+        registry.typed("addToCart") { (input: AddToCart.Input, context) in
+            try await AddToCart.run(input, context: context, settings: settings)
+        }
         registry.typed("updateCartItem") { (input: UpdateCartItem.Input, context) in
-            try await UpdateCartItem.run(input, context: context)
+            try await UpdateCartItem.run(input, context: context, settings: settings)
         }
         registry.typed("removeCartItem") { (_: NoInput, context) in try await RemoveCartItem.run(context: context) }
         registry.typed("clearCart") { (_: NoInput, context) in try await ClearCart.run(context: context) }

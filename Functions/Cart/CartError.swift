@@ -28,14 +28,14 @@ enum CartError {
             errors: [FieldError(field: "product_id", message: "is priced in \(product), the cart in \(cart)")])
     }
 
-    static func quantityOverLimit(holding: Int) -> FunctionError {
+    static func quantityOverLimit(holding: Int, limit: Int) -> FunctionError {
         .validation(
             [
                 FieldError(
                     field: "quantity",
-                    message: "a cart holds at most \(CartLimits.maxQuantity) of a product (it holds \(holding))")
+                    message: "a cart holds at most \(limit) of a product (it holds \(holding))")
             ],
-            detail: "the line would exceed \(CartLimits.maxQuantity)")
+            detail: "the line would exceed \(limit)")
     }
 
     static let cartFull = FunctionError(
@@ -44,6 +44,8 @@ enum CartError {
 
 /// How much one cart may hold.
 enum CartLimits {
+    /// The schema's ceiling for a line (the CHECK on `cart_items.quantity`); the configured limit,
+    /// ``CartSettings/maxLineQuantity``, is at most this.
     static let maxQuantity = 99
     static let maxLines = 100
     /// Guest carts untouched this long are deleted by `expireCarts`.

@@ -54,17 +54,19 @@ enum CartRepository {
     }
 
     /// Adds `quantity` to the product's line (a new line goes last). Returns false, changing
-    /// nothing, when the line would pass ``CartLimits/maxQuantity``.
-    static func add(_ productID: String, quantity: Int, to cartID: String, _ transaction: Transaction) throws -> Bool {
+    /// nothing, when the line would pass `limit`.
+    static func add(
+        _ productID: String, quantity: Int, to cartID: String, limit: Int, _ transaction: Transaction
+    ) throws -> Bool {
         // One statement, so concurrent adds to the same line cannot lose one another's quantity.
         try transaction.execute(
             """
             INSERT INTO cart_items (cart_id, product_id, quantity, seq, added_at)
             VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity
-            WHERE cart_items.quantity + excluded.quantity <= \(CartLimits.maxQuantity)
+            WHERE cart_items.quantity + excluded.quantity <= $5
             """,
-            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(Timestamp.now())]) == 1
+            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(Timestamp.now()), .integer(Int64(limit))]) == 1
     }
 
     /// Sets the product's line to exactly `quantity` (creating it last when missing).

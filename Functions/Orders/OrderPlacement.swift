@@ -82,11 +82,14 @@ struct OrderPlacement {
 
     /// Inserts a new order under `key` in one transaction: `placing` with its price snapshot, or
     /// `rejected` with the refusal (stored, so every repeat of the key answers it). Throws
-    /// `StoreError.uniqueViolation` when another request holds the key.
+    /// `StoreError.uniqueViolation` when another request holds the key, and 409
+    /// `too-many-pending-orders` (storing nothing) when the order would pass the customer's cap.
     func insert(key: String, request: String, shippingAddress: String, priced: Result<Priced, Refusal>) async throws -> Order {
         let id = UUID().uuidString.lowercased()
         let customerID = self.customerID
+        let pendingLimit = settings.maxPendingOrders
         return try await context.store.transaction { transaction in
+            if case .success = priced { try PendingOrders.lock(customerID: customerID, in: transaction) }
             let now = Timestamp.now()
             try transaction.execute(
                 """
@@ -99,6 +102,7 @@ struct OrderPlacement {
                 ])
             switch priced {
             case .success(let snapshot):
+                try PendingOrders.enforce(customerID: customerID, limit: pendingLimit, in: transaction)
                 try Self.storePricing(orderID: id, snapshot, in: transaction)
             case .failure(let refusal):
                 try OrderRejection.reject(
@@ -130,6 +134,7 @@ struct OrderPlacement {
         guard !productIDs.isEmpty else {
             throw Refusal(problem: StoredProblem(status: 422, code: "cart-empty", detail: "the cart is empty"))
         }
+        try checkLineQuantities(productIDs.map { quantities[$0] ?? 0 })
         let found = try await context.invoke(
             "catalog", "lookupProducts", LookupProductsInput(productIDs: productIDs), as: LookupProductsOutput.self,
             idempotent: true)
@@ -169,6 +174,22 @@ struct OrderPlacement {
             throw Refusal(problem: StoredProblem(status: 422, code: "order-too-large", detail: "the order total is too large"))
         }
         return (currency, lines, totals)
+    }
+
+    /// A cart line above `SOKO_MAX_LINE_QUANTITY` (one added before the limit was lowered, or summed
+    /// at a guest cart's merge) refuses the order with 422 `quantity-over-limit`, naming the lines.
+    func checkLineQuantities(_ quantities: [Int]) throws {
+        let limit = settings.maxLineQuantity
+        let errors = quantities.enumerated().filter { $0.element > limit }.map { index, quantity in
+            FieldError(field: "lines[\(index)].quantity", message: "at most \(limit) per order line (the cart holds \(quantity))")
+        }
+        guard errors.isEmpty else {
+            throw Refusal(
+                problem: StoredProblem(
+                    status: 422, code: "quantity-over-limit",
+                    detail: "an order line holds at most \(limit) units of a product; lower the quantity in the cart",
+                    errors: errors))
+        }
     }
 
     /// Stores the price snapshot unless a duplicate request stored one first; returns the order as

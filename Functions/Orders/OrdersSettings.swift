@@ -8,6 +8,8 @@ import SokoFunctions
 /// | `SOKO_FREE_SHIPPING_FROM` | subtotal from which shipping is free, minor units | 500000 |
 /// | `SOKO_TAX_RATE_BPS` | tax on the subtotal in basis points (1600 = 16 %) | 0 |
 /// | `SOKO_ORDER_TTL` | how long an order waits for payment: `30m`, `2h`, `90s` or seconds | 30m |
+/// | `SOKO_MAX_PENDING_ORDERS` | orders one customer may have awaiting payment (or being placed) at once | 5 |
+/// | `SOKO_MAX_LINE_QUANTITY` | units of one product per order line, 1–99 (the cart reads it too) | 20 |
 public struct OrdersSettings: Sendable, Equatable {
     public var shippingFlat: Int
     public var freeShippingFrom: Int
@@ -19,6 +21,11 @@ public struct OrdersSettings: Sendable, Equatable {
     /// Added to the order TTL for the stock reservation, so stock stays held for as long as the
     /// order can still be paid (the catalog's own expiry is only a backstop).
     public var reservationMargin: Int = 300
+    /// Orders a customer may hold in `placing` or `pending_payment` at once: each holds stock, so
+    /// unpaid orders are how a customer would hoard it. Over it, 409 `too-many-pending-orders`.
+    public var maxPendingOrders: Int = 5
+    /// Units of one product an order line may hold (422 naming the line above it).
+    public var maxLineQuantity: Int = 20
 
     public static let defaults = OrdersSettings(
         shippingFlat: 30_000, freeShippingFrom: 500_000, taxRateBasisPoints: 0, orderTTL: 30 * 60)
@@ -46,6 +53,9 @@ public struct OrdersSettings: Sendable, Equatable {
         if let value = try integer("SOKO_SHIPPING_FLAT", money) { shippingFlat = value }
         if let value = try integer("SOKO_FREE_SHIPPING_FROM", money) { freeShippingFrom = value }
         if let value = try integer("SOKO_TAX_RATE_BPS", 0...10_000) { taxRateBasisPoints = value }
+        if let value = try integer("SOKO_MAX_PENDING_ORDERS", 1...10_000) { maxPendingOrders = value }
+        // 99: the cart's schema holds no more in a line.
+        if let value = try integer("SOKO_MAX_LINE_QUANTITY", 1...99) { maxLineQuantity = value }
         if let text = environment["SOKO_ORDER_TTL"] {
             guard let seconds = Self.seconds(text), (1...7 * 86_400).contains(seconds) else {
                 throw OrdersSettingsError(

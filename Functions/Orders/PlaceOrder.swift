@@ -68,7 +68,7 @@ enum PlaceOrder {
             throw FunctionError.unauthorized("sign in to place an order")
         }
         let key = try idempotencyKey(request.headers.values("Idempotency-Key"))
-        let (input, items) = try decode(request.body)
+        let (input, items) = try decode(request.body, maxQuantity: settings.maxLineQuantity)
         let address = try input.validated()
         let fingerprint = String(
             decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items)), as: UTF8.self)
@@ -77,6 +77,8 @@ enum PlaceOrder {
         var created = false
         var existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
         if existing == nil {
+            // Fails fast for a customer at the pending cap (``OrderPlacement/insert`` decides, locked).
+            try await PendingOrders.check(customerID: customerID, limit: settings.maxPendingOrders, store: context.store)
             // A new key: price first (reads only), then insert the order with its snapshot — or with
             // its refusal — in one transaction. The unique constraint decides between duplicates.
             let priced: Result<OrderPlacement.Priced, OrderPlacement.Refusal>
@@ -150,7 +152,7 @@ enum PlaceOrder {
         return value
     }
 
-    static func decode(_ body: [UInt8]) throws -> (ShippingAddressInput, [RequestedItem]?) {
+    static func decode(_ body: [UInt8], maxQuantity: Int) throws -> (ShippingAddressInput, [RequestedItem]?) {
         guard !body.isEmpty else {
             throw FunctionError(status: 400, code: "body-required", detail: "this endpoint needs a JSON request body")
         }
@@ -178,8 +180,8 @@ enum PlaceOrder {
             } else if !seen.insert(item.productID).inserted {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "is listed twice"))
             }
-            if !(1...99).contains(item.quantity) {
-                errors.append(FieldError(field: "items[\(index)].quantity", message: "must be 1 to 99"))
+            if !(1...maxQuantity).contains(item.quantity) {
+                errors.append(FieldError(field: "items[\(index)].quantity", message: "must be 1 to \(maxQuantity)"))
             }
         }
         guard errors.isEmpty else { throw FunctionError.validation(errors) }

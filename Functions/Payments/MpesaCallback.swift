@@ -1,10 +1,15 @@
 import Foundation
 import SokoFunctions
 
-/// `POST /webhooks/mpesa/{token}` (Daraja; `auth: webhook`): records the callback and answers
+/// `POST /webhooks/mpesa/{token}` (Daraja; `auth: webhook`): answers
 /// `200 {"ResultCode":0,"ResultDesc":"Accepted"}` for anything that parses as JSON (malformed JSON
 /// is 400) — an unknown id, a wrong token or a duplicate is logged and acknowledged, never retried
 /// into us.
+///
+/// Only a callback that proved itself (its payment found and its token right) is kept, with its raw
+/// payload, and at most ``keptPerCheckout`` per CheckoutRequestID: the route is public, so anything
+/// an anonymous sender could post is answered and logged (without its body) but never stored —
+/// random tokens cannot fill the payments store.
 ///
 /// Checks, in order: the payment is found by CheckoutRequestID (or, before payOrder stored the ids,
 /// by the token's hash); the token hashes to the stored one (constant-time); the payment is still
@@ -23,13 +28,28 @@ enum MpesaCallback {
         let token = context.pathParameter("token") ?? ""
         let raw = String(decoding: request.body, as: UTF8.self)
         let outcome = try await handle(json, token: token, context: context)
-        try await context.store.execute(
-            "INSERT INTO mpesa_callbacks (id, checkout_request_id, raw, outcome, received_at) VALUES ($1, $2, $3, $4, $5)",
-            [
-                .text(UUID().uuidString.lowercased()), SQLValue(MpesaCallbackBody(json)?.checkoutRequestID), .text(raw),
-                .text(outcome.rawValue), .text(Timestamp.now()),
-            ])
+        if outcome.isAuthenticated, let checkout = MpesaCallbackBody(json)?.checkoutRequestID {
+            try await keep(raw, checkout: checkout, outcome: outcome, store: context.store)
+        }
         return FunctionResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(accepted.utf8))
+    }
+
+    /// Callbacks kept per CheckoutRequestID (Daraja sends one; the rest are replays).
+    static let keptPerCheckout = 10
+
+    /// Stores the raw callback unless its CheckoutRequestID already has ``keptPerCheckout``.
+    static func keep(_ raw: String, checkout: String, outcome: Outcome, store: Store) async throws {
+        try await store.transaction { transaction in
+            let rows = try transaction.query(
+                "SELECT COUNT(*) AS n FROM mpesa_callbacks WHERE checkout_request_id = $1", [.text(checkout)])
+            guard try (rows.first?.int("n") ?? 0) < keptPerCheckout else { return }
+            try transaction.execute(
+                "INSERT INTO mpesa_callbacks (id, checkout_request_id, raw, outcome, received_at) VALUES ($1, $2, $3, $4, $5)",
+                [
+                    .text(UUID().uuidString.lowercased()), .text(checkout), .text(raw), .text(outcome.rawValue),
+                    .text(Timestamp.now()),
+                ])
+        }
     }
 
     /// What became of a callback (kept beside its raw payload).
@@ -42,6 +62,14 @@ enum MpesaCallback {
         case amountMismatch = "amount-mismatch"
         case awaitingConfirmation = "awaiting-confirmation"
         case duplicate
+
+        /// Whether the callback named a payment and carried its token (only those are stored).
+        var isAuthenticated: Bool {
+            switch self {
+            case .notACallback, .unknownPayment, .badToken: false
+            case .alreadyDecided, .failed, .amountMismatch, .awaitingConfirmation, .duplicate: true
+            }
+        }
     }
 
     static func handle(_ json: JSONValue, token: String, context: FunctionContext) async throws -> Outcome {

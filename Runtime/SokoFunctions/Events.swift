@@ -53,7 +53,7 @@ extension Event: Codable where Payload: Codable {
 }
 
 /// The host's tables in every service store that keeps data: the outbox, event deliveries (and the
-/// dead letters among them), processed event ids, leases and schedule claims.
+/// dead letters among them), processed event ids, leases, schedule claims and rate-limit counts.
 public enum HostTables {
     /// `CREATE TABLE IF NOT EXISTS` statements for `dialect`, in order.
     public static func statements(for dialect: SQLDialect) -> [String] {
@@ -83,6 +83,12 @@ public enum HostTables {
             """
             CREATE TABLE IF NOT EXISTS soko_leases (
                 name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)
+            """,
+            // Calls per caller per window of functions with `rateLimit:` (one row per active caller).
+            """
+            CREATE TABLE IF NOT EXISTS soko_rate_limits (
+                function TEXT NOT NULL, caller TEXT NOT NULL, window_start_ms BIGINT NOT NULL, calls INTEGER NOT NULL,
+                PRIMARY KEY (function, caller, window_start_ms))
             """,
         ]
     }

@@ -111,6 +111,8 @@ public final class FunctionHost: Sendable {
         router = Router(functions: functions)
         handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
         let handler = self.handler
+        handler.rateLimiters = try RateLimiter.limiters(
+            for: functions, migrations: allMigrations, configuration: configuration)
         consumers = EventConsumers(manifests: manifests)
         relaySettings = RelaySettings(environment: configuration.environment)
         do {

@@ -41,6 +41,8 @@ public struct HostConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` is believed (`SOKO_TRUSTED_PROXIES`, comma-separated
     /// addresses and CIDR networks; default loopback, where a co-located gateway connects from).
     public var trustedProxies = TrustedProxies.loopback
+    /// Milliseconds since 1970: the clock of the manifests' `rateLimit:` windows (tests move it).
+    public var wallClock: @Sendable () -> Int64 = RateLimiter.wallClock
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,

@@ -29,6 +29,10 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
     var trustedProxies = TrustedProxies(networks: [])
     /// Set once, by the host, before the server starts.
     var authenticator = Authenticator(issuer: "", audience: "") { throw KeySourceError.none }
+    /// Each function's `rateLimit:` counter, by function index (set once, by the host, before serving).
+    var rateLimiters: [RateLimiter?] = []
+    /// Each function's access-log path rewriting (`log: { redact: [...] }`), by function index.
+    private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
     private(set) var states: [LoopState] = []
     private(set) var loops: [EventLoop] = []
@@ -40,6 +44,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         self.defaultBodyLimit = defaultBodyLimit
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
         functionStores = functions.map { _ in NoStore() }
+        redactions = functions.map { PathRedaction($0.manifest) }
     }
 
     /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
@@ -140,8 +145,9 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let started = ContinuousClock.now
         let head = request.head
         let deadlines = state.deadlineQueue(for: function)
+        let loggedPath = redactions[function.index]?.redact(head.path) ?? head.path
         let exchange = RequestExchange(
-            function: function, requestID: requestID, method: head.method, path: head.path,
+            function: function, requestID: requestID, method: head.method, path: loggedPath,
             started: started, responder: responder, state: state, sink: sink, deadlines: deadlines)
         guard function.acquire() else {
             let problem = Problem(
@@ -158,6 +164,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let store = functionStores[function.index]
         let authenticator = self.authenticator
         let policy = function.policy
+        let rateLimiter = function.index < rateLimiters.count ? rateLimiters[function.index] : nil
         let invoker = self.invoker
         let outgoing = self.outgoing
         let mailer = self.mailer
@@ -170,6 +177,11 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                 let identity =
                     policy == .public || policy == .webhook
                     ? nil : try await authenticator.identity(for: functionRequest, policy: policy)
+                if let rateLimiter {
+                    try await rateLimiter.check(
+                        caller: RateLimiter.caller(subject: identity?.subject, clientAddress: functionRequest.clientAddress),
+                        store: store, logger: function.logger)
+                }
                 let context = FunctionContext(
                     requestID: requestID, deadline: started + function.manifest.timeout, identity: identity,
                     service: function.service, function: function.name,

@@ -1,7 +1,10 @@
 /// Reads one entry of a manifest's `functions:` mapping into a ``FunctionManifest``.
 enum FunctionEntryParser {
     /// The keys a function entry may have, in the order error messages list them.
-    static let keys = ["http", "event", "schedule", "auth", "timeout", "concurrency", "bodyLimit", "scale", "retries", "deploy"]
+    static let keys = [
+        "http", "event", "schedule", "auth", "timeout", "concurrency", "bodyLimit", "scale", "retries", "deploy",
+        "rateLimit", "log",
+    ]
     static let triggerKeys = ["http", "event", "schedule"]
 
     static func parse(name: String, node: ManifestNode) throws(ManifestError) -> FunctionManifest {
@@ -27,6 +30,8 @@ enum FunctionEntryParser {
             case "scale": function.scale = try ScaleEntryParser.parse(value)
             case "retries": function.retries = try value.integer(atLeast: 0, counting: "delivery retries")
             case "deploy": function.deploy = try deployment(value)
+            case "rateLimit": function.rateLimit = try RateLimitEntryParser.parse(value, trigger: function.trigger)
+            case "log": function.redactedPathParameters = try LogEntryParser.parse(value, trigger: function.trigger)
             default: break  // the trigger, read above
             }
         }

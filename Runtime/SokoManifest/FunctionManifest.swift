@@ -60,6 +60,10 @@ public struct FunctionManifest: Sendable, Equatable {
     /// `deploy:` as the function's entry writes it; `nil` takes the manifest's
     /// (``ServiceManifest/deployment(of:)``).
     public var deploy: Deployment?
+    /// `rateLimit:` — calls per caller per window, enforced by the host (nil: unlimited).
+    public var rateLimit: RateLimitPolicy? = nil
+    /// `log: { redact: [...] }` — path parameters the access log shows as `[redacted]`.
+    public var redactedPathParameters: [String] = []
 
     public init(
         name: String, trigger: Trigger, auth: AuthPolicy = .customer,

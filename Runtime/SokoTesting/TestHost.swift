@@ -49,14 +49,15 @@ public final class TestHost: Sendable {
         return configuration
     }
 
-    /// Sends one request through routing and middleware and returns the response.
+    /// Sends one request through routing and middleware and returns the response. `remoteAddress`
+    /// is the peer's address as the transport would give it (the client address of anonymous callers).
     public func request(
         _ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(),
-        body: [UInt8] = []
+        body: [UInt8] = [], remoteAddress: String = ""
     ) async -> TestResponse {
         let head = HTTPRequestHead(
             method: method, target: target, headers: headers,
-            contentLength: body.isEmpty ? nil : body.count)
+            contentLength: body.isEmpty ? nil : body.count, remoteAddress: remoteAddress)
         let response = await invoker.invoke(HTTPRequest(head: head, body: body))
         return TestResponse(status: response.status, headers: response.headers, body: response.body)
     }

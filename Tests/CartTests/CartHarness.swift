@@ -44,12 +44,12 @@ final class CartHarness: Sendable {
     let registry: FunctionRegistry
     private let folder: String
 
-    init() async throws {
+    init(environment: [String: String] = [:]) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-cart-\(UUID().uuidString)").path
         store = try SQLiteStore(path: folder + "/cart.sqlite")
         for statement in HostTables.statements(for: .sqlite) { _ = try await store.execute(statement, []) }
         _ = try await Migrator.migrate(store, migrations: CartBundle.migrations)
-        registry = CartBundle.registry(compute: compute)
+        registry = CartBundle.registry(environment: environment, compute: compute)
     }
 
     func close() async {

@@ -67,8 +67,8 @@ struct CartTests {
         await cart.close()
     }
 
-    @Test(arguments: [0, -1, 100, 1_000])
-    func addRefusesQuantitiesOutsideOneToNinetyNine(_ quantity: Int) async throws {
+    @Test(arguments: [0, -1, 21, 99, 100, 1_000])
+    func addRefusesQuantitiesOutsideOneToTheLineLimit(_ quantity: Int) async throws {
         let cart = try await CartHarness()
         cart.catalog.put("p1")
         let answer = await cart.add("p1", quantity, customer: "ann")
@@ -77,8 +77,8 @@ struct CartTests {
         await cart.close()
     }
 
-    @Test(arguments: [(-1, 422), (100, 422), (99, 200), (0, 200)])
-    func updateTakesZeroToNinetyNine(_ quantity: Int, _ status: Int) async throws {
+    @Test(arguments: [(-1, 422), (100, 422), (21, 422), (20, 200), (0, 200)])
+    func updateTakesZeroToTheLineLimit(_ quantity: Int, _ status: Int) async throws {
         let cart = try await CartHarness()
         cart.catalog.put("p1")
         _ = await cart.add("p1", 1, customer: "ann")
@@ -86,15 +86,39 @@ struct CartTests {
         await cart.close()
     }
 
-    @Test func aLineNeverPassesNinetyNine() async throws {
+    @Test func aLineNeverPassesTheLineLimit() async throws {
         let cart = try await CartHarness()
         cart.catalog.put("p1")
-        #expect(await cart.add("p1", 60, customer: "ann").status == 200)
-        let over = await cart.add("p1", 40, customer: "ann")
+        #expect(await cart.add("p1", 12, customer: "ann").status == 200)
+        let over = await cart.add("p1", 9, customer: "ann")
         #expect(over.status == 422)
-        #expect(over.problem?.errors?.first?.message.contains("it holds 60") == true)
-        #expect(try await cart.add("p1", 39, customer: "ann").cart().lines == ["p1:99"])
+        #expect(over.problem?.errors?.first?.message.contains("at most 20 of a product (it holds 12)") == true)
+        #expect(try await cart.add("p1", 8, customer: "ann").cart().lines == ["p1:20"])
         await cart.close()
+    }
+
+    /// `SOKO_MAX_LINE_QUANTITY` sets the limit (up to the schema's 99); a value out of range stops
+    /// the bundle at start.
+    @Test func theLineLimitIsASetting() async throws {
+        let cart = try await CartHarness(environment: ["SOKO_MAX_LINE_QUANTITY": "5"])
+        cart.catalog.put("p1")
+        let added = await cart.add("p1", 6, customer: "ann")
+        #expect(added.status == 422)
+        #expect(added.problem?.errors?.first?.message == "must be an integer from 1 to 5")
+        #expect(await cart.add("p1", 5, customer: "ann").status == 200)
+        #expect(await cart.update("p1", 6, customer: "ann").status == 422)
+        #expect(await cart.add("p1", 1, customer: "ann").status == 422)
+        await cart.close()
+        let big = try await CartHarness(environment: ["SOKO_MAX_LINE_QUANTITY": "99"])
+        big.catalog.put("p1")
+        #expect(await big.add("p1", 99, customer: "ann").status == 200)
+        await big.close()
+        let compute = ComputePool(threads: 1)
+        for bad in ["0", "100", "ten"] {
+            let registry = CartBundle.registry(environment: ["SOKO_MAX_LINE_QUANTITY": bad], compute: compute)
+            #expect(registry.refusals.first?.contains("SOKO_MAX_LINE_QUANTITY") == true)
+        }
+        compute.shutdown()
     }
 
     @Test func settingAQuantityNeedsTheLineButRemovingDoesNot() async throws {

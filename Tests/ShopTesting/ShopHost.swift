@@ -34,7 +34,9 @@ public final class ShopHost: Sendable {
     }
 
     /// Starts the shop on fresh temporary SQLite stores. `environment` adds to (and overrides) the
-    /// test defaults: cheap Argon2, a fixed issuer.
+    /// test defaults: cheap Argon2, a fixed issuer, and the manifests' per-caller rate limits off
+    /// (tests that place many orders would meet them; the limits' own tests set
+    /// `SOKO_RATE_LIMITS=on`).
     public static func start(
         environment: [String: String] = [:], configuration: HostConfiguration = TestHost.defaultConfiguration()
     ) async throws -> ShopHost {
@@ -42,6 +44,7 @@ public final class ShopHost: Sendable {
         let clients = #"[{"client_id":"\#(serviceClientID)","secret_sha256":"\#(serviceSecretSHA256)"}]"#
         configuration.environment = configuration.environment.merging([
             "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test", "SOKO_OAUTH_CLIENTS": clients,
+            "SOKO_RATE_LIMITS": "off",
         ]) { _, new in new }.merging(environment) { _, new in new }
         let host = try await TestHost(
             bundles: bundles, manifestsDirectory: repository + "/manifests/functions", configuration: configuration)
