@@ -269,21 +269,37 @@ public struct NginxGateway: Sendable {
         return out
     }
 
-    /// `$soko_log_path`: the path as logged, with the segments that carry secrets (a callback
-    /// token) replaced by `[redacted]`.
+    /// `$soko_log_path`: the path as logged, with the path parameters a manifest marks secret
+    /// (`log: { redact: [token] }`, the M-Pesa callback's token) replaced by `[redacted]` — the
+    /// host's access log does the same.
     private func redactionMap() -> String {
         var out = "    map $uri $soko_log_path {\n        default $uri;\n"
-        for location in (try? locations()) ?? [] where location.mpesaCallback {
-            let pattern = location.segments.map { segment -> String in
-                switch segment {
-                case .literal(let text): Self.regexEscaped(text)
-                case .parameter: "[^/]+"
+        var seen: Set<String> = []
+        for manifest in manifests {
+            for function in manifest.functions where !function.redactedPathParameters.isEmpty {
+                guard case .http(let routes) = function.trigger else { continue }
+                for route in routes {
+                    var pattern: [String] = []
+                    var logged: [String] = []
+                    var captures = 0
+                    for segment in route.segments {
+                        switch segment {
+                        case .literal(let text):
+                            pattern.append(Self.regexEscaped(text))
+                            logged.append(text)
+                        case .parameter(let name) where function.redactedPathParameters.contains(name):
+                            pattern.append("[^/]+")
+                            logged.append("[redacted]")
+                        case .parameter:
+                            captures += 1
+                            pattern.append("([^/]+)")
+                            logged.append("$\(captures)")
+                        }
+                    }
+                    let line = "        \"~^/\(pattern.joined(separator: "/"))$\" \"/\(logged.joined(separator: "/"))\";\n"
+                    if seen.insert(line).inserted { out += line }
                 }
             }
-            // Only the last parameter (the token) is secret; the route's literal prefix is kept.
-            let prefix = location.segments.prefix { if case .literal = $0 { true } else { false } }
-                .map { if case .literal(let text) = $0 { text } else { "" } }.joined(separator: "/")
-            out += "        \"~^/\(pattern.joined(separator: "/"))$\" \"/\(prefix)/[redacted]\";\n"
         }
         return out + "    }\n"
     }

@@ -19,6 +19,10 @@ enum ProductionChecks {
             }
             if let problem = ProductionURL.problem(value) { throw HostSetupError("\(name): \(problem)") }
         }
+        // The per-customer limits are what keep strangers from hoarding stock and prompting phones.
+        if configuration.environment["SOKO_RATE_LIMITS"] == "off" {
+            throw HostSetupError("SOKO_RATE_LIMITS: \"off\" is for load tests; production keeps the manifests' rate limits")
+        }
     }
 
     /// The manifests whose services run in this mode. A selection that names a service kept to

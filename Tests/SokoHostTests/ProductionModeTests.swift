@@ -67,6 +67,7 @@ struct ProductionModeTests {
             "SOKO_STRIPE_WEBHOOK_SECRETS: includes the public whsec_sandbox"
         ),
         (["SOKO_ENV": "staging"], "SOKO_ENV=\"staging\" is not valid"),
+        (["SOKO_RATE_LIMITS": "off"], "SOKO_RATE_LIMITS: \"off\" is for load tests"),
         // Development still refuses a half-configured gateway.
         (
             ["SOKO_ENV": "development", "SOKO_STRIPE_WEBHOOK_SECRETS": nil],
