@@ -7,11 +7,29 @@ import Synchronization
 /// `ID` and `Name`), deregister, and the health API (`GET /v1/health/service/<name>?passing=true`)
 /// answering with what was registered and not deregistered. Serve it with ``manifest`` to test
 /// registration and discovery without Consul.
+///
+/// With `FAKE_CONSUL_ACL` (`token=name|name;token2=name`) it enforces ACLs as a default-deny agent
+/// would: a registration needs an `X-Consul-Token` allowed to write that service name, a health
+/// query any known token; others get 403 "Permission denied" and are counted in ``log``.
 public enum FakeConsulBundle: FunctionBundle {
     public static let service = "fakeconsul"
 
-    /// What every fake agent of this process was told: registration bodies, deregistered IDs.
-    public static let log = Mutex<(registrations: [[UInt8]], deregistrations: [String])>(([], []))
+    /// What every fake agent of this process was told: registration bodies, deregistered IDs, and
+    /// the names of registrations refused for their token.
+    public static let log = Mutex<(registrations: [[UInt8]], deregistrations: [String], refused: [String])>(([], [], []))
+
+    /// `FAKE_CONSUL_ACL` parsed: token → service names it may register.
+    static func acl(_ environment: [String: String]) -> [String: Set<String>]? {
+        guard let text = environment["FAKE_CONSUL_ACL"] else { return nil }
+        var tokens: [String: Set<String>] = [:]
+        for entry in text.split(separator: ";") {
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2 { tokens[parts[0]] = Set(parts[1].split(separator: "|").map(String.init)) }
+        }
+        return tokens
+    }
+
+    static let denied = FunctionResponse(status: 403, body: Array("Permission denied".utf8))
 
     /// A recorded registration body, parsed.
     public static func parsed(_ bytes: [UInt8]) -> [String: Any] {
@@ -19,11 +37,16 @@ public enum FakeConsulBundle: FunctionBundle {
     }
 
     public static func register(_ registry: inout FunctionRegistry) {
+        let acl = Self.acl(registry.environment)
         registry.raw("register") { request, _ in
             guard request.query["replace-existing-checks"] == "true",
                 let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                body["Name"] is String, body["ID"] is String
+                let name = body["Name"] as? String, body["ID"] is String
             else { return FunctionResponse(status: 400) }
+            if let acl, acl[request.headers["X-Consul-Token"] ?? ""]?.contains(name) != true {
+                Self.log.withLock { $0.refused.append(name) }
+                return Self.denied
+            }
             let bytes = request.body
             Self.log.withLock { $0.registrations.append(bytes) }
             return FunctionResponse(status: 200)
@@ -35,6 +58,7 @@ public enum FakeConsulBundle: FunctionBundle {
         }
         registry.raw("health") { request, context in
             guard request.query["passing"] == "true" else { return FunctionResponse(status: 400) }
+            if let acl, acl[request.headers["X-Consul-Token"] ?? ""] == nil { return Self.denied }
             let name = context.pathParameter("name") ?? ""
             let seen = Self.log.withLock { $0 }
             var entries: [[String: Any]] = []

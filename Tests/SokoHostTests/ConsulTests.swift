@@ -72,6 +72,38 @@ struct ConsulTests {
         #expect(await agent.stop(drainTimeout: .seconds(2)))
     }
 
+    /// Consul with ACLs (default deny), as compose runs it: a host registers with its own token,
+    /// and a token for another unit cannot register a fake `probe`.
+    @Test func withACLsAHostRegistersWithItsTokenAndNoOtherTokenCanTakeItsName() async throws {
+        let agent = try await Self.serve(
+            FakeConsulBundle.self, FakeConsulBundle.manifest,
+            environment: ["FAKE_CONSUL_ACL": "probe-token=probe;orders-token=orders;dns-token="])
+        let address = "http://127.0.0.1:\(agent.port)"
+        let probe = try await Self.serve(
+            ProbeBundle.self, ProbeBundle.manifest,
+            environment: ["CONSUL_HTTP_ADDR": address, "CONSUL_HTTP_TOKEN": "probe-token", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1"])
+        #expect(Self.registrations(port: probe.port).map(\.name).contains("probe"))
+        let impostor = try await Self.serve(
+            ProbeBundle.self, ProbeBundle.manifest,
+            environment: [
+                "CONSUL_HTTP_ADDR": address, "CONSUL_HTTP_TOKEN": "orders-token", "SOKO_ADVERTISE_ADDRESS": "127.0.0.1",
+            ])
+        #expect(Self.registrations(port: impostor.port).isEmpty, "another unit's token registered probe")
+        #expect(FakeConsulBundle.log.withLock { $0.refused }.contains("probe"))
+        // Discovery reads with a token; without one, nothing is found.
+        let compute = ComputePool(threads: 1)
+        let reader = try #require(
+            Consul(
+                environment: ["CONSUL_HTTP_ADDR": address, "CONSUL_HTTP_TOKEN": "dns-token"],
+                client: BlockingHTTPClient(pool: compute)))
+        #expect(await reader.resolve("probe") == "http://127.0.0.1:\(probe.port)")
+        let anonymous = try #require(
+            Consul(environment: ["CONSUL_HTTP_ADDR": address], client: BlockingHTTPClient(pool: compute)))
+        #expect(await anonymous.resolve("probe") == nil)
+        compute.shutdown()
+        for host in [probe, impostor, agent] { #expect(await host.stop(drainTimeout: .seconds(2))) }
+    }
+
     /// The names and tags a process on `port` registered.
     static func registrations(port: Int) -> [(name: String, tags: [String])] {
         FakeConsulBundle.log.withLock { $0.registrations }.map(parsed).filter { $0["Port"] as? Int == port }.map {
