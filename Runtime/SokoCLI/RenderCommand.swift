@@ -176,6 +176,9 @@ struct ShopValueOptions: ParsableArguments {
     @Option(help: "cert-manager's ClusterIssuer for the Ingress certificate (default letsencrypt-prod).")
     var clusterIssuer: String?
 
+    @Flag(help: "Write only the shop-less templates (as this repository commits them), without the shop's values.")
+    var template = false
+
     /// The validated values, or nil when none were given (the render then leaves the shop's files out).
     func values() throws -> ShopValues? {
         var fields: [String: String] = [:]
@@ -194,7 +197,15 @@ struct ShopValueOptions: ParsableArguments {
             "payment_methods": paymentMethods, "mail_from": mailFrom, "cluster_issuer": clusterIssuer,
         ]
         for (key, value) in flags { if let value { fields[key] = value } }
-        guard !fields.isEmpty else { return nil }
+        guard !fields.isEmpty else {
+            guard template else {
+                throw ValidationError(
+                    "production needs the shop's values: --values shop.yaml (or --public-url URL --mpesa-shortcode N --mail-from ADDR); --template writes the templates alone"
+                )
+            }
+            return nil
+        }
+        guard !template else { throw ValidationError("--template writes no shop values: leave out --values and the value flags") }
         do {
             return try ShopValues(fields)
         } catch {
@@ -203,7 +214,7 @@ struct ShopValueOptions: ParsableArguments {
     }
 
     static func reminder(_ files: String) -> String {
-        "note: production needs the shop's values: render again with --values shop.yaml (or --public-url, --mpesa-shortcode, --mail-from) to write \(files)"
+        "note: templates only; a render with the shop's values (--values shop.yaml) writes \(files)"
     }
 }
 

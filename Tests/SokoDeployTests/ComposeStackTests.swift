@@ -10,7 +10,7 @@ struct ComposeStackTests {
         let manifests = try NginxGatewayTests.manifests()
         for file in try ComposeStack(manifests: manifests).render() {
             let committed = try String(contentsOfFile: NginxGatewayTests.repository + "/docker/" + file.path, encoding: .utf8)
-            #expect(file.text == committed, "docker/\(file.path) is stale: run `soko render compose`")
+            #expect(file.text == committed, "docker/\(file.path) is stale: run `soko render compose --template`")
         }
     }
 

@@ -14,7 +14,7 @@ struct KubernetesManifestsTests {
         for file in try Self.rendered() {
             let committed = try String(
                 contentsOfFile: NginxGatewayTests.repository + "/manifests/k8s/" + file.path, encoding: .utf8)
-            #expect(file.text == committed, "manifests/k8s/\(file.path) is stale: run `soko render k8s`")
+            #expect(file.text == committed, "manifests/k8s/\(file.path) is stale: run `soko render k8s --template`")
         }
     }
 

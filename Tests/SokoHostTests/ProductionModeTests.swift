@@ -166,6 +166,37 @@ struct ProductionModeTests {
         #expect(refused.text.contains("signature-invalid"))
     }
 
+    @Test func renderRefusesProductionWithoutTheShopsValues() throws {
+        let folder = NSTemporaryDirectory() + "soko-render-\(UUID().uuidString)"
+        for command in ["k8s", "compose"] {
+            let refused = try BinaryTests.run(["render", command, "--output", folder + "/" + command])
+            #expect(refused.status != 0)
+            #expect(refused.error.contains("production needs the shop's values"), "\(refused.error)")
+            let local = try BinaryTests.run([
+                "render", command, "--output", folder + "/" + command, "--public-url", "http://localhost:8080",
+                "--mpesa-shortcode", "600123", "--mail-from", "Duka <orders@duka.co.ke>",
+            ])
+            #expect(local.status != 0 && local.error.contains("public_url"), "\(local.error)")
+            let sandboxPaybill = try BinaryTests.run([
+                "render", command, "--output", folder + "/" + command, "--public-url", "https://duka.co.ke",
+                "--mpesa-shortcode", "174379", "--mail-from", "Duka <orders@duka.co.ke>",
+            ])
+            #expect(sandboxPaybill.status != 0 && sandboxPaybill.error.contains("174379"), "\(sandboxPaybill.error)")
+            #expect(try BinaryTests.run(["render", command, "--output", folder + "/" + command, "--template"]).status == 0)
+        }
+        let values = folder + "/shop.yaml"
+        try "public_url: https://duka.co.ke\nmpesa_shortcode: \"600123\"\nmail_from: Duka <orders@duka.co.ke>\n"
+            .write(toFile: values, atomically: true, encoding: .utf8)
+        #expect(try BinaryTests.run(["render", "k8s", "--output", folder + "/k8s", "--values", values]).status == 0)
+        let env = try String(contentsOfFile: folder + "/k8s/overlays/prod/shop.env", encoding: .utf8)
+        #expect(env.contains("SOKO_PUBLIC_URL=https://duka.co.ke\n") && env.contains("SOKO_DARAJA_SHORTCODE=600123\n"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/k8s/overlays/prod/ingress.yaml"))
+        #expect(try BinaryTests.run(["render", "compose", "--output", folder + "/compose", "--values", values]).status == 0)
+        #expect(
+            try String(contentsOfFile: folder + "/compose/shop.env", encoding: .utf8).contains(
+                "SOKO_TOKEN_ISSUER=https://duka.co.ke"))
+    }
+
     /// HMAC-SHA256 by Python's standard library: an implementation that is not ours.
     static func hmacSHA256(key: String, message: String) throws -> String {
         let process = Process()
