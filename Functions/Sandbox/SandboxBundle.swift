@@ -11,6 +11,11 @@ public enum SandboxBundle: FunctionBundle {
     public static let migrations = SandboxSchema.migrations
 
     public static func register(_ registry: inout FunctionRegistry) {
+        // Its manifest keeps it to development; a manifest edited to serve it in production still
+        // cannot: a process that serves the sandbox refuses to start.
+        if registry.mode == .production {
+            registry.refuse("the payment sandbox never runs with SOKO_ENV=production")
+        }
         let settings: SandboxSettings
         do {
             settings = try SandboxSettings(environment: registry.environment)

@@ -114,6 +114,20 @@ struct ProductionModeTests {
         #expect(flagged.error.contains("the examples service is not served with SOKO_ENV=production"), "\(flagged.error)")
     }
 
+    @Test func aManifestEditedToServeTheSandboxInProductionStillCannot() throws {
+        let folder = NSTemporaryDirectory() + "soko-manifests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let shipped = try String(
+            contentsOfFile: BinaryTests.repository.path + "/manifests/functions/sandbox.yaml", encoding: .utf8)
+        let edited = shipped.replacingOccurrences(of: "environments: [development]\n", with: "")
+        #expect(edited != shipped)
+        try edited.write(toFile: folder + "/sandbox.yaml", atomically: true, encoding: .utf8)
+        let result = try BinaryTests.run(
+            ["serve", "--port", "0", "--manifests", folder], environment: Self.live.merging(Self.data()) { $1 })
+        #expect(result.status != 0)
+        #expect(result.error.contains("the payment sandbox never runs with SOKO_ENV=production"), "\(result.error)")
+    }
+
     @Test func aUsersPodNeedsNoPaymentSettings() throws {
         var environment = Self.live.merging(Self.data()) { $1 }
         let payments = environment.keys.filter { $0.hasPrefix("SOKO_DARAJA") || $0.hasPrefix("SOKO_STRIPE") }
