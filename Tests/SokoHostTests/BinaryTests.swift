@@ -103,42 +103,17 @@ struct BinaryTests {
     }
 
     @Test func sigtermDrainsAndExitsZero() throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2"]
-        process.currentDirectoryURL = Self.repository
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["SOKO_DATA": NSTemporaryDirectory() + "soko-serve-\(UUID().uuidString)"]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        // The first log line says where it listens.
-        let reader = out.fileHandleForReading
-        var buffered = Data()
-        var port: Int?
-        let deadline = Date().addingTimeInterval(10)
-        while port == nil && Date() < deadline {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffered.append(chunk)
-            let text = String(decoding: buffered, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.contains("\"listening\"") }),
-                let range = line.range(of: #""port":""#)
-            {
-                port = Int(line[range.upperBound...].prefix { $0.isNumber })
-            }
-        }
-        let bound = try #require(port)
-        let client = try RawClient(port: bound)
+        let host = try ServingProcess(
+            ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2"],
+            environment: ["SOKO_DATA": NSTemporaryDirectory() + "soko-serve-\(UUID().uuidString)"])
+        let client = try RawClient(port: host.port)
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponseBlocking().text == "hello")
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        let log = host.stop()  // SIGTERM
+        #expect(host.process.terminationReason == .exit)
+        #expect(host.process.terminationStatus == 0)
         #expect(client.isClosedByServerBlocking())
-        let rest = String(decoding: buffered + reader.readDataToEndOfFile(), as: UTF8.self)
-        #expect(rest.contains("\"msg\":\"draining\""))
-        #expect(rest.contains("\"loops_closed_cleanly\":\"true\""))
+        #expect(log.contains("\"msg\":\"draining\""))
+        #expect(log.contains("\"loops_closed_cleanly\":\"true\""))
     }
 }
