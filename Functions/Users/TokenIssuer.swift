@@ -70,12 +70,13 @@ struct RefreshToken: Sendable {
 }
 
 extension TokenIssuer {
-    /// A client-credentials token: subject and client are the service, role `service`.
-    func issueServiceToken(for service: User, scope: String?, store: Store) async throws -> Pair {
+    /// A client-credentials token: subject and client are the client (RFC 9068 §2.2), with the
+    /// `service` role for an internal client and no role for a third-party one.
+    func issueClientToken(clientID: String, roles: [String], scope: String?, store: Store) async throws -> Pair {
         let now = Int(time(nil))
         let claims = AccessTokenClaims(
-            iss: settings.issuer, sub: service.id, aud: settings.audience, exp: now + settings.accessTokenLifetime,
-            iat: now, jti: RandomToken.make(bytes: 16), clientID: service.id, scope: scope, roles: ["service"])
+            iss: settings.issuer, sub: clientID, aud: settings.audience, exp: now + settings.accessTokenLifetime,
+            iat: now, jti: RandomToken.make(bytes: 16), clientID: clientID, scope: scope, roles: roles)
         let token = try TokenSigner(key: try await keys.current(store: store)).sign(claims)
         return Pair(accessToken: token, expiresIn: settings.accessTokenLifetime, refreshToken: nil, scope: scope)
     }

@@ -36,7 +36,8 @@ public struct ComposeStack: Sendable {
         out += """
             # Run from the repository root:  docker compose -f docker/compose.yaml up --build
             # Secrets come from the environment (.env beside this file): POSTGRES_PASSWORD,
-            # SOKO_SERVICE_CLIENT_SECRET and SOKO_OAUTH_CLIENTS (its secret_sha256 is that secret's SHA-256).
+            # SOKO_SERVICE_CLIENT_SECRET and SOKO_OAUTH_CLIENTS (its secret_sha256 is that secret's SHA-256;
+            # the platform client is flagged "internal": true, the only one allowed internal routes and events).
             name: soko
 
             x-soko-environment: &soko-environment

@@ -37,6 +37,10 @@ public struct HostConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` is believed (`SOKO_TRUSTED_PROXIES`, comma-separated
     /// addresses and CIDR networks; default loopback, where a co-located gateway connects from).
     public var trustedProxies = TrustedProxies.loopback
+    /// How long a host trusts the signing keys it fetched before fetching them again
+    /// (`SOKO_JWKS_REFRESH`, default 60s): a retired key stops verifying within this time plus the
+    /// Users service's own re-read of its keys (the same setting).
+    public var jwksRefresh: Duration = .seconds(60)
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
@@ -95,6 +99,7 @@ public struct HostConfiguration: Sendable {
             configuration.drainDelay = value
         }
         if let value = try duration("SOKO_CONSUL_REFRESH") { configuration.consulRefresh = value }
+        if let value = try duration("SOKO_JWKS_REFRESH") { configuration.jwksRefresh = value }
         if let value = environment["SOKO_MANIFESTS"] { configuration.manifestsDirectory = value }
         if let value = environment["SOKO_SERVICE"], !value.isEmpty { configuration.service = value }
         if let value = environment["SOKO_FUNCTION"], !value.isEmpty { configuration.function = value }

@@ -169,7 +169,9 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                 // The auth policy runs before the handler (public functions skip it entirely).
                 let identity =
                     policy == .public || policy == .webhook
-                    ? nil : try await authenticator.identity(for: functionRequest, policy: policy)
+                    ? nil
+                    : try await authenticator.identity(
+                        for: functionRequest, policy: policy, scopes: function.manifest.scopes)
                 let context = FunctionContext(
                     requestID: requestID, deadline: started + function.manifest.timeout, identity: identity,
                     service: function.service, function: function.name,
