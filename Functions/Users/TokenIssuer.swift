@@ -15,6 +15,8 @@ struct TokenIssuer: Sendable {
         var expiresIn: Int
         var refreshToken: String?
         var scope: String?
+        /// First-party sign-in only: this device's token for later sign-ins (``KnownDevices``).
+        var deviceToken: String?
 
         enum CodingKeys: String, CodingKey {
             case accessToken = "access_token"
@@ -22,6 +24,7 @@ struct TokenIssuer: Sendable {
             case expiresIn = "expires_in"
             case refreshToken = "refresh_token"
             case scope
+            case deviceToken = "device_token"
         }
     }
 
