@@ -51,9 +51,10 @@ struct LoginThrottle: Sendable {
             if let device {
                 let subject = "device:" + device
                 try Self.lock(subject, tx)
-                let failures = try tx.query(
-                    "SELECT COUNT(*) AS n FROM login_failures WHERE subject = $1", [.text(subject)]
-                ).first?.int("n") ?? 0
+                let failures =
+                    try tx.query(
+                        "SELECT COUNT(*) AS n FROM login_failures WHERE subject = $1", [.text(subject)]
+                    ).first?.int("n") ?? 0
                 if failures < perDevice {
                     try Self.record(subject, now: now, attempt: id, tx)
                     return (nil, device)

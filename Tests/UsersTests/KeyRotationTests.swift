@@ -83,7 +83,9 @@ struct KeyRotationTests {
 
     @Test func aRetiredKeyIsRefusedByAnotherProcessWithinTheRefreshBound() async throws {
         let data = NSTemporaryDirectory() + "soko-keys-\(UUID().uuidString)"
-        let environment = ["SOKO_DATA": data, "SOKO_JWKS_REFRESH": "1s", "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_ACCESS_LOG": "off"]
+        let environment = [
+            "SOKO_DATA": data, "SOKO_JWKS_REFRESH": "1s", "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_ACCESS_LOG": "off",
+        ]
         let (users, port) = try Self.serveUsers(environment: environment)
         defer {
             if users.isRunning { users.terminate() }

@@ -5,6 +5,7 @@ import SokoHost
 import SokoManifest
 import SokoTesting
 import Testing
+
 @testable import Users
 
 /// Five wrong passwords do not lock the owner out for 15 minutes: the account's delay grows with
