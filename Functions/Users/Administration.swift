@@ -38,4 +38,33 @@ public enum UsersAdministration {
             [.text(id), .text(email), .text("Administrator"), .text(hash), .text("customer,admin"), .text(now), .text(now)])
         return .created(id: id)
     }
+
+    /// A signing key as the operator sees it.
+    public struct KeyState: Equatable, Sendable {
+        public var kid: String
+        /// Whether new tokens are signed with it (else it is published only).
+        public var signing: Bool
+    }
+
+    /// Adds a signing key: the key that was next starts signing, the old signer stays published
+    /// until retired. Returns the live keys, oldest first.
+    public static func rotateKeys(store: Store) async throws -> [KeyState] {
+        states(try await KeyRing.rotate(store: store))
+    }
+
+    /// Unpublishes the key `kid`; tokens it signed stop verifying everywhere within twice
+    /// `SOKO_JWKS_REFRESH`. Returns the live keys, or nil when no live key is `kid`.
+    public static func retireKey(_ kid: String, store: Store) async throws -> [KeyState]? {
+        guard try await KeyRing.retire(kid: kid, store: store) else { return nil }
+        return states(try await KeyRing.live(store: store))
+    }
+
+    /// The live keys, oldest first (two are made when there are none).
+    public static func keys(store: Store) async throws -> [KeyState] {
+        states(try await KeyRing.live(store: store))
+    }
+
+    private static func states(_ keys: [SigningKey]) -> [KeyState] {
+        keys.enumerated().map { KeyState(kid: $1.kid, signing: $0 == keys.count - 2) }
+    }
 }

@@ -49,9 +49,11 @@ enum Authorize {
 
         let email = AccountRules.normalise(email: form["email"] ?? "") ?? ""
         let address = context.request.clientAddress
-        let attempt: String
+        let presented = KnownDevices.fromCookie(context.request.headers["Cookie"])
+        let device = try await KnownDevices.recognise(presented, email: email, store: context.store)
+        let attempt: LoginThrottle.Attempt
         do {
-            attempt = try await throttle.begin(email: email, address: address, store: context.store)
+            attempt = try await throttle.begin(email: email, address: address, device: device, store: context.store)
         } catch let limited as FunctionError where limited.problem.status == 429 {
             var page = signInForm(parameters, message: "Too many attempts. Try again later.", status: 429)
             for field in limited.headers { page.headers.add(field.name, field.value) }
@@ -63,7 +65,8 @@ enum Authorize {
         guard let user, try await passwords.verify(form["password"] ?? "", against: stored) else {
             return signInForm(parameters, message: "The email or the password is wrong.")
         }
-        try await throttle.succeeded(attempt, email: email, store: context.store)
+        try await throttle.succeeded(attempt, store: context.store)
+        let deviceToken = try await KnownDevices.remember(presented, recognised: device, email: email, store: context.store)
         let code = RandomToken.make(bytes: 32)
         try await context.store.execute(
             """
@@ -74,7 +77,9 @@ enum Authorize {
                 .text(RandomToken.hash(code)), .text(clientID), .text(user.id), .text(redirectURI), .text(challenge),
                 SQLValue(parameters.scope), .text(RandomToken.make(bytes: 16)), .integer(Int64(time(nil)) + 60),
             ])
-        return redirect(redirectURI, ["code": code, "state": state])
+        var response = redirect(redirectURI, ["code": code, "state": state])
+        response.headers.add("Set-Cookie", KnownDevices.setCookie(deviceToken))
+        return response
     }
 
     // MARK: Pages

@@ -5,43 +5,78 @@ import Synchronization
 /// The service's ES256 signing keys: generated on first use and stored in its database, so
 /// every replica signs with the same key and publishes the same JWKS.
 ///
-/// Two keys are always live: the oldest signs, the next is already published. Rotating (retire
-/// the signing key, add a new next one) then never meets a verifier that has not seen the new
-/// signing key, and tokens signed before a rotation keep verifying until they expire.
+/// Every live (unretired) key is published; the second newest signs, and the newest is the
+/// next one, published ahead of its use. Rotating (``rotate(store:)``, `soko users rotate-keys`)
+/// adds a new newest key, so the next one starts signing — a key every verifier has already
+/// fetched — and the old signer stays published, so tokens it signed keep verifying until they
+/// expire. Retiring a key (``retire(kid:store:)``, `soko users retire-key`) unpublishes it:
+/// tokens it signed stop verifying once the replicas re-read their keys (``maxAge``) and the
+/// hosts re-fetch the JWKS (`SOKO_JWKS_REFRESH`).
 final class KeyRing: Sendable {
-    /// The keys and when they were read; read again after a minute, so a rotation (or another
+    /// The keys and when they were read; read again after ``maxAge``, so a rotation (or another
     /// replica's first key) reaches every replica.
     private let cache = Mutex<(keys: [SigningKey], read: ContinuousClock.Instant)?>(nil)
-    private let maxAge: Duration = .seconds(60)
+    let maxAge: Duration
 
-    /// The key that signs new tokens (the oldest live one).
+    init(maxAge: Duration = .seconds(60)) {
+        self.maxAge = maxAge
+    }
+
+    /// The key that signs new tokens (the second newest live one).
     func current(store: Store) async throws -> SigningKey {
-        try await keys(store: store).first!
+        let keys = try await keys(store: store)
+        return keys[keys.count - 2]
     }
 
     func jwks(store: Store) async throws -> JWKS {
         JWKS(keys: try await keys(store: store).map(\.publicJWK))
     }
 
-    /// The stored keys, oldest first; the first call on an empty table makes one.
+    /// The live keys, oldest first; at least two (missing ones are made).
     private func keys(store: Store) async throws -> [SigningKey] {
         if let cached = cache.withLock({ $0 }), ContinuousClock.now - cached.read < maxAge { return cached.keys }
-        var keys = try await load(store)
-        if keys.count < 2 {
-            for index in keys.count..<2 {
-                let fresh = SigningKey()
-                // created_at orders the keys; the suffix keeps two made in one millisecond in order.
-                try await store.execute(
-                    "INSERT INTO signing_keys (kid, pem, created_at) VALUES ($1, $2, $3)",
-                    [.text(fresh.kid), .text(fresh.pem), .text(Timestamp.now() + "#\(index)")])
-            }
-            keys = try await load(store)  // replicas racing here may add extra keys: all are published
-        }
+        let keys = try await Self.live(store: store)
         cache.withLock { $0 = (keys, ContinuousClock.now) }
         return keys
     }
 
-    private func load(_ store: Store) async throws -> [SigningKey] {
+    /// The live keys, oldest first, after making enough of them that there are two.
+    static func live(store: Store) async throws -> [SigningKey] {
+        var keys = try await load(store)
+        if keys.count < 2 {
+            for index in keys.count..<2 { try await add(store: store, index: index) }
+            keys = try await load(store)  // replicas racing here may add extra keys: all are published
+        }
+        return keys
+    }
+
+    /// Adds a new newest key; the key that was next starts signing. Returns the live keys.
+    static func rotate(store: Store) async throws -> [SigningKey] {
+        let keys = try await live(store: store)
+        try await add(store: store, index: keys.count)
+        return try await load(store)
+    }
+
+    /// Unpublishes `kid`. Returns false when no live key has that id. New keys are made when
+    /// fewer than two are left (retiring the signer hands signing to the next key).
+    static func retire(kid: String, store: Store) async throws -> Bool {
+        let retired = try await store.execute(
+            "UPDATE signing_keys SET retired_at = $1 WHERE kid = $2 AND retired_at IS NULL",
+            [.text(Timestamp.now()), .text(kid)])
+        guard retired == 1 else { return false }
+        _ = try await live(store: store)
+        return true
+    }
+
+    private static func add(store: Store, index: Int) async throws {
+        let fresh = SigningKey()
+        // created_at orders the keys; the suffix keeps two made in one millisecond in order.
+        try await store.execute(
+            "INSERT INTO signing_keys (kid, pem, created_at) VALUES ($1, $2, $3)",
+            [.text(fresh.kid), .text(fresh.pem), .text(Timestamp.now() + "#\(index)")])
+    }
+
+    private static func load(_ store: Store) async throws -> [SigningKey] {
         try await store.query(
             "SELECT pem FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at, kid", []
         ).map { try SigningKey(pem: try $0.string("pem") ?? "") }

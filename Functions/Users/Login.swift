@@ -7,7 +7,9 @@ struct LoginInput: Decodable, Sendable {
     var password: String
 }
 
-/// `POST /auth/login` → an access token and a refresh token for first-party clients.
+/// `POST /auth/login` → an access token and a refresh token for first-party clients, and a
+/// device token (`device_token`) to send back in `X-Device-Token` at later sign-ins, which lets
+/// the owner in while someone guesses the account's password (``LoginThrottle``).
 /// An unknown email and a wrong password get the same answer, after the same work.
 enum Login {
     /// A real Argon2id hash of a random password, made once: verifying against it costs what a
@@ -27,7 +29,9 @@ enum Login {
     ) async throws -> TokenIssuer.Pair {
         let email = AccountRules.normalise(email: input.email) ?? ""
         let address = context.request.clientAddress
-        let attempt = try await throttle.begin(email: email, address: address, store: context.store)
+        let presented = context.request.headers[KnownDevices.header]
+        let device = try await KnownDevices.recognise(presented, email: email, store: context.store)
+        let attempt = try await throttle.begin(email: email, address: address, device: device, store: context.store)
         let user = email.isEmpty ? nil : try await User.find(email: email, in: context.store)
         let stored: String
         if let user { stored = user.passwordHash } else { stored = try await decoyHash(passwords) }
@@ -37,8 +41,10 @@ enum Login {
                 status: 401, code: "invalid-credentials", detail: "the email or the password is wrong",
                 headers: ["WWW-Authenticate": #"Bearer realm="soko""#])
         }
-        try await throttle.succeeded(attempt, email: email, store: context.store)
-        let pair = try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
+        try await throttle.succeeded(attempt, store: context.store)
+        var pair = try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
+        pair.deviceToken = try await KnownDevices.remember(
+            presented, recognised: device, email: email, store: context.store)
         if let cartToken = context.request.headers["X-Cart-Token"], !cartToken.isEmpty {
             await mergeGuestCart(cartToken, into: user.id, context: context)
         }

@@ -8,10 +8,15 @@ import SokoSecurity
     import Foundation
 #endif
 
-/// Internal services allowed the `client_credentials` grant, configured by the operator in
-/// `SOKO_OAUTH_CLIENTS` (JSON) — the secrets themselves are never stored, only their SHA-256:
-/// `[{"client_id": "orders", "secret_sha256": "<hex>", "scope": "stock:write"}]`; browser and mobile
-/// apps are public clients with `redirect_uris` and no secret.
+/// The OAuth clients the operator configured in `SOKO_OAUTH_CLIENTS` (JSON) — the secrets
+/// themselves are never stored, only their SHA-256:
+/// `[{"client_id": "platform", "secret_sha256": "<hex>", "internal": true},
+///   {"client_id": "erp", "secret_sha256": "<hex>", "scope": "orders:read"}]`.
+///
+/// Only a client flagged `internal` is the platform's own identity: its `client_credentials`
+/// token carries the `service` role (internal routes, event delivery). Any other confidential
+/// client is a third-party application whose token carries no role, only its configured scopes.
+/// Browser and mobile apps are public clients with `redirect_uris` and no secret.
 struct OAuthClients: Sendable {
     struct Client: Decodable, Sendable {
         var clientID: String
@@ -20,13 +25,20 @@ struct OAuthClients: Sendable {
         var scope: String?
         /// Where the authorization-code flow may send the browser back (exact match).
         var redirectURIs: [String]?
+        /// The platform's own services (`"internal": true`); absent means a third-party client.
+        var `internal`: Bool?
 
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id"
             case secretSHA256 = "secret_sha256"
             case scope
             case redirectURIs = "redirect_uris"
+            case `internal`
         }
+
+        /// A client with a secret, which must authenticate at the token endpoint.
+        var isConfidential: Bool { secretSHA256 != nil }
+        var isInternal: Bool { `internal` == true && isConfidential }
     }
 
     let clients: [String: Client]
@@ -43,7 +55,7 @@ struct OAuthClients: Sendable {
         } catch {
             clients = [:]
             problem =
-                "SOKO_OAUTH_CLIENTS is not a JSON list of {client_id, secret_sha256 | redirect_uris, scope} objects"
+                "SOKO_OAUTH_CLIENTS is not a JSON list of {client_id, secret_sha256 | redirect_uris, scope, internal} objects"
         }
     }
 

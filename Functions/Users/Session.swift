@@ -56,7 +56,7 @@ enum ChangePassword {
         guard problems.isEmpty else {
             throw FunctionError.validation(problems.map { FieldError(field: "new_password", message: $0.message) })
         }
-        try await throttle.succeeded(attempt, email: user.email, store: context.store)
+        try await throttle.succeeded(attempt, store: context.store)
         let hash = try await passwords.hash(input.newPassword)
         let now = Int64(time(nil))
         try await context.store.transaction { tx in

@@ -13,7 +13,7 @@ enum TokenEndpoint {
             let pair: TokenIssuer.Pair
             switch form["grant_type"] {
             case "refresh_token":
-                pair = try await refresh(form, context: context, tokens: tokens)
+                pair = try await refresh(form, request: request, context: context, tokens: tokens, clients: clients)
             case "authorization_code":
                 pair = try await authorizationCode(form, request: request, context: context, tokens: tokens, clients: clients)
             case "client_credentials":
@@ -34,9 +34,14 @@ enum TokenEndpoint {
 
     /// Rotation: each refresh token works once. Presenting a spent one means it leaked, so its
     /// whole family (every token descended from the same sign-in) is revoked.
-    static func refresh(_ form: QueryParameters, context: FunctionContext, tokens: TokenIssuer) async throws
-        -> TokenIssuer.Pair
-    {
+    ///
+    /// A token issued to a confidential client is redeemed only by that client authenticating
+    /// (HTTP Basic or form, RFC 6749 §6), else `invalid_client` (401): a leaked refresh token is
+    /// useless without the client's secret. Public clients (the first-party apps) have no secret.
+    static func refresh(
+        _ form: QueryParameters, request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer,
+        clients: OAuthClients
+    ) async throws -> TokenIssuer.Pair {
         guard let presented = form["refresh_token"], !presented.isEmpty else {
             throw OAuthError("invalid_request", "refresh_token is required")
         }
@@ -50,7 +55,14 @@ enum TokenEndpoint {
         else { throw OAuthError("invalid_grant", "unknown refresh token") }
         let family = try row.string("family") ?? ""
         let now = Int(time(nil))
-        if let client = form["client_id"], client != (try row.string("client_id")) {
+        let owner = try row.string("client_id") ?? ""
+        let credentials = clientCredentials(form, request: request)
+        if clients.clients[owner]?.isConfidential == true {
+            guard let credentials, credentials.id == owner,
+                clients.authenticate(clientID: credentials.id, secret: credentials.secret) != nil
+            else { throw OAuthError("invalid_client", "the client this refresh token belongs to must authenticate", status: 401) }
+        }
+        if let client = credentials?.id ?? form["client_id"], client != owner {
             throw OAuthError("invalid_grant", "the refresh token was issued to another client")
         }
         if try row.int("revoked_at") != nil { throw OAuthError("invalid_grant", "the refresh token was revoked") }
@@ -148,8 +160,9 @@ enum TokenEndpoint {
             [.integer(Int64(time(nil))), .text(family)])
     }
 
-    /// Internal services: client id and secret (HTTP Basic or form), a token with the `service`
-    /// role, no refresh token.
+    /// Client id and secret (HTTP Basic or form), no refresh token. An internal client (the
+    /// platform's own services) gets the `service` role; any other client gets no role, only the
+    /// scopes configured for it — it reaches only `auth: client` functions whose `scopes:` it holds.
     static func clientCredentials(
         _ form: QueryParameters, request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer,
         clients: OAuthClients
@@ -158,9 +171,9 @@ enum TokenEndpoint {
         guard let credentials, let client = clients.authenticate(clientID: credentials.id, secret: credentials.secret) else {
             throw OAuthError("invalid_client", "unknown client or wrong secret", status: 401)
         }
-        let service = User(serviceClient: client.clientID)
-        return try await tokens.issueServiceToken(
-            for: service, scope: try grantedScope(requested: form["scope"], configured: client.scope), store: context.store)
+        let scope = try grantedScope(requested: form["scope"], configured: client.scope)
+        return try await tokens.issueClientToken(
+            clientID: client.clientID, roles: client.isInternal ? ["service"] : [], scope: scope, store: context.store)
     }
 
     /// A client gets at most the scopes the operator configured for it (RFC 6749 §3.3).

@@ -15,6 +15,8 @@ struct TokenIssuer: Sendable {
         var expiresIn: Int
         var refreshToken: String?
         var scope: String?
+        /// First-party sign-in only: this device's token for later sign-ins (``KnownDevices``).
+        var deviceToken: String?
 
         enum CodingKeys: String, CodingKey {
             case accessToken = "access_token"
@@ -22,6 +24,7 @@ struct TokenIssuer: Sendable {
             case expiresIn = "expires_in"
             case refreshToken = "refresh_token"
             case scope
+            case deviceToken = "device_token"
         }
     }
 
@@ -70,12 +73,13 @@ struct RefreshToken: Sendable {
 }
 
 extension TokenIssuer {
-    /// A client-credentials token: subject and client are the service, role `service`.
-    func issueServiceToken(for service: User, scope: String?, store: Store) async throws -> Pair {
+    /// A client-credentials token: subject and client are the client (RFC 9068 §2.2), with the
+    /// `service` role for an internal client and no role for a third-party one.
+    func issueClientToken(clientID: String, roles: [String], scope: String?, store: Store) async throws -> Pair {
         let now = Int(time(nil))
         let claims = AccessTokenClaims(
-            iss: settings.issuer, sub: service.id, aud: settings.audience, exp: now + settings.accessTokenLifetime,
-            iat: now, jti: RandomToken.make(bytes: 16), clientID: service.id, scope: scope, roles: ["service"])
+            iss: settings.issuer, sub: clientID, aud: settings.audience, exp: now + settings.accessTokenLifetime,
+            iat: now, jti: RandomToken.make(bytes: 16), clientID: clientID, scope: scope, roles: roles)
         let token = try TokenSigner(key: try await keys.current(store: store)).sign(claims)
         return Pair(accessToken: token, expiresIn: settings.accessTokenLifetime, refreshToken: nil, scope: scope)
     }

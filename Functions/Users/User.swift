@@ -24,18 +24,6 @@ struct User: Sendable {
         createdAt = try row.string("created_at") ?? ""
     }
 
-    /// The stand-in subject of a service's client-credentials token.
-    init(serviceClient: String) {
-        id = serviceClient
-        email = ""
-        name = serviceClient
-        passwordHash = ""
-        roles = ["service"]
-        phone = nil
-        shippingAddress = nil
-        createdAt = ""
-    }
-
     static let columns = "id, email, name, password_hash, roles, phone, shipping_address, created_at"
 
     static func find(email: String, in store: Store) async throws -> User? {

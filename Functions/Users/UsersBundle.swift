@@ -10,7 +10,7 @@ public enum UsersBundle: FunctionBundle {
     public static func register(_ registry: inout FunctionRegistry) {
         let settings = UsersSettings(environment: registry.environment)
         let passwords = PasswordHasher(parameters: settings.passwordParameters, pool: registry.compute)
-        let keys = KeyRing()
+        let keys = KeyRing(maxAge: settings.keysMaxAge)
         let tokens = TokenIssuer(settings: settings, keys: keys)
         let clients = OAuthClients(environment: registry.environment)
         if let problem = clients.problem { registry.refuse(problem) }
@@ -46,6 +46,9 @@ struct UsersSettings: Sendable {
     var accessTokenLifetime: Int
     var refreshTokenLifetime: Int
     var passwordParameters: PasswordHasher.Parameters
+    /// How long the signing keys read from the database are used before reading them again
+    /// (`SOKO_JWKS_REFRESH`, as the hosts' JWKS refresh: `90s`, `2m`; default 60 s).
+    var keysMaxAge: Duration = .seconds(60)
 
     init(environment: [String: String]) {
         issuer = environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer
@@ -58,5 +61,17 @@ struct UsersSettings: Sendable {
             parameters.memoryKiB = memory
         }
         passwordParameters = parameters
+        if let text = environment["SOKO_JWKS_REFRESH"], let seconds = Self.seconds(text), seconds > 0 {
+            keysMaxAge = .seconds(seconds)
+        }
+    }
+
+    /// `90s`, `2m`, `1h` or a bare number of seconds (the host validates the variable at start).
+    static func seconds(_ text: String) -> Int? {
+        let units = [("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            return Int(text.dropLast()).map { $0 * factor }
+        }
+        return Int(text)
     }
 }

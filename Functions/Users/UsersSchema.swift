@@ -43,5 +43,14 @@ enum UsersSchema {
                 "ALTER TABLE login_failures ADD COLUMN attempt TEXT",
                 "CREATE INDEX login_failures_attempt ON login_failures (attempt)",
             ]),
+        Migration(
+            5, "known devices; sign-in attempts timed in milliseconds",
+            [
+                "DELETE FROM login_failures",
+                """
+                CREATE TABLE known_devices (
+                    token_hash TEXT PRIMARY KEY, email TEXT NOT NULL, created_at BIGINT NOT NULL, last_used_at BIGINT NOT NULL)
+                """,
+            ]),
     ]
 }

@@ -7,7 +7,7 @@ import Users
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Manage accounts.", subcommands: [CreateAdmin.self])
+        commandName: "users", abstract: "Manage accounts.", subcommands: [CreateAdmin.self, RotateKeys.self, RetireKey.self])
 }
 
 struct CreateAdmin: AsyncParsableCommand {
@@ -43,6 +43,70 @@ struct CreateAdmin: AsyncParsableCommand {
             } catch let error as StoreError {
                 await store.close()
                 throw StartupFailure(error.description)
+            }
+        }
+    }
+}
+
+/// Opens the Users store (migrated) for an operator command, runs `body` and closes it; store
+/// errors become a startup failure naming them.
+private func withUsersStore(_ body: (Store) async throws -> Void) async throws {
+    let configuration = try HostConfiguration.fromEnvironment(Environment.variables)
+    let store = try configuration.store.open(service: UsersBundle.service)
+    do {
+        _ = try await Migrator.migrate(store, migrations: UsersBundle.migrations)
+        try await body(store)
+        await store.close()
+    } catch let error as StoreError {
+        await store.close()
+        throw StartupFailure(error.description)
+    } catch {
+        await store.close()
+        throw error
+    }
+}
+
+private func printKeys(_ keys: [UsersAdministration.KeyState]) {
+    for key in keys { print("\(key.kid)  \(key.signing ? "signing" : "published")") }
+}
+
+struct RotateKeys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-keys",
+        abstract: "Add a signing key: the published next key starts signing; the old one stays published until retired.",
+        discussion: """
+            Replicas switch to the new signer within SOKO_JWKS_REFRESH (default 60s). Retire the old \
+            key (soko users retire-key KID) once the tokens it signed have expired (15 minutes).
+            """)
+
+    func run() async throws {
+        try await StartupFailure.reporting {
+            try await withUsersStore { store in
+                let keys = try await UsersAdministration.rotateKeys(store: store)
+                print("rotated; live keys, oldest first:")
+                printKeys(keys)
+            }
+        }
+    }
+}
+
+struct RetireKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retire-key",
+        abstract: "Unpublish a signing key: tokens it signed stop verifying within twice SOKO_JWKS_REFRESH.",
+        discussion: "Retiring the signing key hands signing to the next key and makes a new next one.")
+
+    @Argument(help: "The key id (kid) to retire, as rotate-keys or the JWKS lists it.")
+    var kid: String
+
+    func run() async throws {
+        try await StartupFailure.reporting {
+            try await withUsersStore { store in
+                guard let keys = try await UsersAdministration.retireKey(kid, store: store) else {
+                    throw StartupFailure("no live signing key has the id \(kid)")
+                }
+                print("retired \(kid); live keys, oldest first:")
+                printKeys(keys)
             }
         }
     }

@@ -61,6 +61,8 @@ public struct ComposeStack: Sendable {
             #   docker compose -f docker/compose.yaml up --build
             # Payment credentials go in docker/.env too (see README: Deploying to production); a unit
             # refuses to start on a missing or sandbox setting, naming it.
+            # SOKO_OAUTH_CLIENTS flags the platform's client "internal": true, the only one allowed internal
+            # routes and events (scripts/compose-secrets.sh writes it so).
             name: soko
 
             x-soko-environment: &soko-environment

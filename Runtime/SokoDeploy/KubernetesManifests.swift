@@ -118,9 +118,14 @@ public struct KubernetesManifests: Sendable {
         let secretFiles = secrets.map {
             "\n            - { name: \($0)_FILE, value: /run/secrets/soko/\(Self.secretKey($0)) }"
         }.joined()
+        // The platform's own client must be flagged internal, or its services lose their service role.
+        let clientsNote =
+            secrets.contains("SOKO_OAUTH_CLIENTS")
+            ? "\n# oauth-clients: [{\"client_id\":\"platform\",\"secret_sha256\":\"<sha-256 of service-client-secret>\",\"internal\":true}, …]"
+            : ""
         return Self.header + """
             # The \(title): \(functions)
-            # Secret soko-\(unit.service) (files under /run/secrets/soko): \(keys)
+            # Secret soko-\(unit.service) (files under /run/secrets/soko): \(keys)\(clientsNote)
             apiVersion: apps/v1
             kind: Deployment
             metadata:

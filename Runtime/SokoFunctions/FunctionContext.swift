@@ -6,18 +6,22 @@ public struct CallerIdentity: Sendable, Equatable {
     public var clientID: String?
     public var roles: Set<String>
     public var scopes: Set<String>
-    /// True for a client-credentials (service-to-service) token.
+    /// True for the platform's own service token (an internal client's `client_credentials`).
     public var isService: Bool
+    /// True for a third-party application's own `client_credentials` token: no user behind it,
+    /// `subject` is the client.
+    public var isClient: Bool
 
     public init(
         subject: String, clientID: String? = nil, roles: Set<String> = [], scopes: Set<String> = [],
-        isService: Bool = false
+        isService: Bool = false, isClient: Bool = false
     ) {
         self.subject = subject
         self.clientID = clientID
         self.roles = roles
         self.scopes = scopes
         self.isService = isService
+        self.isClient = isClient
     }
 }
 

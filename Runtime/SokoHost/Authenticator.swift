@@ -7,49 +7,101 @@ import Synchronization
 /// Enforces a function's `auth:` policy before its handler runs.
 ///
 /// Bearer tokens are ES256 access tokens verified against keys pinned by `kid`; the keys come
-/// from ``keys`` (the Users bundle's JWKS, in-process when it is co-located) and are fetched
-/// again, at most once per ``refreshInterval``, when a token names a key not yet known — that is
-/// how a rotated key reaches a running host.
+/// from ``keys`` (the Users bundle's JWKS, in-process when it is co-located). They are fetched
+/// again when a token names a key not yet known (at most once per ``refreshInterval``) — how a
+/// rotated-in key reaches a running host — and every ``keysMaxAge`` (`SOKO_JWKS_REFRESH`) —
+/// how a retired key leaves it.
 final class Authenticator: Sendable {
     let issuer: String
     let audience: String
     private let keys: @Sendable () async throws -> JWKS
     private let verifier = Mutex<CachingTokenVerifier?>(nil)
-    let refreshInterval: Duration = .seconds(10)
+    /// The least time between two fetches (10 s, or less when ``keysMaxAge`` is shorter).
+    let refreshInterval: Duration
+    /// How long fetched keys are trusted before the next verification fetches them again.
+    let keysMaxAge: Duration
 
-    init(issuer: String, audience: String, keys: @escaping @Sendable () async throws -> JWKS) {
+    init(
+        issuer: String, audience: String, keysMaxAge: Duration = .seconds(60),
+        keys: @escaping @Sendable () async throws -> JWKS
+    ) {
         self.issuer = issuer
         self.audience = audience
+        self.keysMaxAge = keysMaxAge
+        refreshInterval = min(.seconds(10), keysMaxAge)
         self.keys = keys
     }
 
     /// The caller for `policy`, or a 401/403 problem. `public` and `webhook` ask for nothing.
-    func identity(for request: FunctionRequest, policy: AuthPolicy) async throws -> CallerIdentity? {
+    ///
+    /// Who passes which policy:
+    /// - `customer`, `guest`, `admin`: a user's token (never a client-credentials token); with
+    ///   `scopes`, a token issued to a third-party application must carry all of them, while a
+    ///   first-party sign-in (client `first-party`) is the user acting in person and is not narrowed.
+    /// - `service`: only the platform's own service token (an internal client).
+    /// - `client`: a third-party client-credentials token carrying all of `scopes`, or the
+    ///   platform's service token.
+    func identity(for request: FunctionRequest, policy: AuthPolicy, scopes: [String] = []) async throws
+        -> CallerIdentity?
+    {
         switch policy {
         case .public, .webhook:
             return nil
         case .guest where request.headers["Authorization"] == nil:
             return nil
-        case .customer, .guest, .admin, .service:
+        case .customer, .guest, .admin, .service, .client:
             guard let token = Self.bearer(request.headers["Authorization"]) else { throw AuthProblem.missingToken }
-            let claims = try await verify(token)
-            let roles = Set(claims.roles ?? [])
-            let identity = CallerIdentity(
-                subject: claims.sub, clientID: claims.clientID, roles: roles,
-                scopes: Set((claims.scope ?? "").split(separator: " ").map(String.init)), isService: roles.contains("service"))
-            switch policy {
-            case .customer where identity.isService, .guest where identity.isService:
-                throw AuthProblem.forbidden("a user's token is needed")
-            case .admin where !roles.contains("admin"): throw AuthProblem.forbidden("the admin role is needed")
-            case .service where !identity.isService: throw AuthProblem.forbidden("a service token is needed")
-            default: return identity
-            }
+            let identity = Self.identity(of: try await verify(token))
+            try Self.check(identity, policy: policy, scopes: scopes)
+            return identity
         }
     }
 
+    /// The caller a verified token names. A token whose subject is its client (RFC 9068 §2.2)
+    /// came from `client_credentials`: the platform's service when it has the `service` role
+    /// (only internal clients get it), else a third-party application.
+    static func identity(of claims: AccessTokenClaims) -> CallerIdentity {
+        let roles = Set(claims.roles ?? [])
+        let isService = roles.contains("service")
+        return CallerIdentity(
+            subject: claims.sub, clientID: claims.clientID, roles: roles,
+            scopes: Set((claims.scope ?? "").split(separator: " ").map(String.init)), isService: isService,
+            isClient: !isService && claims.sub == claims.clientID)
+    }
+
+    /// Throws 403 unless `identity` may call a function with `policy` and `scopes`.
+    static func check(_ identity: CallerIdentity, policy: AuthPolicy, scopes: [String]) throws {
+        let missing = scopes.filter { !identity.scopes.contains($0) }
+        switch policy {
+        case .public, .webhook:
+            return
+        case .customer, .guest, .admin:
+            if identity.isService || identity.isClient { throw AuthProblem.forbidden("a user's token is needed") }
+            if policy == .admin && !identity.roles.contains("admin") {
+                throw AuthProblem.forbidden("the admin role is needed")
+            }
+            if identity.clientID != firstParty && !missing.isEmpty { throw AuthProblem.missingScopes(missing) }
+        case .service:
+            if !identity.isService { throw AuthProblem.forbidden("the platform's service token is needed") }
+        case .client:
+            if identity.isService { return }
+            if !identity.isClient { throw AuthProblem.forbidden("an application's client-credentials token is needed") }
+            if !missing.isEmpty { throw AuthProblem.missingScopes(missing) }
+        }
+    }
+
+    /// The client id of the platform's own sign-in (`POST /auth/login`, the authorize form's).
+    static let firstParty = "first-party"
+
     private func verify(_ token: String) async throws -> AccessTokenClaims {
         let now = Int(time(nil))
-        if let current = verifier.withLock({ $0 }) {
+        if var current = verifier.withLock({ $0 }) {
+            if keysAreStale() {
+                // A periodic refresh: a retired key must stop verifying within keysMaxAge. When the
+                // keys cannot be fetched, the ones held keep working (an outage of the Users
+                // service does not sign everyone out).
+                current = (try? await refreshedVerifier()) ?? current
+            }
             do {
                 return try current.verify(token, now: now)
             } catch .unknownKey {
@@ -76,6 +128,13 @@ final class Authenticator: Sendable {
     }
 
     private let fetch = Mutex(FetchState())
+
+    private func keysAreStale() -> Bool {
+        fetch.withLock { state in
+            guard state.inFlight == nil, let finished = state.finished else { return false }
+            return ContinuousClock.now - finished >= keysMaxAge
+        }
+    }
 
     private func refreshedVerifier() async throws -> CachingTokenVerifier {
         enum Next {
@@ -136,6 +195,7 @@ enum AuthProblem: ProblemConvertible {
     case missingToken
     case invalidToken(String)
     case forbidden(String)
+    case missingScopes([String])
     case keysUnavailable(String)
 
     var problem: Problem {
@@ -146,6 +206,10 @@ enum AuthProblem: ProblemConvertible {
             Problem(status: 401, code: "invalid-token", detail: "the access token was refused: \(why)")
         case .forbidden(let why):
             Problem(status: 403, code: "forbidden", detail: why)
+        case .missingScopes(let scopes):
+            Problem(
+                status: 403, code: "insufficient-scope",
+                detail: "the access token lacks the scope this function needs: \(scopes.joined(separator: " "))")
         case .keysUnavailable(let why):
             Problem(status: 503, code: "keys-unavailable", detail: "token signing keys could not be loaded: \(why)")
         }
@@ -157,6 +221,8 @@ enum AuthProblem: ProblemConvertible {
         case .invalidToken(let why):
             ["WWW-Authenticate": #"Bearer realm="soko", error="invalid_token", error_description="\#(why.replacingQuotes)""#]
         case .forbidden: ["WWW-Authenticate": #"Bearer realm="soko", error="insufficient_scope""#]
+        case .missingScopes(let scopes):
+            ["WWW-Authenticate": #"Bearer realm="soko", error="insufficient_scope", scope="\#(scopes.joined(separator: " "))""#]
         case .keysUnavailable: ["Retry-After": "1"]
         }
     }

@@ -131,7 +131,8 @@ public final class FunctionHost: Sendable {
         handler.trustedProxies = configuration.trustedProxies
         handler.authenticator = Authenticator(
             issuer: configuration.environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer,
-            audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience
+            audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience,
+            keysMaxAge: configuration.jwksRefresh
         ) { [unowned handler, compute] in
             // The Users bundle publishes its keys through its own `jwks` function: called in-process
             // when co-located, else fetched from its JWKS URL (SOKO_JWKS_URL).

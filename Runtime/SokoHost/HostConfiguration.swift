@@ -43,6 +43,10 @@ public struct HostConfiguration: Sendable {
     public var trustedProxies = TrustedProxies.loopback
     /// Milliseconds since 1970: the clock of the manifests' `rateLimit:` windows (tests move it).
     public var wallClock: @Sendable () -> Int64 = RateLimiter.wallClock
+    /// How long a host trusts the signing keys it fetched before fetching them again
+    /// (`SOKO_JWKS_REFRESH`, default 60s): a retired key stops verifying within this time plus the
+    /// Users service's own re-read of its keys (the same setting).
+    public var jwksRefresh: Duration = .seconds(60)
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), loops: Int = EventLoopGroup.coreCount,
@@ -106,6 +110,7 @@ public struct HostConfiguration: Sendable {
             configuration.drainDelay = value
         }
         if let value = try duration("SOKO_CONSUL_REFRESH") { configuration.consulRefresh = value }
+        if let value = try duration("SOKO_JWKS_REFRESH") { configuration.jwksRefresh = value }
         if let value = environment["SOKO_MANIFESTS"] { configuration.manifestsDirectory = value }
         if let value = environment["SOKO_SERVICE"], !value.isEmpty { configuration.service = value }
         if let value = environment["SOKO_FUNCTION"], !value.isEmpty { configuration.function = value }

@@ -176,7 +176,9 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                 // The auth policy runs before the handler (public functions skip it entirely).
                 let identity =
                     policy == .public || policy == .webhook
-                    ? nil : try await authenticator.identity(for: functionRequest, policy: policy)
+                    ? nil
+                    : try await authenticator.identity(
+                        for: functionRequest, policy: policy, scopes: function.manifest.scopes)
                 if let rateLimiter {
                     try await rateLimiter.check(
                         caller: RateLimiter.caller(subject: identity?.subject, clientAddress: functionRequest.clientAddress),

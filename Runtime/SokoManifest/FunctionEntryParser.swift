@@ -2,7 +2,7 @@
 enum FunctionEntryParser {
     /// The keys a function entry may have, in the order error messages list them.
     static let keys = [
-        "http", "event", "schedule", "auth", "timeout", "concurrency", "bodyLimit", "scale", "retries", "deploy",
+        "http", "event", "schedule", "auth", "scopes", "timeout", "concurrency", "bodyLimit", "scale", "retries", "deploy",
         "rateLimit", "log",
     ]
     static let triggerKeys = ["http", "event", "schedule"]
@@ -21,9 +21,16 @@ enum FunctionEntryParser {
         }
         var function = FunctionManifest(
             name: name, trigger: try TriggerEntryParser.parse(triggers[0].value, kind: triggers[0].name))
+        var authNode: ManifestNode?
+        var scopesNode: ManifestNode?
         for (key, value) in entries {
             switch key {
-            case "auth": function.auth = try auth(value)
+            case "auth":
+                function.auth = try auth(value)
+                authNode = value
+            case "scopes":
+                function.scopes = try scopes(value)
+                scopesNode = value
             case "timeout": function.timeout = try timeout(value)
             case "concurrency": function.concurrency = try value.integer(atLeast: 1, counting: "in-flight requests")
             case "bodyLimit": function.bodyLimit = try bodyLimit(value)
@@ -35,7 +42,43 @@ enum FunctionEntryParser {
             default: break  // the trigger, read above
             }
         }
+        try checkScopes(function, auth: authNode ?? node, scopes: scopesNode)
         return function
+    }
+
+    /// `scopes: [orders:read, …]` — RFC 6749 scope tokens (printable ASCII, no space, `"` or `\`).
+    private static func scopes(_ node: ManifestNode) throws(ManifestError) -> [String] {
+        let scopes = try node.scalarOrList(expecting: "the scopes a token must carry (a list such as [orders:read])")
+        for scope in scopes where scope.isEmpty || !scope.unicodeScalars.allSatisfy(isScopeCharacter) {
+            throw node.error("\"\(scope)\" is not a scope (printable ASCII without spaces, quotes or backslashes)")
+        }
+        return scopes
+    }
+
+    private static func isScopeCharacter(_ c: Unicode.Scalar) -> Bool {
+        c.value == 0x21 || (0x23...0x5B).contains(c.value) || (0x5D...0x7E).contains(c.value)
+    }
+
+    /// Scopes narrow what an application's token may call: they mean nothing where no token is
+    /// checked (public, webhook) or only the platform's own identity is accepted (service, events),
+    /// and `auth: client` without them would let any application in.
+    private static func checkScopes(
+        _ function: FunctionManifest, auth: ManifestNode, scopes: ManifestNode?
+    ) throws(ManifestError) {
+        if function.auth == .client && function.scopes.isEmpty {
+            throw auth.error("auth: client needs scopes: (the scopes an application's token must carry)")
+        }
+        guard let scopes else { return }
+        if case .event = function.trigger {
+            throw scopes.error("an event consumer takes only the platform's service token; scopes do not apply")
+        }
+        switch function.auth {
+        case .public, .webhook, .service:
+            throw scopes.error(
+                "scopes do not apply to auth: \(function.auth.rawValue) (they apply to customer, guest, admin and client)")
+        case .customer, .guest, .admin, .client:
+            break
+        }
     }
 
     private static func auth(_ node: ManifestNode) throws(ManifestError) -> AuthPolicy {

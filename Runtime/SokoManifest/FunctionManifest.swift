@@ -47,6 +47,10 @@ public struct FunctionManifest: Sendable, Equatable {
     public var trigger: Trigger
     /// Who may call it; enforced by the host before the handler runs.
     public var auth: AuthPolicy
+    /// `scopes:` — every scope a third-party application's token must carry to call it (all of
+    /// them). First-party sign-ins and the platform's own service token are not narrowed by
+    /// scopes; an `auth: client` function needs at least one.
+    public var scopes: [String]
     /// The handler's deadline; past it the host answers 504.
     public var timeout: Duration
     /// In-flight cap per process; over it the host answers 503 with `Retry-After`.
@@ -66,7 +70,7 @@ public struct FunctionManifest: Sendable, Equatable {
     public var redactedPathParameters: [String] = []
 
     public init(
-        name: String, trigger: Trigger, auth: AuthPolicy = .customer,
+        name: String, trigger: Trigger, auth: AuthPolicy = .customer, scopes: [String] = [],
         timeout: Duration = ManifestDefaults.timeout,
         concurrency: Int = ManifestDefaults.concurrency,
         bodyLimit: Int = ManifestDefaults.bodyLimit,
@@ -75,6 +79,7 @@ public struct FunctionManifest: Sendable, Equatable {
         self.name = name
         self.trigger = trigger
         self.auth = auth
+        self.scopes = scopes
         self.timeout = timeout
         self.concurrency = concurrency
         self.bodyLimit = bodyLimit
@@ -165,8 +170,11 @@ public enum AuthPolicy: String, Sendable, Equatable, CaseIterable {
     case guest
     /// An access token carrying the admin role.
     case admin
-    /// A client-credentials token of an internal service.
+    /// A client-credentials token of an internal client (`"internal": true`): the platform's own services.
     case service
+    /// An application acting as itself: a third-party client-credentials token carrying every
+    /// scope in `scopes:` (required), or the platform's service token.
+    case client
     /// No bearer token; the handler verifies the gateway's signature itself.
     case webhook
 }

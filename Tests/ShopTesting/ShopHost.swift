@@ -41,7 +41,7 @@ public final class ShopHost: Sendable {
         environment: [String: String] = [:], configuration: HostConfiguration = TestHost.defaultConfiguration()
     ) async throws -> ShopHost {
         var configuration = configuration
-        let clients = #"[{"client_id":"\#(serviceClientID)","secret_sha256":"\#(serviceSecretSHA256)"}]"#
+        let clients = #"[{"client_id":"\#(serviceClientID)","secret_sha256":"\#(serviceSecretSHA256)","internal":true}]"#
         configuration.environment = configuration.environment.merging([
             "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test", "SOKO_OAUTH_CLIENTS": clients,
             "SOKO_RATE_LIMITS": "off",

@@ -40,6 +40,14 @@ struct ComposeStackTests {
         #expect(tested.status == 0, "\(tested.output)")
     }
 
+    /// The example the operator copies flags the platform's own client internal: without it, the
+    /// services' tokens would lose the service role (internal routes and events).
+    @Test func theExampleEnvironmentFlagsThePlatformClientInternal() throws {
+        let example = try String(contentsOfFile: NginxGatewayTests.repository + "/docker/.env.example", encoding: .utf8)
+        let line = try #require(example.split(separator: "\n").first { $0.hasPrefix("SOKO_OAUTH_CLIENTS=") })
+        #expect(line.contains(#""client_id":"platform""#) && line.contains(#""internal":true"#))
+    }
+
     static func compose() throws -> [String: Any] {
         let text = try String(contentsOfFile: NginxGatewayTests.repository + "/docker/compose.yaml", encoding: .utf8)
         return try #require(try Yams.load(yaml: text) as? [String: Any])

@@ -77,7 +77,7 @@ struct GatewayEndToEndTests {
             "SOKO_TOKEN_ISSUER": "https://soko.test", "SOKO_PUBLIC_URL": gateway,
             "SOKO_JWKS_URL": "http://127.0.0.1:\(ports["users"]!)/.well-known/jwks.json",
             "SOKO_SERVICE_CLIENT_ID": "platform", "SOKO_SERVICE_CLIENT_SECRET": Self.serviceSecret,
-            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"platform","secret_sha256":"\#(secretHash)"}]"#,
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"platform","secret_sha256":"\#(secretHash)","internal":true}]"#,
             "SOKO_DARAJA_BASE_URL": "http://127.0.0.1:\(ports["sandbox"]!)/_sandbox/daraja",
             "SOKO_STRIPE_BASE_URL": "http://127.0.0.1:\(ports["sandbox"]!)/_sandbox/stripe",
             "SOKO_SANDBOX_CALLBACK_DELAY_MS": "50", "SOKO_EVENT_POLL_MS": "100", "SOKO_MAIL_DIR": folder + "/mail",

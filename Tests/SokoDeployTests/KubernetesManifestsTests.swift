@@ -75,6 +75,9 @@ struct KubernetesManifestsTests {
         #expect(
             files["base/users.yaml"]?.contains("{ name: SOKO_OAUTH_CLIENTS_FILE, value: /run/secrets/soko/oauth-clients }")
                 == true)
+        // The platform's own client is the only internal one: the example says so.
+        #expect(files["base/users.yaml"]?.contains(#"{"client_id":"platform","#) == true)
+        #expect(files["base/users.yaml"]?.contains(#""internal":true"#) == true)
         let config = try #require(files["base/config.env"])
         #expect(config.contains("SOKO_DARAJA_BASE_URL=https://api.safaricom.co.ke"))
         // Production, and no placeholder for the shop's own settings: those come from the prod overlay.

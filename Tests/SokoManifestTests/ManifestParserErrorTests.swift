@@ -51,10 +51,19 @@ struct ManifestParserErrorTests {
         .http(
             "bar: 1", key: "functions.addToCart.bar",
             word:
-                "unknown key \"bar\" (expected one of: http, event, schedule, auth, timeout, concurrency, bodyLimit, scale, retries, deploy, rateLimit, log)"
+                "unknown key \"bar\" (expected one of: http, event, schedule, auth, scopes, timeout, concurrency, bodyLimit, scale, retries, deploy, rateLimit, log)"
         ),
         .http("Timeout: 2s", key: "functions.addToCart.Timeout", word: "unknown key"),
-        .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, guest, admin, service, webhook"),
+        .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, guest, admin, service, client, webhook"),
+        .http("auth: client", key: "functions.addToCart.auth", word: "auth: client needs scopes:"),
+        .http("scopes: []", key: "functions.addToCart.scopes", word: "found an empty list"),
+        .http("scopes: { a: b }", key: "functions.addToCart.scopes", word: "found a mapping"),
+        .http("scopes: [\"orders read\"]", key: "functions.addToCart.scopes", word: "\"orders read\" is not a scope"),
+        .http("scopes: [a, a]", key: "functions.addToCart.scopes", word: "listed twice"),
+        .http("auth: public\nscopes: [orders:read]", key: "functions.addToCart.scopes", word: "do not apply to auth: public"),
+        .http("auth: service\nscopes: [orders:read]", key: "functions.addToCart.scopes", word: "do not apply to auth: service"),
+        .http("auth: webhook\nscopes: [orders:read]", key: "functions.addToCart.scopes", word: "do not apply to auth: webhook"),
+        .function("event: order.paid\nscopes: [orders:read]", key: "functions.addToCart.scopes", word: "event consumer"),
         .http("auth: Public", key: "functions.addToCart.auth", word: "not an auth policy"),
         .http("auth:", key: "functions.addToCart.auth", word: "found nothing"),
         .http(

@@ -31,6 +31,19 @@ struct ManifestParserTests {
             scale: { max: 3 }
         """
 
+    @Test(arguments: [
+        ("auth: client\n    scopes: [orders:read, stock:write]", AuthPolicy.client, ["orders:read", "stock:write"]),
+        ("auth: customer\n    scopes: orders:read", AuthPolicy.customer, ["orders:read"]),
+        ("auth: admin\n    scopes: [\"reports:*\"]", AuthPolicy.admin, ["reports:*"]),
+        ("auth: customer", AuthPolicy.customer, []),
+    ])
+    func scopesAreReadWithTheirPolicy(_ settings: String, _ auth: AuthPolicy, _ scopes: [String]) throws {
+        let yaml = "service: orders\nfunctions:\n  listOrders:\n    http: GET /orders\n    \(settings)\n"
+        let function = try #require(try ManifestParser.parse(yaml: yaml, file: "orders.yaml").functions.first)
+        #expect(function.auth == auth)
+        #expect(function.scopes == scopes)
+    }
+
     @Test func parsesEveryKeyAndAppliesDefaults() throws {
         let manifest = try ManifestParser.parse(yaml: Self.cart, file: "cart.yaml")
         #expect(manifest.service == "cart")

@@ -18,7 +18,7 @@ struct ContactTests {
         var configuration = TestHost.defaultConfiguration()
         configuration.environment = [
             "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_TOKEN_ISSUER": "https://soko.test",
-            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"notifications","secret_sha256":"\#(digest)"}]"#,
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"notifications","secret_sha256":"\#(digest)","internal":true}]"#,
         ]
         let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
         return try await TestHost(bundles: [UsersBundle.self], manifests: ["users.yaml": manifest], configuration: configuration)

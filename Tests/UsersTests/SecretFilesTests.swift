@@ -21,7 +21,7 @@ struct SecretFilesTests {
         let secret = "a file-borne service secret"
         let digest = SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-clients-\(UUID().uuidString)").path
-        try #"[{"client_id":"orders","secret_sha256":"\#(digest)"}]"#.appending("\n").write(
+        try #"[{"client_id":"orders","secret_sha256":"\#(digest)","internal":true}]"#.appending("\n").write(
             toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let host = try await Self.users(["SOKO_OAUTH_CLIENTS_FILE": file])

@@ -127,7 +127,7 @@ struct ServiceCallsTests {
         configuration.loops = 1
         configuration.environment = [
             "SOKO_ARGON2_MEMORY_KIB": "1024",
-            "SOKO_OAUTH_CLIENTS": #"[{"client_id": "caller-service", "secret_sha256": "\#(digest)"}]"#,
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id": "caller-service", "secret_sha256": "\#(digest)", "internal": true}]"#,
         ]
         configuration.environment.merge(environment) { $1 }
         let users = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)

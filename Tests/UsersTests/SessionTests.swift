@@ -64,7 +64,7 @@ struct SessionTests {
         var configuration = TestHost.defaultConfiguration()
         configuration.environment = [
             "SOKO_ARGON2_MEMORY_KIB": "1024",
-            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"orders","secret_sha256":"\#(digest)","scope":"stock:write"}]"#,
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"orders","secret_sha256":"\#(digest)","scope":"stock:write","internal":true}]"#,
         ]
         let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
         let host = try await TestHost(

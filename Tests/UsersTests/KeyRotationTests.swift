@@ -1,0 +1,146 @@
+import Foundation
+import SokoFunctions
+import SokoHost
+import SokoSecurity
+import SokoTesting
+import Testing
+
+/// `soko users rotate-keys` and `soko users retire-key` against a running Users process (the
+/// real binary), seen by a verifying host in a third process: a retired key stops verifying
+/// there within the documented bound (twice `SOKO_JWKS_REFRESH`, 1 s each here).
+@Suite("Signing key rotation across processes", .serialized)
+struct KeyRotationTests {
+    /// `soko` sits next to the test bundle in the build folder.
+    static var binary: URL {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("soko").path) {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("soko")
+    }
+
+    static func soko(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: UsersTests.repository)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts `soko serve --service users` and returns it with the port its first log line names.
+    static func serveUsers(environment: [String: String]) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--service", "users", "--host", "127.0.0.1", "--port", "0", "--loops", "1"]
+        process.currentDirectoryURL = URL(fileURLWithPath: UsersTests.repository)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let reader = out.fileHandleForReading
+        var buffered = Data()
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            buffered.append(chunk)
+            let text = String(decoding: buffered, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.contains("\"listening\"") }),
+                let range = line.range(of: #""port":""#), let port = Int(line[range.upperBound...].prefix { $0.isNumber })
+            {
+                // Keep draining its output so the pipe never fills and blocks the server.
+                reader.readabilityHandler = { handle in _ = handle.availableData }
+                return (process, port)
+            }
+        }
+        process.terminate()
+        throw CocoaError(.fileReadUnknown)
+    }
+
+    static func kid(of token: String) throws -> String {
+        let header = try #require(Base64URL.decode(String(token.prefix { $0 != "." })))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(header)) as? [String: Any])
+        return try #require(object["kid"] as? String)
+    }
+
+    static func login(_ base: String) throws -> String {
+        let answer = try RemoteKeysTests.curl([
+            "-X", "POST", base + "/auth/login", "-H", "Content-Type: application/json",
+            "-d", #"{"email":"rita@example.com","password":"long enough pw"}"#,
+        ])
+        return try #require(
+            (try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])?["access_token"] as? String,
+            "\(answer)")
+    }
+
+    @Test func aRetiredKeyIsRefusedByAnotherProcessWithinTheRefreshBound() async throws {
+        let data = NSTemporaryDirectory() + "soko-keys-\(UUID().uuidString)"
+        let environment = [
+            "SOKO_DATA": data, "SOKO_JWKS_REFRESH": "1s", "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_ACCESS_LOG": "off",
+        ]
+        let (users, port) = try Self.serveUsers(environment: environment)
+        defer {
+            if users.isRunning { users.terminate() }
+            users.waitUntilExit()
+        }
+        let base = "http://127.0.0.1:\(port)"
+        _ = try RemoteKeysTests.curl([
+            "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
+            "-d", #"{"email":"rita@example.com","password":"long enough pw","name":"Rita"}"#,
+        ])
+        let old = try Self.login(base)
+        let oldKid = try Self.kid(of: old)
+
+        // The verifying host: another service, keys only from the JWKS URL, refreshed every second.
+        var configuration = TestHost.defaultConfiguration()
+        configuration.environment["SOKO_JWKS_URL"] = base + "/.well-known/jwks.json"
+        configuration.jwksRefresh = .seconds(1)
+        let guarded = try await TestHost(
+            bundles: [RemoteKeysTests.GuardedBundle.self],
+            manifests: ["guarded.yaml": RemoteKeysTests.GuardedBundle.manifest], configuration: configuration)
+        let bearer = { (token: String) -> HTTPHeaders in ["Authorization": "Bearer \(token)"] }
+        #expect(await guarded.request("GET", "/whoami", headers: bearer(old)).status == 200)
+
+        let rotated = try Self.soko(["users", "rotate-keys"], environment: environment)
+        #expect(rotated.status == 0, "\(rotated.output)")
+        #expect(rotated.output.contains("\(oldKid)  published"), "\(rotated.output)")
+        // A token of the old key still verifies after a rotation: it is only retired later.
+        #expect(await guarded.request("GET", "/whoami", headers: bearer(old)).status == 200)
+
+        let retired = try Self.soko(["users", "retire-key", oldKid], environment: environment)
+        #expect(retired.status == 0, "\(retired.output)")
+        #expect(!retired.output.contains("\(oldKid)  "), "\(retired.output)")
+        let again = try Self.soko(["users", "retire-key", oldKid], environment: environment)
+        #expect(again.status != 0)
+        #expect(again.output.contains("no live signing key"), "\(again.output)")
+
+        // Bound: the Users process re-reads its keys within 1 s, the verifier re-fetches within 1 s.
+        let started = ContinuousClock.now
+        var status = 200
+        while status == 200 && ContinuousClock.now - started < .seconds(10) {
+            status = await guarded.request("GET", "/whoami", headers: bearer(old)).status
+            if status == 200 { try await Task.sleep(for: .milliseconds(100)) }  // pacing the poll
+        }
+        #expect(status == 401)
+        #expect(ContinuousClock.now - started < .seconds(5), "dropped after \(ContinuousClock.now - started)")
+        let jwks = try RemoteKeysTests.curl([base + "/.well-known/jwks.json"])
+        #expect(!jwks.contains(oldKid))
+
+        // New sign-ins are signed by the key that was next, and verify.
+        let fresh = try Self.login(base)
+        #expect(try Self.kid(of: fresh) != oldKid)
+        #expect(await guarded.request("GET", "/whoami", headers: bearer(fresh)).status == 200)
+        #expect(await guarded.shutdown())
+        users.terminate()
+        users.waitUntilExit()
+        #expect(users.terminationStatus == 0)
+    }
+}
