@@ -42,6 +42,15 @@ struct OAuthClients: Sendable {
     }
 
     let clients: [String: Client]
+
+    /// The clients as `soko check-config` shows them: ids and kinds, never the hashes.
+    var summary: String {
+        guard !clients.isEmpty else { return "(none)" }
+        return clients.values.sorted { $0.clientID < $1.clientID }.map { client in
+            let kind = client.isInternal ? "internal" : client.secretSHA256 == nil ? "public" : "confidential"
+            return "\(client.clientID) (\(kind)\(client.scope.map { ", scope \($0)" } ?? ""))"
+        }.joined(separator: ", ")
+    }
     /// Why `SOKO_OAUTH_CLIENTS` cannot be used (the bundle refuses to start), or nil.
     let problem: String?
 

@@ -14,6 +14,14 @@ public enum UsersBundle: FunctionBundle {
         let tokens = TokenIssuer(settings: settings, keys: keys)
         let clients = OAuthClients(environment: registry.environment)
         if let problem = clients.problem { registry.refuse(problem) }
+        if registry.mode == .production, settings.passwordParameters.memoryKiB < PasswordHasher.Parameters.owasp.memoryKiB {
+            // A test knob: cheaper hashes are cheaper to crack.
+            registry.refuse(
+                "SOKO_ARGON2_MEMORY_KIB: lowers password hashing below OWASP's \(PasswordHasher.Parameters.owasp.memoryKiB) KiB; production keeps it"
+            )
+        }
+        registry.report("SOKO_TOKEN_ISSUER", settings.issuer)
+        registry.report("SOKO_OAUTH_CLIENTS", clients.summary)
         let throttle = LoginThrottle()
         registry.typed("register") { (input: RegisterInput, context) in
             try await Register.run(input, context: context, passwords: passwords)

@@ -68,6 +68,7 @@ struct ProductionModeTests {
         ),
         (["SOKO_ENV": "staging"], "SOKO_ENV=\"staging\" is not valid"),
         (["SOKO_RATE_LIMITS": "off"], "SOKO_RATE_LIMITS: \"off\" is for load tests"),
+        (["SOKO_ARGON2_MEMORY_KIB": "1024"], "SOKO_ARGON2_MEMORY_KIB: lowers password hashing below OWASP's"),
         // Development still refuses a half-configured gateway.
         (
             ["SOKO_ENV": "development", "SOKO_STRIPE_WEBHOOK_SECRETS": nil],
