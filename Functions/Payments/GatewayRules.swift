@@ -34,7 +34,7 @@ struct GatewayRules {
                 throw fail("SOKO_PUBLIC_URL", publicProblem + " (Daraja posts M-Pesa callbacks there)")
             }
         }
-        if kind == .real {
+        if kind == .real || kind == .privateNetwork {
             if s.darajaConsumerKey == PaymentsSettings.sandboxConsumerKey {
                 throw fail("SOKO_DARAJA_CONSUMER_KEY", "is the sandbox's, but SOKO_DARAJA_BASE_URL is a real Daraja")
             }
@@ -51,7 +51,13 @@ struct GatewayRules {
                 throw fail("SOKO_DARAJA_PASSKEY", "is the public sandbox passkey; set the shop's own")
             }
         }
-        if kind == .sandbox, livePaybill {
+        // Credentials of the shop's own with no Daraja URL (the built-in sandbox by default): they
+        // would go to the sandbox — over the network, when SOKO_PUBLIC_URL is the shop's.
+        let ownCredentials =
+            s.darajaConsumerKey != PaymentsSettings.sandboxConsumerKey
+            || s.darajaConsumerSecret != PaymentsSettings.sandboxConsumerSecret
+            || s.darajaShortcode != PaymentsSettings.sandboxShortcode || s.darajaPasskey != PaymentsSettings.sandboxPasskey
+        if kind == .sandbox, livePaybill || (ownCredentials && !s.darajaBaseURLIsSet) {
             throw fail(
                 "SOKO_DARAJA_BASE_URL",
                 "is the built-in sandbox, but the shop's own M-Pesa credentials are set: payments would never reach Safaricom")
@@ -71,7 +77,7 @@ struct GatewayRules {
                 )
             }
         }
-        if kind == .real {
+        if kind == .real || kind == .privateNetwork {
             if s.stripeSecretKey == PaymentsSettings.sandboxStripeKey {
                 throw fail("SOKO_STRIPE_SECRET_KEY", "is the sandbox's, but SOKO_STRIPE_BASE_URL is a real Stripe")
             }
@@ -84,6 +90,18 @@ struct GatewayRules {
             throw fail(
                 "SOKO_STRIPE_BASE_URL",
                 "is \(kind == .sandbox ? "the built-in sandbox" : "this machine"), but SOKO_STRIPE_SECRET_KEY is a live key")
+        }
+        if kind == .sandbox, !s.stripeBaseURLIsSet, s.stripeSecretKey != PaymentsSettings.sandboxStripeKey {
+            throw fail(
+                "SOKO_STRIPE_BASE_URL",
+                "is unset (the built-in sandbox), but SOKO_STRIPE_SECRET_KEY is set: set the Stripe URL the key belongs to")
+        }
+        if mode == .production {
+            // Stripe's keys and signing secrets are long; a bare prefix is a paste that lost its value.
+            if s.stripeSecretKey.count < 24 { throw fail("SOKO_STRIPE_SECRET_KEY", "is too short to be a Stripe key") }
+            if s.stripeWebhookSecrets.contains(where: { $0.count < 24 }) {
+                throw fail(webhookVariable, "holds a secret too short to be a Stripe signing secret")
+            }
         }
     }
 

@@ -32,6 +32,10 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
     public var stripeBaseURL: String
     public var stripeSecretKey: String
     public var stripeWebhookSecrets: [String]
+    /// Whether the base URLs were set, or fell back to the built-in sandbox (credentials without
+    /// a URL are a half-configured gateway).
+    public var darajaBaseURLIsSet = false
+    public var stripeBaseURLIsSet = false
     /// The Stripe API version every request pins (and the webhook endpoint should be set to).
     public var stripeVersion = "2024-06-20"
     /// How far a webhook's `t` may be from now, either way.
@@ -54,6 +58,8 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
         methods = try reader.methods()
         let mpesa = methods.contains(.mpesa)
         let stripe = methods.contains(.stripe)
+        darajaBaseURLIsSet = try reader.value("SOKO_DARAJA_BASE_URL") != nil
+        stripeBaseURLIsSet = try reader.value("SOKO_STRIPE_BASE_URL") != nil
         publicURL = try reader.url("SOKO_PUBLIC_URL", default: "http://127.0.0.1:8080", required: mpesa)
         darajaBaseURL = try reader.url("SOKO_DARAJA_BASE_URL", default: publicURL + "/_sandbox/daraja", required: mpesa)
         stripeBaseURL = try reader.url("SOKO_STRIPE_BASE_URL", default: publicURL + "/_sandbox/stripe", required: stripe)
@@ -135,6 +141,8 @@ private struct SettingReader {
     let mode: RunMode
 
     func value(_ name: String, secret: Bool = false) throws(PaymentsSettingsError) -> String? {
+        // A value set directly wins over its file, as the host's own secret files do.
+        if let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty { return text }
         if secret, let path = environment[name + "_FILE"], !path.isEmpty {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw PaymentsSettingsError(variable: name + "_FILE", problem: "cannot read \(path)")

@@ -59,6 +59,10 @@ public struct ShopValues: Sendable, Equatable {
         func field(_ key: String) -> String? {
             fields[key].map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
         }
+        // Values land in env files and YAML: a line break or control character would add settings.
+        for (key, value) in fields where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw Invalid(key, "contains a line break or control character")
+        }
         guard let publicURL = field("public_url") else {
             throw Invalid("public_url", "is required to render production (the shop's https address, e.g. https://duka.co.ke)")
         }
@@ -90,6 +94,12 @@ public struct ShopValues: Sendable, Equatable {
         }
         self.mailFrom = mailFrom
         clusterIssuer = field("cluster_issuer") ?? "letsencrypt-prod"
+        let issuerValid =
+            clusterIssuer.count <= 253 && clusterIssuer.first?.isLetter == true
+            && clusterIssuer.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." }
+        guard issuerValid else {
+            throw Invalid("cluster_issuer", "\"\(clusterIssuer)\" is not a Kubernetes object name (lower case, digits, - and .)")
+        }
     }
 
     /// The public URL's host name (the Ingress's and the certificate's).

@@ -12,10 +12,11 @@ public enum RunMode: String, Sendable, CaseIterable {
     /// The variable that chooses the mode.
     public static let variable = "SOKO_ENV"
 
-    /// The mode `environment` names; `nil` for a value that is neither (the host refuses it),
-    /// `development` when it names none.
+    /// The mode `environment` names; `nil` for a value that is neither, empty included (the host
+    /// refuses it), `development` when the variable is unset.
     public static func from(_ environment: [String: String]) -> RunMode? {
-        guard let text = environment[variable], !text.isEmpty else { return .development }
+        // Unset is development; set but empty (compose's `${UNSET}`) is a mistake, not a choice.
+        guard let text = environment[variable] else { return .development }
         return RunMode(rawValue: text)
     }
 }

@@ -17,13 +17,16 @@ public enum ConfigurationReport {
             ("units", host.units.map { "\($0.name) (\($0.functions.joined(separator: ", ")))" }.joined(separator: "; ")),
             ("store", store(configuration.store)),
             ("mail", mail(host.mailSettings)),
-            ("SOKO_TOKEN_ISSUER", environment["SOKO_TOKEN_ISSUER"] ?? "\(TokenDefaults.issuer) (development default)"),
-            ("SOKO_PUBLIC_URL", environment["SOKO_PUBLIC_URL"] ?? "(unset)"),
+            (
+                "SOKO_TOKEN_ISSUER",
+                environment["SOKO_TOKEN_ISSUER"].map(maskingPassword) ?? "\(TokenDefaults.issuer) (development default)"
+            ),
+            ("SOKO_PUBLIC_URL", environment["SOKO_PUBLIC_URL"].map(maskingPassword) ?? "(unset)"),
             ("SOKO_TRUSTED_PROXIES", environment["SOKO_TRUSTED_PROXIES"] ?? "loopback"),
-            ("SOKO_JWKS_URL", environment["SOKO_JWKS_URL"] ?? "(users in this process)"),
-            ("CONSUL_HTTP_ADDR", environment["CONSUL_HTTP_ADDR"] ?? "(none)"),
+            ("SOKO_JWKS_URL", environment["SOKO_JWKS_URL"].map(maskingPassword) ?? "(users in this process)"),
+            ("CONSUL_HTTP_ADDR", environment["CONSUL_HTTP_ADDR"].map(maskingPassword) ?? "(none)"),
             ("CONSUL_HTTP_TOKEN", environment["CONSUL_HTTP_TOKEN"].map(ReportedSetting.masked) ?? "(none)"),
-            ("SOKO_LOKI_URL", environment["SOKO_LOKI_URL"] ?? "(none)"),
+            ("SOKO_LOKI_URL", environment["SOKO_LOKI_URL"].map(maskingPassword) ?? "(none)"),
             ("SOKO_SERVICE_CLIENT_ID", environment["SOKO_SERVICE_CLIENT_ID"] ?? "(none)"),
             ("SOKO_SERVICE_CLIENT_SECRET", environment["SOKO_SERVICE_CLIENT_SECRET"].map(ReportedSetting.masked) ?? "(none)"),
         ]
@@ -47,11 +50,25 @@ public enum ConfigurationReport {
         return "SMTP \(maskingPassword(smtp.url))\(user)\(password)"
     }
 
-    /// `scheme://user:secret@host/…` → `scheme://user:****@host/…`.
+    /// A URL as a report may show it: the password of `scheme://user:secret@host/…` (split at the
+    /// last `@`, so a password may hold one) and secret-looking query parameters (`password=`,
+    /// `secret=`, `token=`, `key=`) become `****`.
     static func maskingPassword(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        let credentials = url[scheme.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":****" + String(url[at...])
+        guard let scheme = url.range(of: "://") else { return url }
+        let query = url[scheme.upperBound...].firstIndex(of: "?") ?? url.endIndex
+        var head = String(url[..<query])
+        if let at = head[scheme.upperBound...].lastIndex(of: "@") {
+            let credentials = head[scheme.upperBound..<at]
+            let user = credentials.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            head = String(head[..<scheme.upperBound]) + (credentials.contains(":") ? user + ":****" : "****") + head[at...]
+        }
+        guard query < url.endIndex else { return head }
+        let parameters = url[url.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map {
+            parameter -> String in
+            let name = parameter.split(separator: "=", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+            let secret = ["password", "pass", "secret", "token", "key", "sslpassword"].contains { name.contains($0) }
+            return secret ? "\(name)=****" : String(parameter)
+        }
+        return head + "?" + parameters.joined(separator: "&")
     }
 }

@@ -45,7 +45,11 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
         functionStores = functions.map { _ in NoStore() }
         redactions = functions.map { PathRedaction($0.manifest) }
+        unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
     }
+
+    /// Where a path that matches no route must still hide a secret (see ``PathRedaction``).
+    private let unroutedPrefixes: [String]
 
     /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
     func attach(to group: EventLoopGroup) async {
@@ -105,15 +109,16 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         case .builtin(let endpoint):
             serveBuiltin(endpoint, request: request, requestID: requestID, responder: responder)
         case .methodNotAllowed(let allowed):
+            let path = PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes)
             let problem = Problem(
                 status: 405, code: "method-not-allowed",
-                detail: "\(request.head.method) is not allowed on \(request.head.path); use \(allowed.joined(separator: ", "))")
+                detail: "\(request.head.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))")
             answerUnrouted(
                 ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": allowed.joined(separator: ", ")]),
                 request: request, requestID: requestID, state: state, responder: responder)
         case .notFound:
-            let problem = Problem(
-                status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(request.head.path)")
+            let path = PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes)
+            let problem = Problem(status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(path)")
             answerUnrouted(
                 ProblemRendering.response(problem, requestID: requestID),
                 request: request, requestID: requestID, state: state, responder: responder)
@@ -210,7 +215,8 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         state.accessLog.append(
             .init(
                 level: "info", service: "-", function: "-", method: request.head.method,
-                path: request.head.path, status: response.status, durationMilliseconds: 0,
+                path: PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes),
+                status: response.status, durationMilliseconds: 0,
                 requestID: requestID, bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)

@@ -15,6 +15,21 @@ struct ProductionURLTests {
         ("https://duka.test", .placeholder),
         ("https://duka.co.ke/_sandbox/daraja", .sandbox),
         ("ftp://duka.co.ke", .placeholder),
+        ("https://localhost.", .local),
+        ("https://[::ffff:127.0.0.1]", .local),
+        ("https://[0::1]", .local),
+        ("https://2130706433", .local),
+        ("https://0x7f.1", .local),
+        ("https://duka.example.com.", .placeholder),
+        ("https://10.0.0.5", .privateNetwork),
+        ("https://172.20.1.1", .privateNetwork),
+        ("https://192.168.1.10", .privateNetwork),
+        ("https://[fd00::1]", .privateNetwork),
+        ("https://duka.local", .privateNetwork),
+        ("http://gateway:8080", .privateNetwork),
+        ("http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja", .sandbox),
+        ("HTTPS://DUKA.CO.KE", .real),
+        ("https://41.90.64.10", .real),
     ])
     func kinds(_ url: String, _ kind: ProductionURL.Kind) {
         #expect(ProductionURL.kind(url) == kind)

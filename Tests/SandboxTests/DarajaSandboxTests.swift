@@ -42,6 +42,8 @@ struct DarajaSandboxTests {
     @Test func configuredCredentialsAndTokenLifetime() async throws {
         let shop = try await SandboxShop.start([
             "SOKO_DARAJA_CONSUMER_KEY": "k", "SOKO_DARAJA_CONSUMER_SECRET": "s", "SOKO_SANDBOX_DARAJA_TOKEN_TTL": "60",
+            // Credentials of one's own go with the URL they are for: here, explicitly, the sandbox.
+            "SOKO_DARAJA_BASE_URL": "http://127.0.0.1:9/_sandbox/daraja",
         ])
         let response = await shop.shop.request(
             "GET", "/_sandbox/daraja/oauth/v1/generate?grant_type=client_credentials",

@@ -48,6 +48,13 @@ struct ShopValuesTests {
             (["payment_methods": "mpesa,paypal"], "\"paypal\" is not a payment method"),
             (["mail_from": nil], "mail_from: is required"),
             (["mail_from": "Soko <no-reply@soko.example>"], "is not the shop's own address"),
+            (["mail_from": "orders@duka.co.ke\nSOKO_ENV=development\nX=a@duka.co.ke"], "mail_from: contains a line break"),
+            (["public_url": "https://duka.co.ke\r\nSOKO_ENV=development"], "contains a line break"),
+            (["cluster_issuer": "le\n  evil: true"], "contains a line break"),
+            (["cluster_issuer": "Lets Encrypt"], "is not a Kubernetes object name"),
+            (["public_url": "https://10.0.0.5"], "private network"),
+            (["public_url": "https://localhost."], "points at this machine"),
+            (["public_url": "https://2130706433"], "points at this machine"),
         ] as [([String: String?], String)])
     func refusals(_ change: [String: String?], _ message: String) {
         var fields = Self.complete

@@ -173,8 +173,18 @@ struct RateLimitTests {
         let token = "s3cr3t-Token_value"
         #expect(await host.request("POST", "/hooks/mpesa/\(token)", headers: ["X-Request-ID": "redact-1"]).status == 200)
         #expect(await host.request("POST", "/send", headers: ["X-Request-ID": "plain-1"]).status == 200)
+        // Requests that match no route but carry the secret (a wrong method, a trailing slash)
+        // hide it too, in the log and in the problem.
+        let wrongMethod = await host.request("GET", "/hooks/mpesa/\(token)", headers: ["X-Request-ID": "redact-2"])
+        #expect(wrongMethod.status == 405 && !wrongMethod.text.contains(token), "\(wrongMethod.text)")
+        let trailing = await host.request("POST", "/hooks/mpesa/\(token)/", headers: ["X-Request-ID": "redact-3"])
+        #expect(trailing.status == 404 && !trailing.text.contains(token), "\(trailing.text)")
         #expect(await host.shutdown())
         let logged = lines.lines.withLock { $0 }
+        for id in ["redact-2", "redact-3"] {
+            let line = try #require(logged.first { $0.contains(id) })
+            #expect(!line.contains(token) && line.contains(#""path":"/hooks/[redacted]""#), "\(line)")
+        }
         let hook = try #require(logged.first { $0.contains("redact-1") })
         #expect(!hook.contains(token))
         #expect(hook.contains(#""path":"/hooks/mpesa/[redacted]""#))
