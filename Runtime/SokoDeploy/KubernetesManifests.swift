@@ -347,6 +347,59 @@ public struct KubernetesManifests: Sendable {
                             name: gateway
                             port: { name: http }
 
+            """ + quietIngress(values)
+    }
+
+    /// Routes whose paths carry a secret (`log: { redact: […] }`, the M-Pesa callback's token):
+    /// an Ingress of their own with the controller's access log off — the gateway behind logs them,
+    /// redacted. Same host and certificate (issued for the main Ingress).
+    func quietIngress(_ values: ShopValues) -> String {
+        var prefixes: [String] = []
+        for manifest in manifests where manifest.isServed(in: "production") {
+            for function in manifest.functions where !function.redactedPathParameters.isEmpty {
+                guard case .http(let routes) = function.trigger else { continue }
+                for route in routes {
+                    let literal = route.segments.prefix { if case .literal = $0 { true } else { false } }
+                        .map { if case .literal(let text) = $0 { text } else { "" } }
+                    let prefix = "/" + literal.joined(separator: "/")
+                    if prefix != "/", !prefixes.contains(prefix) { prefixes.append(prefix) }
+                }
+            }
+        }
+        guard !prefixes.isEmpty else { return "" }
+        let paths = prefixes.map {
+            """
+                      - path: \($0)
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: gateway
+                            port: { name: http }
+            """
+        }.joined(separator: "\n")
+        return """
+            ---
+            # Paths that carry a secret (\(prefixes.joined(separator: ", "))): kept out of the controller's
+            # access log; the gateway logs them with the secret redacted.
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: soko-quiet
+              annotations:
+                nginx.ingress.kubernetes.io/enable-access-log: "false"
+                nginx.ingress.kubernetes.io/ssl-redirect: "true"
+                nginx.ingress.kubernetes.io/force-ssl-redirect: "true"
+            spec:
+              ingressClassName: nginx
+              tls:
+                - hosts: [\(values.host)]
+                  secretName: soko-tls
+              rules:
+                - host: \(values.host)
+                  http:
+                    paths:
+            \(paths)
+
             """
     }
 

@@ -111,6 +111,8 @@ public struct NginxGateway: Sendable {
         var timeoutSeconds: Int
         var limited: Bool
         var mpesaCallback: Bool
+        /// A function here hides path parameters in logs (`log: { redact: […] }`).
+        var redacts = false
     }
 
     let manifests: [ServiceManifest]
@@ -383,6 +385,11 @@ public struct NginxGateway: Sendable {
         if location.mpesaCallback {
             lines.append("            if ($soko_mpesa_allowed = 0) { return 403; }")
         }
+        if location.redacts {
+            // nginx's error lines quote the request line, secret and all: only critical ones here
+            // (the access log still records each refusal or upstream failure, redacted).
+            lines.append("            error_log stderr crit;")
+        }
         if location.isMixed {
             // A method no function takes: 405 with every method the path has (no unit knows them all).
             var allowed = location.units.map(\.method)
@@ -478,13 +485,14 @@ public struct NginxGateway: Sendable {
                         existing.bodyLimit = max(existing.bodyLimit, function.bodyLimit)
                         existing.timeoutSeconds = max(existing.timeoutSeconds, seconds)
                         existing.limited = existing.limited || Self.limited.contains(name)
+                        existing.redacts = existing.redacts || !function.redactedPathParameters.isEmpty
                         byPath[key] = existing
                     } else {
                         byPath[key] = Location(
                             path: route.path, segments: route.segments, service: manifest.service, functions: [name],
                             units: [(route.method, manifest.unitName(of: function))],
                             bodyLimit: function.bodyLimit, timeoutSeconds: seconds, limited: Self.limited.contains(name),
-                            mpesaCallback: name == "payments.mpesaCallback")
+                            mpesaCallback: name == "payments.mpesaCallback", redacts: !function.redactedPathParameters.isEmpty)
                         order.append(key)
                     }
                 }

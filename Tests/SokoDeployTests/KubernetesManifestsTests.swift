@@ -116,6 +116,9 @@ struct KubernetesManifestsTests {
         #expect(ingress.contains("cert-manager.io/cluster-issuer: letsencrypt-prod"))
         #expect(ingress.contains("- hosts: [duka.co.ke]") && ingress.contains("secretName: soko-tls"))
         #expect(ingress.contains("force-ssl-redirect: \"true\""))
+        // The callback's path (its token) stays out of the controller's access log.
+        #expect(ingress.contains("name: soko-quiet") && ingress.contains("enable-access-log: \"false\""))
+        #expect(ingress.contains("- path: /webhooks/mpesa\n"))
         #expect(files["base/alloy.yaml"]?.contains("kind: DaemonSet") == true)
         #expect(files["base/alloy.yaml"]?.contains("loki/api/v1/push") == true)
     }

@@ -71,6 +71,7 @@ struct NginxGatewayTests {
         #expect(text[login...].prefix(300).contains("limit_req zone=soko_credentials"))
         let callback = try #require(text.range(of: "location ~ ^/webhooks/mpesa/[^/]+$ {")).upperBound
         #expect(text[callback...].prefix(300).contains("if ($soko_mpesa_allowed = 0) { return 403; }"))
+        #expect(text[callback...].prefix(400).contains("error_log stderr crit;"))
         #expect(text.contains("196.201.214.200 1;"))
         // A function deployed on its own has its own upstream; on a shared path the method decides.
         #expect(text.contains("upstream soko_payments_mpesa_callback {") && text.contains("server payments-mpesa-callback:8080;"))
@@ -133,12 +134,11 @@ struct NginxGatewayTests {
         try #require(certificate.status == 0, "\(certificate.output)")
         let http = try LoopbackPort.free()
         let https = try LoopbackPort.free()
-        let upstream = try LoopbackPort.listener()  // accepts, never answers: no request of this test reaches it
-        defer { Glibc.close(upstream.fd) }
+        let upstream = try LoopbackPort.free()  // nothing listens: proxied requests fail at once (502)
         let text = try NginxGateway(
             manifests: try Self.manifests(),
             options: .init(
-                listen: "127.0.0.1:\(http)", upstreams: ["*": "127.0.0.1:\(upstream.port)"], mpesaAllowlist: ["192.0.2.1"],
+                listen: "127.0.0.1:\(http)", upstreams: ["*": "127.0.0.1:\(upstream)"], mpesaAllowlist: ["127.0.0.1"],
                 pidFile: folder + "/nginx.pid",
                 tls: .init(
                     listen: "127.0.0.1:\(https)", certificate: folder + "/cert.pem", key: folder + "/key.pem", publicPort: https))
@@ -149,7 +149,8 @@ struct NginxGatewayTests {
         nginx.arguments = ["nginx", "-p", folder, "-c", folder + "/nginx.conf", "-g", "daemon off;"]
         FileManager.default.createFile(atPath: folder + "/access.log", contents: nil)
         nginx.standardOutput = FileHandle(forWritingAtPath: folder + "/access.log")
-        nginx.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        FileManager.default.createFile(atPath: folder + "/error.log", contents: nil)
+        nginx.standardError = FileHandle(forWritingAtPath: folder + "/error.log")
         try nginx.run()
         defer {
             nginx.terminate()
@@ -176,12 +177,14 @@ struct NginxGatewayTests {
         #expect(redirected.contains("HTTP/1.1 308"), "\(redirected)")
         #expect(redirected.contains("Location: https://127.0.0.1:\(https)/orders?x=1"), "\(redirected)")
         #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/healthz"]) == "200")
-        // A callback from outside the allowlist: refused, and its token is not in the log.
+        // A callback whose unit is down: 502, and its token is in neither the access nor the error log
+        // (another route's failure is, to show the error log is written at all).
         let token = "cbtok-\(UUID().uuidString)"
-        let refused = try curl([
+        let failed = try curl([
             "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "{}", base + "/webhooks/mpesa/\(token)",
         ])
-        #expect(refused == "403")
+        #expect(failed == "502")
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/products/canary-\(token.suffix(6))"]) == "502")
         var log = ""
         for _ in 0..<100 where !log.contains("/webhooks/mpesa/") {
             log = (try? String(contentsOfFile: folder + "/access.log", encoding: .utf8)) ?? ""
@@ -189,6 +192,9 @@ struct NginxGatewayTests {
         }
         #expect(log.contains(#""path":"/webhooks/mpesa/[redacted]""#), "\(log)")
         #expect(!log.contains(token))
+        let errors = (try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? ""
+        #expect(errors.contains("/products/canary-\(token.suffix(6))"), "\(errors)")
+        #expect(!errors.contains(token), "\(errors)")
     }
 
     @Test func nginxAcceptsTheConfiguration() throws {
