@@ -57,13 +57,18 @@ final class KeyRing: Sendable {
         return try await load(store)
     }
 
-    /// Unpublishes `kid`. Returns false when no live key has that id. New keys are made when
-    /// fewer than two are left (retiring the signer hands signing to the next key).
+    /// Unpublishes `kid`. Returns false when no live key has that id. Retiring the signer hands
+    /// signing to the next key (a new next one is made); retiring the next key makes a new one,
+    /// so the signer stays; at least two keys are always live.
     static func retire(kid: String, store: Store) async throws -> Bool {
+        let before = try await live(store: store)
         let retired = try await store.execute(
             "UPDATE signing_keys SET retired_at = $1 WHERE kid = $2 AND retired_at IS NULL",
             [.text(Timestamp.now()), .text(kid)])
         guard retired == 1 else { return false }
+        if before.suffix(2).contains(where: { $0.kid == kid }) {
+            try await add(store: store, index: before.count)
+        }
         _ = try await live(store: store)
         return true
     }

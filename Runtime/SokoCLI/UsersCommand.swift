@@ -96,10 +96,18 @@ struct RetireKey: AsyncParsableCommand {
         abstract: "Unpublish a signing key: tokens it signed stop verifying within twice SOKO_JWKS_REFRESH.",
         discussion: "Retiring the signing key hands signing to the next key and makes a new next one.")
 
-    @Argument(help: "The key id (kid) to retire, as rotate-keys or the JWKS lists it.")
-    var kid: String
+    // Captured as is: a kid is base64url and may begin with "-", which would read as an option.
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("The key id (kid) to retire, as rotate-keys or the JWKS lists it.", valueName: "kid"))
+    var kids: [String] = []
+
+    func validate() throws {
+        guard kids.count == 1 else { throw ValidationError("name one key id (kid)") }
+    }
 
     func run() async throws {
+        let kid = kids[0]
         try await StartupFailure.reporting {
             try await withUsersStore { store in
                 guard let keys = try await UsersAdministration.retireKey(kid, store: store) else {

@@ -1,50 +1,18 @@
 import Foundation
+import SokoTesting
 import Testing
 
 /// The real `soko` executable in its own process: startup, refusal of bad manifests with file
 /// and key named, `soko routes`, and SIGTERM → drain → exit 0.
 @Suite("soko binary", .serialized)
 struct BinaryTests {
-    /// `soko` sits next to the test bundle in the build folder.
-    static var binary: URL {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("soko").path) {
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("soko")
-    }
-
-    static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    struct Run { var status: Int32; var output: String; var error: String }
+    static var binary: URL { SokoBinary.url }
+    static var repository: URL { SokoBinary.repository }
 
     static func run(
         _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], input: String? = nil
-    ) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        for name in unsetting { merged[name] = nil }
-        process.environment = merged
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-            error: String(decoding: error, as: UTF8.self))
+    ) throws -> SokoBinary.Run {
+        try SokoBinary.run(arguments, environment: environment, unsetting: unsetting, input: input)
     }
 
     @Test func routesPrintsTheRouteTable() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SokoTesting
 import Testing
 
 /// `SOKO_ENV=production` end to end, through the real `soko` binary: every missing, sandbox or

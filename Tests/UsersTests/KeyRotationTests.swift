@@ -10,59 +10,9 @@ import Testing
 /// there within the documented bound (twice `SOKO_JWKS_REFRESH`, 1 s each here).
 @Suite("Signing key rotation across processes", .serialized)
 struct KeyRotationTests {
-    /// `soko` sits next to the test bundle in the build folder.
-    static var binary: URL {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("soko").path) {
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("soko")
-    }
-
     static func soko(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: UsersTests.repository)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// Starts `soko serve --service users` and returns it with the port its first log line names.
-    static func serveUsers(environment: [String: String]) throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--service", "users", "--host", "127.0.0.1", "--port", "0", "--loops", "1"]
-        process.currentDirectoryURL = URL(fileURLWithPath: UsersTests.repository)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let reader = out.fileHandleForReading
-        var buffered = Data()
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffered.append(chunk)
-            let text = String(decoding: buffered, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.contains("\"listening\"") }),
-                let range = line.range(of: #""port":""#), let port = Int(line[range.upperBound...].prefix { $0.isNumber })
-            {
-                // Keep draining its output so the pipe never fills and blocks the server.
-                reader.readabilityHandler = { handle in _ = handle.availableData }
-                return (process, port)
-            }
-        }
-        process.terminate()
-        throw CocoaError(.fileReadUnknown)
+        let run = try SokoBinary.run(arguments, environment: environment)
+        return (run.status, run.output + run.error)
     }
 
     static func kid(of token: String) throws -> String {
@@ -86,11 +36,10 @@ struct KeyRotationTests {
         let environment = [
             "SOKO_DATA": data, "SOKO_JWKS_REFRESH": "1s", "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_ACCESS_LOG": "off",
         ]
-        let (users, port) = try Self.serveUsers(environment: environment)
-        defer {
-            if users.isRunning { users.terminate() }
-            users.waitUntilExit()
-        }
+        let users = try ServingProcess(
+            ["serve", "--service", "users", "--host", "127.0.0.1", "--port", "0", "--loops", "1"], environment: environment)
+        defer { users.stop() }
+        let port = users.port
         let base = "http://127.0.0.1:\(port)"
         _ = try RemoteKeysTests.curl([
             "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
@@ -139,8 +88,35 @@ struct KeyRotationTests {
         #expect(try Self.kid(of: fresh) != oldKid)
         #expect(await guarded.request("GET", "/whoami", headers: bearer(fresh)).status == 200)
         #expect(await guarded.shutdown())
-        users.terminate()
-        users.waitUntilExit()
-        #expect(users.terminationStatus == 0)
+        users.stop()
+        #expect(users.process.terminationStatus == 0)
+    }
+
+    /// The signer is always the second newest live key: retiring it hands signing to the next
+    /// key (and a new next one is made); retiring the next key keeps the signer.
+    @Test func retiringTheSignerHandsSigningToTheNextKey() throws {
+        let environment = ["SOKO_DATA": NSTemporaryDirectory() + "soko-retire-\(UUID().uuidString)"]
+        func keys(_ output: String) -> [(kid: String, role: String)] {
+            output.split(separator: "\n").compactMap { line in
+                let words = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard words.count >= 2, ["signing", "published"].contains(words.last!) else { return nil }
+                return (String(words[0]), String(words.last!))
+            }
+        }
+        let rotated = try Self.soko(["users", "rotate-keys"], environment: environment)
+        #expect(rotated.status == 0, "\(rotated.output)")
+        let three = keys(rotated.output)
+        try #require(three.count == 3, "\(rotated.output)")
+        #expect(three.map(\.role) == ["published", "signing", "published"])
+        let retired = try Self.soko(["users", "retire-key", three[1].kid], environment: environment)
+        let after = keys(retired.output)
+        #expect(!after.contains { $0.kid == three[1].kid })
+        #expect(after.first { $0.role == "signing" }?.kid == three[2].kid, "\(retired.output)")
+        #expect(after.count == 3 && after.last?.role == "published")
+        // Retiring the next key keeps the signer.
+        let next = try #require(after.last?.kid)
+        let kept = keys(try Self.soko(["users", "retire-key", next], environment: environment).output)
+        #expect(kept.first { $0.role == "signing" }?.kid == three[2].kid)
+        #expect(!kept.contains { $0.kid == next } && kept.count >= 2)
     }
 }
