@@ -25,6 +25,21 @@ struct NotificationSettings: Sendable {
                         "SOKO_SMTP_URL: is required in production (e.g. smtp://live.smtp.mailtrap.io:587); without it mail is only written to files"
                 )
             }
+            let smtp = environment["SOKO_SMTP_URL"] ?? ""
+            if smtp.contains("sandbox.smtp.mailtrap.io") {
+                throw Invalid(
+                    description:
+                        "SOKO_SMTP_URL: Mailtrap's sandbox keeps mail in a test inbox; production sends through smtp://live.smtp.mailtrap.io:587"
+                )
+            }
+            let host = (URL(string: smtp)?.host ?? "").lowercased()
+            let local = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+            if environment["SOKO_SMTP_TLS"] == "off", !local {
+                throw Invalid(
+                    description:
+                        "SOKO_SMTP_TLS: off sends the SMTP password in clear; production keeps TLS except to a relay on this machine"
+                )
+            }
             guard let configured else {
                 throw Invalid(
                     description:

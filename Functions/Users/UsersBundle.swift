@@ -20,6 +20,14 @@ public enum UsersBundle: FunctionBundle {
                 "SOKO_ARGON2_MEMORY_KIB: lowers password hashing below OWASP's \(PasswordHasher.Parameters.owasp.memoryKiB) KiB; production keeps it"
             )
         }
+        if registry.mode == .production, let platform = registry.environment["SOKO_SERVICE_CLIENT_ID"], !platform.isEmpty,
+            clients.clients[platform]?.isInternal != true
+        {
+            // The platform's own client must be the internal one, or its services lose their role.
+            registry.refuse(
+                "SOKO_OAUTH_CLIENTS: the platform's client \"\(platform)\" (SOKO_SERVICE_CLIENT_ID) must be listed with a secret_sha256 and \"internal\": true"
+            )
+        }
         registry.report("SOKO_TOKEN_ISSUER", settings.issuer)
         registry.report("SOKO_OAUTH_CLIENTS", clients.summary)
         let throttle = LoginThrottle()

@@ -67,6 +67,7 @@ public final class FunctionHost: Sendable {
         let selected = try FunctionSelection.select(
             from: manifests, service: configuration.service,
             function: configuration.function, unit: configuration.unit)
+        try ProductionChecks.serviceClient(selected: selected.count, servable: manifests, configuration: configuration)
         // Only the bundles this process serves must be able to start (a users pod needs no payment
         // keys); a bundle that refused registered nothing, so its manifest is not checked against it.
         for service in Set(selected.map(\.0.service)).sorted() {

@@ -25,6 +25,19 @@ enum ProductionChecks {
         }
     }
 
+    /// A production process that serves part of the shop calls the rest over HTTP (invocations,
+    /// event delivery) with the platform's own client: without it every such call would fail at
+    /// run time. One process serving everything calls nothing remotely.
+    static func serviceClient(selected: Int, servable: [ServiceManifest], configuration: HostConfiguration) throws {
+        guard configuration.mode == .production, selected < servable.reduce(0, { $0 + $1.functions.count }) else { return }
+        for name in ["SOKO_SERVICE_CLIENT_ID", "SOKO_SERVICE_CLIENT_SECRET"] where (configuration.environment[name] ?? "").isEmpty
+        {
+            throw HostSetupError(
+                "\(name): is required in production by a process that serves part of the shop (it calls the rest with the platform's internal client)"
+            )
+        }
+    }
+
     /// The manifests whose services run in this mode. A selection that names a service kept to
     /// another environment (`soko serve --service sandbox` in production) is refused, not ignored.
     static func servable(_ manifests: [ServiceManifest], configuration: HostConfiguration) throws -> [ServiceManifest] {

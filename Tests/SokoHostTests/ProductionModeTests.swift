@@ -75,6 +75,14 @@ struct ProductionModeTests {
         (["SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_"], "SOKO_STRIPE_WEBHOOK_SECRETS: holds a secret too short"),
         (["SOKO_STRIPE_SECRET_KEY": "sk_live_"], "SOKO_STRIPE_SECRET_KEY: is too short"),
         (["SOKO_ENV": ""], "SOKO_ENV=\"\" is not valid"),
+        (
+            ["SOKO_SMTP_URL": "smtp://sandbox.smtp.mailtrap.io:2525"],
+            "SOKO_SMTP_URL: Mailtrap's sandbox keeps mail in a test inbox"
+        ),
+        (
+            ["SOKO_SMTP_URL": "smtp://live.smtp.mailtrap.io:587", "SOKO_SMTP_TLS": "off"],
+            "SOKO_SMTP_TLS: off sends the SMTP password in clear"
+        ),
         // Development still refuses a half-configured gateway.
         (
             ["SOKO_ENV": "development", "SOKO_STRIPE_WEBHOOK_SECRETS": nil],
@@ -149,13 +157,39 @@ struct ProductionModeTests {
         #expect(result.error.contains("the payment sandbox never runs with SOKO_ENV=production"), "\(result.error)")
     }
 
+    /// The platform's own client, as a split deployment configures it.
+    static let platform: [String: String] = [
+        "SOKO_SERVICE_CLIENT_ID": "platform", "SOKO_SERVICE_CLIENT_SECRET": "platform-secret-for-the-tests",
+        // SHA-256 of "platform-secret-for-the-tests".
+        "SOKO_OAUTH_CLIENTS":
+            #"[{"client_id":"platform","secret_sha256":"ab7433862a05d72496be85111b22a2c4262479b9edd8d9174d08413c48850dfc","internal":true}]"#,
+    ]
+
     @Test func aUsersPodNeedsNoPaymentSettings() throws {
-        var environment = Self.live.merging(Self.data()) { $1 }
+        var environment = Self.live.merging(Self.data()) { $1 }.merging(Self.platform) { $1 }
         let payments = environment.keys.filter { $0.hasPrefix("SOKO_DARAJA") || $0.hasPrefix("SOKO_STRIPE") }
         for name in payments { environment[name] = nil }
         let result = try BinaryTests.run(["check-config", "--service", "users"], environment: environment, unsetting: payments)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("ok: the host would start"))
+    }
+
+    @Test func aProcessServingPartOfTheShopNeedsThePlatformsInternalClient() throws {
+        let live = Self.live.merging(Self.data()) { $1 }
+        // One process serving everything calls nothing remotely: no client needed.
+        #expect(try BinaryTests.run(["check-config"], environment: live).status == 0)
+        let orders = try BinaryTests.run(["check-config", "--unit", "orders"], environment: live)
+        #expect(
+            orders.status != 0 && orders.error.contains("SOKO_SERVICE_CLIENT_ID: is required in production"), "\(orders.error)")
+        #expect(
+            try BinaryTests.run(["check-config", "--unit", "orders"], environment: live.merging(Self.platform) { $1 }).status == 0
+        )
+        // Users must know the platform's client as the internal one.
+        var notInternal = live.merging(Self.platform) { $1 }
+        notInternal["SOKO_OAUTH_CLIENTS"] = notInternal["SOKO_OAUTH_CLIENTS"]!.replacingOccurrences(
+            of: #","internal":true"#, with: "")
+        let users = try BinaryTests.run(["check-config", "--service", "users"], environment: notInternal)
+        #expect(users.status != 0 && users.error.contains(#"the platform's client "platform""#), "\(users.error)")
     }
 
     @Test func checkConfigPrintsTheSettingsWithSecretsMasked() throws {
