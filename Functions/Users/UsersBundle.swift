@@ -77,17 +77,17 @@ struct UsersSettings: Sendable {
             parameters.memoryKiB = memory
         }
         passwordParameters = parameters
-        if let text = environment["SOKO_JWKS_REFRESH"], let seconds = Self.seconds(text), seconds > 0 {
-            keysMaxAge = .seconds(seconds)
-        }
+        if let text = environment["SOKO_JWKS_REFRESH"], let refresh = Self.duration(text) { keysMaxAge = refresh }
     }
 
     /// `90s`, `2m`, `1h` or a bare number of seconds (the host validates the variable at start).
-    static func seconds(_ text: String) -> Int? {
-        let units = [("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            return Int(text.dropLast()).map { $0 * factor }
+    /// `SOKO_JWKS_REFRESH` as the host reads it: `500ms`, `30s`, `1m`, `1h`, or bare seconds.
+    static func duration(_ text: String) -> Duration? {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        for (suffix, milliseconds) in units where text.hasSuffix(suffix) {
+            guard let count = Int64(text.dropLast(suffix.count)), count > 0 else { return nil }
+            return .milliseconds(count * milliseconds)
         }
-        return Int(text)
+        return Int64(text).flatMap { $0 > 0 ? .seconds($0) : nil }
     }
 }

@@ -160,7 +160,7 @@ public struct KubernetesManifests: Sendable {
                         - { name: SOKO_LOOPS, value: "1" }
                         # Not ready but still serving for 5 s after SIGTERM, while endpoints catch up.
                         - { name: SOKO_DRAIN_DELAY, value: 5s }\(secretFiles)
-            \(urlEnvironment())
+            \(urlEnvironment(developmentToo: !units.contains { $0.name == unit.name }))
                       readinessProbe:
                         httpGet: { path: /readyz, port: http }
                         periodSeconds: 5
@@ -222,9 +222,11 @@ public struct KubernetesManifests: Sendable {
             """
     }
 
-    /// `SOKO_SERVICE_URL_<UNIT>` for every unit (invocation and event delivery across pods).
-    func urlEnvironment() -> String {
-        manifests.flatMap(\.units).map(\.name).sorted().map {
+    /// `SOKO_SERVICE_URL_<UNIT>` for every unit (invocation and event delivery across pods); the
+    /// base's Deployments know only the units production runs.
+    func urlEnvironment(developmentToo: Bool) -> String {
+        let served = developmentToo ? manifests : manifests.filter { $0.isServed(in: "production") }
+        return served.flatMap(\.units).map(\.name).sorted().map {
             "            - { name: SOKO_SERVICE_URL_\($0.uppercased().replacingOccurrences(of: "-", with: "_")), value: \"http://\($0).soko.svc.cluster.local:8080\" }"
         }.joined(separator: "\n")
     }
