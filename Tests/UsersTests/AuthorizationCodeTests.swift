@@ -12,11 +12,12 @@ struct AuthorizationCodeTests {
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  // RFC 7636 appendix B
     static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
-    static func makeHost() async throws -> TestHost {
+    static func makeHost(scope: String? = nil) async throws -> TestHost {
         var configuration = TestHost.defaultConfiguration()
+        let granted = scope.map { #","scope":"\#($0)""# } ?? ""
         configuration.environment = [
             "SOKO_ARGON2_MEMORY_KIB": "1024",
-            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"storefront","redirect_uris":["\#(redirect)"]}]"#,
+            "SOKO_OAUTH_CLIENTS": #"[{"client_id":"storefront","redirect_uris":["\#(redirect)"]\#(granted)}]"#,
         ]
         let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
         let host = try await TestHost(
@@ -71,6 +72,31 @@ struct AuthorizationCodeTests {
         #expect(replay.status == 400)
         let refresh = await SessionTests.token(host, [("grant_type", "refresh_token"), ("refresh_token", pair.refreshToken)])
         #expect(refresh.status == 400)
+        #expect(await host.shutdown())
+    }
+
+    /// The shipped manifests' `scopes:`: an application acting for a shopper reaches only what its
+    /// configured scopes name — the shopper's own sign-in reaches everything.
+    @Test func anApplicationReachesOnlyWhatItsScopesName() async throws {
+        for (scope, profile) in [(nil, 403), ("profile", 200) as (String?, Int)] {
+            let host = try await Self.makeHost(scope: scope)
+            let tokens = try await Self.exchange(host, code: try await Self.code(host)).json(UsersTests.Tokens.self)
+            let bearer: HTTPHeaders = ["Authorization": "Bearer \(tokens.accessToken)"]
+            let me = await host.request("GET", "/users/me", headers: bearer)
+            #expect(me.status == profile, "scope \(scope ?? "none"): \(me.text)")
+            // Changing the password needs `account`, which this application was not given.
+            let password = try await host.request(
+                "POST", "/users/me/password", headers: bearer,
+                json: ["current_password": "long enough pw", "new_password": "an even longer pw"])
+            #expect(password.status == 403 && password.text.contains("account"), "\(password.text)")
+            #expect(await host.shutdown())
+        }
+        // The first-party sign-in is not narrowed.
+        let host = try await Self.makeHost()
+        let login = try await host.request(
+            "POST", "/auth/login", json: ["email": "ann@example.com", "password": "long enough pw"])
+        let token = try login.json(UsersTests.Tokens.self).accessToken
+        #expect(await host.request("GET", "/users/me", headers: ["Authorization": "Bearer \(token)"]).status == 200)
         #expect(await host.shutdown())
     }
 
