@@ -333,21 +333,7 @@ public struct KubernetesManifests: Sendable {
                 nginx.ingress.kubernetes.io/ssl-redirect: "true"
                 nginx.ingress.kubernetes.io/force-ssl-redirect: "true"
                 nginx.ingress.kubernetes.io/proxy-body-size: 1m
-            spec:
-              ingressClassName: nginx
-              tls:
-                - hosts: [\(values.host)]
-                  secretName: soko-tls
-              rules:
-                - host: \(values.host)
-                  http:
-                    paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: gateway
-                            port: { name: http }
+            \(Self.ingressSpec(host: values.host, paths: ["/"]))
 
             """ + quietIngress(values)
     }
@@ -369,16 +355,6 @@ public struct KubernetesManifests: Sendable {
             }
         }
         guard !prefixes.isEmpty else { return "" }
-        let paths = prefixes.map {
-            """
-                      - path: \($0)
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: gateway
-                            port: { name: http }
-            """
-        }.joined(separator: "\n")
         return """
             ---
             # Paths that carry a secret (\(prefixes.joined(separator: ", "))): kept out of the controller's
@@ -391,18 +367,36 @@ public struct KubernetesManifests: Sendable {
                 nginx.ingress.kubernetes.io/enable-access-log: "false"
                 nginx.ingress.kubernetes.io/ssl-redirect: "true"
                 nginx.ingress.kubernetes.io/force-ssl-redirect: "true"
+            \(Self.ingressSpec(host: values.host, paths: prefixes))
+
+            """
+    }
+
+    /// An Ingress's `spec`: TLS for `host` from the Secret `soko-tls`, `paths` (prefixes) to the gateway.
+    static func ingressSpec(host: String, paths: [String]) -> String {
+        var out = """
             spec:
               ingressClassName: nginx
               tls:
-                - hosts: [\(values.host)]
+                - hosts: [\(host)]
                   secretName: soko-tls
               rules:
-                - host: \(values.host)
+                - host: \(host)
                   http:
                     paths:
-            \(paths)
-
             """
+        for path in paths {
+            out += """
+
+                          - path: \(path)
+                            pathType: Prefix
+                            backend:
+                              service:
+                                name: gateway
+                                port: { name: http }
+                """
+        }
+        return out
     }
 
     /// The key of a secret's file in the service's Secret: `SOKO_STRIPE_SECRET_KEY` → `stripe-secret-key`.

@@ -10,6 +10,21 @@ import Users
 /// A process that does not serve Users verifies its tokens with the JWKS it fetches over HTTP.
 @Suite("Remote signing keys")
 struct RemoteKeysTests {
+    /// The Users service from its shipped manifest, over real HTTP on loopback (one loop, cheap hashing).
+    static func serveUsers() async throws -> RunningHost {
+        var configuration = TestHost.defaultConfiguration()
+        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.loops = 1
+        configuration.environment["SOKO_ARGON2_MEMORY_KIB"] = "1024"
+        let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
+        let users = try FunctionHost(
+            manifests: [try ManifestParser.parse(yaml: manifest, file: "users.yaml")], bundles: [UsersBundle.self],
+            configuration: configuration)
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        return try await users.start(on: group)
+    }
+
     enum GuardedBundle: FunctionBundle {
         static let service = "guarded"
         static func register(_ registry: inout FunctionRegistry) {
@@ -38,17 +53,7 @@ struct RemoteKeysTests {
 
     @Test func tokensVerifyAgainstTheJWKSFetchedOverHTTP() async throws {
         // The Users service, over real HTTP on loopback.
-        var usersConfiguration = TestHost.defaultConfiguration()
-        usersConfiguration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
-        usersConfiguration.loops = 1
-        usersConfiguration.environment = ["SOKO_ARGON2_MEMORY_KIB": "1024"]
-        let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
-        let users = try FunctionHost(
-            manifests: [try ManifestParser.parse(yaml: manifest, file: "users.yaml")], bundles: [UsersBundle.self],
-            configuration: usersConfiguration)
-        let group = EventLoopGroup(loopCount: 1)
-        group.start()
-        let running = try await users.start(on: group)
+        let running = try await Self.serveUsers()
         let base = "http://127.0.0.1:\(running.port)"
         _ = try Self.curl([
             "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",

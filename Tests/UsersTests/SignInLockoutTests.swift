@@ -98,17 +98,7 @@ struct SignInLockoutTests {
     /// Over sockets, an attacker changing addresses (`X-Forwarded-For` from the loopback
     /// gateway) on every request is still held to the account's growing delay.
     @Test func anAttackerRotatingAddressesCannotExceedTheRate() async throws {
-        var configuration = TestHost.defaultConfiguration()
-        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
-        configuration.loops = 1
-        configuration.environment["SOKO_ARGON2_MEMORY_KIB"] = "1024"
-        let manifest = try String(contentsOfFile: UsersTests.repository + "/manifests/functions/users.yaml", encoding: .utf8)
-        let host = try FunctionHost(
-            manifests: [try ManifestParser.parse(yaml: manifest, file: "users.yaml")], bundles: [UsersBundle.self],
-            configuration: configuration)
-        let group = EventLoopGroup(loopCount: 1)
-        group.start()
-        let running = try await host.start(on: group)
+        let running = try await RemoteKeysTests.serveUsers()
         let base = "http://127.0.0.1:\(running.port)"
         _ = try RemoteKeysTests.curl([
             "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
