@@ -29,8 +29,10 @@ struct RenderNginx: AsyncParsableCommand {
     var upstream: [String] = []
 
     @Option(
-        help: "Addresses allowed to post M-Pesa callbacks, comma-separated; 'off' for none (the sandbox); default Safaricom's.")
-    var mpesaAllowlist: String?
+        help:
+            "Replace every manifest's gateway allowlist (the M-Pesa callback's): addresses or networks, comma-separated; 'off' for none (the sandbox calls back from anywhere); default the manifests'."
+    )
+    var allowlist: String?
 
     @Option(help: "nginx's pid file.")
     var pidFile = "/tmp/soko-gateway.pid"
@@ -73,9 +75,9 @@ struct RenderNginx: AsyncParsableCommand {
             }
             upstreams[parts[0]] = parts[1]
         }
-        let allowlist: [String] =
-            switch mpesaAllowlist {
-            case nil: NginxGateway.safaricomAddresses
+        let override: [String]? =
+            switch allowlist {
+            case nil: nil
             case "off": []
             case let list?: list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
@@ -83,7 +85,7 @@ struct RenderNginx: AsyncParsableCommand {
         let text = try NginxGateway(
             manifests: loaded,
             options: .init(
-                listen: listen, upstreams: upstreams, mpesaAllowlist: allowlist, pidFile: pidFile, environment: environment,
+                listen: listen, upstreams: upstreams, allowlistOverride: override, pidFile: pidFile, environment: environment,
                 tls: tls,
                 realIPFrom: (realIPFrom ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         ).render()

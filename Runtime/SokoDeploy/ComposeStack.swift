@@ -33,7 +33,7 @@ public struct ComposeStack: Sendable {
                 try NginxGateway(
                     manifests: manifests,
                     options: .init(
-                        mpesaAllowlist: NginxGateway.safaricomAddresses, consulDNS: "consul:8600",
+                        consulDNS: "consul:8600",
                         tls: .init(listen: "8443", certificate: "/etc/nginx/tls/cert.pem", key: "/etc/nginx/tls/key.pem"))
                 ).render()
             ),

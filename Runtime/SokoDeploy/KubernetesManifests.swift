@@ -27,18 +27,18 @@ public struct KubernetesManifests: Sendable {
     /// Service names (`<unit>:8080`, as in compose).
     /// - Throws: ``NginxGateway/Conflict`` when two services claim one path.
     public init(
-        manifests: [ServiceManifest], values: ShopValues? = nil, mpesaAllowlist: [String] = NginxGateway.safaricomAddresses
+        manifests: [ServiceManifest], values: ShopValues? = nil
     ) throws {
         self.manifests = manifests
         // One worker: the gateway's pod gets one CPU (more replicas, not more workers).
         gatewayConfig = try NginxGateway(
             manifests: manifests,
-            options: .init(mpesaAllowlist: mpesaAllowlist, workerProcesses: "1", realIPFrom: Self.podNetworks)
+            options: .init(workerProcesses: "1", realIPFrom: Self.podNetworks)
         ).render()
         developmentGatewayConfig = try NginxGateway(
             manifests: manifests,
             options: .init(
-                mpesaAllowlist: [], workerProcesses: "1", environment: "development", realIPFrom: Self.podNetworks)
+                allowlistOverride: [], workerProcesses: "1", environment: "development", realIPFrom: Self.podNetworks)
         ).render()
         self.values = values
     }

@@ -24,8 +24,9 @@ public struct NginxGateway: Sendable {
         /// function's unit not named takes its service's address (one process per service), and the
         /// key `*` gives the address of every unit not named (one process serving them all).
         public var upstreams: [String: String]
-        /// Addresses allowed to post M-Pesa callbacks; empty: no allowlist (the sandbox).
-        public var mpesaAllowlist: [String]
+        /// Replaces every manifest's `gateway: { allow: […] }`: nil keeps the manifests' lists, an
+        /// empty list turns them off (the sandbox calls back from anywhere).
+        public var allowlistOverride: [String]?
         /// Where nginx writes its pid (a path the gateway's user can write).
         public var pidFile: String
         /// `worker_processes`: `auto` (one per core) unless the gateway's CPU is capped (Kubernetes).
@@ -47,13 +48,13 @@ public struct NginxGateway: Sendable {
 
         public init(
             listen: String = "8080", upstreams: [String: String] = [:],
-            mpesaAllowlist: [String] = NginxGateway.safaricomAddresses,
+            allowlistOverride: [String]? = nil,
             pidFile: String = "/tmp/soko-gateway.pid", consulDNS: String? = nil, workerProcesses: String = "auto",
             environment: String = "production", tls: TLS? = nil, realIPFrom: [String] = []
         ) {
             self.listen = listen
             self.upstreams = upstreams
-            self.mpesaAllowlist = mpesaAllowlist
+            self.allowlistOverride = allowlistOverride
             self.pidFile = pidFile
             self.consulDNS = consulDNS
             self.workerProcesses = workerProcesses
@@ -85,16 +86,6 @@ public struct NginxGateway: Sendable {
     /// it is sent whether TLS ends here or at a proxy in front).
     public static let hsts = "max-age=31536000; includeSubDomains"
 
-    /// Safaricom's published callback source addresses (integrations reference §1.9). The list is
-    /// not authoritative and can change: it is an option of `soko render nginx`.
-    public static let safaricomAddresses = [
-        "196.201.214.200", "196.201.214.206", "196.201.213.114", "196.201.214.207", "196.201.214.208", "196.201.213.44",
-        "196.201.212.127", "196.201.212.138", "196.201.212.129", "196.201.212.136", "196.201.212.74", "196.201.212.69",
-    ]
-
-    /// Functions whose routes are rate-limited per client address (credential guessing, sign-up spam).
-    static let limited: Set<String> = ["users.login", "users.token", "users.register", "users.authorize"]
-
     /// A route the gateway serves, and what it knows of it.
     struct Location {
         var path: String
@@ -109,8 +100,10 @@ public struct NginxGateway: Sendable {
         var isMixed: Bool { distinctUnits.count > 1 }
         var bodyLimit: Int
         var timeoutSeconds: Int
-        var limited: Bool
-        var mpesaCallback: Bool
+        /// The gateway's rate limit per client address (`gateway: { rateLimit: … }`).
+        var rateLimit: GatewayRateLimit?
+        /// Who may call (`gateway: { allow: […] }`, or the override); empty: anyone.
+        var allow: [String]
         /// A function here hides path parameters in logs (`log: { redact: […] }`).
         var redacts = false
     }
@@ -168,14 +161,13 @@ public struct NginxGateway: Sendable {
                     '"upstream_s":"$upstream_response_time","client":"$remote_addr"}';
                 access_log /dev/stdout soko_json;
 
-                # Sign-in, tokens and sign-up: 10 a minute per client address, bursts of 5, then 429.
-                limit_req_zone $binary_remote_addr zone=soko_credentials:10m rate=10r/m;
                 limit_req_status 429;
 
 
             """
         out += realIP()
-        out += mpesaGeo()
+        out += rateZones(locations)
+        out += allowlists(locations)
         if let dns = options.consulDNS {
             out += "    # Services are found through Consul's DNS at request time (passing instances only).\n"
             out += "    resolver \(dns) valid=5s ipv6=off;\n\n"
@@ -352,12 +344,45 @@ public struct NginxGateway: Sendable {
             """
     }
 
-    private func mpesaGeo() -> String {
-        var out = "    # M-Pesa callbacks only from Safaricom's addresses (empty list: anyone, as in the sandbox).\n"
-        out += "    geo $soko_mpesa_allowed {\n"
-        out += "        default \(options.mpesaAllowlist.isEmpty ? 1 : 0);\n"
-        for address in options.mpesaAllowlist { out += "        \(address) 1;\n" }
-        out += "    }\n\n"
+    /// One `limit_req_zone` per distinct rate the manifests' `gateway: { rateLimit: … }` name.
+    private func rateZones(_ locations: [Location]) -> String {
+        var rates: [GatewayRateLimit] = []
+        for rate in locations.compactMap(\.rateLimit)
+        where !rates.contains(where: { $0.requests == rate.requests && $0.per == rate.per }) {
+            rates.append(rate)
+        }
+        guard !rates.isEmpty else { return "" }
+        var out = "    # The manifests' gateway rate limits, per client address (then 429).\n"
+        for rate in rates {
+            out +=
+                "    limit_req_zone $binary_remote_addr zone=\(Self.zone(rate)):10m rate=\(rate.requests)r/\(rate.per.rawValue);\n"
+        }
+        return out + "\n"
+    }
+
+    static func zone(_ rate: GatewayRateLimit) -> String { "soko_rate_\(rate.requests)r\(rate.per.rawValue)" }
+
+    /// The distinct allowlists of the routes, in order (each a `geo` variable `$soko_allowed_<n>`).
+    private func distinctAllowlists(_ locations: [Location]) -> [[String]] {
+        var lists: [[String]] = []
+        for list in locations.map(\.allow) where !list.isEmpty && !lists.contains(list) { lists.append(list) }
+        return lists
+    }
+
+    private func allowlistIndex(_ location: Location) -> Int? {
+        guard !location.allow.isEmpty else { return nil }
+        return ((try? locations()).map(distinctAllowlists) ?? []).firstIndex(of: location.allow)
+    }
+
+    private func allowlists(_ locations: [Location]) -> String {
+        var out = ""
+        for (index, list) in distinctAllowlists(locations).enumerated() {
+            let names = locations.filter { $0.allow == list }.flatMap(\.functions).joined(separator: ", ")
+            out += "    # Who may call \(names) (the manifest's gateway: { allow: … }).\n"
+            out += "    geo $soko_allowed_\(index) {\n        default 0;\n"
+            for address in list { out += "        \(address) 1;\n" }
+            out += "    }\n\n"
+        }
         return out
     }
 
@@ -381,9 +406,11 @@ public struct NginxGateway: Sendable {
             "            proxy_read_timeout \(location.timeoutSeconds + 5)s;",
             "            proxy_send_timeout \(location.timeoutSeconds + 5)s;",
         ]
-        if location.limited { lines.append("            limit_req zone=soko_credentials burst=5 nodelay;") }
-        if location.mpesaCallback {
-            lines.append("            if ($soko_mpesa_allowed = 0) { return 403; }")
+        if let rate = location.rateLimit {
+            lines.append("            limit_req zone=\(Self.zone(rate)) burst=\(rate.burst) nodelay;")
+        }
+        if let index = allowlistIndex(location) {
+            lines.append("            if ($soko_allowed_\(index) = 0) { return 403; }")
         }
         if location.redacts {
             // nginx's error lines quote the request line, secret and all: only critical ones here
@@ -484,21 +511,28 @@ public struct NginxGateway: Sendable {
                         }
                         existing.bodyLimit = max(existing.bodyLimit, function.bodyLimit)
                         existing.timeoutSeconds = max(existing.timeoutSeconds, seconds)
-                        existing.limited = existing.limited || Self.limited.contains(name)
+                        existing.rateLimit = existing.rateLimit ?? function.gateway.rateLimit
+                        if existing.allow.isEmpty { existing.allow = allow(function) }
                         existing.redacts = existing.redacts || !function.redactedPathParameters.isEmpty
                         byPath[key] = existing
                     } else {
                         byPath[key] = Location(
                             path: route.path, segments: route.segments, service: manifest.service, functions: [name],
                             units: [(route.method, manifest.unitName(of: function))],
-                            bodyLimit: function.bodyLimit, timeoutSeconds: seconds, limited: Self.limited.contains(name),
-                            mpesaCallback: name == "payments.mpesaCallback", redacts: !function.redactedPathParameters.isEmpty)
+                            bodyLimit: function.bodyLimit, timeoutSeconds: seconds, rateLimit: function.gateway.rateLimit,
+                            allow: allow(function), redacts: !function.redactedPathParameters.isEmpty)
                         order.append(key)
                     }
                 }
             }
         }
         return order.map { byPath[$0]! }
+    }
+
+    /// Who may call `function`'s routes: the manifest's list, unless the options override it.
+    private func allow(_ function: FunctionManifest) -> [String] {
+        guard !function.gateway.allow.isEmpty else { return [] }
+        return options.allowlistOverride ?? function.gateway.allow
     }
 
     /// The upstream block of a deployment unit.

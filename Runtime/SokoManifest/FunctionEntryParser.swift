@@ -3,7 +3,7 @@ enum FunctionEntryParser {
     /// The keys a function entry may have, in the order error messages list them.
     static let keys = [
         "http", "event", "schedule", "auth", "scopes", "timeout", "concurrency", "bodyLimit", "scale", "retries", "deploy",
-        "rateLimit", "log",
+        "rateLimit", "log", "gateway",
     ]
     static let triggerKeys = ["http", "event", "schedule"]
 
@@ -39,6 +39,7 @@ enum FunctionEntryParser {
             case "deploy": function.deploy = try deployment(value)
             case "rateLimit": function.rateLimit = try RateLimitEntryParser.parse(value, trigger: function.trigger)
             case "log": function.redactedPathParameters = try LogEntryParser.parse(value, trigger: function.trigger)
+            case "gateway": function.gateway = try GatewayEntryParser.parse(value, trigger: function.trigger)
             default: break  // the trigger, read above
             }
         }

@@ -68,6 +68,8 @@ public struct FunctionManifest: Sendable, Equatable {
     public var rateLimit: RateLimitPolicy? = nil
     /// `log: { redact: [...] }` — path parameters the access log shows as `[redacted]`.
     public var redactedPathParameters: [String] = []
+    /// `gateway:` — the nginx gateway's rate limit and allowlist for the function's routes.
+    public var gateway = GatewayPolicy()
 
     public init(
         name: String, trigger: Trigger, auth: AuthPolicy = .customer, scopes: [String] = [],

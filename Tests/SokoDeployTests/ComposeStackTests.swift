@@ -16,7 +16,8 @@ struct ComposeStackTests {
 
     @Test func theComposeGatewayFindsServicesThroughConsulDNSAndNginxAcceptsIt() throws {
         let manifests = try NginxGatewayTests.manifests()
-        let text = try NginxGateway(manifests: manifests, options: .init(mpesaAllowlist: [], consulDNS: "consul:8600")).render()
+        let text = try NginxGateway(manifests: manifests, options: .init(allowlistOverride: [], consulDNS: "consul:8600"))
+            .render()
         #expect(text.contains("resolver consul:8600 valid=5s ipv6=off;"))
         #expect(text.contains("set $soko_upstream orders.service.consul;"))
         #expect(!text.contains("upstream soko_"))
@@ -33,7 +34,7 @@ struct ComposeStackTests {
         let local = try NginxGateway(
             manifests: manifests,
             options: .init(
-                listen: "127.0.0.1:18081", mpesaAllowlist: [], pidFile: folder + "/nginx.pid", consulDNS: "127.0.0.1:8600")
+                listen: "127.0.0.1:18081", allowlistOverride: [], pidFile: folder + "/nginx.pid", consulDNS: "127.0.0.1:8600")
         ).render()
         try local.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
         let tested = try NginxGatewayTests.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])

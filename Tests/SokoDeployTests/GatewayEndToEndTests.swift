@@ -118,7 +118,8 @@ struct GatewayEndToEndTests {
             manifests: manifests,
             options: .init(
                 listen: "127.0.0.1:\(gatewayPort)",
-                upstreams: Dictionary(uniqueKeysWithValues: ports.map { ($0.key, "127.0.0.1:\($0.value)") }), mpesaAllowlist: [],
+                upstreams: Dictionary(uniqueKeysWithValues: ports.map { ($0.key, "127.0.0.1:\($0.value)") }),
+                allowlistOverride: [],
                 pidFile: folder + "/nginx.pid")
         ).render()
         try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)

@@ -68,9 +68,9 @@ struct NginxGatewayTests {
         #expect(text.contains("\"path\":\"$soko_log_path\""))
         // Credentials are rate-limited; the M-Pesa callback is allowlisted; timeouts outlast the functions'.
         let login = try #require(text.range(of: "location = /auth/login {")).upperBound
-        #expect(text[login...].prefix(300).contains("limit_req zone=soko_credentials"))
+        #expect(text[login...].prefix(300).contains("limit_req zone=soko_rate_10rm"))
         let callback = try #require(text.range(of: "location ~ ^/webhooks/mpesa/[^/]+$ {")).upperBound
-        #expect(text[callback...].prefix(300).contains("if ($soko_mpesa_allowed = 0) { return 403; }"))
+        #expect(text[callback...].prefix(300).contains("if ($soko_allowed_0 = 0) { return 403; }"))
         #expect(text[callback...].prefix(400).contains("error_log stderr crit;"))
         #expect(text.contains("196.201.214.200 1;"))
         // A function deployed on its own has its own upstream; on a shared path the method decides.
@@ -85,8 +85,48 @@ struct NginxGatewayTests {
             #expect(text.contains("error_page \(status) @soko_\(status);") && text.contains("location @soko_\(status) {"))
         }
         #expect(text.contains("proxy_hide_header X-Request-ID;"))
-        let sandbox = try NginxGateway(manifests: try Self.manifests(), options: .init(mpesaAllowlist: [])).render()
-        #expect(sandbox.contains("default 1;") && !sandbox.contains("196.201.214.200"))
+        let sandbox = try NginxGateway(manifests: try Self.manifests(), options: .init(allowlistOverride: [])).render()
+        #expect(!sandbox.contains("$soko_allowed_0") && !sandbox.contains("196.201.214.200"))
+    }
+
+    /// The gateway's rules come from the manifests' `gateway:` keys, for any bundle's functions.
+    @Test func gatewayRulesComeFromTheManifests() throws {
+        let yaml = """
+            service: shop
+            functions:
+              signIn:
+                http: POST /sign-in
+                auth: public
+                gateway: { rateLimit: { requests: 5, per: 1m, burst: 2 } }
+              search:
+                http: GET /search
+                auth: public
+                gateway: { rateLimit: { requests: 50, per: 1s } }
+              partnerHook:
+                http: POST /hooks/partner
+                auth: webhook
+                gateway: { allow: [203.0.113.7, 198.51.100.0/24] }
+              open:
+                http: GET /open
+                auth: public
+            """
+        let manifests = [try ManifestParser.parse(yaml: yaml, file: "shop.yaml")]
+        let text = try NginxGateway(manifests: manifests).render()
+        #expect(text.contains("limit_req_zone $binary_remote_addr zone=soko_rate_5rm:10m rate=5r/m;"))
+        #expect(text.contains("limit_req_zone $binary_remote_addr zone=soko_rate_50rs:10m rate=50r/s;"))
+        let signIn = try #require(text.range(of: "location = /sign-in {")).upperBound
+        #expect(text[signIn...].prefix(300).contains("limit_req zone=soko_rate_5rm burst=2 nodelay;"))
+        #expect(
+            text.contains("geo $soko_allowed_0 {\n        default 0;\n        203.0.113.7 1;\n        198.51.100.0/24 1;\n    }"))
+        let hook = try #require(text.range(of: "location = /hooks/partner {")).upperBound
+        #expect(text[hook...].prefix(300).contains("if ($soko_allowed_0 = 0) { return 403; }"))
+        let open = try #require(text.range(of: "location = /open {")).upperBound
+        #expect(!text[open...].prefix(300).contains("limit_req") && !text[open...].prefix(300).contains("soko_allowed"))
+        // An override replaces every allowlist; an empty one removes them.
+        let replaced = try NginxGateway(manifests: manifests, options: .init(allowlistOverride: ["192.0.2.1"])).render()
+        #expect(replaced.contains("192.0.2.1 1;") && !replaced.contains("203.0.113.7"))
+        let off = try NginxGateway(manifests: manifests, options: .init(allowlistOverride: [])).render()
+        #expect(!off.contains("soko_allowed"))
     }
 
     @Test func theDockerfilePassesHadolint() throws {
@@ -138,7 +178,7 @@ struct NginxGatewayTests {
         let text = try NginxGateway(
             manifests: try Self.manifests(),
             options: .init(
-                listen: "127.0.0.1:\(http)", upstreams: ["*": "127.0.0.1:\(upstream)"], mpesaAllowlist: ["127.0.0.1"],
+                listen: "127.0.0.1:\(http)", upstreams: ["*": "127.0.0.1:\(upstream)"], allowlistOverride: ["127.0.0.1"],
                 pidFile: folder + "/nginx.pid",
                 tls: .init(
                     listen: "127.0.0.1:\(https)", certificate: folder + "/cert.pem", key: folder + "/key.pem", publicPort: https))

@@ -51,7 +51,7 @@ struct ManifestParserErrorTests {
         .http(
             "bar: 1", key: "functions.addToCart.bar",
             word:
-                "unknown key \"bar\" (expected one of: http, event, schedule, auth, scopes, timeout, concurrency, bodyLimit, scale, retries, deploy, rateLimit, log)"
+                "unknown key \"bar\" (expected one of: http, event, schedule, auth, scopes, timeout, concurrency, bodyLimit, scale, retries, deploy, rateLimit, log, gateway)"
         ),
         .http("Timeout: 2s", key: "functions.addToCart.Timeout", word: "unknown key"),
         .http("auth: anyone", key: "functions.addToCart.auth", word: "public, customer, guest, admin, service, client, webhook"),
