@@ -125,20 +125,24 @@ public final class FunctionHost: Sendable {
         handler.loki = LokiShipper(environment: configuration.environment)
         invoker = HostInvoker(
             manifests: manifests, functions: functions, handler: handler,
-            directory: ServiceDirectory(environment: configuration.environment), client: BlockingHTTPClient(pool: compute),
+            directory: ServiceDirectory(environment: configuration.environment, identity: IdentityEndpoints.find(in: manifests)),
+            client: BlockingHTTPClient(pool: compute),
             consul: consul)
         handler.invoker = invoker
         let jwksURL = configuration.environment["SOKO_JWKS_URL"]
+        let identity = IdentityEndpoints.find(in: manifests)
         handler.trustedProxies = configuration.trustedProxies
         handler.authenticator = Authenticator(
             issuer: configuration.environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer,
             audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience,
             keysMaxAge: configuration.jwksRefresh
         ) { [unowned handler, compute] in
-            // The Users bundle publishes its keys through its own `jwks` function: called in-process
-            // when co-located, else fetched from its JWKS URL (SOKO_JWKS_URL).
-            if let response = try await handler.invokeInProcess(
-                service: "users", function: "jwks", method: "GET", path: "/.well-known/jwks.json")
+            // The identity provider (the manifest with `identity:`) publishes its keys through its JWKS
+            // function: called in-process when co-located, else fetched from SOKO_JWKS_URL.
+            if let identity,
+                let response = try await handler.invokeInProcess(
+                    service: identity.service, function: identity.jwks.function, method: identity.jwks.method,
+                    path: identity.jwks.path)
             {
                 return try JSONCoding.decode(JWKS.self, from: response.body)
             }

@@ -55,7 +55,7 @@ final class HostInvoker: FunctionInvoker, @unchecked Sendable {
         self.directory = directory
         self.client = client
         tokens = ServiceTokens(
-            directory: directory, client: client, consul: consul, usersUnit: targets["users.token"]?.unit ?? "users")
+            directory: directory, client: client, consul: consul, identity: IdentityEndpoints.find(in: manifests))
     }
 
     func invoke(
@@ -239,7 +239,7 @@ struct ServiceDirectory: Sendable {
     var clientSecret: String?
     var tokenURL: String?
 
-    init(environment: [String: String]) {
+    init(environment: [String: String], identity: IdentityEndpoints? = nil) {
         var urls: [String: String] = [:]
         for (name, value) in environment where name.hasPrefix("SOKO_SERVICE_URL_") && !value.isEmpty {
             let service = name.dropFirst("SOKO_SERVICE_URL_".count).lowercased().replacingOccurrences(of: "_", with: "-")
@@ -252,7 +252,12 @@ struct ServiceDirectory: Sendable {
             ?? environment["SOKO_SERVICE_CLIENT_SECRET_FILE"].flatMap {
                 try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             }
-        tokenURL = environment["SOKO_TOKEN_URL"] ?? urls["users"].map { $0 + "/oauth/token" }
+        // SOKO_TOKEN_URL, else the identity provider's unit (or service) URL and token route.
+        tokenURL =
+            environment["SOKO_TOKEN_URL"]
+            ?? identity.flatMap { identity in
+                (urls[identity.token.unit] ?? urls[identity.service]).map { $0 + identity.token.path }
+            }
     }
 
     func url(of service: String) -> String? { urls[service] }
@@ -271,16 +276,17 @@ final class ServiceTokens: Sendable {
 
     private let directory: ServiceDirectory
     private let client: BlockingHTTPClient
-    /// Where the token endpoint is found when no URL is configured: the Users unit in Consul.
+    /// Where the token endpoint is found when no URL is configured: the identity provider's unit in Consul.
     private let consul: Consul?
-    private let usersUnit: String
+    /// The manifests' identity provider (its token endpoint); nil when none is declared.
+    private let identity: IdentityEndpoints?
     private let cached = Mutex<Cached?>(nil)
 
-    init(directory: ServiceDirectory, client: BlockingHTTPClient, consul: Consul? = nil, usersUnit: String = "users") {
+    init(directory: ServiceDirectory, client: BlockingHTTPClient, consul: Consul? = nil, identity: IdentityEndpoints? = nil) {
         self.directory = directory
         self.client = client
         self.consul = consul
-        self.usersUnit = usersUnit
+        self.identity = identity
     }
 
     func forget() { cached.withLock { $0 = nil } }
@@ -294,9 +300,10 @@ final class ServiceTokens: Sendable {
         headers.add("Content-Type", "application/x-www-form-urlencoded")
         headers.add("Authorization", "Basic \(basic)")
         let response: FunctionResponse
-        if let local = try await handler.invokeInProcess(
-            service: "users", function: "token", method: "POST", path: "/oauth/token", headers: headers,
-            body: Array(form.utf8))
+        if let identity,
+            let local = try await handler.invokeInProcess(
+                service: identity.service, function: identity.token.function, method: identity.token.method,
+                path: identity.token.path, headers: headers, body: Array(form.utf8))
         {
             response = local
         } else if let url = await tokenURL() {
@@ -316,17 +323,20 @@ final class ServiceTokens: Sendable {
             }
         }
         guard response.status == 200, let grant = try? JSONCoding.decode(Grant.self, from: response.body) else {
-            throw InvocationFailure.tokenRefused(response.status, directory.tokenURL ?? "users.token")
+            throw InvocationFailure.tokenRefused(
+                response.status,
+                directory.tokenURL ?? identity.map { "\($0.service).\($0.token.function)" } ?? "the token endpoint")
         }
         let expires = ContinuousClock.now + .seconds(max(0, grant.expiresIn - 30))
         cached.withLock { $0 = Cached(token: grant.accessToken, expires: expires) }
         return grant.accessToken
     }
 
-    /// `SOKO_TOKEN_URL` (or the Users URL's), else a passing Users instance from Consul.
+    /// `SOKO_TOKEN_URL` (or the identity provider's URL's), else a passing instance from Consul.
     private func tokenURL() async -> String? {
         if let url = directory.tokenURL { return url }
-        return await consul?.resolve(usersUnit).map { $0 + "/oauth/token" }
+        guard let identity else { return nil }
+        return await consul?.resolve(identity.token.unit).map { $0 + identity.token.path }
     }
 
     /// `application/x-www-form-urlencoded` escaping, as RFC 6749 §2.3.1 asks for Basic credentials.

@@ -20,13 +20,15 @@ public struct ServiceManifest: Sendable, Equatable {
     /// only — the payment sandbox, the examples — says `[development]`, and a production host
     /// leaves it out, as do the production gateway and deployments.
     public var environments: [String]
+    /// `identity: { token: …, jwks: … }`: this service issues the platform's access tokens.
+    public var identity: IdentityProvider?
 
     /// The environments a host can run in (`SOKO_ENV`).
     public static let allEnvironments = ["development", "production"]
 
     public init(
         service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service, secrets: [String] = [],
-        environments: [String] = ServiceManifest.allEnvironments
+        environments: [String] = ServiceManifest.allEnvironments, identity: IdentityProvider? = nil
     ) {
         self.service = service
         self.file = file
@@ -34,6 +36,7 @@ public struct ServiceManifest: Sendable, Equatable {
         self.deploy = deploy
         self.secrets = secrets
         self.environments = environments
+        self.identity = identity
     }
 
     /// Whether the service is served in `environment` (`development` or `production`).

@@ -8,7 +8,7 @@ import Yams
 /// leaves out take ``ManifestDefaults`` and ``ScalePolicy/init(min:max:rps:)``.
 public enum ManifestParser {
     /// The keys a manifest has at its top level.
-    static let topLevelKeys = ["service", "deploy", "secrets", "environments", "functions"]
+    static let topLevelKeys = ["service", "deploy", "secrets", "environments", "identity", "functions"]
 
     /// Parses one manifest.
     /// - Parameters:
@@ -23,6 +23,7 @@ public enum ManifestParser {
         var deploy = Deployment.service
         var secrets: [String] = []
         var environments = ServiceManifest.allEnvironments
+        var identity: IdentityProvider?
         let what = "a manifest with the keys service and functions (and optionally deploy, secrets, environments)"
         for (name, value) in try root.entries(allowed: topLevelKeys, expecting: what) {
             switch name {
@@ -30,6 +31,7 @@ public enum ManifestParser {
             case "deploy": deploy = try FunctionEntryParser.deployment(value)
             case "secrets": secrets = try self.secrets(value)
             case "environments": environments = try self.environments(value)
+            case "identity": identity = try IdentityProvider.parse(value)
             default: functions = try self.functions(value)
             }
         }
@@ -41,7 +43,8 @@ public enum ManifestParser {
                 file: file, key: "functions", message: "missing (expected a mapping of function names to their settings)")
         }
         return ServiceManifest(
-            service: service, file: file, functions: functions, deploy: deploy, secrets: secrets, environments: environments)
+            service: service, file: file, functions: functions, deploy: deploy, secrets: secrets, environments: environments,
+            identity: identity)
     }
 
     private static func compose(_ yaml: String, file: String) throws(ManifestError) -> Node {

@@ -35,6 +35,31 @@ public enum ManifestValidator {
                 try claims.claim(route, by: function.name, in: manifest.file)
             }
         }
+        try checkIdentity(manifests)
+    }
+
+    /// One identity provider at most, naming HTTP functions of its own manifest.
+    private static func checkIdentity(_ manifests: [ServiceManifest]) throws(ManifestError) {
+        var declared: ServiceManifest?
+        for manifest in manifests {
+            guard let identity = manifest.identity else { continue }
+            if let first = declared {
+                throw ManifestError(
+                    file: manifest.file, key: "identity",
+                    message: "\(first.file) already declares the identity provider (one service issues the tokens)")
+            }
+            declared = manifest
+            for (role, name) in [("token", identity.tokenFunction), ("jwks", identity.jwksFunction)] {
+                guard let function = manifest.functions.first(where: { $0.name == name }) else {
+                    throw ManifestError(
+                        file: manifest.file, key: "identity.\(role)", message: "no function named \"\(name)\" here")
+                }
+                guard case .http = function.trigger else {
+                    throw ManifestError(
+                        file: manifest.file, key: "identity.\(role)", message: "\"\(name)\" has no http route to serve it")
+                }
+            }
+        }
     }
 
     /// A function on its own is named `<service>-<function>` in Kubernetes, compose and Consul.

@@ -40,3 +40,55 @@ struct GatewayKeyTests {
         #expect(error?.description.contains("applies to HTTP routes only") == true)
     }
 }
+
+/// `identity:` — which service issues the tokens, and through which functions.
+@Suite("ManifestParser: identity")
+struct IdentityKeyTests {
+    static let functions = """
+        functions:
+          issue:
+            http: POST /auth/issue
+            auth: public
+          keys:
+            http: GET /auth/keys
+            auth: public
+          onEvent:
+            event: thing.happened
+        """
+
+    @Test func theProviderAndItsEndpointsAreFoundByName() throws {
+        let manifest = try ManifestParser.parse(
+            yaml: "service: auth\nidentity: { token: issue, jwks: keys }\n" + Self.functions, file: "auth.yaml")
+        #expect(manifest.identity == IdentityProvider(tokenFunction: "issue", jwksFunction: "keys"))
+        let found = try #require(IdentityEndpoints.find(in: [manifest]))
+        #expect(found.service == "auth" && found.token.path == "/auth/issue" && found.token.method == "POST")
+        #expect(found.jwks.path == "/auth/keys" && found.jwks.unit == "auth")
+        try ManifestValidator.validate([manifest], handlers: ["auth": ["issue", "keys", "onEvent"]])
+    }
+
+    @Test(arguments: [
+        ("identity: { token: issue }", "needs token and jwks"),
+        ("identity: { token: nothing, jwks: keys }", "no function named \"nothing\""),
+        ("identity: { token: onEvent, jwks: keys }", "has no http route"),
+    ])
+    func refusals(_ line: String, _ message: String) {
+        let error = #expect(throws: ManifestError.self) {
+            let manifest = try ManifestParser.parse(yaml: "service: auth\n\(line)\n" + Self.functions, file: "auth.yaml")
+            try ManifestValidator.validate([manifest], handlers: ["auth": ["issue", "keys", "onEvent"]])
+        }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func oneServiceIssuesTheTokens() throws {
+        let first = try ManifestParser.parse(
+            yaml: "service: auth\nidentity: { token: issue, jwks: keys }\n" + Self.functions, file: "auth.yaml")
+        let second = try ManifestParser.parse(
+            yaml: "service: auth-two\nidentity: { token: issue, jwks: keys }\n"
+                + Self.functions.replacingOccurrences(of: "/auth/", with: "/auth2/"), file: "auth-two.yaml")
+        let error = #expect(throws: ManifestError.self) {
+            try ManifestValidator.validate(
+                [first, second], handlers: ["auth": ["issue", "keys", "onEvent"], "auth-two": ["issue", "keys", "onEvent"]])
+        }
+        #expect(error?.description.contains("already declares the identity provider") == true)
+    }
+}
