@@ -92,7 +92,7 @@ wait_ready() { # name pid url
 a_few_requests() { # port
   local urls=() i
   for i in $(seq 20); do urls+=("http://127.0.0.1:$1/hello"); done
-  curl -fs -o /dev/null --max-time 5 "${urls[@]}" || die "GET /hello failed on port $1"
+  curl -fs --max-time 5 "${urls[@]}" >/dev/null || die "GET /hello failed on port $1"
 }
 
 # wrk output → "req_per_s p99_ms requests non2xx socket_errors"
