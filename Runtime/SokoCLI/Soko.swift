@@ -26,7 +26,7 @@ struct Soko: AsyncParsableCommand {
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
         subcommands: [
             Serve.self, CheckConfig.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self,
-            Render.self,
+            Render.self, New.self,
             Health.self,
         ])
 }
