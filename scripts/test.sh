@@ -20,6 +20,9 @@ python3 -c 'import yaml, openapi_spec_validator as v; v.validate(yaml.safe_load(
 echo "==> swift build --build-tests"
 swift build --build-tests
 
+echo "==> soko routes --check (manifests, registered handlers and openapi.yaml agree)"
+"$(swift build --show-bin-path)/soko" routes --check
+
 # A private PostgreSQL for the store tests, thrown away on exit (however the run ends).
 echo "==> private PostgreSQL for the store tests"
 POSTGRES_DIR="$(mktemp -d)"

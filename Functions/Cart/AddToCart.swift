@@ -9,7 +9,9 @@ import SokoFunctions
 /// line that would pass it,
 /// 422 `cart-full` past 100 products. Stock is not checked here: the cart shows a warning and
 /// the order's reservation is where stock is enforced.
-enum AddToCart {
+struct AddToCart: DependentFunction {
+    let settings: CartSettings
+
     struct Input: Decodable, Sendable {
         var productID: String
         var quantity: Int
@@ -25,7 +27,7 @@ enum AddToCart {
         }
     }
 
-    static func run(_ input: Input, context: FunctionContext, settings: CartSettings) async throws -> Reply<CartView> {
+    func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
         let limit = settings.maxLineQuantity
         try CartLimits.check(productID: input.productID)
         try CartLimits.check(input.quantity, in: 1...limit)

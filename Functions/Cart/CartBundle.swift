@@ -15,18 +15,12 @@ public enum CartBundle: FunctionBundle {
             registry.refuse("\(error)")
             return
         }
-        registry.typed("getCart") { (_: NoInput, context) in try await GetCart.run(context: context) }
-        registry.typed("addToCart") { (input: AddToCart.Input, context) in
-            try await AddToCart.run(input, context: context, settings: settings)
-        }
-        registry.typed("updateCartItem") { (input: UpdateCartItem.Input, context) in
-            try await UpdateCartItem.run(input, context: context, settings: settings)
-        }
-        registry.typed("removeCartItem") { (_: NoInput, context) in try await RemoveCartItem.run(context: context) }
-        registry.typed("clearCart") { (_: NoInput, context) in try await ClearCart.run(context: context) }
-        registry.typed("checkoutCart") { (input: CheckoutCart.Input, context) in
-            try await CheckoutCart.run(input, context: context)
-        }
+        registry.add(GetCart.self)
+        registry.add(AddToCart(settings: settings))
+        registry.add(UpdateCartItem(settings: settings))
+        registry.add(RemoveCartItem.self)
+        registry.add(ClearCart.self)
+        registry.add(CheckoutCart.self)
         registry.event("clearOrderedItems") { (event: Event<ClearOrderedItems.OrderPlaced>, context) in
             try await ClearOrderedItems.run(event, context: context)
         }

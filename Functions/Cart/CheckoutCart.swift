@@ -2,7 +2,7 @@ import SokoFunctions
 
 /// `checkoutCart` — POST /internal/cart/checkout (service): a customer's cart lines, oldest first,
 /// for `orders.placeOrder` to price and reserve. A customer without a cart has no lines.
-enum CheckoutCart {
+enum CheckoutCart: Function {
     struct Input: Codable, Sendable {
         var customerID: String
         enum CodingKeys: String, CodingKey { case customerID = "customer_id" }

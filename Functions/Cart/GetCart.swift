@@ -2,8 +2,8 @@ import SokoFunctions
 
 /// `getCart` — GET /cart: the caller's cart priced from the catalog now. An anonymous caller
 /// without a token gets an empty cart (none is created by reading).
-enum GetCart {
-    static func run(context: FunctionContext) async throws -> Reply<CartView> {
+enum GetCart: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> Reply<CartView> {
         let owner = try await CartOwner.resolve(context)
         let (id, lines) = try await context.store.transaction { transaction -> (String?, [CartLine]) in
             guard let id = try owner.existingCart(transaction) else { return (nil, []) }

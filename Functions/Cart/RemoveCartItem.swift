@@ -2,8 +2,8 @@ import SokoFunctions
 
 /// `removeCartItem` — DELETE /cart/items/{product_id}: removes the line; removing one that is not
 /// there answers the cart as it is (the request's goal holds).
-enum RemoveCartItem {
-    static func run(context: FunctionContext) async throws -> Reply<CartView> {
+enum RemoveCartItem: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> Reply<CartView> {
         let productID = context.pathParameter("product_id") ?? ""
         try CartLimits.check(productID: productID)
         let owner = try await CartOwner.resolve(context)

@@ -3,7 +3,9 @@ import SokoFunctions
 /// `updateCartItem` — PATCH /cart/items/{product_id} `{quantity}`: sets the line's quantity
 /// (0…`SOKO_MAX_LINE_QUANTITY`, 20 by default; 0 removes the line, and removing a line that is not there is not an error).
 /// 404 `item-not-found` when setting a quantity on a product the cart does not hold.
-enum UpdateCartItem {
+struct UpdateCartItem: DependentFunction {
+    let settings: CartSettings
+
     struct Input: Decodable, Sendable {
         var quantity: Int
 
@@ -14,7 +16,7 @@ enum UpdateCartItem {
         }
     }
 
-    static func run(_ input: Input, context: FunctionContext, settings: CartSettings) async throws -> Reply<CartView> {
+    func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
         let productID = context.pathParameter("product_id") ?? ""
         try CartLimits.check(productID: productID)
         try CartLimits.check(input.quantity, in: 0...settings.maxLineQuantity)

@@ -30,7 +30,7 @@ struct CreateCategoryInput: Decodable, Sendable {
 /// `POST /categories` (admin) `{name, slug?, parent_id?}` → 201 with the category (the slug is
 /// made from the name when not given); 409 `slug-taken`; 422 for an unknown parent or a bad
 /// name or slug.
-enum CreateCategory {
+enum CreateCategory: Function {
     static func run(_ input: CreateCategoryInput, context: FunctionContext) async throws -> Reply<CategoryNode> {
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [FieldError] = []

@@ -17,7 +17,7 @@ struct CreateProductInput: Decodable, Sendable {
 
 /// `POST /products` (admin) → 201 with the product; 422 for invalid fields or an unknown
 /// category; 409 `sku-taken` when another product has the SKU.
-enum CreateProduct {
+enum CreateProduct: Function {
     static func run(_ input: CreateProductInput, context: FunctionContext) async throws -> Reply<ProductView> {
         let fields = input.fields.normalised
         var errors = fields.problems(required: true)

@@ -5,8 +5,8 @@ import SokoFunctions
 ///
 /// The busiest read of the shop: one cached statement, and the JSON written straight from the row
 /// (``ProductRecords/writeJSON(_:into:)``), byte for byte what ``ProductView`` encodes to.
-enum GetProduct {
-    static func run(context: FunctionContext) async throws -> FunctionResponse {
+enum GetProduct: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> FunctionResponse {
         guard let id = context.pathParameter("id"),
             let row = try await context.store.query(ProductRecords.select + " WHERE p.id = $1", [.text(id)]).first,
             try row.bool("archived") == false

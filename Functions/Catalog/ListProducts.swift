@@ -21,8 +21,8 @@ struct ProductPage: Encodable, Sendable {
 /// (full-text over name, description and SKU), `min_price`, `max_price`, `in_stock=true`;
 /// `sort=price|-price|name|newest` (default newest); `limit` 1–100 (default 20); `cursor` from the
 /// previous page. Archived products never appear.
-enum ListProducts {
-    static func run(context: FunctionContext) async throws -> ProductPage {
+enum ListProducts: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> ProductPage {
         let filter = try ProductFilter(context.request.query)
         if let search = filter.search, search.terms.isEmpty { return ProductPage(items: [], nextCursor: nil) }
         let query = ProductListingQuery(filter, dialect: context.store.dialect)

@@ -43,7 +43,7 @@ struct LookupProductsOutput: Codable, Sendable {
 
 /// `POST /internal/catalog/lookup` (service) `{product_ids}` → `{products: [...]}` in the order
 /// asked, archived ones included (flagged), unknown ids left out. At most 200 ids.
-enum LookupProducts {
+enum LookupProducts: Function {
     static let maximumIDs = 200
 
     static func run(_ input: LookupProductsInput, context: FunctionContext) async throws -> LookupProductsOutput {

@@ -21,7 +21,7 @@ struct ReserveStockInput: Decodable, Sendable {
 
 /// `POST /internal/inventory/reserve` (service) `{order_id, lines, ttl_seconds}` →
 /// `{order_id, status, expires_at}`: all lines or none (docs/commerce.md).
-enum ReserveStock {
+enum ReserveStock: Function {
     static func run(_ input: ReserveStockInput, context: FunctionContext) async throws -> StockReservations.Reservation {
         try await StockReservations.reserve(
             orderID: input.orderID, lines: input.lines, ttlSeconds: input.ttlSeconds ?? StockReservations.defaultTTL,

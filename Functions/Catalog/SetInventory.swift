@@ -34,7 +34,7 @@ struct InventoryView: Codable, Sendable, Equatable {
 /// `PUT /products/{id}/inventory` (admin) `{on_hand}` → the stock counters; 404 for an unknown
 /// product, 422 for a negative count, 409 `stock-reserved` when fewer than the units already
 /// reserved (those belong to orders in progress).
-enum SetInventory {
+enum SetInventory: Function {
     static func run(_ input: SetInventoryInput, context: FunctionContext) async throws -> InventoryView {
         let id = context.pathParameter("id") ?? ""
         guard input.onHand >= 0 else {

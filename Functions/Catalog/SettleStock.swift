@@ -21,7 +21,7 @@ struct ReservationStatusOutput: Encodable, Sendable {
 }
 
 /// `POST /internal/inventory/commit` (service) `{order_id}` → `{order_id, status: "committed"}`.
-enum CommitStock {
+enum CommitStock: Function {
     static func run(_ input: OrderReference, context: FunctionContext) async throws -> ReservationStatusOutput {
         ReservationStatusOutput(
             orderID: input.orderID, status: try await StockReservations.commit(orderID: input.orderID, store: context.store))
@@ -30,7 +30,7 @@ enum CommitStock {
 
 /// `POST /internal/inventory/release` (service) `{order_id}` → `{order_id, status}` (`released`,
 /// `returned`, or `none` when there was no reservation).
-enum ReleaseStock {
+enum ReleaseStock: Function {
     static func run(_ input: OrderReference, context: FunctionContext) async throws -> ReservationStatusOutput {
         ReservationStatusOutput(
             orderID: input.orderID, status: try await StockReservations.release(orderID: input.orderID, store: context.store))
@@ -38,8 +38,8 @@ enum ReleaseStock {
 }
 
 /// `expireReservations` (schedule, every minute): releases active reservations past `expires_at`.
-enum ExpireReservations {
-    static func run(context: FunctionContext) async throws -> FunctionResponse {
+enum ExpireReservations: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> FunctionResponse {
         let released = try await StockReservations.expire(store: context.store)
         if released > 0 { context.logger.info("released expired reservations", metadata: ["count": "\(released)"]) }
         return .noContent

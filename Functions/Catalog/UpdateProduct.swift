@@ -18,7 +18,7 @@ struct UpdateProductInput: Decodable, Sendable {
 
 /// `PATCH /products/{id}` (admin) → the updated product; 404 when unknown, 422 for invalid fields
 /// or an unknown category, 409 `sku-taken`.
-enum UpdateProduct {
+enum UpdateProduct: Function {
     static func run(_ input: UpdateProductInput, context: FunctionContext) async throws -> ProductView {
         let id = context.pathParameter("id") ?? ""
         let fields = input.fields.normalised

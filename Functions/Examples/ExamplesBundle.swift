@@ -5,7 +5,7 @@ public enum ExamplesBundle: FunctionBundle {
     public static let service = "examples"
 
     public static func register(_ registry: inout FunctionRegistry) {
-        registry.raw("hello", hello)
-        registry.typed("echo", echo)
+        registry.add(Hello.self)
+        registry.add(Echo.self)
     }
 }

@@ -7,6 +7,7 @@ import Notifications
 import Orders
 import Payments
 import Sandbox
+import SokoDeploy
 import SokoFunctions
 import SokoHost
 import SokoManifest
@@ -25,7 +26,7 @@ struct Soko: AsyncParsableCommand {
         abstract: "Soko's function host: serves per-route handlers from function manifests.",
         subcommands: [
             Serve.self, CheckConfig.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self,
-            Render.self,
+            Render.self, New.self,
             Health.self,
         ])
 }
@@ -144,15 +145,60 @@ struct CheckConfig: AsyncParsableCommand {
 }
 
 struct Routes: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the route table: method, path, function, service, auth.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print the route table: method, path, function, service, auth.",
+        discussion: """
+            With --check, print nothing but disagreements and exit 1 on any: a manifest function without a \
+            registered handler, a handler no manifest names, an OpenAPI operation that is no manifest route or \
+            whose operationId is not the function's name, a manifest route (not auth: service, not /_…) with no \
+            OpenAPI operation.
+            """)
 
     @OptionGroup var options: ManifestOptions
 
+    @Flag(help: "Check that the manifests, the compiled bundles' handlers and the OpenAPI document agree.")
+    var check = false
+
+    @Option(help: "The OpenAPI document, for --check.")
+    var openapi = "openapi.yaml"
+
     func run() async throws {
+        if check {
+            let lines = try Self.disagreements(manifests: try options.configuration().manifestsDirectory, openAPI: openapi)
+            for line in lines { print(line) }
+            if !lines.isEmpty { throw ExitCode(1) }
+            print("ok: manifests, handlers and \(openapi) agree")
+            return
+        }
         try await StartupFailure.reporting {
             let host = try options.host(try options.configuration())
             let rows = host.routes.map { [$0.method, $0.path, $0.function, $0.service, $0.auth] }
             print(Table.render(header: ["METHOD", "PATH", "FUNCTION", "SERVICE", "AUTH"], rows: rows))
+        }
+    }
+}
+
+extension Routes {
+    /// What `--check` prints: every disagreement between the manifests in `directory`, the compiled
+    /// bundles (registered as in development, with no settings) and the OpenAPI document.
+    static func disagreements(manifests directory: String, openAPI path: String) throws -> [String] {
+        let manifests = try RenderFiles.load(directory)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read \(path)")
+        }
+        let compute = ComputePool(threads: 1)
+        defer { compute.shutdown() }
+        var registered: [String: Set<String>] = [:]
+        var refusals: [String] = []
+        for bundle in compiledBundles {
+            let registry = bundle.registry(environment: [:], compute: compute)
+            registered[bundle.service] = Set(registry.handlers.keys)
+            refusals += registry.refusals.map { "\(bundle.service) bundle refuses to register: \($0)" }
+        }
+        do {
+            return refusals + (try RouteAgreement.disagreements(manifests: manifests, registered: registered, openAPI: text))
+        } catch {
+            throw ValidationError("\(path): \(error)")
         }
     }
 }
