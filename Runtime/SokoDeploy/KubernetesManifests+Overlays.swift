@@ -38,14 +38,9 @@ extension KubernetesManifests {
     func quietIngress(_ values: ShopValues) -> String {
         var prefixes: [String] = []
         for manifest in manifests where manifest.isServed(in: "production") {
-            for function in manifest.functions where !function.redactedPathParameters.isEmpty {
-                guard case .http(let routes) = function.trigger else { continue }
-                for route in routes {
-                    let literal = route.segments.prefix { if case .literal = $0 { true } else { false } }
-                        .map { if case .literal(let text) = $0 { text } else { "" } }
-                    let prefix = "/" + literal.joined(separator: "/")
-                    if prefix != "/", !prefixes.contains(prefix) { prefixes.append(prefix) }
-                }
+            for prefix in manifest.functions.flatMap(\.redactedRoutePrefixes) where prefix != "/" {
+                let path = String(prefix.dropLast())  // an Ingress path has no trailing slash
+                if !prefixes.contains(path) { prefixes.append(path) }
             }
         }
         guard !prefixes.isEmpty else { return "" }

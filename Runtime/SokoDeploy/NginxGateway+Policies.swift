@@ -110,11 +110,6 @@ extension NginxGateway {
         return lists
     }
 
-    func allowlistIndex(_ location: Location) -> Int? {
-        guard !location.allow.isEmpty else { return nil }
-        return ((try? locations()).map(distinctAllowlists) ?? []).firstIndex(of: location.allow)
-    }
-
     func allowlists(_ locations: [Location]) -> String {
         var out = ""
         for (index, list) in distinctAllowlists(locations).enumerated() {

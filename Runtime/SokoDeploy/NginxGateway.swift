@@ -216,7 +216,8 @@ public struct NginxGateway: Sendable {
 
             """
         out += errorPages()
-        for location in locations { out += block(location) }
+        let allowlists = distinctAllowlists(locations)
+        for location in locations { out += block(location, allowlists: allowlists) }
         out += """
                 }
             }
@@ -263,7 +264,7 @@ public struct NginxGateway: Sendable {
         return out
     }
 
-    private func block(_ location: Location) -> String {
+    private func block(_ location: Location, allowlists: [[String]]) -> String {
         let matcher: String
         if location.segments.contains(where: { if case .parameter = $0 { true } else { false } }) {
             let pattern = location.segments.map { segment -> String in
@@ -286,7 +287,7 @@ public struct NginxGateway: Sendable {
         if let rate = location.rateLimit {
             lines.append("            limit_req zone=\(Self.zone(rate)) burst=\(rate.burst) nodelay;")
         }
-        if let index = allowlistIndex(location) {
+        if !location.allow.isEmpty, let index = allowlists.firstIndex(of: location.allow) {
             lines.append("            if ($soko_allowed_\(index) = 0) { return 403; }")
         }
         if location.redacts {

@@ -50,23 +50,8 @@ struct PathRedaction: Sendable {
     /// that matches no route but starts so (a wrong method, a trailing slash) is logged, and
     /// answered, with the rest hidden too.
     static func unroutedPrefixes(_ functions: [FunctionRuntime]) -> [String] {
-        var prefixes: Set<String> = []
-        for function in functions where !function.manifest.redactedPathParameters.isEmpty {
-            guard case .http(let routes) = function.manifest.trigger else { continue }
-            let names = Set(function.manifest.redactedPathParameters)
-            for route in routes {
-                let hides = route.segments.contains { if case .parameter(let name) = $0 { names.contains(name) } else { false } }
-                guard hides else { continue }
-                // Everything after the literal beginning: the hidden segment may follow another parameter.
-                var prefix = "/"
-                for segment in route.segments {
-                    guard case .literal(let text) = segment else { break }
-                    prefix += text + "/"
-                }
-                prefixes.insert(prefix)
-            }
-        }
-        return prefixes.sorted()
+        // Everything after the literal beginning: the hidden segment may follow another parameter.
+        Set(functions.flatMap(\.manifest.redactedRoutePrefixes)).sorted()
     }
 
     /// `path` with everything after a hiding route's literal beginning replaced, or `path`.

@@ -23,3 +23,25 @@ enum LogEntryParser {
         return redacted
     }
 }
+
+extension FunctionManifest {
+    /// The literal beginnings (`/webhooks/mpesa/`) of this function's routes that hide a path
+    /// parameter (`log: { redact: […] }`): whatever follows may be a secret. The host redacts
+    /// unrouted paths below them, Kubernetes keeps them out of the Ingress controller's log.
+    public var redactedRoutePrefixes: [String] {
+        guard !redactedPathParameters.isEmpty, case .http(let routes) = trigger else { return [] }
+        let names = Set(redactedPathParameters)
+        var prefixes: [String] = []
+        for route in routes {
+            let hides = route.segments.contains { if case .parameter(let name) = $0 { names.contains(name) } else { false } }
+            guard hides else { continue }
+            var prefix = "/"
+            for segment in route.segments {
+                guard case .literal(let text) = segment else { break }
+                prefix += text + "/"
+            }
+            if !prefixes.contains(prefix) { prefixes.append(prefix) }
+        }
+        return prefixes
+    }
+}
