@@ -7,7 +7,7 @@ import SokoFunctions
 ///
 /// Lines are decremented by the ordered quantity (and deleted at 0) rather than removed, so units
 /// the customer added after checkout read the cart stay in it.
-enum ClearOrderedItems {
+enum ClearOrderedItems: EventFunction {
     /// The part of `order.placed` this consumer reads (other keys are ignored).
     struct OrderPlaced: Codable, Sendable {
         var orderID: String
@@ -49,11 +49,11 @@ enum ClearOrderedItems {
     /// Returns false when the order had already been cleared (a redelivery, or the call came first).
     @discardableResult
     static func run(_ event: Event<OrderPlaced>, context: FunctionContext) async throws -> Bool {
-        try await run(event.payload, context: context)
+        try await clear(event.payload, context: context)
     }
 
     @discardableResult
-    static func run(_ placed: OrderPlaced, context: FunctionContext) async throws -> Bool {
+    static func clear(_ placed: OrderPlaced, context: FunctionContext) async throws -> Bool {
         try await context.store.transaction { transaction in
             guard try transaction.markProcessed(eventID: "order:\(placed.orderID)", consumer: "cart.clearOrderedItems")
             else { return false }
@@ -71,5 +71,13 @@ enum ClearOrderedItems {
             try CartRepository.touch(cartID, transaction)
             return true
         }
+    }
+}
+
+/// `orderPlaced` (internal) — Orders' call as soon as an order is confirmed: `order.placed`'s
+/// payload → 204, the same clearing as ``ClearOrderedItems`` (whichever comes first acts).
+enum OrderPlaced: Function {
+    static func run(_ placed: ClearOrderedItems.OrderPlaced, context: FunctionContext) async throws {
+        try await ClearOrderedItems.clear(placed, context: context)
     }
 }

@@ -48,6 +48,7 @@ enum NotificationDelivery {
             subject = loggedSubject
             let message = MailMessage(
                 from: settings.from, to: to, subject: content.subject, text: content.text, html: content.html,
+                date: MailDate.format(seconds: context.now.unixSeconds),
                 messageID: MailMessage.messageID(key: "\(kind.rawValue).\(event.id)", domain: settings.from.domain))
             let mail = OutgoingMail(from: settings.from.address, recipients: [to.address], message: message.rendered)
             let transport = try await context.send(mail)

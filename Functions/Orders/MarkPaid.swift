@@ -6,7 +6,7 @@ import SokoFunctions
 /// The transition and the processed-event record share one transaction (``FunctionContext/once(_:_:)``);
 /// `catalog.commitStock` runs after it, outside any transaction, on every delivery while the order
 /// is paid (it is idempotent), so a commit that failed is retried by the relay's redelivery.
-enum MarkPaid {
+enum MarkPaid: EventFunction {
     /// `payment.unneeded`: a succeeded payment the order did not need (Payments refunds it).
     struct PaymentUnneeded: Codable, Sendable {
         var paymentID: String

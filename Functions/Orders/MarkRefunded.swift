@@ -4,7 +4,7 @@ import SokoFunctions
 /// — from `cancelled`, or from `paid` through `cancelled` (reason `refund`, stock returned).
 /// Partial refunds leave the order as it is. Idempotent: the moves and the processed-event record
 /// share one transaction, and an order already `refunded` is left alone.
-enum MarkRefunded {
+enum MarkRefunded: EventFunction {
     /// `payment.refunded` as Payments emits it (the fields this consumer reads).
     struct PaymentRefunded: Codable, Sendable {
         var paymentID: String

@@ -5,7 +5,7 @@ import SokoFunctions
 ///
 /// With `customer_id` the order must be that customer's: someone else's order is 404
 /// `order-not-found`, exactly like a missing one (Payments passes the caller of `payOrder`).
-enum PaymentDetails {
+enum PaymentDetails: Function {
     struct Input: Decodable, Sendable {
         var orderID: String
         var customerID: String?

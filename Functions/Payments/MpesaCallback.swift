@@ -18,7 +18,7 @@ import SokoFunctions
 /// `mpesa.callback_received`, on which ``ConfirmMpesa`` asks STK Query before marking it paid — so
 /// the answer to Daraja never waits on a remote call. An amount that differs is logged and the
 /// payment left to reconciliation (a push is for a fixed amount: such a callback is not genuine).
-enum MpesaCallback {
+enum MpesaCallback: RawFunction {
     static let accepted = #"{"ResultCode":0,"ResultDesc":"Accepted"}"#
 
     static func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {

@@ -8,7 +8,7 @@ enum MpesaPayment {
 
     static func start(
         order: OrderLookup.Order, phone: MpesaPhone, context: FunctionContext, gateways: Gateways
-    ) async throws -> Reply<PayOrder.Output> {
+    ) async throws -> Reply<PayOrder.Started> {
         guard order.currency.uppercased() == "KES" else {
             throw FunctionError(
                 status: 422, code: "currency-not-supported",
@@ -46,7 +46,7 @@ enum MpesaPayment {
             context.logger.info(
                 "STK push accepted",
                 metadata: ["payment_id": "\(payment.id)", "order_id": "\(order.id)", "phone": "\(phone.masked)"])
-            let output = PayOrder.Output(
+            let output = PayOrder.Started(
                 paymentID: payment.id, status: .pending, method: .mpesa, checkoutRequestID: accepted.checkoutRequestID,
                 customerMessage: accepted.customerMessage ?? "Check your phone to complete the payment")
             return Reply(status: 202, body: output)

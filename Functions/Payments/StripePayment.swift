@@ -4,7 +4,7 @@ import SokoFunctions
 /// `pi-create:<payment id>`, so asking again for the same payment replays the same intent).
 enum StripePayment {
     static func start(order: OrderLookup.Order, context: FunctionContext, gateways: Gateways) async throws -> Reply<
-        PayOrder.Output
+        PayOrder.Started
     > {
         guard StripeAmount.stripe(minor: order.total, currency: order.currency) != nil else {
             throw FunctionError(
@@ -36,8 +36,8 @@ enum StripePayment {
         return Reply(status: 201, body: output(payment, intent: intent.id, secret: intent.clientSecret))
     }
 
-    private static func output(_ payment: Payment, intent: String, secret: String?) -> PayOrder.Output {
-        PayOrder.Output(
+    private static func output(_ payment: Payment, intent: String, secret: String?) -> PayOrder.Started {
+        PayOrder.Started(
             paymentID: payment.id, status: .pending, method: .stripe, paymentIntentID: intent, clientSecret: secret)
     }
 }

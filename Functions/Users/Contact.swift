@@ -2,7 +2,7 @@ import SokoFunctions
 
 /// `contact` — POST /internal/users/contact (service): where to write to a user, for the
 /// notifications service to address order emails. 404 `user-not-found` for an unknown id.
-enum Contact {
+enum Contact: Function {
     struct Input: Codable, Sendable {
         var userID: String
         enum CodingKeys: String, CodingKey { case userID = "user_id" }

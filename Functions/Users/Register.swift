@@ -20,8 +20,10 @@ struct UserRegistered: Codable, Sendable, Equatable {
 
 /// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is
 /// taken. Emits `user.registered` `{user_id, email, name}` with the insert.
-enum Register {
-    static func run(_ input: RegisterInput, context: FunctionContext, passwords: PasswordHasher) async throws
+struct Register: DependentFunction {
+    let passwords: PasswordHasher
+
+    func run(_ input: RegisterInput, context: FunctionContext) async throws
         -> Reply<UserProfile>
     {
         var errors: [FieldError] = []
@@ -34,7 +36,7 @@ enum Register {
 
         let hash = try await passwords.hash(input.password)
         let id = "usr_" + RandomToken.make(bytes: 12)
-        let now = Timestamp.now()
+        let now = context.now.timestamp
         do {
             // The unique constraint on email decides, not a check-then-insert. `user.registered`
             // is written in the same transaction: it exists exactly when the account does.

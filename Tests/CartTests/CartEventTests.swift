@@ -70,6 +70,21 @@ struct CartEventTests {
         await cart.close()
     }
 
+    @Test func expiryCountsFromTheContextsClock() async throws {
+        let cart = try await CartHarness()
+        cart.catalog.put("a")
+        let guest = try #require(await cart.add("a", 1).headers["X-Cart-Token"])
+        _ = await cart.add("a", 1, customer: "ann")
+        let now = WallClock.system.now()
+
+        #expect(await cart.call("expireCarts", clock: .fixed(now.adding(seconds: 29 * 86_400))).status == 204)
+        #expect(try await cart.get(token: guest).cart().lines == ["a:1"])
+        #expect(await cart.call("expireCarts", clock: .fixed(now.adding(seconds: 31 * 86_400))).status == 204)
+        #expect(await cart.get(token: guest).code == "cart-not-found")
+        #expect(try await cart.get(customer: "ann").cart().lines == ["a:1"])
+        await cart.close()
+    }
+
     @Test func readingAQuietCartKeepsItAlive() async throws {
         let cart = try await CartHarness()
         cart.catalog.put("a")

@@ -58,10 +58,10 @@ final class CartHarness: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// A context as the host builds it for `function`.
+    /// A context as the host builds it for `function`, its clock `clock`.
     func context(
         _ function: String, customer: String? = nil, service: Bool = false, cartToken: String? = nil,
-        productID: String? = nil
+        productID: String? = nil, clock: WallClock = .system
     ) -> FunctionContext {
         var headers = HTTPHeaders()
         if let cartToken { headers.add("X-Cart-Token", cartToken) }
@@ -73,15 +73,16 @@ final class CartHarness: Sendable {
             method: "POST", path: "/cart", headers: headers, pathParameters: productID.map { ["product_id": $0] } ?? [:])
         return FunctionContext(
             requestID: "test", deadline: .now + .seconds(5), identity: identity, service: "cart", function: function,
-            request: request, store: store, invoker: catalog, logger: Logger(label: "cart-test"))
+            request: request, store: store, invoker: catalog, clock: clock, logger: Logger(label: "cart-test"))
     }
 
     /// Calls `function` with `body`; a thrown problem becomes its status and code, as the host renders it.
     func call(
         _ function: String, customer: String? = nil, service: Bool = false, cartToken: String? = nil,
-        productID: String? = nil, body: String = ""
+        productID: String? = nil, body: String = "", clock: WallClock = .system
     ) async -> Answer {
-        let context = context(function, customer: customer, service: service, cartToken: cartToken, productID: productID)
+        let context = context(
+            function, customer: customer, service: service, cartToken: cartToken, productID: productID, clock: clock)
         var request = context.request
         request.body = Array(body.utf8)
         do {
