@@ -1,3 +1,5 @@
+import Contracts
+
 /// The five emails, each as text and HTML. `shop` is the sender's display name ("Soko").
 /// Text bodies take values as they are (one line each); HTML bodies escape every value.
 enum MailTemplates {

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `sendWelcome` — on `user.registered`: the welcome email, to the address just registered.

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// The `markRefunded` consumer of `payment.refunded`: a full refund moves the order to `refunded`
@@ -5,18 +6,6 @@ import SokoFunctions
 /// Partial refunds leave the order as it is. Idempotent: the moves and the processed-event record
 /// share one transaction, and an order already `refunded` is left alone.
 enum MarkRefunded: EventFunction {
-    /// `payment.refunded` as Payments emits it (the fields this consumer reads).
-    struct PaymentRefunded: Codable, Sendable {
-        var paymentID: String
-        var orderID: String
-        var full: Bool
-        enum CodingKeys: String, CodingKey {
-            case full
-            case paymentID = "payment_id"
-            case orderID = "order_id"
-        }
-    }
-
     static func run(_ event: Event<PaymentRefunded>, context: FunctionContext) async throws {
         let refunded = event.payload
         guard refunded.full else { return }

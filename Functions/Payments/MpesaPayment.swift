@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// The M-Pesa half of ``PayOrder``: a pending payment with a fresh callback token, then the STK push.
@@ -7,7 +8,7 @@ enum MpesaPayment {
     static let descriptionLimit = 13
 
     static func start(
-        order: OrderLookup.Order, phone: MpesaPhone, context: FunctionContext, gateways: Gateways
+        order: OrderPaymentDetails, phone: MpesaPhone, context: FunctionContext, gateways: Gateways
     ) async throws -> Reply<PayOrder.Started> {
         guard order.currency.uppercased() == "KES" else {
             throw FunctionError(
@@ -42,7 +43,10 @@ enum MpesaPayment {
                 UPDATE payments SET merchant_request_id = $2, checkout_request_id = $3, updated_at = $4
                 WHERE id = $1 AND checkout_request_id IS NULL
                 """,
-                [.text(payment.id), .text(accepted.merchantRequestID), .text(accepted.checkoutRequestID), .text(Timestamp.now())])
+                [
+                    .text(payment.id), .text(accepted.merchantRequestID), .text(accepted.checkoutRequestID),
+                    .text(context.now.timestamp),
+                ])
             context.logger.info(
                 "STK push accepted",
                 metadata: ["payment_id": "\(payment.id)", "order_id": "\(order.id)", "phone": "\(phone.masked)"])

@@ -1,5 +1,11 @@
-import Foundation
+import Contracts
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `POST /orders/{id}/pay` (the order's owner): starts a payment of an order awaiting payment.
 ///
@@ -77,7 +83,7 @@ struct PayOrder: DependentFunction {
     /// Inserts a pending payment; on the one-pending-per-order-and-method constraint returns the
     /// pending one instead (`inserted` false).
     static func insertPending(
-        order: OrderLookup.Order, method: PaymentMethod, amount: Int, extra: [String: SQLValue], context: FunctionContext
+        order: OrderPaymentDetails, method: PaymentMethod, amount: Int, extra: [String: SQLValue], context: FunctionContext
     ) async throws -> (payment: Payment, inserted: Bool) {
         let id = UUID().uuidString.lowercased()
         let now = context.now.timestamp

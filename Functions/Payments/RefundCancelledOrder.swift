@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// The `refundCancelledOrder` consumer of `order.cancelled`: when a **paid** order is cancelled
@@ -35,7 +36,7 @@ struct RefundCancelledOrder: DependentEventFunction {
         case .mpesa:
             let marked = try await context.store.execute(
                 "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
-                [.text(payment.id), .text(Timestamp.now())])
+                [.text(payment.id), .text(context.now.timestamp)])
             if marked == 1 {
                 context.logger.error(
                     "M-Pesa payment to give back: reverse it by hand",
@@ -52,15 +53,6 @@ struct RefundCancelledOrder: DependentEventFunction {
 /// in full (Stripe) or marked for a person to reverse (M-Pesa).
 struct RefundUnneededPayment: DependentEventFunction {
     let gateways: Gateways
-
-    struct PaymentUnneeded: Codable, Sendable {
-        var paymentID: String
-        var orderID: String
-        enum CodingKeys: String, CodingKey {
-            case paymentID = "payment_id"
-            case orderID = "order_id"
-        }
-    }
 
     func run(_ event: Event<PaymentUnneeded>, context: FunctionContext) async throws {
         guard let payment = try await PaymentRepository.find(id: event.payload.paymentID, in: context.store),

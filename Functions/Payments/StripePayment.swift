@@ -1,9 +1,10 @@
+import Contracts
 import SokoFunctions
 
 /// The Stripe half of ``PayOrder``: a pending payment, then its PaymentIntent (created with the key
 /// `pi-create:<payment id>`, so asking again for the same payment replays the same intent).
 enum StripePayment {
-    static func start(order: OrderLookup.Order, context: FunctionContext, gateways: Gateways) async throws -> Reply<
+    static func start(order: OrderPaymentDetails, context: FunctionContext, gateways: Gateways) async throws -> Reply<
         PayOrder.Started
     > {
         guard StripeAmount.stripe(minor: order.total, currency: order.currency) != nil else {
@@ -32,7 +33,7 @@ enum StripePayment {
         }
         try await context.store.execute(
             "UPDATE payments SET payment_intent_id = $2, client_secret = $3, updated_at = $4 WHERE id = $1",
-            [.text(payment.id), .text(intent.id), SQLValue(intent.clientSecret), .text(Timestamp.now())])
+            [.text(payment.id), .text(intent.id), SQLValue(intent.clientSecret), .text(context.now.timestamp)])
         return Reply(status: 201, body: output(payment, intent: intent.id, secret: intent.clientSecret))
     }
 

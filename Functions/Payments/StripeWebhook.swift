@@ -139,7 +139,7 @@ struct StripeWebhook: DependentRawFunction {
         try await context.store.transaction { transaction in
             let fresh = try transaction.execute(
                 "INSERT INTO stripe_events (event_id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING",
-                [.text(id), .text(type), .text(Timestamp.now())])
+                [.text(id), .text(type), .text(context.now.timestamp)])
             if fresh == 1 { try effect(transaction) }
         }
     }

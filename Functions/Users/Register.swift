@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 import SokoSecurity
 
@@ -5,17 +6,6 @@ struct RegisterInput: Decodable, Sendable {
     var email: String
     var password: String
     var name: String
-}
-
-/// The payload of `user.registered` (the welcome email's consumer reads it).
-struct UserRegistered: Codable, Sendable, Equatable {
-    var userID: String
-    var email: String
-    var name: String
-    enum CodingKeys: String, CodingKey {
-        case userID = "user_id"
-        case email, name
-    }
 }
 
 /// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is
@@ -30,7 +20,7 @@ struct Register: DependentFunction {
         let email = AccountRules.normalise(email: input.email)
         if email == nil { errors.append(FieldError(field: "email", message: "must be an email address")) }
         errors += AccountRules.passwordProblems(input.password, email: email ?? input.email)
-        let name = input.name.trimmingCharacters(in: Character.whitespaces)
+        let name = input.name.trimmingWhitespace()
         if name.isEmpty || name.count > 200 { errors.append(FieldError(field: "name", message: "must be 1 to 200 characters")) }
         guard errors.isEmpty, let email else { throw FunctionError.validation(errors) }
 
@@ -47,7 +37,7 @@ struct Register: DependentFunction {
                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                     """,
                     [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
-                try transaction.emit("user.registered", UserRegistered(userID: id, email: email, name: name))
+                try transaction.emit(UsersEvents.registered, UserRegistered(userID: id, email: email, name: name))
             }
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("an account with this email already exists", code: "email-taken")

@@ -246,7 +246,7 @@ struct OAuthError: Error {
 /// Standard base64 (with padding), for HTTP Basic credentials.
 enum Base64Standard {
     static func decode(_ text: String) -> String? {
-        let urlSafe = text.trimmingCharacters(in: Character.whitespaces)
+        let urlSafe = text.trimmingWhitespace()
             .replacingCharacters("+", with: "-").replacingCharacters("/", with: "_")
         let unpadded = String(urlSafe.reversed().drop { $0 == "=" }.reversed())
         return Base64URL.decode(unpadded).flatMap { String(validating: $0, as: UTF8.self) }

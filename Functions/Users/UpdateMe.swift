@@ -18,7 +18,7 @@ enum UpdateMe: Function {
             throw FunctionError.notFound("no such user", code: "user-not-found")
         }
         var errors: [FieldError] = []
-        let name = input.name.map { $0.trimmingCharacters(in: Character.whitespaces) }
+        let name = input.name.map { $0.trimmingWhitespace() }
         if let name, name.isEmpty || name.count > 200 {
             errors.append(FieldError(field: "name", message: "must be 1 to 200 characters"))
         }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import SokoFunctions
 import Testing
@@ -44,7 +45,7 @@ struct CartEventTests {
         let cart = try await CartHarness()
         let event = Event(
             id: "evt-9", name: "order.placed", source: "orders", occurredAt: "2026-01-01T00:00:00.000Z",
-            payload: ClearOrderedItems.OrderPlaced(orderID: "o", customerID: "nobody", lines: []))
+            payload: PlacedOrder(orderID: "o", customerID: "nobody", lines: []))
         let context = cart.context("clearOrderedItems")
         #expect(try await ClearOrderedItems.run(event, context: context))
         #expect(try await !ClearOrderedItems.run(event, context: context))

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import SokoFunctions
 import Synchronization
@@ -7,14 +8,14 @@ import Synchronization
 /// `catalog.lookupProducts` answered from a table the test edits, so the cart's rules can be
 /// checked without the Catalog bundle.
 final class FakeCatalog: FunctionInvoker {
-    private let products = Mutex<[String: CatalogProduct]>([:])
+    private let products = Mutex<[String: ProductSummary]>([:])
 
     /// Adds or replaces a product (KES, 10 available, not archived unless said).
     func put(
         _ id: String, price: Int = 1_000, currency: String = "KES", available: Int = 10, archived: Bool = false
     ) {
         products.withLock {
-            $0[id] = CatalogProduct(
+            $0[id] = ProductSummary(
                 id: id, sku: "SKU-\(id)", name: "Product \(id)", price: price, currency: currency, available: available,
                 archived: archived, imageURL: "https://img.test/\(id).jpg")
         }
@@ -28,9 +29,9 @@ final class FakeCatalog: FunctionInvoker {
         guard service == "catalog", function == "lookupProducts" else {
             return try .json(Problem(status: 404, code: "no-such-function", detail: "\(service).\(function)"), status: 404)
         }
-        let input = try JSONCoding.decode(CatalogLookup.Input.self, from: body)
+        let input = try JSONCoding.decode(ProductLookup.self, from: body)
         let found = products.withLock { table in input.productIDs.compactMap { table[$0] } }
-        return try .json(CatalogLookup.Output(products: found))
+        return try .json(ProductSummaries(products: found))
     }
 }
 

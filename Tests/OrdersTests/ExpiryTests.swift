@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -93,9 +94,8 @@ struct ExpiryTests {
             """, [.text(id), .text(#"{"name":"A","line1":"B","city":"C","country":"KE"}"#), .text(stamp)])
         let context = shop.context()
         _ = try await context.invoke(
-            "catalog", "reserveStock",
-            ReserveStockInput(orderID: id, lines: [StockLine(productID: kettle, quantity: 3)], ttlSeconds: 3600),
-            as: ReservationOutput.self)
+            CatalogContract.reserveStock,
+            StockReservationRequest(orderID: id, lines: [ProductQuantity(productID: kettle, quantity: 3)], ttlSeconds: 3600))
         #expect(try await shop.available(kettle) == 2)
 
         // Not yet stuck (a live request may still confirm it).

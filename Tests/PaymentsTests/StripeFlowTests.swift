@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -298,7 +299,7 @@ struct UnneededPaymentTests {
             }
             let row = try #require(handedBack)
             let payload = try JSONCoding.decode(
-                RefundUnneededPayment.PaymentUnneeded.self, from: Array((try row.string("payload") ?? "").utf8))
+                PaymentUnneeded.self, from: Array((try row.string("payload") ?? "").utf8))
             #expect(payload.paymentID == reply.body.paymentID)
             let event = Event(
                 id: try row.string("id") ?? "", name: "payment.unneeded", source: "orders", occurredAt: "", payload: payload)
