@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SokoCommands
 import SokoFunctions
 import SokoHost
 import SokoOutbound
