@@ -120,14 +120,15 @@ let package = Package(
         .target(
             name: "Shop",
             dependencies: [
-                "SokoFunctions", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments", "Notifications", "Sandbox",
+                "SokoFunctions", "SokoDeploy", "SokoHTTPTypes", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments",
+                "Notifications", "Sandbox", .product(name: "Yams", package: "Yams"),
             ],
             path: "Functions/Shop"),
         // The shop's `soko` executable: the runtime's commands over the shop's bundles, and the shop's own.
         .executableTarget(
             name: "ShopCLI",
             dependencies: [
-                "Shop", "SokoCommands", "SokoHost", "SokoOutbound", "SokoWorkers", "SokoStore", "Users", "Catalog",
+                "Shop", "SokoCommands", "SokoDeploy", "SokoHost", "SokoOutbound", "SokoWorkers", "SokoStore", "Users", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Functions/ShopCLI"),
@@ -141,7 +142,7 @@ let package = Package(
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(
             name: "SokoDeployTests",
-            dependencies: ["SokoDeploy", "SokoManifest", "SokoTesting", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SokoDeploy", "SokoManifest", "SokoTesting", "Shop", .product(name: "Yams", package: "Yams")],
             path: "Tests/SokoDeployTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(

@@ -11,17 +11,27 @@ import SokoManifest
 ///
 /// ```swift
 /// // main.swift of the application's executable target (its product is the `soko` binary)
-/// await SokoCommandLine(bundles: [ExamplesBundle.self, InventoryBundle.self], commands: [Restock.self]).main()
+/// await SokoCommandLine(
+///     bundles: [ExamplesBundle.self, InventoryBundle.self], commands: [Restock.self], values: InventoryValues.self
+/// ).main()
 /// ```
 public struct SokoCommandLine: Sendable {
     /// Every bundle compiled into the binary: served, routed and checked against the manifests.
     public let bundles: [any FunctionBundle.Type]
     /// The application's own subcommands, listed after the runtime's.
     public let commands: [any AsyncParsableCommand.Type]
+    /// `render`, with the application's production values (`render compose|k8s --values …`).
+    let render: any AsyncParsableCommand.Type
 
-    public init(bundles: [any FunctionBundle.Type], commands: [any AsyncParsableCommand.Type] = []) {
+    /// - Parameter values: the options that give `render compose|k8s` the application's production
+    ///   values; by default there are none, and those renders write the templates alone.
+    public init<Values: DeploymentValueOptions>(
+        bundles: [any FunctionBundle.Type], commands: [any AsyncParsableCommand.Type] = [],
+        values: Values.Type = TemplatesOnly.self
+    ) {
         self.bundles = bundles
         self.commands = commands
+        render = Render<Values>.self
     }
 
     /// Parses the process's arguments, runs the command and exits.
@@ -40,7 +50,9 @@ struct Soko: AsyncParsableCommand {
             commandName: "soko",
             abstract: "Soko's function host: serves per-route handlers from function manifests.",
             subcommands: [
-                Serve.self, CheckConfig.self, Routes.self, Migrate.self, EventsCommand.self, Render.self, New.self, Health.self,
+                Serve.self, CheckConfig.self, Routes.self, Migrate.self, EventsCommand.self, SokoCommandLine.current.render,
+                New.self,
+                Health.self,
             ] + SokoCommandLine.current.commands)
     }
 }
@@ -62,7 +74,7 @@ struct ManifestOptions: ParsableArguments {
     @Option(
         name: .customLong("env"),
         help:
-            "production (nothing falls back to the sandbox, defaults or localhost) or development (env SOKO_ENV; default development)."
+            "production (nothing falls back to development stand-ins, defaults or localhost) or development (env SOKO_ENV; default development)."
     )
     var mode: String?
 

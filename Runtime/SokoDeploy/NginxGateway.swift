@@ -207,7 +207,7 @@ public struct NginxGateway: Sendable {
                     }
 
                     # Anything not routed below — the hosts' /healthz, /readyz, /metrics, internal and
-                    # event routes, the payment sandbox — does not exist here.
+                    # event routes, the development-only /_… routes — does not exist here.
                     location / {
                         default_type application/problem+json;
                         return 404 '{"type":"urn:soko:problem:not-found","title":"Not Found","status":404,"code":"not-found","detail":"no such route"}';
