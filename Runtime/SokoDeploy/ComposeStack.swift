@@ -259,7 +259,7 @@ public struct ComposeStack: Sendable {
               # Databases, discovery, logs and metrics: no route out, nothing published.
               backend:
                 internal: true
-              # The gateway's published ports, the gateways units call (Daraja, Stripe, Mailtrap).
+              # The gateway's published ports, the outside APIs units call (payments, mail).
               egress: {}
 
             volumes:
