@@ -259,7 +259,7 @@ public struct ComposeStack: Sendable {
               # Databases, discovery, logs and metrics: no route out, nothing published.
               backend:
                 internal: true
-              # The gateway's published ports, the outside APIs units call (payments, mail).
+              # The gateway's published ports, the outside APIs units call (payment providers, mail).
               egress: {}
 
             volumes:
