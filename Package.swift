@@ -146,6 +146,10 @@ let package = Package(
             path: "Tests/SokoDeployTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
         .testTarget(
+            name: "SokoCommandsTests",
+            dependencies: ["SokoCommands", "Examples", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/SokoCommandsTests"),
+        .testTarget(
             name: "SokoHostTests",
             dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "SokoOutbound", "SokoWorkers", "Examples"],
             path: "Tests/SokoHostTests", exclude: ["Oracle"]),
