@@ -23,6 +23,7 @@ public struct SokoCommandLine: Sendable {
     /// `render`, with the application's production values (`render compose|k8s --values …`).
     let render: any AsyncParsableCommand.Type
 
+    /// The command line serving `bundles`, with the application's `commands` and production values.
     /// - Parameter values: the options that give `render compose|k8s` the application's production
     ///   values; by default there are none, and those renders write the templates alone.
     public init<Values: DeploymentValueOptions>(
