@@ -30,7 +30,7 @@ public struct FunctionScaffold {
         auth: String = "customer", timeout: String
     ) throws {
         guard name.range(of: "^[a-z][A-Za-z0-9]{0,62}$", options: .regularExpression) != nil else {
-            throw ScaffoldError("\(name) is not a function name: lower camel case, letters and digits (addToCart)")
+            throw ScaffoldError("\(name) is not a function name: lower camel case, letters and digits (addItem)")
         }
         switch (http, event, schedule) {
         case (let http?, nil, nil):
