@@ -15,7 +15,7 @@ public struct UserReference: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case userID = "user_id" }
 }
 
-/// What `users.contact` answers.
+/// What `users.contact` answers, and the payload of `user.registered`.
 public struct UserContact: Codable, Sendable, Equatable {
     public var userID: String
     public var email: String

@@ -6,7 +6,7 @@ struct SendWelcome: DependentEventFunction {
     let settings: NotificationSettings
 
     @discardableResult
-    func run(_ event: Event<UserRegistered>, context: FunctionContext) async throws -> DeliveryOutcome {
+    func run(_ event: Event<UserContact>, context: FunctionContext) async throws -> DeliveryOutcome {
         let user = event.payload
         return try await NotificationDelivery.deliver(event, kind: .welcome, context: context, settings: settings) {
             guard let to = Mailbox(name: user.name, address: user.email) else {

@@ -91,7 +91,7 @@ struct OrderPlacement {
         let pendingLimit = settings.maxPendingOrders
         return try await context.store.transaction { transaction in
             if case .success = priced { try PendingOrders.lock(customerID: customerID, in: transaction) }
-            let now = Timestamp.now()
+            let now = context.now.timestamp
             try transaction.execute(
                 """
                 INSERT INTO orders (id, customer_id, idempotency_key, request, status, shipping_address, created_at, updated_at)

@@ -37,7 +37,7 @@ struct Register: DependentFunction {
                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                     """,
                     [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
-                try transaction.emit(UsersEvents.registered, UserRegistered(userID: id, email: email, name: name))
+                try transaction.emit(UsersEvents.registered, UserContact(userID: id, email: email, name: name))
             }
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("an account with this email already exists", code: "email-taken")

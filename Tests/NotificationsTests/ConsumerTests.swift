@@ -51,10 +51,10 @@ struct ConsumerTests {
         }
     }
 
-    static func welcome(_ id: String, attempt: Int = 1, final: Bool = false) -> Event<UserRegistered> {
+    static func welcome(_ id: String, attempt: Int = 1, final: Bool = false) -> Event<UserContact> {
         Event(
             id: id, name: "user.registered", source: "users", occurredAt: "2026-01-01T00:00:00.000Z",
-            payload: UserRegistered(userID: "usr_x", email: "zawadi@example.com", name: "Zawadi Ñ"), attempt: attempt,
+            payload: UserContact(userID: "usr_x", email: "zawadi@example.com", name: "Zawadi Ñ"), attempt: attempt,
             isFinalAttempt: final)
     }
 
