@@ -40,7 +40,8 @@ let package = Package(
 
         // Plain HTTP value types shared by the transport and the function API (no C).
         .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes"),
-        // Base64url, hex and form encoding, shared by the function API, the tokens and the bundles.
+        // Base64url, hex, form encoding and constant-time comparison, shared by the function API, the
+        // tokens and the bundles.
         .target(name: "SokoCodecs", path: "Runtime/SokoCodecs"),
         // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
         .target(

@@ -25,13 +25,3 @@ struct CallbackToken: Sendable {
         ConstantTime.equal(Array(hash(presented).utf8), Array(storedHash.utf8))
     }
 }
-
-enum ConstantTime {
-    /// Equal length and bytes; the time taken depends only on the lengths.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
-}
