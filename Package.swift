@@ -40,6 +40,9 @@ let package = Package(
 
         // Plain HTTP value types shared by the transport and the function API (no C).
         .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes"),
+        // Base64url, hex, form encoding and constant-time comparison, shared by the function API, the
+        // tokens and the bundles.
+        .target(name: "SokoCodecs", path: "Runtime/SokoCodecs"),
         // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
         .target(
             name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser", "SokoHTTPTypes"], path: "Runtime/SokoHTTP",
@@ -48,7 +51,7 @@ let package = Package(
         .target(
             name: "SokoFunctions",
             dependencies: [
-                "SokoHTTPTypes", "SokoStore", "SokoWorkers", .product(name: "Logging", package: "swift-log"),
+                "SokoCodecs", "SokoHTTPTypes", "SokoStore", "SokoWorkers", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/SokoFunctions"),
         // The store every bundle uses: SQLite (embedded) or PostgreSQL, migrations, worker pool.
@@ -57,7 +60,8 @@ let package = Package(
         .target(name: "SokoWorkers", path: "Runtime/SokoWorkers"),
         // Password hashing (Argon2id) and access tokens (ES256 JWT, JWKS) for the auth policies.
         .target(
-            name: "SokoSecurity", dependencies: ["CArgon2", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
+            name: "SokoSecurity",
+            dependencies: ["CArgon2", "SokoCodecs", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
             path: "Runtime/SokoSecurity"),
         // Outgoing HTTP (libcurl).
         .target(
@@ -98,20 +102,23 @@ let package = Package(
         .executableTarget(name: "token-verify-benchmark", dependencies: ["SokoSecurity"], path: "benchmarks/TokenVerify"),
 
         // Function bundles.
+        // The cross-service wire contracts: typed function references and the shared payloads.
+        .target(name: "Contracts", dependencies: ["SokoFunctions"], path: "Functions/Contracts"),
         .target(name: "Examples", dependencies: ["SokoFunctions"], path: "Functions/Examples"),
         .target(
             name: "Users",
-            dependencies: ["SokoFunctions", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Contracts", "SokoFunctions", "SokoSecurity", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Users"),
-        .target(name: "Catalog", dependencies: ["SokoFunctions"], path: "Functions/Catalog"),
+        .target(name: "Catalog", dependencies: ["Contracts", "SokoFunctions"], path: "Functions/Catalog"),
         .target(
-            name: "Cart", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Cart", dependencies: ["Contracts", "SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Cart"),
-        .target(name: "Orders", dependencies: ["SokoFunctions"], path: "Functions/Orders"),
+        .target(name: "Orders", dependencies: ["Contracts", "SokoFunctions"], path: "Functions/Orders"),
         .target(
-            name: "Payments", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Payments",
+            dependencies: ["Contracts", "SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Payments"),
-        .target(name: "Notifications", dependencies: ["SokoFunctions"], path: "Functions/Notifications"),
+        .target(name: "Notifications", dependencies: ["Contracts", "SokoFunctions"], path: "Functions/Notifications"),
         // The payment gateways' sandbox (Daraja and Stripe HTTP APIs) for the embedded default and tests.
         .target(
             name: "Sandbox", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
@@ -135,6 +142,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
+        .testTarget(name: "SokoFunctionsTests", dependencies: ["SokoFunctions"], path: "Tests/SokoFunctionsTests"),
         .testTarget(
             name: "SokoSecurityTests",
             dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
@@ -165,20 +173,27 @@ let package = Package(
             name: "ShopTesting",
             dependencies: ["Shop", "SokoTesting", "SokoHost", "Users"],
             path: "Tests/ShopTesting"),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ShopTesting", "SokoTesting"], path: "Tests/CatalogTests"),
-        .testTarget(name: "CartTests", dependencies: ["Cart", "ShopTesting", "SokoTesting"], path: "Tests/CartTests"),
+        .testTarget(
+            name: "CatalogTests", dependencies: ["Catalog", "Contracts", "ShopTesting", "SokoTesting"],
+            path: "Tests/CatalogTests"),
+        .testTarget(
+            name: "CartTests", dependencies: ["Cart", "Contracts", "ShopTesting", "SokoTesting"], path: "Tests/CartTests"),
         .testTarget(
             name: "OrdersTests",
             dependencies: [
-                "Orders", "Catalog", "Shop", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound", "SokoManifest",
+                "Orders", "Catalog", "Contracts", "Shop", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP",
+                "SokoOutbound", "SokoManifest",
             ],
             path: "Tests/OrdersTests"),
         .testTarget(
             name: "PaymentsTests",
-            dependencies: ["Payments", "Sandbox", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound"],
+            dependencies: [
+                "Contracts", "Payments", "Sandbox", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound",
+            ],
             path: "Tests/PaymentsTests"),
         .testTarget(
-            name: "NotificationsTests", dependencies: ["Notifications", "ShopTesting", "SokoTesting", "SokoHost"],
+            name: "NotificationsTests",
+            dependencies: ["Contracts", "Notifications", "ShopTesting", "SokoTesting", "SokoHost"],
             path: "Tests/NotificationsTests"),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ShopTesting", "SokoTesting"], path: "Tests/SandboxTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),

@@ -47,3 +47,10 @@ echo "==> swift test $*"
 # Not `exec`: the EXIT trap must run to stop PostgreSQL. When swift test fails, `set -e` ends
 # the script with its exit status, which the trap keeps.
 swift test --skip-build "$@"
+
+# The whole run (no filter) also checks that `soko new function` writes code that builds, routes
+# and passes its own tests.
+if [ "$#" -eq 0 ]; then
+  echo "==> soko new function, end to end (scripts/scaffold-check.sh)"
+  bash scripts/scaffold-check.sh
+fi

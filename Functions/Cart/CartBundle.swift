@@ -21,20 +21,9 @@ public enum CartBundle: FunctionBundle {
         registry.add(RemoveCartItem.self)
         registry.add(ClearCart.self)
         registry.add(CheckoutCart.self)
-        registry.event("clearOrderedItems") { (event: Event<ClearOrderedItems.OrderPlaced>, context) in
-            try await ClearOrderedItems.run(event, context: context)
-        }
-        registry.typed("mergeCart") { (input: CartMerge.Input, context) -> FunctionResponse in
-            try await CartMerge.run(input, context: context)
-            return .noContent
-        }
-        registry.typed("orderPlaced") { (placed: ClearOrderedItems.OrderPlaced, context) -> FunctionResponse in
-            try await ClearOrderedItems.run(placed, context: context)
-            return .noContent
-        }
-        registry.raw("expireCarts") { _, context in
-            try await ExpireCarts.run(context: context)
-            return .noContent
-        }
+        registry.add(ClearOrderedItems.self)
+        registry.add(CartMerge.self)
+        registry.add(OrderPlaced.self)
+        registry.add(ExpireCarts.self)
     }
 }

@@ -16,7 +16,9 @@ import SokoFunctions
 ///   nothing.
 /// - The token is a bearer secret: whoever holds it owns the guest cart, so any signed-in customer
 ///   presenting it receives its lines.
-enum CartMerge {
+enum CartMerge: Function {
+    static let name = "mergeCart"
+
     /// `cart.mergeCart` (internal): `{customer_id, cart_token}` → 204, whether or not there was a
     /// guest cart to merge (an unknown or malformed token merges nothing).
     struct Input: Decodable, Sendable {

@@ -1,5 +1,10 @@
-import Foundation
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One line of a cart as stored.
 struct CartLine: Sendable, Equatable {
@@ -105,7 +110,7 @@ enum CartRepository {
     /// Records a read: writes only when the last activity is more than a day old, so reads stay
     /// cheap while an active guest's cart never expires.
     static func touchIfStale(_ cartID: String, _ transaction: Transaction) throws {
-        let dayAgo = Timestamp.format(seconds: Int(Date().timeIntervalSince1970) - 86_400)
+        let dayAgo = WallClock.system.now().adding(seconds: -86_400).timestamp
         try transaction.execute(
             "UPDATE carts SET updated_at = $1 WHERE id = $2 AND updated_at < $3",
             [.text(Timestamp.now()), .text(cartID), .text(dayAgo)])

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import SokoFunctions
 
 /// A guest cart's bearer secret: 32 random bytes in base64url (43 characters). Whoever holds it owns
 /// the guest cart; the store keeps only its SHA-256, so a leaked table cannot be used to take carts.
@@ -10,7 +10,7 @@ struct CartToken: Sendable, Equatable {
     static func generate() -> CartToken {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return CartToken(checked: Self.base64URL(bytes))
+        return CartToken(checked: Base64URL.encode(bytes))
     }
 
     /// The token a client sent in `X-Cart-Token`, or nil when it cannot be one of ours.
@@ -30,12 +30,5 @@ struct CartToken: Sendable, Equatable {
     private init(checked text: String) { self.text = text }
 
     /// What the `carts` table keeps.
-    var hash: String { Self.base64URL(Array(SHA256.hash(data: Array(text.utf8)))) }
-
-    private static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    var hash: String { Base64URL.encode(SHA256.hash(data: Array(text.utf8))) }
 }

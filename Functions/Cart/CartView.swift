@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// What every public cart function answers: the lines priced from the catalog now, with totals.
@@ -81,7 +82,7 @@ struct CartView: Encodable, Sendable, Equatable {
 extension CartView {
     /// Prices `lines` with `products` (the catalog's current answer). The cart's currency is that
     /// of its oldest priced line; a line in another currency is marked `unavailable`.
-    init(id: String?, lines: [CartLine], products: [String: CatalogProduct], token: CartToken?) {
+    init(id: String?, lines: [CartLine], products: [String: ProductSummary], token: CartToken?) {
         let currency = lines.lazy.compactMap { products[$0.productID] }.first { !$0.archived }?.currency
         var items: [Item] = []
         var subtotal = 0
@@ -116,7 +117,7 @@ extension CartView {
 
     /// Prices `lines`, looking up in the catalog whatever `known` lacks.
     static func priced(
-        id: String?, lines: [CartLine], owner: CartOwner, known: [String: CatalogProduct] = [:], context: FunctionContext
+        id: String?, lines: [CartLine], owner: CartOwner, known: [String: ProductSummary] = [:], context: FunctionContext
     ) async throws -> CartView {
         var products = known
         let missing = lines.map(\.productID).filter { products[$0] == nil }

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `clearOrderedItems` — on `order.placed` — and `orderPlaced` — called by orders as soon as the
@@ -7,53 +8,15 @@ import SokoFunctions
 ///
 /// Lines are decremented by the ordered quantity (and deleted at 0) rather than removed, so units
 /// the customer added after checkout read the cart stay in it.
-enum ClearOrderedItems {
-    /// The part of `order.placed` this consumer reads (other keys are ignored).
-    struct OrderPlaced: Codable, Sendable {
-        var orderID: String
-        var customerID: String
-        var lines: [Line]
-        /// False for a "buy now" order that named its own lines: the cart was not ordered.
-        var fromCart: Bool?
-
-        struct Line: Codable, Sendable {
-            var productID: String
-            var quantity: Int
-            enum CodingKeys: String, CodingKey {
-                case productID = "product_id"
-                case quantity
-            }
-
-            init(productID: String, quantity: Int) {
-                self.productID = productID
-                self.quantity = quantity
-            }
-
-            /// A quantity past the integer range (or a fraction) is a 422 naming `lines[i].quantity`,
-            /// not a 400 malformed-json for a body that is valid JSON.
-            init(from decoder: Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                productID = try container.decode(String.self, forKey: .productID)
-                quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
-            }
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case orderID = "order_id"
-            case customerID = "customer_id"
-            case lines
-            case fromCart = "from_cart"
-        }
-    }
-
+enum ClearOrderedItems: EventFunction {
     /// Returns false when the order had already been cleared (a redelivery, or the call came first).
     @discardableResult
-    static func run(_ event: Event<OrderPlaced>, context: FunctionContext) async throws -> Bool {
-        try await run(event.payload, context: context)
+    static func run(_ event: Event<PlacedOrder>, context: FunctionContext) async throws -> Bool {
+        try await clear(event.payload, context: context)
     }
 
     @discardableResult
-    static func run(_ placed: OrderPlaced, context: FunctionContext) async throws -> Bool {
+    static func clear(_ placed: PlacedOrder, context: FunctionContext) async throws -> Bool {
         try await context.store.transaction { transaction in
             guard try transaction.markProcessed(eventID: "order:\(placed.orderID)", consumer: "cart.clearOrderedItems")
             else { return false }
@@ -71,5 +34,13 @@ enum ClearOrderedItems {
             try CartRepository.touch(cartID, transaction)
             return true
         }
+    }
+}
+
+/// `orderPlaced` (internal) — Orders' call as soon as an order is confirmed: `order.placed`'s
+/// payload → 204, the same clearing as ``ClearOrderedItems`` (whichever comes first acts).
+enum OrderPlaced: Function {
+    static func run(_ placed: PlacedOrder, context: FunctionContext) async throws {
+        try await ClearOrderedItems.clear(placed, context: context)
     }
 }

@@ -1,12 +1,9 @@
-import Foundation
 import SokoFunctions
 
 /// `expireCarts` — every hour: deletes guest carts untouched for 30 days. Customers' carts stay.
-enum ExpireCarts {
-    /// Returns how many guest carts were deleted.
-    @discardableResult
-    static func run(context: FunctionContext, now: Int = Int(Date().timeIntervalSince1970)) async throws -> Int {
-        let cutoff = Timestamp.format(seconds: now - CartLimits.guestLifetimeSeconds)
+enum ExpireCarts: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws {
+        let cutoff = context.now.adding(seconds: -CartLimits.guestLifetimeSeconds).timestamp
         let deleted = try await context.store.transaction { transaction in
             try transaction.execute(
                 """
@@ -18,6 +15,5 @@ enum ExpireCarts {
                 "DELETE FROM carts WHERE customer_id IS NULL AND updated_at < $1", [.text(cutoff)])
         }
         if deleted > 0 { context.logger.info("expired guest carts", metadata: ["count": "\(deleted)"]) }
-        return deleted
     }
 }

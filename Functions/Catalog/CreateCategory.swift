@@ -32,7 +32,7 @@ struct CreateCategoryInput: Decodable, Sendable {
 /// name or slug.
 enum CreateCategory: Function {
     static func run(_ input: CreateCategoryInput, context: FunctionContext) async throws -> Reply<CategoryNode> {
-        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = input.name.trimmingWhitespace()
         var errors: [FieldError] = []
         if name.isEmpty || name.count > 100 { errors.append(FieldError(field: "name", message: "must be 1 to 100 characters")) }
         let slug = input.slug ?? CategoryRecords.slug(from: name)
@@ -45,7 +45,8 @@ enum CreateCategory: Function {
         guard errors.isEmpty else { throw FunctionError.validation(errors) }
 
         let draft = CategoryNode(
-            id: CatalogID.make(), parentID: input.parentID, name: name, slug: slug, createdAt: Timestamp.now(), children: [])
+            id: CatalogID.make(), parentID: input.parentID, name: name, slug: slug, createdAt: context.now.timestamp, children: []
+        )
         let node: CategoryNode
         do {
             node = try await context.store.transaction { transaction in

@@ -29,7 +29,7 @@ enum CreateProduct: Function {
         else { throw FunctionError.validation(errors) }
 
         let id = CatalogID.make()
-        let now = Timestamp.now()
+        let now = context.now.timestamp
         let images = try ProductRecords.encodeJSON(fields.images ?? [])
         let attributes = try ProductRecords.encodeJSON(fields.attributes ?? [:])
         let onHand = input.onHand ?? 0

@@ -41,11 +41,11 @@ struct ProductFields: Decodable, Sendable {
     /// Trims the text fields (a SKU or name with stray spaces is the same SKU or name).
     var normalised: ProductFields {
         var fields = self
-        fields.sku = sku?.trimmingCharacters(in: .whitespacesAndNewlines)
-        fields.name = name?.trimmingCharacters(in: .whitespacesAndNewlines)
-        fields.description = description?.trimmingCharacters(in: .whitespacesAndNewlines)
-        fields.currency = currency?.trimmingCharacters(in: .whitespaces)
-        fields.categoryID = categoryID?.trimmingCharacters(in: .whitespaces)
+        fields.sku = sku?.trimmingWhitespace()
+        fields.name = name?.trimmingWhitespace()
+        fields.description = description?.trimmingWhitespace()
+        fields.currency = currency?.trimmingWhitespace()
+        fields.categoryID = categoryID?.trimmingWhitespace()
         return fields
     }
 

@@ -55,7 +55,7 @@ struct ProductFilter: Sendable {
     /// is not one of ours or belongs to another sort order.
     init(_ query: QueryParameters) throws {
         var errors: [FieldError] = []
-        if let category = query["category"]?.trimmingCharacters(in: .whitespaces), !category.isEmpty {
+        if let category = query["category"]?.trimmingWhitespace(), !category.isEmpty {
             self.category = category
         }
         if let text = query["q"] {

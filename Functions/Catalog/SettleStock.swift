@@ -1,29 +1,10 @@
+import Contracts
 import SokoFunctions
-
-/// The body of `commitStock` and `releaseStock`.
-struct OrderReference: Decodable, Sendable {
-    var orderID: String
-
-    enum CodingKeys: String, CodingKey {
-        case orderID = "order_id"
-    }
-}
-
-/// `{order_id, status}`: where a reservation stands after a commit or release.
-struct ReservationStatusOutput: Encodable, Sendable {
-    var orderID: String
-    var status: StockReservations.Status
-
-    enum CodingKeys: String, CodingKey {
-        case orderID = "order_id"
-        case status
-    }
-}
 
 /// `POST /internal/inventory/commit` (service) `{order_id}` → `{order_id, status: "committed"}`.
 enum CommitStock: Function {
-    static func run(_ input: OrderReference, context: FunctionContext) async throws -> ReservationStatusOutput {
-        ReservationStatusOutput(
+    static func run(_ input: OrderReference, context: FunctionContext) async throws -> StockReservationStatus {
+        StockReservationStatus(
             orderID: input.orderID, status: try await StockReservations.commit(orderID: input.orderID, store: context.store))
     }
 }
@@ -31,8 +12,8 @@ enum CommitStock: Function {
 /// `POST /internal/inventory/release` (service) `{order_id}` → `{order_id, status}` (`released`,
 /// `returned`, or `none` when there was no reservation).
 enum ReleaseStock: Function {
-    static func run(_ input: OrderReference, context: FunctionContext) async throws -> ReservationStatusOutput {
-        ReservationStatusOutput(
+    static func run(_ input: OrderReference, context: FunctionContext) async throws -> StockReservationStatus {
+        StockReservationStatus(
             orderID: input.orderID, status: try await StockReservations.release(orderID: input.orderID, store: context.store))
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 #if canImport(FoundationEssentials)
@@ -14,45 +15,11 @@ import SokoFunctions
 /// these; they are public so that operators' tools and tests can drive them with a store.
 public enum StockReservations {
     /// Where a reservation stands. `none` is only an answer (there is no reservation).
-    public enum Status: String, Codable, Sendable {
-        case active, committed, released, returned, none
-    }
-
+    public typealias Status = StockStatus
     /// One product and how many units of it.
-    public struct Line: Codable, Sendable, Equatable {
-        public var productID: String
-        public var quantity: Int
-
-        public init(productID: String, quantity: Int) {
-            self.productID = productID
-            self.quantity = quantity
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case productID = "product_id"
-            case quantity
-        }
-
-        public init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            productID = try container.decode(String.self, forKey: .productID)
-            quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
-        }
-    }
-
+    public typealias Line = ProductQuantity
     /// A reservation as `reserveStock` answers it.
-    public struct Reservation: Codable, Sendable, Equatable {
-        public var orderID: String
-        public var status: Status
-        /// RFC 3339 UTC; after it the expiry schedule releases an `active` reservation.
-        public var expiresAt: String
-
-        enum CodingKeys: String, CodingKey {
-            case orderID = "order_id"
-            case status
-            case expiresAt = "expires_at"
-        }
-    }
+    public typealias Reservation = StockReservation
 
     public static let defaultTTL = 900
     public static let ttlRange = 1...86_400

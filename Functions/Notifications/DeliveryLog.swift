@@ -48,9 +48,7 @@ enum DeliveryLog {
 
     /// `ntf_` and 24 random hex digits.
     static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        return "ntf_" + String((0..<24).map { _ in digits[Int.random(in: 0..<16, using: &generator)] })
+        "ntf_" + Hex.random(digits: 24)
     }
 
     static func isID(_ text: String) -> Bool {

@@ -77,8 +77,8 @@ struct NotificationPage: Codable, Sendable {
 /// `GET /admin/notifications?status=&cursor=&limit=` (admin) → `{items, next_cursor}`: the
 /// delivery log, newest first, optionally of one status; `limit` 1–100 (default 20). A bad
 /// status, limit or cursor is 400 naming it.
-enum ListNotifications {
-    static func run(context: FunctionContext) async throws -> NotificationPage {
+enum ListNotifications: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> NotificationPage {
         let query = context.request.query
         var conditions: [String] = []
         var parameters: [SQLValue] = []

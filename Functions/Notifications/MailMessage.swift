@@ -1,3 +1,5 @@
+import SokoFunctions
+
 /// One email as `multipart/alternative` (plain text, then HTML; both UTF-8, quoted-printable),
 /// rendered to the exact RFC 5322 bytes the host's mail transport sends.
 ///
@@ -39,9 +41,7 @@ struct MailMessage: Sendable {
     }
 
     static func randomBoundary() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        return "=_soko_" + String((0..<32).map { _ in digits[Int.random(in: 0..<16, using: &generator)] })
+        "=_soko_" + Hex.random(digits: 32)
     }
 
     /// The whole message: headers, blank line, body, CRLF line endings throughout.

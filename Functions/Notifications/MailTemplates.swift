@@ -1,7 +1,9 @@
+import Contracts
+
 /// The five emails, each as text and HTML. `shop` is the sender's display name ("Soko").
 /// Text bodies take values as they are (one line each); HTML bodies escape every value.
 enum MailTemplates {
-    static func welcome(_ user: UserRegistered, shop: String) -> MailContent {
+    static func welcome(_ user: UserContact, shop: String) -> MailContent {
         let name = MailHeader.singleLine(user.name)
         let subject = "Welcome to \(shop), \(name)"
         let text = """

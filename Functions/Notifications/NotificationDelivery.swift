@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// A mail that can never be sent (the customer is unknown, their address unusable): logged as
@@ -48,6 +49,7 @@ enum NotificationDelivery {
             subject = loggedSubject
             let message = MailMessage(
                 from: settings.from, to: to, subject: content.subject, text: content.text, html: content.html,
+                date: MailDate.format(seconds: context.now.unixSeconds),
                 messageID: MailMessage.messageID(key: "\(kind.rawValue).\(event.id)", domain: settings.from.domain))
             let mail = OutgoingMail(from: settings.from.address, recipients: [to.address], message: message.rendered)
             let transport = try await context.send(mail)
@@ -103,28 +105,12 @@ enum NotificationDelivery {
 
 /// Where to write to a customer: `users.contact`, called outside any transaction.
 enum CustomerContact {
-    struct Input: Codable, Sendable {
-        var userID: String
-        enum CodingKeys: String, CodingKey { case userID = "user_id" }
-    }
-
-    struct Output: Codable, Sendable {
-        var userID: String
-        var email: String
-        var name: String
-        enum CodingKeys: String, CodingKey {
-            case userID = "user_id"
-            case email, name
-        }
-    }
-
     /// The customer's mailbox and name; ``Undeliverable`` when Users does not know them or the
     /// address cannot be written to; other failures are thrown for a retry.
     static func lookup(_ customerID: String, context: FunctionContext) async throws -> (mailbox: Mailbox, name: String) {
-        let contact: Output
+        let contact: UserContact
         do {
-            contact = try await context.invoke(
-                "users", "contact", Input(userID: customerID), as: Output.self, idempotent: true)
+            contact = try await context.invoke(UsersContract.contact, UserReference(userID: customerID))
         } catch let error as InvocationError where error.status == 404 || error.status == 422 {
             throw Undeliverable(description: "users does not know customer \(customerID)")
         }

@@ -1,14 +1,4 @@
-/// `user.registered` as Users writes it.
-struct UserRegistered: Codable, Sendable, Equatable {
-    var userID: String
-    var email: String
-    var name: String
-
-    enum CodingKeys: String, CodingKey {
-        case userID = "user_id"
-        case email, name
-    }
-}
+import Contracts
 
 /// The part of an `order.*` event the emails use (other keys are ignored; state and reason are
 /// read as text so a new value in Orders never makes an event undeliverable).

@@ -1,5 +1,10 @@
-import Foundation
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The bundle's settings, read from the environment once, when it registers.
 struct NotificationSettings: Sendable {
@@ -46,7 +51,7 @@ struct NotificationSettings: Sendable {
                         "SOKO_MAIL_FROM: is required in production (the shop's sender, e.g. \"Duka <orders@duka.co.ke>\")")
             }
             if let domain = configured.split(separator: "@").last.map({
-                $0.trimmingCharacters(in: CharacterSet(charactersIn: "> "))
+                $0.trimming(while: { $0 == ">" || $0 == " " })
             }),
                 ProductionURL.kind("https://" + domain) == .placeholder
             {

@@ -18,21 +18,11 @@ public enum NotificationsBundle: FunctionBundle {
             return
         }
         registry.report("SOKO_MAIL_FROM", settings.from.description)
-        registry.event("sendWelcome") { (event: Event<UserRegistered>, context) in
-            try await SendWelcome.run(event, context: context, settings: settings)
-        }
-        registry.event("sendOrderConfirmation") { (event: Event<OrderEvent>, context) in
-            try await SendOrderConfirmation.run(event, context: context, settings: settings)
-        }
-        registry.event("sendPaymentReceipt") { (event: Event<OrderEvent>, context) in
-            try await SendPaymentReceipt.run(event, context: context, settings: settings)
-        }
-        registry.event("sendShippingUpdate") { (event: Event<OrderEvent>, context) in
-            try await SendShippingUpdate.run(event, context: context, settings: settings)
-        }
-        registry.event("sendCancellation") { (event: Event<OrderEvent>, context) in
-            try await SendCancellation.run(event, context: context, settings: settings)
-        }
-        registry.typed("listNotifications") { (_: NoInput, context) in try await ListNotifications.run(context: context) }
+        registry.add(SendWelcome(settings: settings))
+        registry.add(SendOrderConfirmation(settings: settings))
+        registry.add(SendPaymentReceipt(settings: settings))
+        registry.add(SendShippingUpdate(settings: settings))
+        registry.add(SendCancellation(settings: settings))
+        registry.add(ListNotifications.self)
     }
 }

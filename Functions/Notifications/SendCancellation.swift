@@ -1,11 +1,11 @@
 import SokoFunctions
 
 /// `sendCancellation` — on `order.cancelled`: why, and whether a refund follows.
-enum SendCancellation {
+struct SendCancellation: DependentEventFunction {
+    let settings: NotificationSettings
+
     @discardableResult
-    static func run(_ event: Event<OrderEvent>, context: FunctionContext, settings: NotificationSettings) async throws
-        -> DeliveryOutcome
-    {
+    func run(_ event: Event<OrderEvent>, context: FunctionContext) async throws -> DeliveryOutcome {
         let order = event.payload
         return try await NotificationDelivery.deliver(event, kind: .cancellation, context: context, settings: settings) {
             let customer = try await CustomerContact.lookup(order.customerID, context: context)

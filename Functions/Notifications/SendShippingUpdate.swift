@@ -1,11 +1,11 @@
 import SokoFunctions
 
 /// `sendShippingUpdate` — on `order.shipped` (carrier and tracking number) and `order.delivered`.
-enum SendShippingUpdate {
+struct SendShippingUpdate: DependentEventFunction {
+    let settings: NotificationSettings
+
     @discardableResult
-    static func run(_ event: Event<OrderEvent>, context: FunctionContext, settings: NotificationSettings) async throws
-        -> DeliveryOutcome
-    {
+    func run(_ event: Event<OrderEvent>, context: FunctionContext) async throws -> DeliveryOutcome {
         let order = event.payload
         let delivered = event.name == "order.delivered" || order.status == "delivered"
         let kind: NotificationKind = delivered ? .orderDelivered : .orderShipped

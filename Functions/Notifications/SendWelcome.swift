@@ -1,11 +1,12 @@
+import Contracts
 import SokoFunctions
 
 /// `sendWelcome` — on `user.registered`: the welcome email, to the address just registered.
-enum SendWelcome {
+struct SendWelcome: DependentEventFunction {
+    let settings: NotificationSettings
+
     @discardableResult
-    static func run(_ event: Event<UserRegistered>, context: FunctionContext, settings: NotificationSettings) async throws
-        -> DeliveryOutcome
-    {
+    func run(_ event: Event<UserContact>, context: FunctionContext) async throws -> DeliveryOutcome {
         let user = event.payload
         return try await NotificationDelivery.deliver(event, kind: .welcome, context: context, settings: settings) {
             guard let to = Mailbox(name: user.name, address: user.email) else {

@@ -2,8 +2,8 @@ import SokoFunctions
 
 /// `GET /admin/orders?status=&customer_id=&cursor=&limit=` → `{orders, next_cursor}`: every
 /// customer's orders, newest first, optionally of one status or one customer.
-enum AdminListOrders {
-    static func run(context: FunctionContext) async throws -> OrderPage {
+enum AdminListOrders: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> OrderPage {
         let query = context.request.query
         var conditions: [String] = []
         var parameters: [SQLValue] = []

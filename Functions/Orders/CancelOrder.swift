@@ -7,8 +7,8 @@ import SokoFunctions
 /// reservation is released, committed stock returned to the shelf); if that call fails, the
 /// expiry schedule retries it. Refunding a paid order is the payments service's part: it reacts
 /// to `order.cancelled` and moves the order on to `refunded`.
-enum CancelOrder {
-    static func run(context: FunctionContext) async throws -> Order {
+enum CancelOrder: Function {
+    static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> Order {
         let access = try OrderAccess(context)
         guard let id = context.pathParameter("id"), OrderRepository.isOrderID(id) else { throw OrdersProblem.orderNotFound }
         let order = try await OrderTransitions.apply(

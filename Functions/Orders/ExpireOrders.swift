@@ -8,7 +8,9 @@ import SokoFunctions
 ///    reserving and confirming — are rejected;
 /// 3. every order still marked `release_due` (those two, and cancellations whose release failed)
 ///    has its stock released through `catalog.releaseStock`.
-public enum ExpireOrders {
+public struct ExpireOrders: DependentFunction {
+    let settings: OrdersSettings
+
     /// What one run did.
     public struct Report: Sendable, Equatable {
         public var cancelled: [String] = []
@@ -21,8 +23,12 @@ public enum ExpireOrders {
     /// Orders handled per step and run; the next run picks up the rest.
     static let batch = 200
 
+    /// The schedule's run, as of `context.now`.
+    public func run(_: NoInput, context: FunctionContext) async throws {
+        try await Self.run(now: context.now.unixSeconds, context: context, settings: settings)
+    }
+
     /// Runs the schedule's work as of `now` (Unix seconds), with `context`'s store and invoker.
-    /// Tests pass a `now` in the future instead of waiting.
     @discardableResult
     public static func run(now: Int, context: FunctionContext, settings: OrdersSettings = .defaults) async throws -> Report {
         var report = Report()

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// The `markPaid` consumer of `payment.succeeded`: the order becomes `paid` (emitting `order.paid`
@@ -6,38 +7,7 @@ import SokoFunctions
 /// The transition and the processed-event record share one transaction (``FunctionContext/once(_:_:)``);
 /// `catalog.commitStock` runs after it, outside any transaction, on every delivery while the order
 /// is paid (it is idempotent), so a commit that failed is retried by the relay's redelivery.
-enum MarkPaid {
-    /// `payment.unneeded`: a succeeded payment the order did not need (Payments refunds it).
-    struct PaymentUnneeded: Codable, Sendable {
-        var paymentID: String
-        var orderID: String
-        var orderStatus: String
-        enum CodingKeys: String, CodingKey {
-            case paymentID = "payment_id"
-            case orderID = "order_id"
-            case orderStatus = "order_status"
-        }
-    }
-
-    /// `payment.succeeded` as Payments emits it.
-    struct PaymentSucceeded: Codable, Sendable {
-        var paymentID: String
-        var orderID: String
-        var customerID: String
-        var method: String
-        var amount: Int
-        var currency: String
-        var receipt: String?
-        var cardLast4: String?
-        enum CodingKeys: String, CodingKey {
-            case method, amount, currency, receipt
-            case paymentID = "payment_id"
-            case orderID = "order_id"
-            case customerID = "customer_id"
-            case cardLast4 = "card_last4"
-        }
-    }
-
+enum MarkPaid: EventFunction {
     static func run(_ event: Event<PaymentSucceeded>, context: FunctionContext) async throws {
         let paid = event.payload
         let payment = OrderPayment(
@@ -57,9 +27,9 @@ enum MarkPaid {
                     """
                     INSERT INTO unneeded_payments (payment_id, order_id, order_status, recorded_at) VALUES ($1, $2, $3, $4)
                     ON CONFLICT (payment_id) DO NOTHING
-                    """, [.text(paid.paymentID), .text(order.id), .text(order.status.rawValue), .text(Timestamp.now())])
+                    """, [.text(paid.paymentID), .text(order.id), .text(order.status.rawValue), .text(context.now.timestamp)])
                 try transaction.emit(
-                    "payment.unneeded",
+                    PaymentEvents.unneeded,
                     PaymentUnneeded(paymentID: paid.paymentID, orderID: order.id, orderStatus: order.status.rawValue))
                 logger.warning(
                     "payment succeeded for an order that is not awaiting payment; it is refunded",
@@ -75,8 +45,7 @@ enum MarkPaid {
             [.paid, .shipped, .delivered].contains(order.status)
         else { return }
         do {
-            _ = try await context.invoke(
-                "catalog", "commitStock", StockOrderInput(orderID: order.id), as: ReservationOutput.self, idempotent: true)
+            _ = try await context.invoke(CatalogContract.commitStock, OrderReference(orderID: order.id))
         } catch let error as InvocationError where error.status == 409 || error.status == 404 {
             // The reservation was released (it expired) or never existed: repeating cannot help.
             logger.error(

@@ -1,22 +1,11 @@
+import Contracts
 import SokoFunctions
 
 /// The `markRefunded` consumer of `payment.refunded`: a full refund moves the order to `refunded`
 /// — from `cancelled`, or from `paid` through `cancelled` (reason `refund`, stock returned).
 /// Partial refunds leave the order as it is. Idempotent: the moves and the processed-event record
 /// share one transaction, and an order already `refunded` is left alone.
-enum MarkRefunded {
-    /// `payment.refunded` as Payments emits it (the fields this consumer reads).
-    struct PaymentRefunded: Codable, Sendable {
-        var paymentID: String
-        var orderID: String
-        var full: Bool
-        enum CodingKeys: String, CodingKey {
-            case full
-            case paymentID = "payment_id"
-            case orderID = "order_id"
-        }
-    }
-
+enum MarkRefunded: EventFunction {
     static func run(_ event: Event<PaymentRefunded>, context: FunctionContext) async throws {
         let refunded = event.payload
         guard refunded.full else { return }

@@ -1,35 +1,19 @@
 import SokoFunctions
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// A position in a newest-first order list: the last order shown (`created_at`, `id`), as
 /// opaque base64url text.
 struct OrderCursor: Equatable {
     var createdAt: String
     var id: String
 
-    var text: String {
-        Data("\(createdAt) \(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    var text: String { PageCursor.encode([createdAt, id]) }
 
     /// Nil for anything this service did not hand out.
     init?(text: String) {
-        guard !text.isEmpty, text.count <= 200,
-            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        guard let parts = PageCursor.decode(text, parts: 2), parts[0].count == 24, OrderRepository.isOrderID(parts[1])
         else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
-        let parts = decoded.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 24, OrderRepository.isOrderID(String(parts[1])) else { return nil }
-        createdAt = String(parts[0])
-        id = String(parts[1])
+        createdAt = parts[0]
+        id = parts[1]
     }
 
     init(createdAt: String, id: String) {

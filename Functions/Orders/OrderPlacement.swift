@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 #if canImport(FoundationEssentials)
@@ -90,7 +91,7 @@ struct OrderPlacement {
         let pendingLimit = settings.maxPendingOrders
         return try await context.store.transaction { transaction in
             if case .success = priced { try PendingOrders.lock(customerID: customerID, in: transaction) }
-            let now = Timestamp.now()
+            let now = context.now.timestamp
             try transaction.execute(
                 """
                 INSERT INTO orders (id, customer_id, idempotency_key, request, status, shipping_address, created_at, updated_at)
@@ -120,9 +121,7 @@ struct OrderPlacement {
         if let items {
             requested = items.map { ($0.productID, $0.quantity) }
         } else {
-            let cart = try await context.invoke(
-                "cart", "checkoutCart", CheckoutCartInput(customerID: customerID), as: CheckoutCartOutput.self,
-                idempotent: true)
+            let cart = try await context.invoke(CartContract.checkoutCart, CustomerReference(customerID: customerID))
             requested = cart.items.map { ($0.productID, $0.quantity) }
         }
         var quantities: [String: Int] = [:]
@@ -135,14 +134,12 @@ struct OrderPlacement {
             throw Refusal(problem: StoredProblem(status: 422, code: "cart-empty", detail: "the cart is empty"))
         }
         try checkLineQuantities(productIDs.map { quantities[$0] ?? 0 })
-        let found = try await context.invoke(
-            "catalog", "lookupProducts", LookupProductsInput(productIDs: productIDs), as: LookupProductsOutput.self,
-            idempotent: true)
+        let found = try await context.invoke(CatalogContract.lookupProducts, ProductLookup(productIDs: productIDs))
         let products = Dictionary(found.products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var lines: [OrderLine] = []
         var errors: [FieldError] = []
         for (index, productID) in productIDs.enumerated() {
-            guard let product = products[productID], product.archived != true, product.price >= 0 else {
+            guard let product = products[productID], !product.archived, product.price >= 0 else {
                 errors.append(FieldError(field: "lines[\(index)].product_id", message: "\(productID) is no longer available"))
                 continue
             }
@@ -236,7 +233,7 @@ struct OrderPlacement {
     /// `placing → pending_payment` and `order.placed`, once; returns the order as it now is.
     func confirm(_ id: String) async throws -> Order {
         try await context.store.transaction { transaction in
-            let now = Timestamp.now()
+            let now = context.now.timestamp
             let changed = try transaction.execute(
                 "UPDATE orders SET status = 'pending_payment', placed_at = $2, updated_at = $2 WHERE id = $1 AND status = 'placing'",
                 [.text(id), .text(now)])

@@ -1,4 +1,3 @@
-import Glibc
 import SokoFunctions
 
 /// The Orders bundle: placing orders (idempotent, priced server-side, stock reserved), the order
@@ -18,27 +17,16 @@ public enum OrdersBundle: FunctionBundle {
             registry.refuse("\(error)")
             return
         }
-        registry.raw("placeOrder") { request, context in
-            try await PlaceOrder.run(request, context: context, settings: settings)
-        }
-        registry.typed("listOrders") { (_: NoInput, context) in try await ListOrders.run(context: context) }
-        registry.typed("getOrder") { (_: NoInput, context) in try await GetOrder.run(context: context) }
-        registry.typed("cancelOrder") { (_: NoInput, context) in try await CancelOrder.run(context: context) }
-        registry.typed("shipOrder") { (input: ShipOrderInput, context) in try await ShipOrder.run(input, context: context) }
-        registry.typed("deliverOrder") { (_: NoInput, context) in try await DeliverOrder.run(context: context) }
-        registry.typed("adminListOrders") { (_: NoInput, context) in try await AdminListOrders.run(context: context) }
-        registry.typed("paymentDetails") { (input: PaymentDetails.Input, context) in
-            try await PaymentDetails.run(input, context: context)
-        }
-        registry.event("markPaid") { (event: Event<MarkPaid.PaymentSucceeded>, context) in
-            try await MarkPaid.run(event, context: context)
-        }
-        registry.event("markRefunded") { (event: Event<MarkRefunded.PaymentRefunded>, context) in
-            try await MarkRefunded.run(event, context: context)
-        }
-        registry.raw("expireOrders") { _, context in
-            try await ExpireOrders.run(now: Int(time(nil)), context: context, settings: settings)
-            return .noContent
-        }
+        registry.add(PlaceOrder(settings: settings))
+        registry.add(ListOrders.self)
+        registry.add(GetOrder.self)
+        registry.add(CancelOrder.self)
+        registry.add(ShipOrder.self)
+        registry.add(DeliverOrder.self)
+        registry.add(AdminListOrders.self)
+        registry.add(PaymentDetails.self)
+        registry.add(MarkPaid.self)
+        registry.add(MarkRefunded.self)
+        registry.add(ExpireOrders(settings: settings))
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `POST /internal/orders/payment` (`auth: service`): what Payments needs to charge an order —
@@ -5,35 +6,14 @@ import SokoFunctions
 ///
 /// With `customer_id` the order must be that customer's: someone else's order is 404
 /// `order-not-found`, exactly like a missing one (Payments passes the caller of `payOrder`).
-enum PaymentDetails {
-    struct Input: Decodable, Sendable {
-        var orderID: String
-        var customerID: String?
-        enum CodingKeys: String, CodingKey {
-            case orderID = "order_id"
-            case customerID = "customer_id"
-        }
-    }
-
-    struct Output: Encodable, Sendable {
-        var id: String
-        var customerID: String
-        var status: OrderStatus
-        var total: Int
-        var currency: String
-        enum CodingKeys: String, CodingKey {
-            case id, status, total, currency
-            case customerID = "customer_id"
-        }
-    }
-
-    static func run(_ input: Input, context: FunctionContext) async throws -> Output {
+enum PaymentDetails: Function {
+    static func run(_ input: PaymentDetailsRequest, context: FunctionContext) async throws -> OrderPaymentDetails {
         guard OrderRepository.isOrderID(input.orderID),
             let order = try await OrderRepository.find(id: input.orderID, in: context.store), order.status.isPublic,
             input.customerID == nil || order.customerID == input.customerID
         else { throw OrdersProblem.orderNotFound }
-        return Output(
-            id: order.id, customerID: order.customerID, status: order.status, total: order.totals.total,
+        return OrderPaymentDetails(
+            id: order.id, customerID: order.customerID, status: order.status.rawValue, total: order.totals.total,
             currency: order.currency ?? "")
     }
 }

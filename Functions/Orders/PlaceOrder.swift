@@ -17,7 +17,9 @@ import SokoFunctions
 /// with the same order: 201 with it (and `Idempotent-Replayed: true` for all but the request that
 /// created it), or the same stored problem when it was rejected. A repeat with a different body is
 /// refused with 422 `idempotency-key-reused`.
-enum PlaceOrder {
+struct PlaceOrder: DependentRawFunction {
+    let settings: OrdersSettings
+
     struct Body: Decodable {
         var shippingAddress: ShippingAddressInput?
         var items: [RequestedItem]?
@@ -61,14 +63,12 @@ enum PlaceOrder {
         }
     }
 
-    static func run(_ request: FunctionRequest, context: FunctionContext, settings: OrdersSettings) async throws
-        -> FunctionResponse
-    {
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         guard let customerID = context.identity?.subject else {
             throw FunctionError.unauthorized("sign in to place an order")
         }
-        let key = try idempotencyKey(request.headers.values("Idempotency-Key"))
-        let (input, items) = try decode(request.body, maxQuantity: settings.maxLineQuantity)
+        let key = try Self.idempotencyKey(request.headers.values("Idempotency-Key"))
+        let (input, items) = try Self.decode(request.body, maxQuantity: settings.maxLineQuantity)
         let address = try input.validated()
         let fingerprint = String(
             decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items)), as: UTF8.self)
@@ -135,7 +135,7 @@ enum PlaceOrder {
                 "send one Idempotency-Key header; this request carries \(Set(values).count) different ones",
                 code: "idempotency-key-invalid")
         }
-        return try idempotencyKey(values.first)
+        return try Self.idempotencyKey(values.first)
     }
 
     /// 1 to 255 printable ASCII characters; 400 otherwise.

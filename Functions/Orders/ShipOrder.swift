@@ -30,7 +30,7 @@ struct ShipOrderInput: Decodable, Sendable {
 
 /// `POST /orders/{id}/ship` `{carrier, tracking_number}` (admin) → the shipped order; emits
 /// `order.shipped` with the carrier and tracking number. 409 unless the order is `paid`.
-enum ShipOrder {
+enum ShipOrder: Function {
     static func run(_ input: ShipOrderInput, context: FunctionContext) async throws -> Order {
         let access = try OrderAccess(context)
         let shipment = try input.validated()

@@ -6,8 +6,10 @@ import SokoFunctions
 /// "Still processing" or no answer throws, so the relay retries with backoff; after the last try
 /// the payment stays pending and ``ReconcileMpesa`` asks again. Redeliveries are harmless: the
 /// transition is conditional on `pending`.
-enum ConfirmMpesa {
-    static func run(_ event: Event<MpesaCallbackReceived>, context: FunctionContext, gateways: Gateways) async throws {
+struct ConfirmMpesa: DependentEventFunction {
+    let gateways: Gateways
+
+    func run(_ event: Event<MpesaCallbackReceived>, context: FunctionContext) async throws {
         guard let payment = try await PaymentRepository.find(id: event.payload.paymentID, in: context.store),
             payment.status == .pending
         else { return }

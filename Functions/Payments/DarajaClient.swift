@@ -1,6 +1,11 @@
-import Foundation
 import Glibc
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Daraja's Lipa na M-Pesa Online API over the host's outgoing HTTP client: OAuth token (cached),
 /// STK push and STK push query. Wire formats: `../shared/reference/integrations.md` §1.
@@ -92,7 +97,7 @@ struct DarajaClient: Sendable {
         context: FunctionContext
     ) async throws -> PushOutcome {
         let password = DarajaPassword(
-            shortcode: settings.darajaShortcode, passkey: settings.darajaPasskey, unixTime: Int(time(nil)))
+            shortcode: settings.darajaShortcode, passkey: settings.darajaPasskey, unixTime: context.now.unixSeconds)
         let body = PushRequest(
             businessShortCode: settings.darajaShortcode, password: password.password, timestamp: password.timestamp,
             amount: amount, partyA: phone.msisdn, partyB: settings.darajaShortcode, phoneNumber: phone.msisdn,
@@ -124,7 +129,7 @@ struct DarajaClient: Sendable {
             }
         }
         let password = DarajaPassword(
-            shortcode: settings.darajaShortcode, passkey: settings.darajaPasskey, unixTime: Int(time(nil)))
+            shortcode: settings.darajaShortcode, passkey: settings.darajaPasskey, unixTime: context.now.unixSeconds)
         let body = QueryRequest(
             businessShortCode: settings.darajaShortcode, password: password.password, timestamp: password.timestamp,
             checkoutRequestID: checkoutRequestID)

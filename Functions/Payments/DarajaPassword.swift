@@ -1,5 +1,10 @@
-import Foundation
 import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The `Password` and `Timestamp` of an STK push or query: base64(shortcode + passkey + timestamp),
 /// with the very same 14-digit timestamp in both fields.

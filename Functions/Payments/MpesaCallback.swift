@@ -1,5 +1,10 @@
-import Foundation
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `POST /webhooks/mpesa/{token}` (Daraja; `auth: webhook`): answers
 /// `200 {"ResultCode":0,"ResultDesc":"Accepted"}` for anything that parses as JSON (malformed JSON
@@ -18,7 +23,7 @@ import SokoFunctions
 /// `mpesa.callback_received`, on which ``ConfirmMpesa`` asks STK Query before marking it paid — so
 /// the answer to Daraja never waits on a remote call. An amount that differs is logged and the
 /// payment left to reconciliation (a push is for a fixed amount: such a callback is not genuine).
-enum MpesaCallback {
+enum MpesaCallback: RawFunction {
     static let accepted = #"{"ResultCode":0,"ResultDesc":"Accepted"}"#
 
     static func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
@@ -106,7 +111,7 @@ enum MpesaCallback {
                 """
                 UPDATE payments SET checkout_request_id = $2, merchant_request_id = $3, updated_at = $4
                 WHERE id = $1 AND checkout_request_id IS NULL
-                """, [.text(payment.id), .text(checkout), SQLValue(callback.merchantRequestID), .text(Timestamp.now())])
+                """, [.text(payment.id), .text(checkout), SQLValue(callback.merchantRequestID), .text(context.now.timestamp)])
         }
         guard callback.resultCode == 0 else {
             let changed = try await PaymentTransitions.fail(
@@ -129,7 +134,7 @@ enum MpesaCallback {
                 """
                 UPDATE payments SET callback_at = $2, receipt = $3, result_code = '0', result_desc = $4, updated_at = $2
                 WHERE id = $1 AND status = 'pending' AND callback_at IS NULL
-                """, [.text(payment.id), .text(Timestamp.now()), SQLValue(receipt), .text(callback.resultDesc)])
+                """, [.text(payment.id), .text(context.now.timestamp), SQLValue(receipt), .text(callback.resultDesc)])
             guard changed == 1 else { return false }
             try transaction.emit(
                 "mpesa.callback_received", MpesaCallbackReceived(paymentID: payment.id, checkoutRequestID: checkout))

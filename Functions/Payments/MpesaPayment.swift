@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// The M-Pesa half of ``PayOrder``: a pending payment with a fresh callback token, then the STK push.
@@ -7,8 +8,8 @@ enum MpesaPayment {
     static let descriptionLimit = 13
 
     static func start(
-        order: OrderLookup.Order, phone: MpesaPhone, context: FunctionContext, gateways: Gateways
-    ) async throws -> Reply<PayOrder.Output> {
+        order: OrderPaymentDetails, phone: MpesaPhone, context: FunctionContext, gateways: Gateways
+    ) async throws -> Reply<PayOrder.Started> {
         guard order.currency.uppercased() == "KES" else {
             throw FunctionError(
                 status: 422, code: "currency-not-supported",
@@ -42,11 +43,14 @@ enum MpesaPayment {
                 UPDATE payments SET merchant_request_id = $2, checkout_request_id = $3, updated_at = $4
                 WHERE id = $1 AND checkout_request_id IS NULL
                 """,
-                [.text(payment.id), .text(accepted.merchantRequestID), .text(accepted.checkoutRequestID), .text(Timestamp.now())])
+                [
+                    .text(payment.id), .text(accepted.merchantRequestID), .text(accepted.checkoutRequestID),
+                    .text(context.now.timestamp),
+                ])
             context.logger.info(
                 "STK push accepted",
                 metadata: ["payment_id": "\(payment.id)", "order_id": "\(order.id)", "phone": "\(phone.masked)"])
-            let output = PayOrder.Output(
+            let output = PayOrder.Started(
                 paymentID: payment.id, status: .pending, method: .mpesa, checkoutRequestID: accepted.checkoutRequestID,
                 customerMessage: accepted.customerMessage ?? "Check your phone to complete the payment")
             return Reply(status: 202, body: output)

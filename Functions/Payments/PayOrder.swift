@@ -1,5 +1,11 @@
-import Foundation
+import Contracts
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `POST /orders/{id}/pay` (the order's owner): starts a payment of an order awaiting payment.
 ///
@@ -16,13 +22,16 @@ import SokoFunctions
 /// 409 `order-not-payable`, 409 `payment-pending` (an M-Pesa push is still waiting; `Location`
 /// names it), 422 for the phone, method or currency, 502 `mpesa-refused`/`stripe-refused`,
 /// 503 `gateway-unavailable`.
-enum PayOrder {
+struct PayOrder: DependentFunction {
+    let gateways: Gateways
+
     struct Input: Decodable, Sendable {
         var method: String
         var phone: String?
     }
 
-    struct Output: Encodable, Sendable {
+    /// The started payment (201), or the pending one already started (200).
+    struct Started: Encodable, Sendable {
         var paymentID: String
         var status: PaymentStatus
         var method: PaymentMethod
@@ -40,7 +49,7 @@ enum PayOrder {
         }
     }
 
-    static func run(_ input: Input, context: FunctionContext, gateways: Gateways) async throws -> Reply<Output> {
+    func run(_ input: Input, context: FunctionContext) async throws -> Reply<Started> {
         guard let customer = context.identity?.subject else { throw FunctionError.unauthorized("sign in to pay") }
         guard let method = PaymentMethod(rawValue: input.method) else {
             throw FunctionError.validation([FieldError(field: "method", message: "must be \"mpesa\" or \"stripe\"")])
@@ -74,10 +83,10 @@ enum PayOrder {
     /// Inserts a pending payment; on the one-pending-per-order-and-method constraint returns the
     /// pending one instead (`inserted` false).
     static func insertPending(
-        order: OrderLookup.Order, method: PaymentMethod, amount: Int, extra: [String: SQLValue], context: FunctionContext
+        order: OrderPaymentDetails, method: PaymentMethod, amount: Int, extra: [String: SQLValue], context: FunctionContext
     ) async throws -> (payment: Payment, inserted: Bool) {
         let id = UUID().uuidString.lowercased()
-        let now = Timestamp.now()
+        let now = context.now.timestamp
         var columns = ["id", "order_id", "customer_id", "method", "status", "amount", "currency", "created_at", "updated_at"]
         var values: [SQLValue] = [
             .text(id), .text(order.id), .text(order.customerID), .text(method.rawValue), .text("pending"), SQLValue(amount),

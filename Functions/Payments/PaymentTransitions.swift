@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// Moves payments between states: each a conditional `UPDATE … WHERE status …` (so a duplicate
@@ -19,7 +20,7 @@ enum PaymentTransitions {
             WHERE id = $1 AND status IN (\(allowed))
             """, [.text(paymentID), SQLValue(receipt), SQLValue(cardLast4), .text(Timestamp.now())])
         guard changed == 1, let payment = try PaymentRepository.find(id: paymentID, in: transaction) else { return false }
-        try transaction.emit("payment.succeeded", PaymentSucceeded(payment))
+        try transaction.emit(PaymentEvents.succeeded, PaymentSucceeded(payment))
         return true
     }
 
@@ -70,9 +71,9 @@ enum PaymentTransitions {
             ])
         guard changed == 1 else { return nil }
         let event = PaymentRefunded(
-            paymentID: payment.id, orderID: payment.orderID, customerID: payment.customerID, method: payment.method,
+            paymentID: payment.id, orderID: payment.orderID, customerID: payment.customerID, method: payment.method.rawValue,
             amount: newTotal - payment.refundedAmount, refundedAmount: newTotal, currency: payment.currency, full: full)
-        try transaction.emit("payment.refunded", event)
+        try transaction.emit(PaymentEvents.refunded, event)
         return event
     }
 }

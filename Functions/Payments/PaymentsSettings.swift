@@ -1,5 +1,10 @@
-import Foundation
 import SokoFunctions
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The Payments bundle's settings, read from the environment once, when it registers. Secrets can
 /// come from files (`<NAME>_FILE`, trimmed) so they stay out of the process environment; they are
@@ -90,7 +95,7 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
                 problem: "is required in production (the endpoint's whsec_… signing secret)")
         }
         let secrets = (configured ?? Self.sandboxWebhookSecret)
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         guard !secrets.isEmpty, secrets.allSatisfy({ $0.hasPrefix("whsec_") }) else {
             throw PaymentsSettingsError(
                 variable: webhookVariable, problem: "must be one or more comma-separated whsec_… secrets")
@@ -142,14 +147,14 @@ private struct SettingReader {
 
     func value(_ name: String, secret: Bool = false) throws(PaymentsSettingsError) -> String? {
         // A value set directly wins over its file, as the host's own secret files do.
-        if let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty { return text }
+        if let text = environment[name]?.trimmingWhitespace(), !text.isEmpty { return text }
         if secret, let path = environment[name + "_FILE"], !path.isEmpty {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw PaymentsSettingsError(variable: name + "_FILE", problem: "cannot read \(path)")
             }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.trimmingWhitespace()
         }
-        guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let text = environment[name]?.trimmingWhitespace(), !text.isEmpty else { return nil }
         return text
     }
 
@@ -176,7 +181,7 @@ private struct SettingReader {
     func methods() throws(PaymentsSettingsError) -> Set<PaymentMethod> {
         guard let text = try value("SOKO_PAYMENT_METHODS") else { return [.mpesa, .stripe] }
         var methods: Set<PaymentMethod> = []
-        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in text.split(separator: ",").map({ $0.trimmingWhitespace() }) where !name.isEmpty {
             guard let method = PaymentMethod(rawValue: name) else {
                 throw PaymentsSettingsError(
                     variable: "SOKO_PAYMENT_METHODS", problem: "\"\(name)\" is not a payment method (mpesa, stripe)")

@@ -1,4 +1,3 @@
-import Glibc
 import SokoFunctions
 
 /// The `reconcileMpesa` schedule (every 2 minutes, one replica per tick): M-Pesa payments still
@@ -7,7 +6,9 @@ import SokoFunctions
 /// succeeded, a final code → failed, still processing (4999) or no answer → left for the next run.
 /// A pending payment that never got a CheckoutRequestID (the push had no answer) cannot be queried:
 /// after twice the wait it is failed.
-public enum ReconcileMpesa {
+struct ReconcileMpesa: DependentFunction {
+    let gateways: Gateways
+
     public struct Report: Sendable, Equatable {
         public var succeeded: [String] = []
         public var failed: [String] = []
@@ -17,12 +18,18 @@ public enum ReconcileMpesa {
     /// Payments looked at per run; the next run takes the rest.
     static let batch = 50
 
+    func run(_: NoInput, context: FunctionContext) async throws {
+        try await reconcile(context: context)
+    }
+
+    /// One run as of `context.now`.
     @discardableResult
-    static func run(now: Int = Int(time(nil)), context: FunctionContext, gateways: Gateways) async throws -> Report {
+    func reconcile(context: FunctionContext) async throws -> Report {
+        let now = context.now.unixSeconds
         let wait = gateways.settings.reconcileAfter
         let before = Timestamp.format(seconds: now - wait)
         let pending = try await PaymentRepository.all(
-            "status = 'pending' AND method = 'mpesa' AND created_at < $1 ORDER BY created_at LIMIT \(batch)",
+            "status = 'pending' AND method = 'mpesa' AND created_at < $1 ORDER BY created_at LIMIT \(Self.batch)",
             [.text(before)], in: context.store)
         var report = Report()
         for payment in pending {

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// The `refundCancelledOrder` consumer of `order.cancelled`: when a **paid** order is cancelled
@@ -5,7 +6,9 @@ import SokoFunctions
 /// Refunds API (the same idempotency key on every redelivery, so never twice), M-Pesa marked
 /// `refund_due` and logged for a person to reverse. `payment.refunded {full: true}` then lets
 /// Orders move the order on to `refunded`. Other cancellations are ignored.
-enum RefundCancelledOrder {
+struct RefundCancelledOrder: DependentEventFunction {
+    let gateways: Gateways
+
     /// The fields of `order.cancelled` this consumer reads.
     struct OrderCancelled: Codable, Sendable {
         var orderID: String
@@ -16,12 +19,12 @@ enum RefundCancelledOrder {
         }
     }
 
-    static func run(_ event: Event<OrderCancelled>, context: FunctionContext, gateways: Gateways) async throws {
+    func run(_ event: Event<OrderCancelled>, context: FunctionContext) async throws {
         guard event.payload.previousStatus == "paid" else { return }
         let payments = try await PaymentRepository.all(
             "order_id = $1 AND status IN ('succeeded', 'partially_refunded')", [.text(event.payload.orderID)],
             in: context.store)
-        for payment in payments { try await refundInFull(payment, context: context, gateways: gateways) }
+        for payment in payments { try await Self.refundInFull(payment, context: context, gateways: gateways) }
     }
 
     /// Stripe: a full refund through the Refunds API (idempotent per payment and amount); M-Pesa:
@@ -33,7 +36,7 @@ enum RefundCancelledOrder {
         case .mpesa:
             let marked = try await context.store.execute(
                 "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
-                [.text(payment.id), .text(Timestamp.now())])
+                [.text(payment.id), .text(context.now.timestamp)])
             if marked == 1 {
                 context.logger.error(
                     "M-Pesa payment to give back: reverse it by hand",
@@ -48,17 +51,10 @@ enum RefundCancelledOrder {
 /// The `refundUnneededPayment` consumer of `payment.unneeded` (from Orders): a payment succeeded for
 /// an order that no longer awaited one — paid by another payment, or cancelled — so it is refunded
 /// in full (Stripe) or marked for a person to reverse (M-Pesa).
-enum RefundUnneededPayment {
-    struct PaymentUnneeded: Codable, Sendable {
-        var paymentID: String
-        var orderID: String
-        enum CodingKeys: String, CodingKey {
-            case paymentID = "payment_id"
-            case orderID = "order_id"
-        }
-    }
+struct RefundUnneededPayment: DependentEventFunction {
+    let gateways: Gateways
 
-    static func run(_ event: Event<PaymentUnneeded>, context: FunctionContext, gateways: Gateways) async throws {
+    func run(_ event: Event<PaymentUnneeded>, context: FunctionContext) async throws {
         guard let payment = try await PaymentRepository.find(id: event.payload.paymentID, in: context.store),
             [.succeeded, .partiallyRefunded].contains(payment.status)
         else { return }

@@ -8,7 +8,9 @@ import SokoFunctions
 /// `payment.refunded {full: true}` (Orders then moves the order to `refunded`). M-Pesa payments are
 /// 422 `refund-not-supported`: reversals go through Safaricom's portal by hand. 409
 /// `payment-not-refundable` unless the payment succeeded; 422 naming `amount` past what is left.
-enum RefundPayment {
+struct RefundPayment: DependentFunction {
+    let gateways: Gateways
+
     struct Input: Decodable, Sendable {
         var amount: Int?
     }
@@ -23,11 +25,11 @@ enum RefundPayment {
         var refund: RefundSummary
     }
 
-    static func run(_ input: Input, context: FunctionContext, gateways: Gateways) async throws -> Output {
+    func run(_ input: Input, context: FunctionContext) async throws -> Output {
         guard let id = context.pathParameter("id"), PaymentRepository.isPaymentID(id),
             let payment = try await PaymentRepository.find(id: id, in: context.store)
         else { throw PaymentsProblem.paymentNotFound }
-        return try await refund(payment, amount: input.amount, context: context, gateways: gateways)
+        return try await Self.refund(payment, amount: input.amount, context: context, gateways: gateways)
     }
 
     /// Refunds `amount` (or the rest) of `payment`; shared with ``RefundCancelledOrder``.

@@ -1,10 +1,11 @@
+import Contracts
 import SokoFunctions
 
 /// The Stripe half of ``PayOrder``: a pending payment, then its PaymentIntent (created with the key
 /// `pi-create:<payment id>`, so asking again for the same payment replays the same intent).
 enum StripePayment {
-    static func start(order: OrderLookup.Order, context: FunctionContext, gateways: Gateways) async throws -> Reply<
-        PayOrder.Output
+    static func start(order: OrderPaymentDetails, context: FunctionContext, gateways: Gateways) async throws -> Reply<
+        PayOrder.Started
     > {
         guard StripeAmount.stripe(minor: order.total, currency: order.currency) != nil else {
             throw FunctionError(
@@ -32,12 +33,12 @@ enum StripePayment {
         }
         try await context.store.execute(
             "UPDATE payments SET payment_intent_id = $2, client_secret = $3, updated_at = $4 WHERE id = $1",
-            [.text(payment.id), .text(intent.id), SQLValue(intent.clientSecret), .text(Timestamp.now())])
+            [.text(payment.id), .text(intent.id), SQLValue(intent.clientSecret), .text(context.now.timestamp)])
         return Reply(status: 201, body: output(payment, intent: intent.id, secret: intent.clientSecret))
     }
 
-    private static func output(_ payment: Payment, intent: String, secret: String?) -> PayOrder.Output {
-        PayOrder.Output(
+    private static func output(_ payment: Payment, intent: String, secret: String?) -> PayOrder.Started {
+        PayOrder.Started(
             paymentID: payment.id, status: .pending, method: .stripe, paymentIntentID: intent, clientSecret: secret)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import SokoFunctions
 
 /// Stripe's webhook signature (`Stripe-Signature: t=…,v1=…[,v1=…]`): HMAC-SHA256 keyed with the
 /// whole endpoint secret (`whsec_…` as UTF-8, prefix included) over `"<t>.<raw body>"`, hex.

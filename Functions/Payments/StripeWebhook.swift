@@ -15,7 +15,9 @@ import SokoFunctions
 /// - `charge.refunded` → `refunded`/`partially_refunded` + `payment.refunded` when the refunded
 ///   total grew (our own ``RefundPayment`` may have recorded it already).
 /// - anything else → 200, ignored.
-enum StripeWebhook {
+struct StripeWebhook: DependentRawFunction {
+    let gateways: Gateways
+
     struct Envelope: Decodable {
         var id: String
         var type: String
@@ -45,9 +47,7 @@ enum StripeWebhook {
         }
     }
 
-    static func run(
-        _ request: FunctionRequest, context: FunctionContext, gateways: Gateways, now: Int = Int(time(nil))
-    ) async throws -> FunctionResponse {
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         let settings = gateways.settings
         // A shop that takes no cards has no webhook secret of its own: nothing is verified against
         // the sandbox's.
@@ -57,7 +57,7 @@ enum StripeWebhook {
         do {
             try StripeSignature.verify(
                 payload: request.body, header: request.headers["Stripe-Signature"], secrets: settings.stripeWebhookSecrets,
-                now: now, tolerance: settings.signatureTolerance)
+                now: context.now.unixSeconds, tolerance: settings.signatureTolerance)
         } catch {
             context.logger.warning("Stripe webhook refused", metadata: ["reason": "\(error)"])
             let code = error == .missing ? "signature-missing" : "signature-invalid"
@@ -69,7 +69,7 @@ enum StripeWebhook {
         } catch {
             throw FunctionError.badRequest("the event is not a Stripe event object", code: "malformed-json")
         }
-        try await apply(event, context: context, gateways: gateways)
+        try await Self.apply(event, context: context, gateways: gateways)
         return try .json(["received": true])
     }
 
@@ -78,13 +78,14 @@ enum StripeWebhook {
         let logger = context.logger
         switch event.type {
         case "payment_intent.succeeded", "payment_intent.payment_failed":
-            guard let payment = try await payment(intent: object.id, metadata: object.metadata, store: context.store) else {
+            guard let payment = try await Self.payment(intent: object.id, metadata: object.metadata, store: context.store) else {
                 logger.warning("Stripe event for an unknown PaymentIntent", metadata: ["event_id": "\(event.id)"])
-                return try await record(event, context: context) { _ in }
+                return try await Self.record(event, context: context) { _ in }
             }
             if event.type == "payment_intent.succeeded" {
-                let last4 = await cardLast4(charge: object.latestCharge, payment: payment, context: context, gateways: gateways)
-                try await record(event, context: context) { transaction in
+                let last4 = await Self.cardLast4(
+                    charge: object.latestCharge, payment: payment, context: context, gateways: gateways)
+                try await Self.record(event, context: context) { transaction in
                     try PaymentTransitions.succeed(
                         paymentID: payment.id, from: [.pending, .failed], cardLast4: last4, in: transaction)
                     // The intent id, if the webhook beat payOrder's own write of it.
@@ -93,7 +94,7 @@ enum StripeWebhook {
                         [.text(payment.id), SQLValue(object.id)])
                 }
             } else {
-                try await record(event, context: context) { transaction in
+                try await Self.record(event, context: context) { transaction in
                     try PaymentTransitions.fail(
                         paymentID: payment.id, resultCode: object.lastPaymentError?.code,
                         resultDesc: object.lastPaymentError?.message ?? "the card payment failed", in: transaction)
@@ -106,13 +107,13 @@ enum StripeWebhook {
                 let total = StripeAmount.minor(stripe: refunded, currency: object.currency ?? payment.currency)
             else {
                 logger.warning("charge.refunded for an unknown payment", metadata: ["event_id": "\(event.id)"])
-                return try await record(event, context: context) { _ in }
+                return try await Self.record(event, context: context) { _ in }
             }
-            try await record(event, context: context) { transaction in
+            try await Self.record(event, context: context) { transaction in
                 try PaymentTransitions.recordRefund(paymentID: payment.id, total: total, in: transaction)
             }
         default:
-            try await record(event, context: context) { _ in }
+            try await Self.record(event, context: context) { _ in }
         }
     }
 
@@ -138,7 +139,7 @@ enum StripeWebhook {
         try await context.store.transaction { transaction in
             let fresh = try transaction.execute(
                 "INSERT INTO stripe_events (event_id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING",
-                [.text(id), .text(type), .text(Timestamp.now())])
+                [.text(id), .text(type), .text(context.now.timestamp)])
             if fresh == 1 { try effect(transaction) }
         }
     }

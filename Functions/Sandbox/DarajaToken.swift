@@ -41,7 +41,7 @@ enum DarajaToken {
         guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
             throw DarajaError.invalidAuthenticationHeader
         }
-        let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let token = String(header.dropFirst("bearer ".count)).trimmingWhitespace()
         let rows = try await context.store.query(
             "SELECT expires_at FROM daraja_tokens WHERE token = $1", [.text(token)])
         guard let expiry = try rows.first?.int("expires_at"), expiry > SandboxClock.now() else {
@@ -52,7 +52,7 @@ enum DarajaToken {
     /// The user and password of `Basic …`, or nil when the header is absent or malformed.
     static func basicCredentials(_ header: String?) -> (String, String)? {
         guard let header, header.lowercased().hasPrefix("basic "),
-            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingWhitespace()),
             let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))

@@ -65,7 +65,7 @@ struct StripeEndpoint: Sendable {
         let header = request.headers["Authorization"] ?? ""
         let key: String?
         if header.lowercased().hasPrefix("bearer ") {
-            key = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            key = String(header.dropFirst(7)).trimmingWhitespace()
         } else {
             key = DarajaToken.basicCredentials(header)?.0
         }

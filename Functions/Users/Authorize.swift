@@ -4,7 +4,11 @@ import SokoSecurity
 
 /// `GET|POST /oauth/authorize`: the authorization-code flow with PKCE (S256 only) and a minimal
 /// HTML sign-in form. Codes are one-time, live 60 s and are stored only as their hash.
-enum Authorize {
+struct Authorize: DependentRawFunction {
+    let clients: OAuthClients
+    let passwords: PasswordHasher
+    let throttle: LoginThrottle
+
     struct Parameters {
         var clientID: String
         var redirectURI: String
@@ -13,39 +17,36 @@ enum Authorize {
         var scope: String?
     }
 
-    static func run(
-        _ request: FunctionRequest, context: FunctionContext, clients: OAuthClients, passwords: PasswordHasher,
-        throttle: LoginThrottle
-    ) async throws -> FunctionResponse {
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         let form =
             request.method == "POST"
             ? QueryParameters(parsing: Substring(String(decoding: request.body, as: UTF8.self))) : request.query
         // A bad client or redirect URI is shown, never redirected to (RFC 6749 §4.1.2.1).
         guard let clientID = form["client_id"], let client = clients.clients[clientID] else {
-            return page(status: 400, message: "Unknown application.")
+            return Self.page(status: 400, message: "Unknown application.")
         }
         guard let redirectURI = form["redirect_uri"], client.redirectURIs?.contains(redirectURI) == true else {
-            return page(status: 400, message: "This application did not register that return address.")
+            return Self.page(status: 400, message: "This application did not register that return address.")
         }
         let state = form["state"]
         guard form["response_type"] == "code" else {
-            return redirect(redirectURI, ["error": "unsupported_response_type", "state": state])
+            return Self.redirect(redirectURI, ["error": "unsupported_response_type", "state": state])
         }
         guard let challenge = form["code_challenge"], challenge.utf8.count == 43,
             form["code_challenge_method"] == "S256"
         else {
-            return redirect(
+            return Self.redirect(
                 redirectURI, ["error": "invalid_request", "error_description": "PKCE with S256 is required", "state": state])
         }
         let scope: String?
         do {
             scope = try TokenEndpoint.grantedScope(requested: form["scope"], configured: client.scope)
         } catch {
-            return redirect(redirectURI, ["error": "invalid_scope", "state": state])
+            return Self.redirect(redirectURI, ["error": "invalid_scope", "state": state])
         }
         let parameters = Parameters(
             clientID: clientID, redirectURI: redirectURI, challenge: challenge, state: state, scope: scope)
-        guard request.method == "POST" else { return signInForm(parameters, message: nil) }
+        guard request.method == "POST" else { return Self.signInForm(parameters, message: nil) }
 
         let email = AccountRules.normalise(email: form["email"] ?? "") ?? ""
         let address = context.request.clientAddress
@@ -55,7 +56,7 @@ enum Authorize {
         do {
             attempt = try await throttle.begin(email: email, address: address, device: device, store: context.store)
         } catch let limited as FunctionError where limited.problem.status == 429 {
-            var page = signInForm(parameters, message: "Too many attempts. Try again later.", status: 429)
+            var page = Self.signInForm(parameters, message: "Too many attempts. Try again later.", status: 429)
             for field in limited.headers { page.headers.add(field.name, field.value) }
             return page
         }
@@ -63,7 +64,7 @@ enum Authorize {
         let stored: String
         if let user { stored = user.passwordHash } else { stored = try await Login.decoyHash(passwords) }
         guard let user, try await passwords.verify(form["password"] ?? "", against: stored) else {
-            return signInForm(parameters, message: "The email or the password is wrong.")
+            return Self.signInForm(parameters, message: "The email or the password is wrong.")
         }
         try await throttle.succeeded(attempt, store: context.store)
         let deviceToken = try await KnownDevices.remember(presented, recognised: device, email: email, store: context.store)
@@ -75,9 +76,9 @@ enum Authorize {
             """,
             [
                 .text(RandomToken.hash(code)), .text(clientID), .text(user.id), .text(redirectURI), .text(challenge),
-                SQLValue(parameters.scope), .text(RandomToken.make(bytes: 16)), .integer(Int64(time(nil)) + 60),
+                SQLValue(parameters.scope), .text(RandomToken.make(bytes: 16)), .integer(Int64(context.now.unixSeconds) + 60),
             ])
-        var response = redirect(redirectURI, ["code": code, "state": state])
+        var response = Self.redirect(redirectURI, ["code": code, "state": state])
         response.headers.add("Set-Cookie", KnownDevices.setCookie(deviceToken))
         return response
     }
@@ -137,25 +138,6 @@ enum HTML {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default: out.append(c)
-            }
-        }
-        return out
-    }
-}
-
-enum FormEncoding {
-    /// Percent-encodes everything but RFC 3986 unreserved characters.
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
             }
         }
         return out

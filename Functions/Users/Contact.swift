@@ -1,24 +1,10 @@
+import Contracts
 import SokoFunctions
 
 /// `contact` — POST /internal/users/contact (service): where to write to a user, for the
 /// notifications service to address order emails. 404 `user-not-found` for an unknown id.
-enum Contact {
-    struct Input: Codable, Sendable {
-        var userID: String
-        enum CodingKeys: String, CodingKey { case userID = "user_id" }
-    }
-
-    struct Output: Codable, Sendable, Equatable {
-        var userID: String
-        var email: String
-        var name: String
-        enum CodingKeys: String, CodingKey {
-            case userID = "user_id"
-            case email, name
-        }
-    }
-
-    static func run(_ input: Input, context: FunctionContext) async throws -> Output {
+enum Contact: Function {
+    static func run(_ input: UserReference, context: FunctionContext) async throws -> UserContact {
         guard !input.userID.isEmpty else {
             throw FunctionError.validation([FieldError(field: "user_id", message: "is required")])
         }
@@ -26,6 +12,6 @@ enum Contact {
         guard !input.userID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
             let user = try await User.find(id: input.userID, in: context.store)
         else { throw FunctionError.notFound("no such user", code: "user-not-found") }
-        return Output(userID: user.id, email: user.email, name: user.name)
+        return UserContact(userID: user.id, email: user.email, name: user.name)
     }
 }

@@ -29,3 +29,13 @@ struct Discovery: Encodable, Sendable {
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
     }
 }
+
+/// `discovery` — the authorization server's metadata document.
+struct PublishDiscovery: DependentRawFunction {
+    static let name = "discovery"
+    let settings: UsersSettings
+
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
+        try .json(Discovery(settings: settings))
+    }
+}

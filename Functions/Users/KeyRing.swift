@@ -87,3 +87,13 @@ final class KeyRing: Sendable {
         ).map { try SigningKey(pem: try $0.string("pem") ?? "") }
     }
 }
+
+/// `jwks` — the public signing keys (RFC 7517), which every host fetches to verify tokens.
+struct PublishKeys: DependentRawFunction {
+    static let name = "jwks"
+    let keys: KeyRing
+
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
+        try .json(try await keys.jwks(store: context.store))
+    }
+}

@@ -11,7 +11,11 @@ struct LoginInput: Decodable, Sendable {
 /// device token (`device_token`) to send back in `X-Device-Token` at later sign-ins, which lets
 /// the owner in while someone guesses the account's password (``LoginThrottle``).
 /// An unknown email and a wrong password get the same answer, after the same work.
-enum Login {
+struct Login: DependentFunction {
+    let passwords: PasswordHasher
+    let tokens: TokenIssuer
+    let throttle: LoginThrottle
+
     /// A real Argon2id hash of a random password, made once: verifying against it costs what a
     /// real check costs, so response time does not tell whether an account exists.
     static let decoy = Mutex<String?>(nil)
@@ -23,10 +27,7 @@ enum Login {
         return hash
     }
 
-    static func run(
-        _ input: LoginInput, context: FunctionContext, passwords: PasswordHasher, tokens: TokenIssuer,
-        throttle: LoginThrottle
-    ) async throws -> TokenIssuer.Pair {
+    func run(_ input: LoginInput, context: FunctionContext) async throws -> TokenIssuer.Pair {
         let email = AccountRules.normalise(email: input.email) ?? ""
         let address = context.request.clientAddress
         let presented = context.request.headers[KnownDevices.header]
@@ -34,7 +35,7 @@ enum Login {
         let attempt = try await throttle.begin(email: email, address: address, device: device, store: context.store)
         let user = email.isEmpty ? nil : try await User.find(email: email, in: context.store)
         let stored: String
-        if let user { stored = user.passwordHash } else { stored = try await decoyHash(passwords) }
+        if let user { stored = user.passwordHash } else { stored = try await Self.decoyHash(passwords) }
         let matches = try await passwords.verify(input.password, against: stored)
         guard let user, matches else {
             throw FunctionError(
@@ -42,11 +43,11 @@ enum Login {
                 headers: ["WWW-Authenticate": #"Bearer realm="soko""#])
         }
         try await throttle.succeeded(attempt, store: context.store)
-        var pair = try await tokens.issue(for: user, clientID: "first-party", scope: nil, store: context.store)
+        var pair = try await tokens.issue(for: user, clientID: "first-party", scope: nil, at: context.now, store: context.store)
         pair.deviceToken = try await KnownDevices.remember(
             presented, recognised: device, email: email, store: context.store)
         if let cartToken = context.request.headers["X-Cart-Token"], !cartToken.isEmpty {
-            await mergeGuestCart(cartToken, into: user.id, context: context)
+            await Self.mergeGuestCart(cartToken, into: user.id, context: context)
         }
         return pair
     }

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 import SokoSecurity
 
@@ -7,34 +8,25 @@ struct RegisterInput: Decodable, Sendable {
     var name: String
 }
 
-/// The payload of `user.registered` (the welcome email's consumer reads it).
-struct UserRegistered: Codable, Sendable, Equatable {
-    var userID: String
-    var email: String
-    var name: String
-    enum CodingKeys: String, CodingKey {
-        case userID = "user_id"
-        case email, name
-    }
-}
-
 /// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is
 /// taken. Emits `user.registered` `{user_id, email, name}` with the insert.
-enum Register {
-    static func run(_ input: RegisterInput, context: FunctionContext, passwords: PasswordHasher) async throws
+struct Register: DependentFunction {
+    let passwords: PasswordHasher
+
+    func run(_ input: RegisterInput, context: FunctionContext) async throws
         -> Reply<UserProfile>
     {
         var errors: [FieldError] = []
         let email = AccountRules.normalise(email: input.email)
         if email == nil { errors.append(FieldError(field: "email", message: "must be an email address")) }
         errors += AccountRules.passwordProblems(input.password, email: email ?? input.email)
-        let name = input.name.trimmingCharacters(in: Character.whitespaces)
+        let name = input.name.trimmingWhitespace()
         if name.isEmpty || name.count > 200 { errors.append(FieldError(field: "name", message: "must be 1 to 200 characters")) }
         guard errors.isEmpty, let email else { throw FunctionError.validation(errors) }
 
         let hash = try await passwords.hash(input.password)
         let id = "usr_" + RandomToken.make(bytes: 12)
-        let now = Timestamp.now()
+        let now = context.now.timestamp
         do {
             // The unique constraint on email decides, not a check-then-insert. `user.registered`
             // is written in the same transaction: it exists exactly when the account does.
@@ -45,7 +37,7 @@ enum Register {
                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                     """,
                     [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
-                try transaction.emit("user.registered", UserRegistered(userID: id, email: email, name: name))
+                try transaction.emit(UsersEvents.registered, UserContact(userID: id, email: email, name: name))
             }
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("an account with this email already exists", code: "email-taken")

@@ -13,7 +13,7 @@ struct LogoutInput: Decodable, Sendable {
 /// `POST /auth/logout` → 204; the presented refresh token (and the session it belongs to) is
 /// revoked. Only the caller's own tokens can be revoked; anything else is a silent no-op, so the
 /// answer does not tell whether a token exists.
-enum Logout {
+enum Logout: Function {
     static func run(_ input: LogoutInput, context: FunctionContext) async throws -> FunctionResponse {
         guard let subject = context.identity?.subject else { throw FunctionError.unauthorized("sign in first") }
         let rows = try await context.store.query(
@@ -37,10 +37,11 @@ struct ChangePasswordInput: Decodable, Sendable {
 }
 
 /// `POST /users/me/password` → 204; every refresh token of the account is revoked.
-enum ChangePassword {
-    static func run(
-        _ input: ChangePasswordInput, context: FunctionContext, passwords: PasswordHasher, throttle: LoginThrottle
-    ) async throws -> FunctionResponse {
+struct ChangePassword: DependentFunction {
+    let passwords: PasswordHasher
+    let throttle: LoginThrottle
+
+    func run(_ input: ChangePasswordInput, context: FunctionContext) async throws -> FunctionResponse {
         guard let subject = context.identity?.subject, let user = try await User.find(id: subject, in: context.store) else {
             throw FunctionError.notFound("no such user", code: "user-not-found")
         }
@@ -58,11 +59,12 @@ enum ChangePassword {
         }
         try await throttle.succeeded(attempt, store: context.store)
         let hash = try await passwords.hash(input.newPassword)
-        let now = Int64(time(nil))
+        let time = context.now
+        let now = Int64(time.unixSeconds)
         try await context.store.transaction { tx in
             try tx.execute(
                 "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
-                [.text(hash), .text(Timestamp.now()), .text(user.id)])
+                [.text(hash), .text(time.timestamp), .text(user.id)])
             try tx.execute(
                 "UPDATE refresh_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
                 [.integer(now), .text(user.id)])

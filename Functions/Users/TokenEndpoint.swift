@@ -4,20 +4,24 @@ import SokoSecurity
 
 /// `POST /oauth/token` (RFC 6749 §3.2): form-encoded grants, JSON answers, `Cache-Control: no-store`.
 /// Errors use the RFC's own shape (`{"error": …, "error_description": …}`), which OAuth clients parse.
-enum TokenEndpoint {
-    static func run(_ request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer, clients: OAuthClients)
-        async throws -> FunctionResponse
-    {
+struct TokenEndpoint: DependentRawFunction {
+    static let name = "token"
+    let tokens: TokenIssuer
+    let clients: OAuthClients
+
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         let form = QueryParameters(parsing: Substring(String(decoding: request.body, as: UTF8.self)))
         do {
             let pair: TokenIssuer.Pair
             switch form["grant_type"] {
             case "refresh_token":
-                pair = try await refresh(form, request: request, context: context, tokens: tokens, clients: clients)
+                pair = try await Self.refresh(form, request: request, context: context, tokens: tokens, clients: clients)
             case "authorization_code":
-                pair = try await authorizationCode(form, request: request, context: context, tokens: tokens, clients: clients)
+                pair = try await Self.authorizationCode(
+                    form, request: request, context: context, tokens: tokens, clients: clients)
             case "client_credentials":
-                pair = try await clientCredentials(form, request: request, context: context, tokens: tokens, clients: clients)
+                pair = try await Self.clientCredentials(
+                    form, request: request, context: context, tokens: tokens, clients: clients)
             case nil:
                 throw OAuthError("invalid_request", "grant_type is required")
             case let other?:
@@ -54,9 +58,10 @@ enum TokenEndpoint {
             ).first
         else { throw OAuthError("invalid_grant", "unknown refresh token") }
         let family = try row.string("family") ?? ""
-        let now = Int(time(nil))
+        let time = context.now
+        let now = time.unixSeconds
         let owner = try row.string("client_id") ?? ""
-        let credentials = clientCredentials(form, request: request)
+        let credentials = Self.clientCredentials(form, request: request)
         if clients.clients[owner]?.isConfidential == true {
             guard let credentials, credentials.id == owner,
                 clients.authenticate(clientID: credentials.id, secret: credentials.secret) != nil
@@ -75,12 +80,12 @@ enum TokenEndpoint {
         let successor = RefreshToken(
             family: family, user: user.id, clientID: try row.string("client_id") ?? "", scope: try row.string("scope"),
             expiresAt: try row.int("expires_at") ?? now)
-        try await spend(
+        try await Self.spend(
             "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL",
             hash: hash, now: now, successor: successor, store: store,
             replayed: "the refresh token was already used; its sessions are revoked")
         return try await tokens.pair(
-            for: user, refresh: successor, roles: roles(for: user, clientID: successor.clientID), store: store)
+            for: user, refresh: successor, roles: Self.roles(for: user, clientID: successor.clientID), at: time, store: store)
     }
 
     /// Admin powers come only through the first-party sign-in, never through a token another
@@ -96,7 +101,7 @@ enum TokenEndpoint {
         _ form: QueryParameters, request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer,
         clients: OAuthClients
     ) async throws -> TokenIssuer.Pair {
-        let credentials = clientCredentials(form, request: request)
+        let credentials = Self.clientCredentials(form, request: request)
         guard let code = form["code"], let verifier = form["code_verifier"],
             let clientID = credentials?.id ?? form["client_id"], let redirectURI = form["redirect_uri"]
         else { throw OAuthError("invalid_request", "code, code_verifier, client_id and redirect_uri are required") }
@@ -115,7 +120,8 @@ enum TokenEndpoint {
             ).first
         else { throw OAuthError("invalid_grant", "unknown authorization code") }
         let family = try row.string("family") ?? ""
-        let now = Int(time(nil))
+        let time = context.now
+        let now = time.unixSeconds
         guard try (row.int("expires_at") ?? 0) > now else {
             throw OAuthError("invalid_grant", "the authorization code has expired")
         }
@@ -131,10 +137,11 @@ enum TokenEndpoint {
         let refresh = RefreshToken(
             family: family, user: user.id, clientID: clientID, scope: try row.string("scope"),
             expiresAt: now + tokens.settings.refreshTokenLifetime)
-        try await spend(
+        try await Self.spend(
             "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL", hash: hash, now: now,
             successor: refresh, store: store, replayed: "the authorization code was already used")
-        return try await tokens.pair(for: user, refresh: refresh, roles: roles(for: user, clientID: clientID), store: store)
+        return try await tokens.pair(
+            for: user, refresh: refresh, roles: Self.roles(for: user, clientID: clientID), at: time, store: store)
     }
 
     /// Marks a one-time credential used and stores the refresh token it buys, in one
@@ -149,7 +156,7 @@ enum TokenEndpoint {
             return true
         }
         guard spent else {
-            try await revoke(family: successor.family, store: store)
+            try await Self.revoke(family: successor.family, store: store)
             throw OAuthError("invalid_grant", replayed)
         }
     }
@@ -167,13 +174,14 @@ enum TokenEndpoint {
         _ form: QueryParameters, request: FunctionRequest, context: FunctionContext, tokens: TokenIssuer,
         clients: OAuthClients
     ) async throws -> TokenIssuer.Pair {
-        let credentials = clientCredentials(form, request: request)
+        let credentials = Self.clientCredentials(form, request: request)
         guard let credentials, let client = clients.authenticate(clientID: credentials.id, secret: credentials.secret) else {
             throw OAuthError("invalid_client", "unknown client or wrong secret", status: 401)
         }
-        let scope = try grantedScope(requested: form["scope"], configured: client.scope)
+        let scope = try Self.grantedScope(requested: form["scope"], configured: client.scope)
         return try await tokens.issueClientToken(
-            clientID: client.clientID, roles: client.isInternal ? ["service"] : [], scope: scope, store: context.store)
+            clientID: client.clientID, roles: client.isInternal ? ["service"] : [], scope: scope, at: context.now,
+            store: context.store)
     }
 
     /// A client gets at most the scopes the operator configured for it (RFC 6749 §3.3).
@@ -238,7 +246,7 @@ struct OAuthError: Error {
 /// Standard base64 (with padding), for HTTP Basic credentials.
 enum Base64Standard {
     static func decode(_ text: String) -> String? {
-        let urlSafe = text.trimmingCharacters(in: Character.whitespaces)
+        let urlSafe = text.trimmingWhitespace()
             .replacingCharacters("+", with: "-").replacingCharacters("/", with: "_")
         let unpadded = String(urlSafe.reversed().drop { $0 == "=" }.reversed())
         return Base64URL.decode(unpadded).flatMap { String(validating: $0, as: UTF8.self) }

@@ -28,18 +28,18 @@ struct TokenIssuer: Sendable {
         }
     }
 
-    /// Signs an access token for `user` and starts a refresh-token family (a sign-in).
-    func issue(for user: User, clientID: String, scope: String?, store: Store) async throws -> Pair {
+    /// Signs an access token for `user` and starts a refresh-token family (a sign-in) at `time`.
+    func issue(for user: User, clientID: String, scope: String?, at time: WallTime, store: Store) async throws -> Pair {
         let refresh = RefreshToken(
             family: RandomToken.make(bytes: 16), user: user.id, clientID: clientID, scope: scope,
-            expiresAt: Int(time(nil)) + settings.refreshTokenLifetime)
+            expiresAt: time.unixSeconds + settings.refreshTokenLifetime)
         try await store.transaction { tx in try refresh.insert(into: tx) }
-        return try await pair(for: user, refresh: refresh, roles: user.roles, store: store)
+        return try await pair(for: user, refresh: refresh, roles: user.roles, at: time, store: store)
     }
 
     /// The access token that goes with `refresh` (already stored by the caller's transaction).
-    func pair(for user: User, refresh: RefreshToken, roles: [String], store: Store) async throws -> Pair {
-        let now = Int(time(nil))
+    func pair(for user: User, refresh: RefreshToken, roles: [String], at time: WallTime, store: Store) async throws -> Pair {
+        let now = time.unixSeconds
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: user.id, aud: settings.audience, exp: now + settings.accessTokenLifetime, iat: now,
             jti: RandomToken.make(bytes: 16), clientID: refresh.clientID, scope: refresh.scope, roles: roles)
@@ -75,8 +75,10 @@ struct RefreshToken: Sendable {
 extension TokenIssuer {
     /// A client-credentials token: subject and client are the client (RFC 9068 §2.2), with the
     /// `service` role for an internal client and no role for a third-party one.
-    func issueClientToken(clientID: String, roles: [String], scope: String?, store: Store) async throws -> Pair {
-        let now = Int(time(nil))
+    func issueClientToken(clientID: String, roles: [String], scope: String?, at time: WallTime, store: Store) async throws
+        -> Pair
+    {
+        let now = time.unixSeconds
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: clientID, aud: settings.audience, exp: now + settings.accessTokenLifetime,
             iat: now, jti: RandomToken.make(bytes: 16), clientID: clientID, scope: scope, roles: roles)

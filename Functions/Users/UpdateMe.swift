@@ -12,13 +12,13 @@ struct UpdateMeInput: Decodable, Sendable {
     }
 }
 
-enum UpdateMe {
+enum UpdateMe: Function {
     static func run(_ input: UpdateMeInput, context: FunctionContext) async throws -> UserProfile {
         guard let subject = context.identity?.subject, let user = try await User.find(id: subject, in: context.store) else {
             throw FunctionError.notFound("no such user", code: "user-not-found")
         }
         var errors: [FieldError] = []
-        let name = input.name.map { $0.trimmingCharacters(in: Character.whitespaces) }
+        let name = input.name.map { $0.trimmingWhitespace() }
         if let name, name.isEmpty || name.count > 200 {
             errors.append(FieldError(field: "name", message: "must be 1 to 200 characters"))
         }
@@ -40,7 +40,7 @@ enum UpdateMe {
             UPDATE users SET name = COALESCE($1, name), phone = COALESCE($2, phone),
                 shipping_address = COALESCE($3, shipping_address), updated_at = $4 WHERE id = $5
             """,
-            [SQLValue(name), SQLValue(input.phone), SQLValue(address), .text(Timestamp.now()), .text(user.id)])
+            [SQLValue(name), SQLValue(input.phone), SQLValue(address), .text(context.now.timestamp), .text(user.id)])
         guard let updated = try await User.find(id: user.id, in: context.store) else {
             throw FunctionError.notFound("no such user", code: "user-not-found")
         }

@@ -62,7 +62,7 @@ struct UserProfile: Codable, Sendable, Equatable {
 enum AccountRules {
     /// Trimmed and lower-cased; nil when it is not a plausible address.
     static func normalise(email: String) -> String? {
-        let trimmed = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = email.trimmingWhitespace().lowercased()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard trimmed.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !trimmed.contains(" ")
@@ -78,18 +78,5 @@ enum AccountRules {
             errors.append(FieldError(field: "password", message: "must not be the email address"))
         }
         return errors
-    }
-}
-
-extension Character {
-    static let whitespaces: Set<Character> = [" ", "\t", "\n", "\r"]
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var s = Substring(self)
-        while let first = s.first, set.contains(first) { s.removeFirst() }
-        while let last = s.last, set.contains(last) { s.removeLast() }
-        return String(s)
     }
 }

@@ -31,27 +31,17 @@ public enum UsersBundle: FunctionBundle {
         registry.report("SOKO_TOKEN_ISSUER", settings.issuer)
         registry.report("SOKO_OAUTH_CLIENTS", clients.summary)
         let throttle = LoginThrottle()
-        registry.typed("register") { (input: RegisterInput, context) in
-            try await Register.run(input, context: context, passwords: passwords)
-        }
-        registry.typed("login") { (input: LoginInput, context) in
-            try await Login.run(input, context: context, passwords: passwords, tokens: tokens, throttle: throttle)
-        }
-        registry.raw("token") { request, context in
-            try await TokenEndpoint.run(request, context: context, tokens: tokens, clients: clients)
-        }
-        registry.raw("authorize") { request, context in
-            try await Authorize.run(request, context: context, clients: clients, passwords: passwords, throttle: throttle)
-        }
-        registry.raw("jwks") { _, context in try .json(try await keys.jwks(store: context.store)) }
-        registry.raw("discovery") { _, _ in try .json(Discovery(settings: settings)) }
-        registry.typed("me") { (_: NoInput, context) in try await Me.run(context: context) }
-        registry.typed("updateMe") { (input: UpdateMeInput, context) in try await UpdateMe.run(input, context: context) }
-        registry.typed("changePassword") { (input: ChangePasswordInput, context) in
-            try await ChangePassword.run(input, context: context, passwords: passwords, throttle: throttle)
-        }
-        registry.typed("logout") { (input: LogoutInput, context) in try await Logout.run(input, context: context) }
-        registry.typed("contact") { (input: Contact.Input, context) in try await Contact.run(input, context: context) }
+        registry.add(Register(passwords: passwords))
+        registry.add(Login(passwords: passwords, tokens: tokens, throttle: throttle))
+        registry.add(TokenEndpoint(tokens: tokens, clients: clients))
+        registry.add(Authorize(clients: clients, passwords: passwords, throttle: throttle))
+        registry.add(PublishKeys(keys: keys))
+        registry.add(PublishDiscovery(settings: settings))
+        registry.add(Me.self)
+        registry.add(UpdateMe.self)
+        registry.add(ChangePassword(passwords: passwords, throttle: throttle))
+        registry.add(Logout.self)
+        registry.add(Contact.self)
     }
 }
 

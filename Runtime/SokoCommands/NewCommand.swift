@@ -11,9 +11,9 @@ struct NewFunction: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "function",
         abstract:
-            "Write a function's handler, its test, manifest entry, OpenAPI stub and registration line; re-render the gateway.",
+            "Write a function's handler, its test, manifest entry, registration line and (for --http) OpenAPI stub; re-render the gateway.",
         discussion:
-            "Run from the repository's root. Refuses, with one line and before writing anything, a bad name, route or policy, or a name or route already taken."
+            "Run from the repository's root; give one of --http, --event and --schedule. Refuses, with one line and before writing anything, a bad name, route, event, schedule or policy, or a name or route already taken."
     )
 
     @Argument(help: "The function's name, lower camel case (addItem).")
@@ -22,10 +22,16 @@ struct NewFunction: AsyncParsableCommand {
     @Option(help: "The service (its bundle folder under Functions/, its manifest under manifests/functions/).")
     var service: String
 
-    @Option(help: "The route: 'METHOD /path/{param}'.")
-    var http: String
+    @Option(help: "An HTTP function's route: 'METHOD /path/{param}'.")
+    var http: String?
 
-    @Option(help: "public | customer | guest | admin | service | webhook.")
+    @Option(help: "An event consumer's event: order.placed.")
+    var event: String?
+
+    @Option(help: "A scheduled function's schedule: 'every 10m' or a cron expression such as '*/5 * * * *'.")
+    var schedule: String?
+
+    @Option(help: "An HTTP function's policy: public | customer | guest | admin | service | webhook.")
     var auth = "customer"
 
     @Option(help: "The manifest timeout.")
@@ -36,7 +42,8 @@ struct NewFunction: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let scaffold = try FunctionScaffold(name: name, service: service, http: http, auth: auth, timeout: timeout)
+            let scaffold = try FunctionScaffold(
+                name: name, service: service, http: http, event: event, schedule: schedule, auth: auth, timeout: timeout)
             for path in try scaffold.write(root: root) { print("wrote \(path)") }
         } catch let error as ScaffoldError {
             throw ValidationError(error.description)

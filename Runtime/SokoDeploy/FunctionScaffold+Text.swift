@@ -1,12 +1,45 @@
 import Foundation
+import SokoManifest
 
 /// The texts `soko new function` writes.
 extension FunctionScaffold {
-    var parameters: [String] {
-        route.segments.compactMap { if case .parameter(let name) = $0 { name } else { nil } }
+    func handler() -> String {
+        switch trigger {
+        case .http(let route): httpHandler(route)
+        case .event(let event):
+            """
+            import SokoFunctions
+
+            /// `\(name)` — on `\(event)`: say what it does. Delivery is at least once: record the event
+            /// with `context.once(event) { transaction in … }` so a redelivery changes nothing.
+            enum \(typeName): EventFunction {
+                /// The fields of `\(event)` this consumer reads (other keys are ignored).
+                struct Payload: Codable, Sendable {}
+
+                static func run(_ event: Event<Payload>, context: FunctionContext) async throws {
+                    context.logger.info("\(name) is not written yet", metadata: ["event_id": "\\(event.id)"])
+                }
+            }
+
+            """
+        case .schedule(let schedule):
+            """
+            import SokoFunctions
+
+            /// `\(name)` — `\(schedule)`, one replica per tick: say what it does. Read the time from
+            /// `context.now`, so a test can set it.
+            enum \(typeName): Function {
+                static func run(_: NoInput = NoInput(), context: FunctionContext) async throws {
+                    context.logger.info("\(name) is not written yet")
+                }
+            }
+
+            """
+        }
     }
 
-    func handler() -> String {
+    func httpHandler(_ route: HTTPRoute) -> String {
+        let takesBody = Self.takesBody(route)
         let input =
             takesBody
             ? """
@@ -34,9 +67,22 @@ extension FunctionScaffold {
     }
 
     func test(bundleFolder: String, bundleType: String) -> String {
+        switch trigger {
+        case .http(let route): httpTest(route, bundleFolder: bundleFolder, bundleType: bundleType)
+        case .event(let event):
+            registryTest(
+                bundleFolder: bundleFolder, bundleType: bundleType, test: "runsOnTheEvent", method: "POST",
+                body: #"{"id":"evt-1","name":"\#(event)","source":"test","occurred_at":"2026-01-01T00:00:00.000Z","payload":{}}"#)
+        case .schedule:
+            registryTest(
+                bundleFolder: bundleFolder, bundleType: bundleType, test: "runsOnItsSchedule", method: "SCHEDULE", body: nil)
+        }
+    }
+
+    func httpTest(_ route: HTTPRoute, bundleFolder: String, bundleType: String) -> String {
         let target = route.path.replacing(/\{[^}]+\}/, with: "x")
         let call =
-            takesBody
+            Self.takesBody(route)
             ? "try await host.request(\"\(route.method)\", \"\(target)\", json: [String: String]())"
             : "await host.request(\"\(route.method)\", \"\(target)\")"
         let expectations =
@@ -78,17 +124,64 @@ extension FunctionScaffold {
             """
     }
 
-    func manifestEntry() -> String {
-        """
-          \(name):
-            http: \(route.method) \(route.path)
-            auth: \(auth.rawValue)
-            timeout: \(timeout)
+    /// A test that finds the function among the bundle's registered handlers and calls it as the
+    /// host's relay or scheduler would (204).
+    func registryTest(bundleFolder: String, bundleType: String, test: String, method: String, body: String?) -> String {
+        let request =
+            body.map { "FunctionRequest(method: \"\(method)\", path: \"/\", body: Array(#\"\($0)\"#.utf8))" }
+            ?? "FunctionRequest(method: \"\(method)\", path: \"/\")"
+        return """
+            import SokoFunctions
+            import Testing
 
-        """
+            @testable import \(bundleFolder)
+
+            @Suite("\(name)")
+            struct \(typeName)Tests {
+                @Test func \(test)() async throws {
+                    let compute = ComputePool(threads: 1)
+                    defer { compute.shutdown() }
+                    let handler = try #require(\(bundleType).registry(compute: compute).handlers["\(name)"])
+                    let request = \(request)
+                    let context = FunctionContext(
+                        requestID: "test", deadline: .now + .seconds(5), service: "\(service)", function: "\(name)",
+                        request: request, logger: Logger(label: "\(name)-test"))
+                    #expect(try await handler(request, context: context).status == 204)
+                }
+            }
+
+            """
     }
 
-    func openAPIOperation() -> String {
+    func manifestEntry() -> String {
+        switch trigger {
+        case .http(let route):
+            """
+              \(name):
+                http: \(route.method) \(route.path)
+                auth: \(auth.rawValue)
+                timeout: \(timeout)
+
+            """
+        case .event(let event):
+            """
+              \(name):
+                event: \(event)
+                timeout: \(timeout)
+
+            """
+        case .schedule(let schedule):
+            """
+              \(name):
+                schedule: \(schedule.contains("*") ? "\"\(schedule)\"" : schedule)
+                timeout: \(timeout)
+
+            """
+        }
+    }
+
+    func openAPIOperation(_ route: HTTPRoute) -> String {
+        let parameters = route.segments.compactMap { if case .parameter(let name) = $0 { name } else { nil } }
         var lines = [
             "    \(route.method.lowercased()):",
             "      operationId: \(name)",
@@ -107,7 +200,7 @@ extension FunctionScaffold {
                 lines.append("        - { name: \(parameter), in: path, required: true, schema: { type: string } }")
             }
         }
-        if takesBody {
+        if Self.takesBody(route) {
             lines += [
                 "      requestBody:", "        required: true", "        content:", "          application/json:",
                 "            schema: { type: object }",
@@ -120,6 +213,8 @@ extension FunctionScaffold {
         ]
         return lines.joined(separator: "\n") + "\n"
     }
+
+    static func takesBody(_ route: HTTPRoute) -> Bool { ["POST", "PUT", "PATCH"].contains(route.method) }
 }
 
 /// Line edits that keep a file's own format.

@@ -1,25 +1,56 @@
 import Foundation
 import SokoManifest
 
-/// What `soko new function` writes: the handler, its test, the manifest entry, the OpenAPI stub and
-/// the registration line, into a repository checked out at `root`.
+/// What `soko new function` writes: the handler, its test, the manifest entry, the registration
+/// line and, for an HTTP function, the OpenAPI stub, into a repository checked out at `root`.
 public struct FunctionScaffold {
+    /// What starts the function.
+    public enum Trigger: Sendable, Equatable {
+        /// A route (`--http 'POST /path'`).
+        case http(HTTPRoute)
+        /// An event's name (`--event order.placed`).
+        case event(String)
+        /// `every <duration>` or a five-field cron expression (`--schedule '*/5 * * * *'`).
+        case schedule(String)
+    }
+
     public var name: String
     public var service: String
-    public var route: HTTPRoute
+    public var trigger: Trigger
+    /// The HTTP function's policy (event and scheduled functions have none).
     public var auth: AuthPolicy
     public var timeout: String
 
     /// The handler's type: the name with its first letter upper-cased (`addToCart` → `AddToCart`).
     public var typeName: String { name.prefix(1).uppercased() + name.dropFirst() }
 
-    /// Validates the request; every refusal is one line.
-    public init(name: String, service: String, http: String, auth: String, timeout: String) throws {
+    /// Validates the request (exactly one of `http`, `event` and `schedule`); every refusal is one line.
+    public init(
+        name: String, service: String, http: String? = nil, event: String? = nil, schedule: String? = nil,
+        auth: String = "customer", timeout: String
+    ) throws {
         guard name.range(of: "^[a-z][A-Za-z0-9]{0,62}$", options: .regularExpression) != nil else {
             throw ScaffoldError("\(name) is not a function name: lower camel case, letters and digits (addItem)")
         }
-        guard let route = HTTPRouteParser.parse(http) else {
-            throw ScaffoldError("\(http) is not a route: METHOD /path, methods \(HTTPRouteParser.methods.joined(separator: " "))")
+        switch (http, event, schedule) {
+        case (let http?, nil, nil):
+            guard let route = HTTPRouteParser.parse(http) else {
+                throw ScaffoldError(
+                    "\(http) is not a route: METHOD /path, methods \(HTTPRouteParser.methods.joined(separator: " "))")
+            }
+            trigger = .http(route)
+        case (nil, let event?, nil):
+            guard event.range(of: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$", options: .regularExpression) != nil else {
+                throw ScaffoldError("\(event) is not an event name: dotted lower-case words (order.placed)")
+            }
+            trigger = .event(event)
+        case (nil, nil, let schedule?):
+            guard ScheduleParser.parse(schedule) != nil else {
+                throw ScaffoldError("\(schedule) is not a schedule: \(ScheduleParser.expectedForm)")
+            }
+            trigger = .schedule(schedule)
+        default:
+            throw ScaffoldError("give one of --http, --event and --schedule")
         }
         guard let policy = AuthPolicy(rawValue: auth), policy != .client else {
             throw ScaffoldError("--auth must be one of public, customer, guest, admin, service, webhook, not \(auth)")
@@ -27,7 +58,7 @@ public struct FunctionScaffold {
         guard timeout.range(of: "^[1-9][0-9]{0,3}(ms|s|m)$", options: .regularExpression) != nil else {
             throw ScaffoldError("--timeout takes a duration such as 500ms, 5s or 1m, not \(timeout)")
         }
-        (self.name, self.service, self.route, self.auth, self.timeout) = (name, service, route, policy, timeout)
+        (self.name, self.service, self.auth, self.timeout) = (name, service, policy, timeout)
     }
 
     /// Writes every file under `root`, refusing before it writes anything.
@@ -42,6 +73,7 @@ public struct FunctionScaffold {
             if manifest.service == service, manifest.functions.contains(where: { $0.name == name }) {
                 throw ScaffoldError("\(manifestPath) already has a function named \(name)")
             }
+            guard case .http(let route) = trigger else { continue }
             for function in manifest.functions {
                 guard case .http(let routes) = function.trigger else { continue }
                 if routes.contains(where: { RouteShape($0) == RouteShape(route) }) {
@@ -58,22 +90,23 @@ public struct FunctionScaffold {
         }
         let bundleText = try String(contentsOfFile: root + "/" + bundleFile, encoding: .utf8)
         let bundleType = bundleText.firstMatch(of: /enum (\w+): FunctionBundle/).map { String($0.1) } ?? "\(bundleFolder)Bundle"
-        let openAPIText = try String(contentsOfFile: root + "/openapi.yaml", encoding: .utf8)
 
-        let files: [(String, String)] = [
+        var files: [(String, String)] = [
             (handlerPath, handler()),
             (testPath, test(bundleFolder: bundleFolder, bundleType: bundleType)),
             (manifestPath, try ScaffoldText.insert(manifestEntry(), intoSection: "functions", of: manifestText)),
             (bundleFile, try ScaffoldText.register("registry.add(\(typeName).self)", in: bundleText)),
-            ("openapi.yaml", try ScaffoldText.addOperation(openAPIOperation(), path: route.path, to: openAPIText)),
         ]
+        if case .http(let route) = trigger {
+            let openAPIText = try String(contentsOfFile: root + "/openapi.yaml", encoding: .utf8)
+            files.append(
+                ("openapi.yaml", try ScaffoldText.addOperation(openAPIOperation(route), path: route.path, to: openAPIText)))
+        }
         try FileManager.default.createDirectory(
             atPath: root + "/" + (testPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         for (path, text) in files { try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8) }
         return files.map(\.0)
     }
-
-    var takesBody: Bool { ["POST", "PUT", "PATCH"].contains(route.method) }
 
     func folder(under functions: String) throws -> String {
         let folders = (try? FileManager.default.contentsOfDirectory(atPath: functions)) ?? []

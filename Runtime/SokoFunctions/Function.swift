@@ -9,8 +9,8 @@
 ///
 /// `Input` is decoded from the JSON body (``NoInput`` for a function that reads none: a body that
 /// is not JSON is 400, a missing or mistyped field 422). `Output` is one of: an `Encodable` value
-/// (200 JSON), a ``Reply`` (its status and headers) or a ``FunctionResponse`` (as it is). Errors
-/// thrown become problem+json in the host.
+/// (200 JSON), a ``Reply`` (its status and headers), a ``FunctionResponse`` (as it is) or `Void`
+/// (204). Errors thrown become problem+json in the host.
 ///
 /// A handler that needs what its bundle builds at registration (settings, gateways, a password
 /// hasher) is a ``DependentFunction`` instead: an instance the bundle constructs.
@@ -30,14 +30,30 @@ public protocol DependentFunction: NamedFunction {
 
 /// An event consumer (a manifest entry with `event: <name>`), registered by
 /// `registry.add(ClearOrderedItems.self)`; see ``FunctionRegistry/event(_:_:)`` for delivery.
+/// `Outcome` is what `run` returns for its tests (whether it acted, what it sent); delivery ignores it.
 public protocol EventFunction: NamedFunction {
     associatedtype Payload: Codable & Sendable
-    static func run(_ event: Event<Payload>, context: FunctionContext) async throws
+    associatedtype Outcome: Sendable = Void
+    static func run(_ event: Event<Payload>, context: FunctionContext) async throws -> Outcome
+}
+
+/// An event consumer with dependencies the bundle passes when it registers it:
+/// `registry.add(SendWelcome(settings: settings))`. Payload and outcome as for ``EventFunction``.
+public protocol DependentEventFunction: NamedFunction {
+    associatedtype Payload: Codable & Sendable
+    associatedtype Outcome: Sendable = Void
+    func run(_ event: Event<Payload>, context: FunctionContext) async throws -> Outcome
 }
 
 /// A raw function: the request as it came, a response built by hand (`registry.add(Hello.self)`).
 public protocol RawFunction: NamedFunction {
     static func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse
+}
+
+/// A raw function with dependencies the bundle passes when it registers it:
+/// `registry.add(StripeWebhook(gateways: gateways))`.
+public protocol DependentRawFunction: NamedFunction {
+    func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse
 }
 
 /// The name a function is registered under, which its manifest entry uses.

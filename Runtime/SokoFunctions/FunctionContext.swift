@@ -47,13 +47,15 @@ public struct FunctionContext: Sendable {
     public let outgoing: (any OutgoingHTTP)?
     /// Outgoing mail; nil where the host offers none.
     public let mailer: (any MailTransport)?
+    /// Where ``now`` reads the time: the system clock unless the host (or a test) set another.
+    public let clock: WallClock
     private let baseLogger: Logger
 
     public init(
         requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
         service: String, function: String, request: FunctionRequest, store: Store = NoStore(),
         invoker: (any FunctionInvoker)? = nil, outgoing: (any OutgoingHTTP)? = nil, mailer: (any MailTransport)? = nil,
-        logger: Logger
+        clock: WallClock = .system, logger: Logger
     ) {
         self.requestID = requestID
         self.deadline = deadline
@@ -65,6 +67,7 @@ public struct FunctionContext: Sendable {
         self.invoker = invoker
         self.outgoing = outgoing
         self.mailer = mailer
+        self.clock = clock
         self.baseLogger = logger
     }
 
@@ -74,6 +77,10 @@ public struct FunctionContext: Sendable {
         logger[metadataKey: "request_id"] = "\(requestID)"
         return logger
     }
+
+    /// The wall-clock time, from ``clock``: what handlers use instead of `time(nil)` or `Date()`, so
+    /// tests can set it.
+    public var now: WallTime { clock.now() }
 
     /// Time left before the deadline (zero when passed).
     public var timeRemaining: Duration {

@@ -45,36 +45,8 @@ public struct OutgoingRequest: Sendable {
     ) -> OutgoingRequest {
         var headers = headers
         headers.set("Content-Type", "application/x-www-form-urlencoded")
-        let body = fields.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(separator: "&")
+        let body = FormEncoding.encode(fields)
         return OutgoingRequest(method: method, url: url, headers: headers, body: Array(body.utf8), idempotent: idempotent)
-    }
-}
-
-/// `application/x-www-form-urlencoded` escaping (WHATWG): letters, digits and `*-._` stay, space is
-/// `+`, every other byte is `%XX`.
-public enum FormEncoding {
-    public static func encode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "*"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            case UInt8(ascii: " "):
-                out += "+"
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

@@ -43,6 +43,8 @@ public struct HostConfiguration: Sendable {
     public var trustedProxies = TrustedProxies.loopback
     /// Milliseconds since 1970: the clock of the manifests' `rateLimit:` windows (tests move it).
     public var wallClock: @Sendable () -> Int64 = RateLimiter.wallClock
+    /// The clock handlers read as `context.now` (tests set it to check expiry and timestamps).
+    public var clock: WallClock = .system
     /// How long a host trusts the signing keys it fetched before fetching them again
     /// (`SOKO_JWKS_REFRESH`, default 60s): a retired key stops verifying within this time plus the
     /// Users service's own re-read of its keys (the same setting).

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import SokoFunctions
 import Testing
@@ -44,7 +45,7 @@ struct CartEventTests {
         let cart = try await CartHarness()
         let event = Event(
             id: "evt-9", name: "order.placed", source: "orders", occurredAt: "2026-01-01T00:00:00.000Z",
-            payload: ClearOrderedItems.OrderPlaced(orderID: "o", customerID: "nobody", lines: []))
+            payload: PlacedOrder(orderID: "o", customerID: "nobody", lines: []))
         let context = cart.context("clearOrderedItems")
         #expect(try await ClearOrderedItems.run(event, context: context))
         #expect(try await !ClearOrderedItems.run(event, context: context))
@@ -67,6 +68,21 @@ struct CartEventTests {
         #expect(try await cart.get(token: fresh).cart().lines == ["a:1"])
         #expect(try await cart.get(customer: "ann").cart().lines == ["a:1"])
         #expect(try await cart.count("SELECT COUNT(*) AS n FROM cart_items") == 2)
+        await cart.close()
+    }
+
+    @Test func expiryCountsFromTheContextsClock() async throws {
+        let cart = try await CartHarness()
+        cart.catalog.put("a")
+        let guest = try #require(await cart.add("a", 1).headers["X-Cart-Token"])
+        _ = await cart.add("a", 1, customer: "ann")
+        let now = WallClock.system.now()
+
+        #expect(await cart.call("expireCarts", clock: .fixed(now.adding(seconds: 29 * 86_400))).status == 204)
+        #expect(try await cart.get(token: guest).cart().lines == ["a:1"])
+        #expect(await cart.call("expireCarts", clock: .fixed(now.adding(seconds: 31 * 86_400))).status == 204)
+        #expect(await cart.get(token: guest).code == "cart-not-found")
+        #expect(try await cart.get(customer: "ann").cart().lines == ["a:1"])
         await cart.close()
     }
 

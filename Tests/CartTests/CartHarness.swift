@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import SokoFunctions
 import Synchronization
@@ -7,14 +8,14 @@ import Synchronization
 /// `catalog.lookupProducts` answered from a table the test edits, so the cart's rules can be
 /// checked without the Catalog bundle.
 final class FakeCatalog: FunctionInvoker {
-    private let products = Mutex<[String: CatalogProduct]>([:])
+    private let products = Mutex<[String: ProductSummary]>([:])
 
     /// Adds or replaces a product (KES, 10 available, not archived unless said).
     func put(
         _ id: String, price: Int = 1_000, currency: String = "KES", available: Int = 10, archived: Bool = false
     ) {
         products.withLock {
-            $0[id] = CatalogProduct(
+            $0[id] = ProductSummary(
                 id: id, sku: "SKU-\(id)", name: "Product \(id)", price: price, currency: currency, available: available,
                 archived: archived, imageURL: "https://img.test/\(id).jpg")
         }
@@ -28,9 +29,9 @@ final class FakeCatalog: FunctionInvoker {
         guard service == "catalog", function == "lookupProducts" else {
             return try .json(Problem(status: 404, code: "no-such-function", detail: "\(service).\(function)"), status: 404)
         }
-        let input = try JSONCoding.decode(CatalogLookup.Input.self, from: body)
+        let input = try JSONCoding.decode(ProductLookup.self, from: body)
         let found = products.withLock { table in input.productIDs.compactMap { table[$0] } }
-        return try .json(CatalogLookup.Output(products: found))
+        return try .json(ProductSummaries(products: found))
     }
 }
 
@@ -58,10 +59,10 @@ final class CartHarness: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// A context as the host builds it for `function`.
+    /// A context as the host builds it for `function`, its clock `clock`.
     func context(
         _ function: String, customer: String? = nil, service: Bool = false, cartToken: String? = nil,
-        productID: String? = nil
+        productID: String? = nil, clock: WallClock = .system
     ) -> FunctionContext {
         var headers = HTTPHeaders()
         if let cartToken { headers.add("X-Cart-Token", cartToken) }
@@ -73,15 +74,16 @@ final class CartHarness: Sendable {
             method: "POST", path: "/cart", headers: headers, pathParameters: productID.map { ["product_id": $0] } ?? [:])
         return FunctionContext(
             requestID: "test", deadline: .now + .seconds(5), identity: identity, service: "cart", function: function,
-            request: request, store: store, invoker: catalog, logger: Logger(label: "cart-test"))
+            request: request, store: store, invoker: catalog, clock: clock, logger: Logger(label: "cart-test"))
     }
 
     /// Calls `function` with `body`; a thrown problem becomes its status and code, as the host renders it.
     func call(
         _ function: String, customer: String? = nil, service: Bool = false, cartToken: String? = nil,
-        productID: String? = nil, body: String = ""
+        productID: String? = nil, body: String = "", clock: WallClock = .system
     ) async -> Answer {
-        let context = context(function, customer: customer, service: service, cartToken: cartToken, productID: productID)
+        let context = context(
+            function, customer: customer, service: service, cartToken: cartToken, productID: productID, clock: clock)
         var request = context.request
         request.body = Array(body.utf8)
         do {

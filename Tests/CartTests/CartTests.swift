@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 import Testing
 
@@ -194,11 +195,11 @@ struct CartTests {
         for id in ["z", "a", "m"] { _ = await cart.add(id, 1, customer: "ann") }
         _ = await cart.add("z", 2, customer: "ann")
         let answer = await cart.call("checkoutCart", service: true, body: #"{"customer_id":"ann"}"#)
-        let output = try JSONCoding.decode(CheckoutCart.Output.self, from: answer.body)
+        let output = try JSONCoding.decode(CartCheckout.self, from: answer.body)
         #expect(output.items.map(\.productID) == ["z", "a", "m"])
         #expect(output.items.first?.quantity == 3)
         let nobody = await cart.call("checkoutCart", service: true, body: #"{"customer_id":"bob"}"#)
-        #expect(try JSONCoding.decode(CheckoutCart.Output.self, from: nobody.body).items.isEmpty)
+        #expect(try JSONCoding.decode(CartCheckout.self, from: nobody.body).items.isEmpty)
         await cart.close()
     }
 }

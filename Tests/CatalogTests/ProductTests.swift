@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -228,7 +229,7 @@ struct ProductTests {
             "POST", "/internal/catalog/lookup", token: shop.service,
             json: ["product_ids": [b.id, "unknown", a.id, a.id]])
         #expect(response.status == 200)
-        let products = try response.json(LookupProductsOutput.self).products
+        let products = try response.json(ProductSummaries.self).products
         #expect(
             products == [
                 ProductSummary(

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -29,13 +30,15 @@ final class FakeMailer: MailTransport {
 struct ConsumerTests {
     static let settings = try! NotificationSettings(environment: [:])
 
-    /// The host's context for `function`, with `mailer` as its transport.
-    static func context(_ shop: ShopHost, _ function: String, mailer: FakeMailer) throws -> FunctionContext {
+    /// The host's context for `function`, with `mailer` as its transport and `clock` as its clock.
+    static func context(_ shop: ShopHost, _ function: String, mailer: FakeMailer, clock: WallClock = .system) throws
+        -> FunctionContext
+    {
         let base = try shop.context("notifications", function)
         return FunctionContext(
             requestID: base.requestID, deadline: .now + .seconds(10), service: base.service, function: base.function,
             request: base.request, store: base.store, invoker: base.invoker, outgoing: base.outgoing, mailer: mailer,
-            logger: base.logger)
+            clock: clock, logger: base.logger)
     }
 
     static func row(_ shop: ShopHost, event: String) async throws -> (
@@ -48,11 +51,23 @@ struct ConsumerTests {
         }
     }
 
-    static func welcome(_ id: String, attempt: Int = 1, final: Bool = false) -> Event<UserRegistered> {
+    static func welcome(_ id: String, attempt: Int = 1, final: Bool = false) -> Event<UserContact> {
         Event(
             id: id, name: "user.registered", source: "users", occurredAt: "2026-01-01T00:00:00.000Z",
-            payload: UserRegistered(userID: "usr_x", email: "zawadi@example.com", name: "Zawadi Ñ"), attempt: attempt,
+            payload: UserContact(userID: "usr_x", email: "zawadi@example.com", name: "Zawadi Ñ"), attempt: attempt,
             isFinalAttempt: final)
+    }
+
+    @Test func theMailIsDatedByTheContextsClock() async throws {
+        let shop = try await NotifyShop.start()
+        let mailer = FakeMailer()
+        let clock = WallClock.fixed(WallTime(unixSeconds: 1_700_000_000))
+        let context = try Self.context(shop, "sendWelcome", mailer: mailer, clock: clock)
+
+        _ = try await SendWelcome(settings: Self.settings).run(Self.welcome("evt-dated"), context: context)
+        let mail = try #require(mailer.mails.first)
+        #expect(String(decoding: mail.message, as: UTF8.self).contains("Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"))
+        #expect(await shop.shutdown())
     }
 
     @Test func theSameEventTwiceSendsOneMail() async throws {
@@ -62,8 +77,8 @@ struct ConsumerTests {
         let event = Self.welcome("evt-welcome-1")
 
         #expect(
-            try await SendWelcome.run(event, context: context, settings: Self.settings) == .sent(transport: "/tmp/fake/1.eml"))
-        #expect(try await SendWelcome.run(event, context: context, settings: Self.settings) == .alreadySent)
+            try await SendWelcome(settings: Self.settings).run(event, context: context) == .sent(transport: "/tmp/fake/1.eml"))
+        #expect(try await SendWelcome(settings: Self.settings).run(event, context: context) == .alreadySent)
         #expect(mailer.mails.count == 1)
         let mail = try #require(mailer.mails.first)
         #expect(mail.from == "no-reply@soko.example")
@@ -101,14 +116,14 @@ struct ConsumerTests {
         let context = try Self.context(shop, "sendWelcome", mailer: mailer)
 
         await #expect(throws: MailNotSent.self) {
-            try await SendWelcome.run(Self.welcome("evt-fail", attempt: 1), context: context, settings: Self.settings)
+            try await SendWelcome(settings: Self.settings).run(Self.welcome("evt-fail", attempt: 1), context: context)
         }
         var row = try #require(try await Self.row(shop, event: "evt-fail"))
         #expect(row.status == "retrying" && row.attempts == 1 && row.error?.contains("550") == true && row.transport == nil)
 
         await #expect(throws: MailNotSent.self) {
-            try await SendWelcome.run(
-                Self.welcome("evt-fail", attempt: 9, final: true), context: context, settings: Self.settings)
+            try await SendWelcome(settings: Self.settings).run(
+                Self.welcome("evt-fail", attempt: 9, final: true), context: context)
         }
         row = try #require(try await Self.row(shop, event: "evt-fail"))
         #expect(row.status == "failed" && row.attempts == 2)
@@ -118,11 +133,11 @@ struct ConsumerTests {
 
         // Revived (`soko events retry`) once the transport is back: sent, and it stays sent.
         mailer.failing.withLock { $0 = false }
-        #expect(try await SendWelcome.run(Self.welcome("evt-fail"), context: context, settings: Self.settings) != .alreadySent)
+        #expect(try await SendWelcome(settings: Self.settings).run(Self.welcome("evt-fail"), context: context) != .alreadySent)
         row = try #require(try await Self.row(shop, event: "evt-fail"))
         #expect(row.status == "sent" && row.attempts == 3 && row.error == nil)
         mailer.failing.withLock { $0 = true }
-        #expect(try await SendWelcome.run(Self.welcome("evt-fail"), context: context, settings: Self.settings) == .alreadySent)
+        #expect(try await SendWelcome(settings: Self.settings).run(Self.welcome("evt-fail"), context: context) == .alreadySent)
         #expect(try await Self.row(shop, event: "evt-fail")?.status == "sent")
         #expect(await shop.shutdown())
     }
@@ -147,15 +162,15 @@ struct ConsumerTests {
 
         let placed = try Self.context(shop, "sendOrderConfirmation", mailer: mailer)
         #expect(
-            try await SendOrderConfirmation.run(event("o-1", "order.placed"), context: placed, settings: Self.settings)
+            try await SendOrderConfirmation(settings: Self.settings).run(event("o-1", "order.placed"), context: placed)
                 != .alreadySent)
         let paid = try Self.context(shop, "sendPaymentReceipt", mailer: mailer)
-        _ = try await SendPaymentReceipt.run(event("o-2", "order.paid"), context: paid, settings: Self.settings)
+        _ = try await SendPaymentReceipt(settings: Self.settings).run(event("o-2", "order.paid"), context: paid)
         let shipping = try Self.context(shop, "sendShippingUpdate", mailer: mailer)
-        _ = try await SendShippingUpdate.run(event("o-3", "order.shipped"), context: shipping, settings: Self.settings)
-        _ = try await SendShippingUpdate.run(event("o-4", "order.delivered"), context: shipping, settings: Self.settings)
+        _ = try await SendShippingUpdate(settings: Self.settings).run(event("o-3", "order.shipped"), context: shipping)
+        _ = try await SendShippingUpdate(settings: Self.settings).run(event("o-4", "order.delivered"), context: shipping)
         let cancel = try Self.context(shop, "sendCancellation", mailer: mailer)
-        _ = try await SendCancellation.run(event("o-5", "order.cancelled"), context: cancel, settings: Self.settings)
+        _ = try await SendCancellation(settings: Self.settings).run(event("o-5", "order.cancelled"), context: cancel)
 
         let parsed = try mailer.mails.map { try MailOracle.parse($0.message) }
         #expect(mailer.mails.allSatisfy { $0.recipients == ["wanjiru@example.com"] })
@@ -185,7 +200,7 @@ struct ConsumerTests {
         let event = Event(
             id: "o-unknown", name: "order.placed", source: "orders", occurredAt: "2026-01-01T00:00:00.000Z",
             payload: OrderEvent(orderID: "o", customerID: "usr_gone", currency: "KES", subtotal: 1, total: 1, lines: []))
-        let outcome = try await SendOrderConfirmation.run(event, context: context, settings: Self.settings)
+        let outcome = try await SendOrderConfirmation(settings: Self.settings).run(event, context: context)
         #expect(outcome == .undeliverable("users does not know customer usr_gone"))
         #expect(mailer.mails.isEmpty)
         let row = try #require(try await Self.row(shop, event: "o-unknown"))
@@ -200,7 +215,7 @@ struct ConsumerTests {
             requestID: "r", deadline: .now + .seconds(5), service: "notifications", function: "sendWelcome",
             request: base.request, store: base.store, logger: base.logger)
         await #expect(throws: MailNotSent.self) {
-            try await SendWelcome.run(Self.welcome("evt-bare"), context: bare, settings: Self.settings)
+            try await SendWelcome(settings: Self.settings).run(Self.welcome("evt-bare"), context: bare)
         }
         #expect(try await Self.row(shop, event: "evt-bare")?.status == "retrying")
         #expect(await shop.shutdown())

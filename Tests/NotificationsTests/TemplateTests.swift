@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 
@@ -35,7 +36,7 @@ struct TemplateTests {
 
     @Test func welcomeGreetsByNameInBothParts() throws {
         let content = MailTemplates.welcome(
-            UserRegistered(userID: "usr_1", email: "ann@example.com", name: Self.hostile), shop: "Soko")
+            UserContact(userID: "usr_1", email: "ann@example.com", name: Self.hostile), shop: "Soko")
         let parsed = try Self.render(content)
         #expect(parsed.subject == "Welcome to Soko, \(Self.hostile)")
         #expect(parsed.part("text/plain")?.content.contains("Hello \(Self.hostile),") == true)

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -45,6 +46,24 @@ struct ExpiryTests {
         await shop.shutdown()
     }
 
+    @Test func theScheduleExpiresAsOfTheContextsClock() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 250_000, onHand: 5)
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let unpaid = try await shop.order(ann)
+        let expire = ExpireOrders(settings: .defaults)
+        let now = WallClock.system.now()
+
+        try await expire.run(NoInput(), context: shop.context(clock: .fixed(now.adding(seconds: 29 * 60))))
+        #expect(try await shop.available(kettle) == 4)
+        try await expire.run(NoInput(), context: shop.context(clock: .fixed(now.adding(seconds: 31 * 60))))
+        #expect(try await shop.available(kettle) == 5)
+        let read = try await shop.shop.request("GET", "/orders/\(unpaid.id)", token: ann).json(OrderDocument.self)
+        #expect(read.status == "cancelled")
+        await shop.shutdown()
+    }
+
     @Test func theTTLComesFromTheSettings() async throws {
         let shop = try await OrdersShop.start()
         let ann = try await shop.shop.customer("ann@example.com")
@@ -75,9 +94,8 @@ struct ExpiryTests {
             """, [.text(id), .text(#"{"name":"A","line1":"B","city":"C","country":"KE"}"#), .text(stamp)])
         let context = shop.context()
         _ = try await context.invoke(
-            "catalog", "reserveStock",
-            ReserveStockInput(orderID: id, lines: [StockLine(productID: kettle, quantity: 3)], ttlSeconds: 3600),
-            as: ReservationOutput.self)
+            CatalogContract.reserveStock,
+            StockReservationRequest(orderID: id, lines: [ProductQuantity(productID: kettle, quantity: 3)], ttlSeconds: 3600))
         #expect(try await shop.available(kettle) == 2)
 
         // Not yet stuck (a live request may still confirm it).

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -81,8 +82,8 @@ struct OrderTotalsTests {
         let catalog = FakeCommerce(
             cart: [("p1", 1), ("p2", 1)],
             products: [
-                .init(id: "p1", sku: "A", name: "A", price: 100, currency: "KES", archived: false),
-                .init(id: "p2", sku: "B", name: "B", price: 100, currency: "USD", archived: false),
+                .init(id: "p1", sku: "A", name: "A", price: 100, currency: "KES", available: 5, archived: false),
+                .init(id: "p2", sku: "B", name: "B", price: 100, currency: "USD", available: 5, archived: false),
             ])
         let placement = OrderPlacement(customerID: "c1", context: catalog.context(), settings: .defaults)
         do {
@@ -97,33 +98,16 @@ struct OrderTotalsTests {
 
 /// Canned answers from the cart and the catalog, for pricing alone.
 struct FakeCommerce: FunctionInvoker {
-    struct Product: Encodable {
-        var id: String
-        var sku: String
-        var name: String
-        var price: Int
-        var currency: String
-        var archived: Bool
-    }
     var cart: [(String, Int)]
-    var products: [Product]
+    var products: [ProductSummary]
 
     func invoke(service: String, function: String, body: [UInt8], idempotent: Bool, caller: FunctionContext) async throws
         -> FunctionResponse
     {
-        struct Item: Encodable {
-            var productID: String
-            var quantity: Int
-            enum CodingKeys: String, CodingKey {
-                case productID = "product_id"
-                case quantity
-            }
-        }
-        struct Items: Encodable { var items: [Item] }
-        struct Products: Encodable { var products: [Product] }
         switch function {
-        case "checkoutCart": return try .json(Items(items: cart.map { Item(productID: $0.0, quantity: $0.1) }))
-        case "lookupProducts": return try .json(Products(products: products))
+        case "checkoutCart":
+            return try .json(CartCheckout(items: cart.map { ProductQuantity(productID: $0.0, quantity: $0.1) }))
+        case "lookupProducts": return try .json(ProductSummaries(products: products))
         default: return FunctionResponse(status: 500)
         }
     }

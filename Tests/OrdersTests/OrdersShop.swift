@@ -90,12 +90,12 @@ struct OrdersShop {
     }
 
     /// A context for the orders service as the scheduler would make it, calling other services
-    /// with the service token.
-    func context(function: String = "expireOrders") -> FunctionContext {
+    /// with the service token; its clock `clock`.
+    func context(function: String = "expireOrders", clock: WallClock = .system) -> FunctionContext {
         FunctionContext(
             requestID: "orders-test", deadline: .now + .seconds(30), service: "orders", function: function,
             request: FunctionRequest(method: "SCHEDULE", path: "/"), store: orders,
-            invoker: ServiceCalls(shop: shop, token: service), logger: Logger(label: "orders-test"))
+            invoker: ServiceCalls(shop: shop, token: service), clock: clock, logger: Logger(label: "orders-test"))
     }
 }
 

@@ -179,7 +179,7 @@ struct MpesaFlowTests {
             let event = Event(
                 id: "e-1", name: "mpesa.callback_received", source: "payments", occurredAt: "",
                 payload: MpesaCallbackReceived(paymentID: payment.id, checkoutRequestID: checkout))
-            try await ConfirmMpesa.run(event, context: shop.context("confirmMpesa"), gateways: shop.gateways)
+            try await ConfirmMpesa(gateways: shop.gateways).run(event, context: shop.context("confirmMpesa"))
             let query = try #require(shop.fake.requests(to: "/stkpushquery/v1/query").last)
             #expect(query.jsonObject["CheckoutRequestID"] as? String == checkout)
             stored = try await shop.payment(payment.id)
@@ -201,7 +201,7 @@ struct MpesaFlowTests {
             // A duplicate callback and a redelivered confirmation change nothing.
             let again = await callback(shop, token: token, CallbackSamples.success(checkout: checkout, amount: "1535"))
             #expect(again.status == 200)
-            try await ConfirmMpesa.run(event, context: shop.context("confirmMpesa"), gateways: shop.gateways)
+            try await ConfirmMpesa(gateways: shop.gateways).run(event, context: shop.context("confirmMpesa"))
             #expect(try await shop.events(named: "payment.succeeded").count == 1)
             #expect(try await shop.events(named: "mpesa.callback_received").count == 1)
             let raw = try await shop.payments.query("SELECT outcome FROM mpesa_callbacks ORDER BY received_at", [])
@@ -292,10 +292,11 @@ struct MpesaFlowTests {
                 return try FakeGateway.daraja(queryResult: checkout == paid.checkoutRequestID ? "0" : "1032")(request)
             }
             // Too early: nothing is asked.
-            let early = try await ReconcileMpesa.run(context: shop.context("reconcileMpesa"), gateways: shop.gateways)
+            let reconcile = ReconcileMpesa(gateways: shop.gateways)
+            let early = try await reconcile.reconcile(context: shop.context("reconcileMpesa"))
             #expect(early == ReconcileMpesa.Report())
-            let report = try await ReconcileMpesa.run(
-                now: later, context: shop.context("reconcileMpesa"), gateways: shop.gateways)
+            let report = try await reconcile.reconcile(
+                context: shop.context("reconcileMpesa", clock: .fixed(WallTime(unixSeconds: later))))
             #expect(report.succeeded == [paid.id])
             #expect(report.failed == [cancelled.id])
             #expect(report.stillPending == [processing.id])

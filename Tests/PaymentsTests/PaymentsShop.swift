@@ -68,25 +68,27 @@ struct PaymentsShop {
         return try placed.json(Identified.self).id
     }
 
-    /// A context for `function` as the host would make it, with `identity`, path parameters and the fake gateway.
+    /// A context for `function` as the host would make it, with `identity`, path parameters, the
+    /// fake gateway and `clock` (the system's unless a test sets the time).
     func context(
-        _ function: String, subject: String? = nil, roles: Set<String> = ["customer"], path: [String: String] = [:]
+        _ function: String, subject: String? = nil, roles: Set<String> = ["customer"], path: [String: String] = [:],
+        clock: WallClock = .system
     ) throws -> FunctionContext {
         let base = try shop.context("payments", function)
         return FunctionContext(
             requestID: "payments-test", deadline: .now + .seconds(30),
             identity: CallerIdentity(subject: subject ?? customerID, roles: roles), service: "payments", function: function,
             request: FunctionRequest(method: "POST", path: "/", pathParameters: path), store: base.store,
-            invoker: base.invoker, outgoing: fake, logger: Logger(label: "payments-test"))
+            invoker: base.invoker, outgoing: fake, clock: clock, logger: Logger(label: "payments-test"))
     }
 
     /// Calls payOrder for `orderID` as the customer (or `subject`).
     func pay(_ orderID: String, method: String, phone: String? = nil, subject: String? = nil) async throws -> Reply<
-        PayOrder.Output
+        PayOrder.Started
     > {
-        try await PayOrder.run(
+        try await PayOrder(gateways: gateways).run(
             PayOrder.Input(method: method, phone: phone),
-            context: context("payOrder", subject: subject, path: ["id": orderID]), gateways: gateways)
+            context: context("payOrder", subject: subject, path: ["id": orderID]))
     }
 
     func payment(_ id: String) async throws -> Payment {

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -118,13 +119,14 @@ struct StripeFlowTests {
             let order = try await shop.order()
             let reply = try await shop.pay(order, method: "stripe")
             let body = Array(Self.intentEvent("payment_intent.succeeded", intent: "pi_1", payment: reply.body.paymentID).utf8)
-            let now = Int(Date().timeIntervalSince1970)
+            // Far from the real time: the signature holds only because the context's clock says so.
+            let now = 1_700_000_000
             let request = FunctionRequest(
                 method: "POST", path: "/webhooks/stripe",
                 headers: ["Stripe-Signature": StripeSignature.header(payload: body, secret: "whsec_test", timestamp: now)],
                 body: body)
-            let response = try await StripeWebhook.run(
-                request, context: shop.context("stripeWebhook"), gateways: shop.gateways, now: now)
+            let response = try await StripeWebhook(gateways: shop.gateways).run(
+                request, context: shop.context("stripeWebhook", clock: .fixed(WallTime(unixSeconds: now))))
             #expect(response.status == 200)
             let charge = try #require(shop.fake.requests(to: "/v1/charges/").first)
             #expect(charge.method == "GET")
@@ -192,7 +194,7 @@ struct StripeFlowTests {
             let id = reply.body.paymentID
             let admin = try shop.context("refundPayment", roles: ["admin"], path: ["id": id])
 
-            let partial = try await RefundPayment.run(.init(amount: 50_000), context: admin, gateways: shop.gateways)
+            let partial = try await RefundPayment(gateways: shop.gateways).run(.init(amount: 50_000), context: admin)
             #expect(partial.payment.status == .partiallyRefunded)
             #expect(partial.payment.refundedAmount == 50_000)
             let first = try #require(shop.fake.requests(to: "/v1/refunds").last)
@@ -205,9 +207,9 @@ struct StripeFlowTests {
             #expect(try await shop.orderStatus(order) == "paid")
 
             await #expect(throws: FunctionError.self) {
-                try await RefundPayment.run(.init(amount: 200_000), context: admin, gateways: shop.gateways)
+                try await RefundPayment(gateways: shop.gateways).run(.init(amount: 200_000), context: admin)
             }
-            let full = try await RefundPayment.run(.init(), context: admin, gateways: shop.gateways)
+            let full = try await RefundPayment(gateways: shop.gateways).run(.init(), context: admin)
             #expect(full.payment.status == .refunded)
             #expect(full.payment.refundedAmount == 153_450)
             #expect(shop.fake.requests(to: "/v1/refunds").last?.headers["Idempotency-Key"] == "refund:\(id):50000:103450")
@@ -217,7 +219,7 @@ struct StripeFlowTests {
             #expect(try await shop.waitForOrder(order, status: "refunded"))
             // Nothing is left to refund.
             do {
-                _ = try await RefundPayment.run(.init(), context: admin, gateways: shop.gateways)
+                _ = try await RefundPayment(gateways: shop.gateways).run(.init(), context: admin)
                 Issue.record("a refunded payment was refunded again")
             } catch let error as FunctionError {
                 #expect(error.problem.code == "payment-not-refundable")
@@ -247,8 +249,8 @@ struct StripeFlowTests {
             #expect(payload.previousStatus == "paid")
             let event = Event(
                 id: try row.string("id") ?? "", name: "order.cancelled", source: "orders", occurredAt: "", payload: payload)
-            try await RefundCancelledOrder.run(event, context: shop.context("refundCancelledOrder"), gateways: shop.gateways)
-            try await RefundCancelledOrder.run(event, context: shop.context("refundCancelledOrder"), gateways: shop.gateways)
+            try await RefundCancelledOrder(gateways: shop.gateways).run(event, context: shop.context("refundCancelledOrder"))
+            try await RefundCancelledOrder(gateways: shop.gateways).run(event, context: shop.context("refundCancelledOrder"))
             #expect(shop.fake.requests(to: "/v1/refunds").count == 1)
             #expect(try await shop.payment(reply.body.paymentID).status == .refunded)
             #expect(try await shop.waitForOrder(order, status: "refunded"))
@@ -263,7 +265,7 @@ struct StripeFlowTests {
                 "UPDATE payments SET status = 'succeeded' WHERE id = $1", [.text(reply.body.paymentID)])
             let admin = try shop.context("refundPayment", roles: ["admin"], path: ["id": reply.body.paymentID])
             do {
-                _ = try await RefundPayment.run(.init(), context: admin, gateways: shop.gateways)
+                _ = try await RefundPayment(gateways: shop.gateways).run(.init(), context: admin)
                 Issue.record("an M-Pesa payment was refunded")
             } catch let error as FunctionError {
                 #expect(error.problem.status == 422)
@@ -297,13 +299,13 @@ struct UnneededPaymentTests {
             }
             let row = try #require(handedBack)
             let payload = try JSONCoding.decode(
-                RefundUnneededPayment.PaymentUnneeded.self, from: Array((try row.string("payload") ?? "").utf8))
+                PaymentUnneeded.self, from: Array((try row.string("payload") ?? "").utf8))
             #expect(payload.paymentID == reply.body.paymentID)
             let event = Event(
                 id: try row.string("id") ?? "", name: "payment.unneeded", source: "orders", occurredAt: "", payload: payload)
             // The relay's own delivery has no gateway here; deliver it by hand, twice (a redelivery).
-            try await RefundUnneededPayment.run(event, context: shop.context("refundUnneededPayment"), gateways: shop.gateways)
-            try await RefundUnneededPayment.run(event, context: shop.context("refundUnneededPayment"), gateways: shop.gateways)
+            try await RefundUnneededPayment(gateways: shop.gateways).run(event, context: shop.context("refundUnneededPayment"))
+            try await RefundUnneededPayment(gateways: shop.gateways).run(event, context: shop.context("refundUnneededPayment"))
             #expect(shop.fake.requests(to: "/v1/refunds").count == 1)
             #expect(try await shop.payment(reply.body.paymentID).status == .refunded)
 

@@ -40,6 +40,35 @@ struct FunctionScaffoldTests {
         #expect(throws: ScaffoldError.self) { try scaffold.write(root: root) }  // the name is taken now
     }
 
+    @Test func writesAnEventConsumerAndAScheduledFunction() throws {
+        let root = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let consumer = try FunctionScaffold(name: "noteOrder", service: "catalog", event: "order.placed", timeout: "10s")
+        let tick = try FunctionScaffold(name: "tidyUp", service: "catalog", schedule: "*/5 * * * *", timeout: "30s")
+        let openAPI = try String(contentsOfFile: root + "/openapi.yaml", encoding: .utf8)
+        #expect(try consumer.write(root: root).count == 4)
+        #expect(try tick.write(root: root).count == 4)
+        let read = { (path: String) in try String(contentsOfFile: root + "/" + path, encoding: .utf8) }
+        #expect(try read("Functions/Catalog/NoteOrder.swift").contains("enum NoteOrder: EventFunction {"))
+        #expect(try read("Functions/Catalog/TidyUp.swift").contains("enum TidyUp: Function {"))
+        #expect(try read("Tests/CatalogTests/TidyUpTests.swift").contains(#"FunctionRequest(method: "SCHEDULE", path: "/")"#))
+        #expect(try read("openapi.yaml") == openAPI)  // no route, no operation
+        let manifest = try ManifestParser.parse(yaml: try read("manifests/functions/catalog.yaml"), file: "catalog.yaml")
+        let functions = Dictionary(uniqueKeysWithValues: manifest.functions.map { ($0.name, $0) })
+        #expect(functions["noteOrder"]?.trigger == .event(["order.placed"]))
+        #expect(functions["noteOrder"]?.timeout == .seconds(10))
+        #expect(functions["tidyUp"]?.trigger == .schedule(ScheduleParser.parse("*/5 * * * *")!))
+    }
+
+    @Test(arguments: [
+        (nil, nil), ("order", nil), ("Order.Placed", nil), (nil, "every"), (nil, "* * *"), ("order.placed", "every 1m"),
+    ])
+    func refusesBadTriggers(_ event: String?, _ schedule: String?) {
+        #expect(throws: ScaffoldError.self) {
+            try FunctionScaffold(name: "w", service: "catalog", event: event, schedule: schedule, timeout: "5s")
+        }
+    }
+
     @Test(arguments: [
         ("WishList", "POST /w", "public", "5s"), ("wish-list", "POST /w", "public", "5s"), ("w", "FETCH /w", "public", "5s"),
         ("w", "POST w", "public", "5s"), ("w", "POST /w", "client", "5s"), ("w", "POST /w", "anyone", "5s"),
