@@ -45,7 +45,7 @@ public enum ManifestLoader {
         do {
             names = try fileManager.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ManifestError(file: directory, key: "", message: "cannot list the directory: \(error.localizedDescription)")
+            throw ManifestError(file: directory, key: "", message: "cannot list the directory: \(error)")
         }
         let paths = names.filter(isManifestName).sorted().map { join(directory, $0) }.filter { isDirectory($0) == false }
         guard !paths.isEmpty else {
@@ -82,7 +82,7 @@ public enum ManifestLoader {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ManifestError(file: path, key: "", message: "cannot read the file as UTF-8 text: \(error.localizedDescription)")
+            throw ManifestError(file: path, key: "", message: "cannot read the file as UTF-8 text: \(error)")
         }
     }
 }
