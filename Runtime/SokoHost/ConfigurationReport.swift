@@ -23,7 +23,7 @@ public enum ConfigurationReport {
             ),
             ("SOKO_PUBLIC_URL", environment["SOKO_PUBLIC_URL"].map(maskingPassword) ?? "(unset)"),
             ("SOKO_TRUSTED_PROXIES", environment["SOKO_TRUSTED_PROXIES"] ?? "loopback"),
-            ("SOKO_JWKS_URL", environment["SOKO_JWKS_URL"].map(maskingPassword) ?? "(users in this process)"),
+            ("SOKO_JWKS_URL", environment["SOKO_JWKS_URL"].map(maskingPassword) ?? "(the identity provider in this process)"),
             ("CONSUL_HTTP_ADDR", environment["CONSUL_HTTP_ADDR"].map(maskingPassword) ?? "(none)"),
             ("CONSUL_HTTP_TOKEN", environment["CONSUL_HTTP_TOKEN"].map(ReportedSetting.masked) ?? "(none)"),
             ("SOKO_LOKI_URL", environment["SOKO_LOKI_URL"].map(maskingPassword) ?? "(none)"),
