@@ -5,6 +5,11 @@ import PackageDescription
 /// where the tests run, keep them): the checks cost a few percent per request in profiles.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+/// Members come only from modules a file imports itself: Yams' `import Foundation` cannot lend
+/// full Foundation's String extensions (which pull in ICU) to a file that imports only
+/// FoundationEssentials or nothing.
+let ownImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "soko",
     platforms: [.macOS(.v15)],
@@ -39,23 +44,25 @@ let package = Package(
             providers: [.apt(["libhttp-parser-dev"])]),
 
         // Plain HTTP value types shared by the transport and the function API (no C).
-        .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes"),
+        .target(name: "SokoHTTPTypes", path: "Runtime/SokoHTTPTypes", swiftSettings: ownImports),
         // Base64url, hex, form encoding and constant-time comparison, shared by the function API, the
         // tokens and the bundles.
-        .target(name: "SokoCodecs", path: "Runtime/SokoCodecs"),
+        .target(name: "SokoCodecs", path: "Runtime/SokoCodecs", swiftSettings: ownImports),
         // Transport: libuv event loops, the loop-bound task executor, HTTP/1.1 over TCP.
         .target(
             name: "SokoHTTP", dependencies: ["CUV", "CHTTPParser", "SokoHTTPTypes"], path: "Runtime/SokoHTTP",
-            swiftSettings: hotPath),
+            swiftSettings: hotPath + ownImports),
         // What function authors import: handlers, context, errors, bundle registration.
         .target(
             name: "SokoFunctions",
             dependencies: [
                 "SokoCodecs", "SokoHTTPTypes", "SokoStore", "SokoWorkers", .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Runtime/SokoFunctions"),
+            path: "Runtime/SokoFunctions", swiftSettings: ownImports),
         // The store every bundle uses: SQLite (embedded) or PostgreSQL, migrations, worker pool.
-        .target(name: "SokoStore", dependencies: ["CSQLite", "CPostgres", "SokoWorkers"], path: "Runtime/SokoStore"),
+        .target(
+            name: "SokoStore", dependencies: ["CSQLite", "CPostgres", "SokoWorkers"], path: "Runtime/SokoStore",
+            swiftSettings: ownImports),
         // Worker threads for blocking work (database connections, hashing), off the event loops.
         .target(name: "SokoWorkers", path: "Runtime/SokoWorkers"),
         // Password hashing (Argon2id) and access tokens (ES256 JWT, JWKS) for the auth policies.
@@ -75,7 +82,7 @@ let package = Package(
             name: "SokoDeploy", dependencies: ["SokoManifest", "SokoHTTPTypes", .product(name: "Yams", package: "Yams")],
             path: "Runtime/SokoDeploy"),
         // Function manifests: YAML parsing and validation.
-        .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest"),
+        .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest", swiftSettings: ownImports),
         // The host: router, middleware, metrics, access log, health, drain.
         .target(
             name: "SokoHost",

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SokoFunctions
 import SokoHost
 import SokoStore
@@ -24,7 +23,7 @@ struct DeadLetters: AsyncParsableCommand {
             }
             return letters.count
         } summary: { total in
-            FileHandle.standardError.write(Data("\(total) dead letter(s)\n".utf8))
+            StandardError.write("\(total) dead letter(s)\n")
         }
     }
 }

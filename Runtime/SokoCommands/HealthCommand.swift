@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SokoOutbound
 import SokoWorkers
 
@@ -18,7 +17,7 @@ struct Health: AsyncParsableCommand {
         defer { compute.shutdown() }
         let status = (try? await BlockingHTTPClient(pool: compute).get(target, timeout: .seconds(2)))?.status ?? 0
         guard status == 200 else {
-            FileHandle.standardError.write(Data("\(target) answered \(status == 0 ? "nothing" : String(status))\n".utf8))
+            StandardError.write("\(target) answered \(status == 0 ? "nothing" : String(status))\n")
             throw ExitCode(1)
         }
     }

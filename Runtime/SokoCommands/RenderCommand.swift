@@ -1,7 +1,13 @@
 import ArgumentParser
-import Foundation
 import SokoDeploy
+import SokoHTTPTypes
 import SokoManifest
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 struct Render<Values: DeploymentValueOptions>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
@@ -82,7 +88,7 @@ struct RenderNginx: AsyncParsableCommand {
             switch allowlist {
             case nil: nil
             case "off": []
-            case let list?: list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            case let list?: list.split(separator: ",").map { String($0.trimmingASCIIWhitespace) }
             }
         let loaded = try RenderFiles.load(manifests)
         let text = try NginxGateway(
@@ -90,13 +96,13 @@ struct RenderNginx: AsyncParsableCommand {
             options: .init(
                 listen: listen, upstreams: upstreams, allowlistOverride: override, pidFile: pidFile, environment: environment,
                 tls: tls,
-                realIPFrom: (realIPFrom ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                realIPFrom: (realIPFrom ?? "").split(separator: ",").map { String($0.trimmingASCIIWhitespace) })
         ).render()
         if output == "-" {
             print(text, terminator: "")
         } else {
             try FileManager.default.createDirectory(
-                atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: URL(fileURLWithPath: output).deletingLastPathComponent().path, withIntermediateDirectories: true)
             try text.write(toFile: output, atomically: true, encoding: .utf8)
             print("wrote \(output)")
         }
@@ -194,7 +200,7 @@ enum RenderFiles {
         for file in files {
             let path = folder + "/" + file.path
             try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             try file.text.write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path)")
         }

@@ -1,5 +1,10 @@
-import Foundation
 import SokoStore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// An event as its consumers receive it: the outbox row's id and name, when it was written, and
 /// the producer's payload.

@@ -12,10 +12,22 @@ public struct FunctionHandler: Sendable {
 
     public let kind: Kind
     let body: @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse
+    /// The handler itself when it returns without suspending (see ``init(kind:synchronous:)``);
+    /// nil for an `async` handler.
+    public let synchronous: (@Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse)?
 
     public init(kind: Kind, _ body: @escaping @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse) {
         self.kind = kind
         self.body = body
+        synchronous = nil
+    }
+
+    /// A handler that returns without suspending: no `await`, no store, no outgoing call, and
+    /// bounded work. The host may call it on the loop that read the request, without a task.
+    public init(kind: Kind, synchronous body: @escaping @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse) {
+        self.kind = kind
+        self.body = { request, context in try body(request, context) }
+        synchronous = body
     }
 
     /// Calls the handler. Errors propagate; the host maps them to problem+json.
@@ -52,6 +64,30 @@ public struct FunctionRegistry: Sendable {
         _ handler: @escaping @Sendable (FunctionRequest, FunctionContext) async throws -> FunctionResponse
     ) {
         add(name, FunctionHandler(kind: .raw, handler))
+    }
+
+    /// Registers a raw handler that returns without suspending (see
+    /// ``FunctionHandler/init(kind:synchronous:)``).
+    public mutating func raw(
+        _ name: String,
+        synchronous handler: @escaping @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse
+    ) {
+        add(name, FunctionHandler(kind: .raw, synchronous: handler))
+    }
+
+    /// Registers a typed handler that returns without suspending: JSON body → `Input`, `Output`
+    /// → 200 JSON (see ``FunctionHandler/init(kind:synchronous:)``).
+    public mutating func typed<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ name: String, synchronous handler: @escaping @Sendable (Input, FunctionContext) throws -> Output
+    ) {
+        add(
+            name,
+            FunctionHandler(
+                kind: .typed,
+                synchronous: { request, context in
+                    let input = try TypedInput.decode(Input.self, from: request)
+                    return try .json(try handler(input, context))
+                }))
     }
 
     /// Registers a typed handler: JSON body → `Input`, `Output` → 200 JSON.

@@ -18,13 +18,18 @@ public struct FunctionResponse: Sendable {
 
     /// A `text/plain; charset=utf-8` response.
     public static func text(_ text: String, status: Int = 200) -> FunctionResponse {
-        FunctionResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
+        FunctionResponse(status: status, headers: textHeaders, body: Array(text.utf8))
     }
 
     /// An `application/json` response with `value` encoded by the host's JSON rules.
     public static func json<T: Encodable>(_ value: T, status: Int = 200) throws -> FunctionResponse {
-        FunctionResponse(status: status, headers: ["Content-Type": "application/json"], body: try JSONCoding.encode(value))
+        FunctionResponse(status: status, headers: jsonHeaders, body: try JSONCoding.encode(value))
     }
+
+    // Built once and shared (copy-on-write): a response's headers cost no allocation until the
+    // host adds its own.
+    private static let textHeaders: HTTPHeaders = ["Content-Type": "text/plain; charset=utf-8"]
+    private static let jsonHeaders: HTTPHeaders = ["Content-Type": "application/json"]
 
     /// An empty 204.
     public static var noContent: FunctionResponse { FunctionResponse(status: 204) }

@@ -1,3 +1,6 @@
+// Full Foundation only so that modules built on SokoFunctions (bundles, SokoOutbound) still see
+// its String extensions (`trimmingCharacters`, `replacingOccurrences`) until they stop using
+// them; nothing here uses it. Then: `FoundationEssentials`, as in the rest of this module.
 import Foundation
 
 /// Calls a function of another (or the same) service by name, the way the host wires it: in-process

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Turns a request body into a typed handler's input, with errors users can act on.
 enum TypedInput {
     static func decode<Input: Decodable>(_ type: Input.Type, from request: FunctionRequest) throws -> Input {
@@ -11,7 +9,7 @@ enum TypedInput {
             return try JSONCoding.decode(Input.self, from: request.body)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-                (try? JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed])) != nil
+                (try? JSONCoding.decode(JSONValue.self, from: request.body)) != nil
             {
                 // Valid JSON the decoder still refused without naming a field: a number that does
                 // not fit the field (a fraction, or past 64 bits). The input's fault: 422.

@@ -12,7 +12,9 @@ extension HTTPConnection {
 
     func flush() {
         guard !closed else { return }
-        var out: [UInt8] = []
+        var out = server.writeBuffer
+        server.writeBuffer = []  // a nested flush (none is known) would take a fresh buffer
+        out.removeAll(keepingCapacity: true)
         if let first = slots.first?.response { out.reserveCapacity(256 + first.body.count) }
         var closeNow = false
         while let first = slots.first, let response = first.response {
@@ -26,6 +28,7 @@ extension HTTPConnection {
             if !keepAlive { closeNow = true; break }
         }
         if !out.isEmpty { write(out) }
+        if out.capacity <= ServerLoop.writeBufferLimit { server.writeBuffer = out }
         if closeWhenFlushed && slots.isEmpty {
             if pendingWrites == 0 { close() }
             return

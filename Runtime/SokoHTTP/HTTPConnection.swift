@@ -173,6 +173,7 @@ final class HTTPConnection: @unchecked Sendable {
         }
         let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
         let parsed = http_parser_execute(parser, &server.settings, base, bytes.count)
+        if closed { return }  // a request was answered and the connection closed inside the parser
         let errno = http_errno(rawValue: parser.pointee.http_errno)
         if errno == HPE_PAUSED {
             if parsed < bytes.count, !stopReading {

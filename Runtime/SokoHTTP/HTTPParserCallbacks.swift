@@ -10,14 +10,17 @@ enum HTTPParserCallbacks {
         var settings = http_parser_settings()
         settings.on_message_begin = { parser in
             HTTPConnection.with(parser!.pointee.data) { connection in
+                // Closed while answering the previous request in this read (a synchronous answer
+                // during a drain): read nothing more.
+                if connection.closed { return 1 }
                 connection.resetMessage()
                 // A request that starts in the same read as the previous one gets its own timer.
                 if connection.phase == .idle {
                     connection.phase = .head
                     connection.armTimer(connection.server.configuration.headerTimeout)
                 }
+                return 0
             }
-            return 0
         }
         settings.on_url = { parser, at, length in
             HTTPConnection.with(parser!.pointee.data) { connection in
@@ -68,7 +71,7 @@ extension HTTPConnection {
         let name = String(decoding: field, as: UTF8.self)
         let text = String(decoding: value, as: UTF8.self)
         if name.equalsIgnoringASCIICase("Content-Length") {
-            contentLengths.append(text.trimmingSpaces)
+            contentLengths.append(String(text.trimmingASCIIWhitespace))
         } else if name.equalsIgnoringASCIICase("Transfer-Encoding") {
             sawTransferEncoding = true
         }
@@ -141,15 +144,6 @@ extension HTTPConnection {
             phase = .head
         }
         return 0
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        return String(s)
     }
 }
 

@@ -10,7 +10,7 @@ struct ResponseSerializer {
         keepAlive: Bool, http10: Bool
     ) {
         out.append(contentsOf: http10 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
-        appendDecimal(response.status, to: &out)
+        out.appendDecimal(response.status)
         out.append(UInt8(ascii: " "))
         out.append(contentsOf: HTTPStatus.reason(response.status).utf8)
         out.append(contentsOf: "\r\n".utf8)
@@ -33,7 +33,7 @@ struct ResponseSerializer {
         let bodyless = response.status < 200 || response.status == 204 || response.status == 304
         if !hasLength && !bodyless {
             out.append(contentsOf: "Content-Length: ".utf8)
-            appendDecimal(response.body.count, to: &out)
+            out.appendDecimal(response.body.count)
             out.append(contentsOf: "\r\n".utf8)
         }
         if !keepAlive {
@@ -83,26 +83,5 @@ enum HTTPDate {
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(days[Int(t.tm_wday)]), \(two(t.tm_mday)) \(months[Int(t.tm_mon)]) \(1900 + t.tm_year) "
             + "\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)) GMT"
-    }
-}
-
-@inline(__always)
-func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-    if value == 0 { out.append(UInt8(ascii: "0")); return }
-    var v = value
-    var digits:
-        (
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-        ) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var n = 0
-    withUnsafeMutableBytes(of: &digits) { buffer in
-        while v > 0 && n < 20 {
-            buffer[19 - n] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            n += 1
-        }
-        out.append(contentsOf: buffer[(20 - n)...])
     }
 }

@@ -16,6 +16,11 @@ final class ServerLoop: @unchecked Sendable {
     /// callback, so one buffer serves them all and an idle connection holds no buffer.
     static let readBufferSize = 64 * 1024
     let readBuffer = UnsafeMutableRawPointer.allocate(byteCount: ServerLoop.readBufferSize, alignment: 16)
+    /// The bytes one flush writes, shared by every connection of the loop: `write` sends or copies
+    /// them before the flush returns, so the buffer is reused rather than allocated per response.
+    var writeBuffer: [UInt8] = []
+    /// Largest write buffer kept for reuse (a larger one, for a large body, is let go).
+    static let writeBufferLimit = 64 * 1024
 
     init(loop: EventLoop, configuration: ServerConfiguration, handler: HTTPRequestHandler) {
         self.loop = loop

@@ -70,19 +70,19 @@ struct AccessLogBuffer {
         out.append(contentsOf: #","path":"#.utf8)
         JSONText.append(entry.path, to: &out)
         out.append(contentsOf: #","status":"#.utf8)
-        out.append(contentsOf: String(entry.status).utf8)
+        out.appendDecimal(entry.status)
         out.append(contentsOf: #","duration_ms":"#.utf8)
         let micros = Int((entry.durationMilliseconds * 1000).rounded())
-        out.append(contentsOf: String(micros / 1000).utf8)
+        out.appendDecimal(micros / 1000)
         out.append(UInt8(ascii: "."))
         let fraction = micros % 1000
         if fraction < 100 { out.append(UInt8(ascii: "0")) }
         if fraction < 10 { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: String(fraction).utf8)
+        out.appendDecimal(fraction)
         out.append(contentsOf: #","request_id":"#.utf8)
         JSONText.append(entry.requestID, to: &out)
         out.append(contentsOf: #","bytes":"#.utf8)
-        out.append(contentsOf: String(entry.bytes).utf8)
+        out.appendDecimal(entry.bytes)
         out.append(contentsOf: "}\n".utf8)
     }
 
@@ -140,9 +140,17 @@ struct TimestampFormatter {
 enum JSONText {
     static func append<S: StringProtocol>(_ text: S, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Fast path: nothing to escape (the usual case for names, paths and ids).
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: text.utf8)
+        // Fast path: nothing to escape (the usual case for names, paths and ids), read as one
+        // buffer of UTF-8 rather than byte by byte through the view.
+        let copied =
+            text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                out.append(contentsOf: bytes)
+                return true
+            } ?? false
+        if copied {
             out.append(UInt8(ascii: "\""))
             return
         }

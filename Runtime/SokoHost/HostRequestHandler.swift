@@ -147,33 +147,25 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
         requestID: String, responder: HTTPResponder, state: LoopState
     ) {
-        let started = ContinuousClock.now
-        let head = request.head
-        let deadlines = state.deadlineQueue(for: function)
-        let loggedPath = redactions[function.index]?.redact(head.path) ?? head.path
-        let exchange = RequestExchange(
-            function: function, requestID: requestID, method: head.method, path: loggedPath,
-            started: started, responder: responder, state: state, sink: sink, deadlines: deadlines)
+        let call = CallAnswer(
+            function: function, requestID: requestID, method: request.head.method,
+            path: redactions[function.index]?.redact(request.head.path) ?? request.head.path,
+            started: .now, responder: responder, state: state, sink: sink)
+        // Synchronous fast path: no task for a handler that returns without suspending.
+        if answerSynchronously(call, parameters: parameters, request: request) { return }
         guard function.acquire() else {
-            let problem = Problem(
-                status: 503, code: "over-capacity",
-                detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
-            exchange.answer(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]))
+            call.send(call.overCapacity)
             return
         }
         state.counters[function.index].inFlight += 1
-        let functionRequest = FunctionRequest(
-            method: head.method, path: String(head.path),
-            query: QueryParameters(parsing: head.query), headers: head.headers,
-            pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
+        let functionRequest = self.functionRequest(request, parameters: parameters)
         let store = functionStores[function.index]
         let authenticator = self.authenticator
         let policy = function.policy
-        let rateLimiter = function.index < rateLimiters.count ? rateLimiters[function.index] : nil
-        let invoker = self.invoker
-        let outgoing = self.outgoing
-        let mailer = self.mailer
+        let rateLimiter = self.rateLimiter(for: function)
         let loop = responder.loop
+        let deadlines = state.deadlineQueue(for: function)
+        let exchange = RequestExchange(call, deadlines: deadlines)
         deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
             let response: FunctionResponse
@@ -189,23 +181,77 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
                         caller: RateLimiter.caller(subject: identity?.subject, clientAddress: functionRequest.clientAddress),
                         store: store, logger: function.logger)
                 }
-                let context = FunctionContext(
-                    requestID: requestID, deadline: started + function.manifest.timeout, identity: identity,
-                    service: function.service, function: function.name,
-                    request: FunctionRequest(
-                        method: functionRequest.method, path: functionRequest.path,
-                        query: functionRequest.query, headers: functionRequest.headers,
-                        pathParameters: parameters, clientAddress: functionRequest.clientAddress),
-                    store: store, invoker: invoker, outgoing: outgoing, mailer: mailer, logger: function.logger)
+                let context = self.context(for: call, request: functionRequest, identity: identity)
                 response = try await function.handler(functionRequest, context: context)
             } catch {
-                response = ProblemRendering.response(for: error, requestID: requestID, logger: function.logger)
+                response = ProblemRendering.response(for: error, requestID: call.requestID, logger: function.logger)
             }
             loop.executeSoon {
                 exchange.answer(response)
                 exchange.finished()
             }
         }
+    }
+
+    /// Synchronous fast path. A handler with a synchronous form (``FunctionHandler/synchronous``)
+    /// whose function has no awaited stage before it — `public` or `webhook` auth (no token to
+    /// verify; a verified-token cache would still need the awaited key source on a miss) and no
+    /// `rateLimit:` (its counters may live in the store) — runs here, on the loop that read the
+    /// request: no task, no ``RequestExchange``, no deadline entry, no hop back to the loop.
+    ///
+    /// The stages are the task path's, in its order: the concurrency cap (503), the handler, a
+    /// thrown error as problem+json, the deadline — the loop cannot interrupt a handler, so an
+    /// answer later than the function's timeout is replaced by the 504 the alarm sends on the task
+    /// path — then metrics and the access log (``CallAnswer/send(_:)``). The in-flight gauge is not
+    /// touched: the call starts and ends within one turn of the loop, and the scrape reads the
+    /// gauge on the loop. Returns false, having done nothing, when the call does not qualify.
+    private func answerSynchronously(_ call: CallAnswer, parameters: [String: String], request: HTTPRequest) -> Bool {
+        let function = call.function
+        guard let handler = function.handler.synchronous, function.policy == .public || function.policy == .webhook,
+            rateLimiter(for: function) == nil
+        else { return false }
+        guard function.acquire() else {
+            call.send(call.overCapacity)
+            return true
+        }
+        defer { function.release() }
+        let functionRequest = self.functionRequest(request, parameters: parameters)
+        var response: FunctionResponse
+        do {
+            response = try handler(functionRequest, context(for: call, request: functionRequest, identity: nil))
+        } catch {
+            response = ProblemRendering.response(for: error, requestID: call.requestID, logger: function.logger)
+        }
+        if call.started + function.manifest.timeout <= .now { response = call.timeout }
+        call.send(response)
+        return true
+    }
+
+    /// The request a handler gets.
+    private func functionRequest(_ request: HTTPRequest, parameters: [String: String]) -> FunctionRequest {
+        let head = request.head
+        return FunctionRequest(
+            method: head.method, path: String(head.path), query: QueryParameters(parsing: head.query),
+            headers: head.headers, pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
+    }
+
+    /// The context a handler gets: the request without its body, the function's store and the
+    /// host's invoker, outgoing HTTP and mail.
+    private func context(for call: CallAnswer, request: FunctionRequest, identity: CallerIdentity?) -> FunctionContext {
+        let function = call.function
+        return FunctionContext(
+            requestID: call.requestID, deadline: call.started + function.manifest.timeout, identity: identity,
+            service: function.service, function: function.name,
+            request: FunctionRequest(
+                method: request.method, path: request.path, query: request.query, headers: request.headers,
+                pathParameters: request.pathParameters, clientAddress: request.clientAddress),
+            store: functionStores[function.index], invoker: invoker, outgoing: outgoing, mailer: mailer,
+            logger: function.logger)
+    }
+
+    /// The function's `rateLimit:` counter, if it has one.
+    private func rateLimiter(for function: FunctionRuntime) -> RateLimiter? {
+        function.index < rateLimiters.count ? rateLimiters[function.index] : nil
     }
 
     private func answerUnrouted(

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads every manifest of a directory, e.g. `manifests/functions/`.
 public enum ManifestLoader {
@@ -32,8 +36,7 @@ public enum ManifestLoader {
     /// The manifest files of `directory`, sorted by name.
     static func manifestPaths(in directory: String) throws(ManifestError) -> [String] {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard isDirectory(directory) == true else {
             throw ManifestError(
                 file: directory, key: "",
                 message: "no such directory (expected a directory of <service>.yaml manifests)")
@@ -42,17 +45,28 @@ public enum ManifestLoader {
         do {
             names = try fileManager.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ManifestError(file: directory, key: "", message: "cannot list the directory: \(error.localizedDescription)")
+            throw ManifestError(file: directory, key: "", message: "cannot list the directory: \(error)")
         }
-        let paths = names.filter(isManifestName).sorted().map { join(directory, $0) }.filter { path in
-            var isDirectory: ObjCBool = false
-            return fileManager.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
+        let paths = names.filter(isManifestName).sorted().map { join(directory, $0) }.filter { isDirectory($0) == false }
         guard !paths.isEmpty else {
             throw ManifestError(
                 file: directory, key: "", message: "holds no manifest (expected <service>.yaml or <service>.yml files)")
         }
         return paths
+    }
+
+    /// Whether `path` is a directory (following a symbolic link, as a mounted ConfigMap needs);
+    /// nil when nothing is there.
+    private static func isDirectory(_ path: String) -> Bool? {
+        #if canImport(FoundationEssentials)
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+            return isDirectory
+        #else
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+            return isDirectory.boolValue
+        #endif
     }
 
     private static func isManifestName(_ name: String) -> Bool {
@@ -68,7 +82,7 @@ public enum ManifestLoader {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ManifestError(file: path, key: "", message: "cannot read the file as UTF-8 text: \(error.localizedDescription)")
+            throw ManifestError(file: path, key: "", message: "cannot read the file as UTF-8 text: \(error)")
         }
     }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where each service's store lives, read once from the environment at start.
 ///
@@ -33,7 +37,8 @@ public struct StoreConfiguration: Sendable, Equatable {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw StoreError.connection("SOKO_DATABASE_URL_FILE=\(path) cannot be read")
             }
-            fromFile = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Without the whitespace and newlines around it (an editor's trailing newline).
+            fromFile = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         }
         if let url = environment["SOKO_DATABASE_URL"] ?? fromFile, !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {

@@ -30,6 +30,15 @@ struct ExamplesTests {
         #expect(await host.shutdown())
     }
 
+    @Test func helloAndEchoAnswerWithoutSuspending() {
+        let compute = ComputePool(threads: 1)
+        defer { compute.shutdown() }
+        let handlers = ExamplesBundle.registry(compute: compute).handlers
+        // Their synchronous form lets the host answer them on the loop, with no task.
+        #expect(handlers["hello"]?.synchronous != nil)
+        #expect(handlers["echo"]?.synchronous != nil)
+    }
+
     @Test(arguments: [
         #"{"a":1,"b":[true,null,"x"],"c":{"d":2.5}}"#, "[]", "42", #""text""#, "null", "9007199254740993",
     ])

@@ -88,6 +88,21 @@ enum ProbeBundle: FunctionBundle {
         registry.raw("context") { _, context in
             .text("\(context.requestID) \(context.service).\(context.function) \(context.timeRemaining > .zero)")
         }
+        // Synchronous handlers: answered on the loop, without a task, when their route allows it.
+        registry.raw(
+            "syncContext",
+            synchronous: { request, context in
+                .text("\(context.requestID) \(context.service).\(context.function) q=\(request.query["q"] ?? "-")")
+            })
+        registry.typed("syncEcho", synchronous: { (input: JSONValue, _) in input })
+        registry.raw("syncFail", synchronous: { _, _ in throw FunctionError.conflict("widget already exists") })
+        registry.raw(
+            "syncOverrun",
+            synchronous: { _, context in
+                while context.timeRemaining > .zero {}  // works past its deadline, which the loop cannot interrupt
+                return .text("too late")
+            })
+        registry.raw("syncPrivate", synchronous: { _, context in .text(context.identity?.subject ?? "-") })
     }
 
     static let manifest = """
@@ -131,5 +146,21 @@ enum ProbeBundle: FunctionBundle {
           client:
             http: GET /client
             auth: public
+          syncContext:
+            http: GET /sync/context
+            auth: public
+          syncEcho:
+            http: POST /sync/echo
+            auth: public
+          syncFail:
+            http: GET /sync/fail
+            auth: public
+          syncOverrun:
+            http: GET /sync/overrun
+            auth: public
+            timeout: 5ms
+          syncPrivate:
+            http: GET /sync/private
+            auth: customer
         """
 }
