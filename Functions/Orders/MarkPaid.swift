@@ -39,7 +39,7 @@ enum MarkPaid: EventFunction {
                 return
             }
             try OrderTransitions.apply(
-                orderID: order.id, to: .paid, actor: "system:payments", payment: payment, in: transaction)
+                orderID: order.id, to: .paid, actor: "system:payments", payment: payment, at: context.now, in: transaction)
         }
         guard let order = try await OrderRepository.find(id: paid.orderID, in: context.store),
             [.paid, .shipped, .delivered].contains(order.status)

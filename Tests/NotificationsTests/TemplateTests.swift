@@ -25,7 +25,8 @@ struct TemplateTests {
     static func render(_ content: MailContent) throws -> ParsedMail {
         let message = MailMessage(
             from: MIMETests.shop, to: Mailbox(name: hostile, address: "ann@example.com")!, subject: content.subject,
-            text: content.text, html: content.html, messageID: "t@soko.example")
+            text: content.text, html: content.html, date: MailDate.format(seconds: 1_767_225_600),
+            messageID: "t@soko.example")
         return try MailOracle.parse(message.rendered)
     }
 
