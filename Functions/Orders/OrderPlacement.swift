@@ -242,7 +242,7 @@ struct OrderPlacement {
             if changed == 1 {
                 try transaction.recordTransition(
                     orderID: id, from: .placing, to: .pendingPayment, actor: "customer:\(order.customerID)", reason: nil, at: now)
-                try transaction.emitOrderEvent("placed", order: order, previousStatus: .placing)
+                try transaction.emitOrderEvent(OrderEvents.placed, order: order, previousStatus: .placing)
             }
             return order
         }

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// Moves orders between public states: one transaction per change, guarded by the transition
@@ -34,7 +35,7 @@ public enum OrderTransitions {
     @discardableResult
     public static func apply(
         orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
-        ownedBy customerID: String? = nil, payment: OrderPayment? = nil, at now: WallTime, store: Store
+        ownedBy customerID: String? = nil, payment: OrderEvent.Payment? = nil, at now: WallTime, store: Store
     ) async throws -> Order {
         try await store.transaction { transaction in
             try apply(
@@ -49,7 +50,7 @@ public enum OrderTransitions {
     @discardableResult
     public static func apply(
         orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
-        ownedBy customerID: String? = nil, payment: OrderPayment? = nil, at time: WallTime,
+        ownedBy customerID: String? = nil, payment: OrderEvent.Payment? = nil, at time: WallTime,
         in transaction: Transaction
     ) throws -> Order {
         guard var order = try OrderRepository.find(id: orderID, in: transaction), order.status.isPublic,
@@ -88,7 +89,8 @@ public enum OrderTransitions {
         try transaction.recordTransition(
             orderID: orderID, from: from, to: target, actor: actor, reason: cancelReason?.rawValue, at: now)
         try transaction.emitOrderEvent(
-            target.rawValue, order: order, previousStatus: from, reason: cancelReason, payment: target == .paid ? payment : nil)
+            OrderEvents.changed(to: target.rawValue), order: order, previousStatus: from, reason: cancelReason,
+            payment: target == .paid ? payment : nil)
         return order
     }
 }
