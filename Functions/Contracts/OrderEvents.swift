@@ -37,7 +37,7 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     public var shipping: Int
     public var tax: Int
     public var total: Int
-    public var lines: [Line]
+    public var lines: [OrderLine]
     /// Why an order was cancelled (`customer`, `admin`, `expired`, `payment_failed`, `refund`).
     public var reason: String?
     public var carrier: String?
@@ -47,32 +47,6 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     public var fromCart: Bool
     /// How the order was paid (on `order.paid`).
     public var payment: Payment?
-
-    /// One line of the order as priced when it was placed.
-    public struct Line: Codable, Sendable, Equatable {
-        public var productID: String
-        public var sku: String?
-        public var name: String
-        public var unitPrice: Int
-        public var quantity: Int
-        public var lineTotal: Int
-
-        public init(productID: String, sku: String?, name: String, unitPrice: Int, quantity: Int, lineTotal: Int) {
-            self.productID = productID
-            self.sku = sku
-            self.name = name
-            self.unitPrice = unitPrice
-            self.quantity = quantity
-            self.lineTotal = lineTotal
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case productID = "product_id"
-            case sku, name, quantity
-            case unitPrice = "unit_price"
-            case lineTotal = "line_total"
-        }
-    }
 
     /// The payment that paid the order: `receipt` is the M-Pesa receipt number, `card_last4` the
     /// card's last four digits (either may be missing).
@@ -115,7 +89,7 @@ public struct OrderEvent: Codable, Sendable, Equatable {
 
     public init(
         orderID: String, customerID: String, status: String? = nil, previousStatus: String? = nil, currency: String,
-        subtotal: Int, shipping: Int = 0, tax: Int = 0, total: Int, lines: [Line], reason: String? = nil,
+        subtotal: Int, shipping: Int = 0, tax: Int = 0, total: Int, lines: [OrderLine], reason: String? = nil,
         carrier: String? = nil, trackingNumber: String? = nil, fromCart: Bool = false, payment: Payment? = nil
     ) {
         self.orderID = orderID
@@ -146,11 +120,37 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         shipping = try container.decodeIfPresent(Int.self, forKey: .shipping) ?? 0
         tax = try container.decodeIfPresent(Int.self, forKey: .tax) ?? 0
         total = try container.decodeIfPresent(Int.self, forKey: .total) ?? 0
-        lines = try container.decodeIfPresent([Line].self, forKey: .lines) ?? []
+        lines = try container.decodeIfPresent([OrderLine].self, forKey: .lines) ?? []
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         carrier = try container.decodeIfPresent(String.self, forKey: .carrier)
         trackingNumber = try container.decodeIfPresent(String.self, forKey: .trackingNumber)
         fromCart = try container.decodeIfPresent(Bool.self, forKey: .fromCart) ?? false
         payment = try container.decodeIfPresent(Payment.self, forKey: .payment)
+    }
+}
+
+/// One order line: a snapshot of the product and its server-side price when the order was placed.
+public struct OrderLine: Sendable, Equatable, Codable {
+    public var productID: String
+    public var sku: String
+    public var name: String
+    public var unitPrice: Int
+    public var quantity: Int
+    public var lineTotal: Int
+
+    public init(productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int) {
+        self.productID = productID
+        self.sku = sku
+        self.name = name
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+        self.lineTotal = lineTotal
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case productID = "product_id"
+        case sku, name, quantity
+        case unitPrice = "unit_price"
+        case lineTotal = "line_total"
     }
 }

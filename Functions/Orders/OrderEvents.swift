@@ -10,11 +10,7 @@ extension OrderEvent {
             orderID: order.id, customerID: order.customerID, status: order.status.rawValue,
             previousStatus: previousStatus?.rawValue, currency: order.currency ?? "", subtotal: order.totals.subtotal,
             shipping: order.totals.shipping, tax: order.totals.tax, total: order.totals.total,
-            lines: order.lines.map {
-                Line(
-                    productID: $0.productID, sku: $0.sku, name: $0.name, unitPrice: $0.unitPrice, quantity: $0.quantity,
-                    lineTotal: $0.lineTotal)
-            },
+            lines: order.lines,
             reason: reason?.rawValue, carrier: shipped ? order.carrier : nil,
             trackingNumber: shipped ? order.trackingNumber : nil, fromCart: order.isFromCart, payment: payment)
     }
