@@ -43,15 +43,17 @@ struct AddToCart: DependentFunction {
             throw CartError.currencyMismatch(product: product.currency, cart: cartCurrency)
         }
 
+        let now = context.now
         let (id, owned, lines) = try await context.store.transaction { transaction in
-            let (id, owned) = try owner.cart(creating: transaction)
+            let (id, owned) = try owner.cart(creating: transaction, at: now)
             let lines = try CartRepository.lines(id, transaction)
             let holding = lines.first { $0.productID == input.productID }?.quantity
             if holding == nil, lines.count >= CartLimits.maxLines { throw CartError.cartFull }
-            guard try CartRepository.add(input.productID, quantity: input.quantity, to: id, limit: limit, transaction) else {
+            guard try CartRepository.add(input.productID, quantity: input.quantity, to: id, limit: limit, at: now, transaction)
+            else {
                 throw CartError.quantityOverLimit(holding: holding ?? 0, limit: limit)
             }
-            try CartRepository.touch(id, transaction)
+            try CartRepository.touch(id, at: now, transaction)
             return (id, owned, try CartRepository.lines(id, transaction))
         }
         return try await CartView.priced(id: id, lines: lines, owner: owned, known: products, context: context).reply

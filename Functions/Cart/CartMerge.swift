@@ -47,6 +47,7 @@ enum CartMerge: Function {
         guard let productIDs else { return }  // no such guest cart: already merged, expired or never issued
         let products = try await CatalogLookup.products(productIDs, context: context)
         let hash = token.hash
+        let now = context.now
         try await context.store.transaction { transaction in
             guard
                 let guestID = try transaction.query(
@@ -55,7 +56,7 @@ enum CartMerge: Function {
             else { return }  // a concurrent call merged it first
             let guestLines = try CartRepository.lines(guestID, transaction)
             try CartRepository.removeAll(from: guestID, transaction)
-            let cartID = try CartRepository.customerCart(customer, transaction)
+            let cartID = try CartRepository.customerCart(customer, at: now, transaction)
             let held = Dictionary(
                 try CartRepository.lines(cartID, transaction).map { ($0.productID, $0.quantity) }, uniquingKeysWith: +)
             var holding = held.count
@@ -67,9 +68,9 @@ enum CartMerge: Function {
                 }
                 let quantity = mergedQuantity(
                     customer: held[line.productID] ?? 0, guest: line.quantity, available: products[line.productID]?.available)
-                try CartRepository.put(line.productID, quantity: quantity, in: cartID, transaction)
+                try CartRepository.put(line.productID, quantity: quantity, in: cartID, at: now, transaction)
             }
-            try CartRepository.touch(cartID, transaction)
+            try CartRepository.touch(cartID, at: now, transaction)
         }
     }
 

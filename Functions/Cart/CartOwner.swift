@@ -42,15 +42,15 @@ enum CartOwner: Sendable, Equatable {
     }
 
     /// The owner's cart, created when missing; an anonymous caller becomes the guest holding a new token.
-    func cart(creating transaction: Transaction) throws -> (id: String, owner: CartOwner) {
+    func cart(creating transaction: Transaction, at now: WallTime) throws -> (id: String, owner: CartOwner) {
         switch self {
-        case .customer(let customer): return (try CartRepository.customerCart(customer, transaction), self)
+        case .customer(let customer): return (try CartRepository.customerCart(customer, at: now, transaction), self)
         case .guest:
             guard let id = try existingCart(transaction) else { throw CartError.cartNotFound }
             return (id, self)
         case .anonymous:
             let token = CartToken.generate()
-            return (try CartRepository.createGuestCart(token, transaction), .guest(token))
+            return (try CartRepository.createGuestCart(token, at: now, transaction), .guest(token))
         }
     }
 

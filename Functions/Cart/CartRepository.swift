@@ -25,15 +25,14 @@ enum CartRepository {
     }
 
     /// The customer's cart, created when there is none (concurrent creators end up with the same one).
-    static func customerCart(_ customer: String, _ transaction: Transaction) throws -> String {
+    static func customerCart(_ customer: String, at now: WallTime, _ transaction: Transaction) throws -> String {
         if let id = try cartID(customer: customer, transaction) { return id }
-        let now = Timestamp.now()
         try transaction.execute(
             """
             INSERT INTO carts (id, customer_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
             ON CONFLICT (customer_id) DO NOTHING
             """,
-            [.text(newID()), .text(customer), .text(now)])
+            [.text(newID()), .text(customer), .text(now.timestamp)])
         guard let id = try cartID(customer: customer, transaction) else {
             throw StoreError.database("the customer's cart vanished while it was created")
         }
@@ -41,11 +40,11 @@ enum CartRepository {
     }
 
     /// A new guest cart for `token`.
-    static func createGuestCart(_ token: CartToken, _ transaction: Transaction) throws -> String {
+    static func createGuestCart(_ token: CartToken, at now: WallTime, _ transaction: Transaction) throws -> String {
         let id = newID()
         try transaction.execute(
             "INSERT INTO carts (id, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $3)",
-            [.text(id), .text(token.hash), .text(Timestamp.now())])
+            [.text(id), .text(token.hash), .text(now.timestamp)])
         return id
     }
 
@@ -61,7 +60,7 @@ enum CartRepository {
     /// Adds `quantity` to the product's line (a new line goes last). Returns false, changing
     /// nothing, when the line would pass `limit`.
     static func add(
-        _ productID: String, quantity: Int, to cartID: String, limit: Int, _ transaction: Transaction
+        _ productID: String, quantity: Int, to cartID: String, limit: Int, at now: WallTime, _ transaction: Transaction
     ) throws -> Bool {
         // One statement, so concurrent adds to the same line cannot lose one another's quantity.
         try transaction.execute(
@@ -71,18 +70,20 @@ enum CartRepository {
             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity
             WHERE cart_items.quantity + excluded.quantity <= $5
             """,
-            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(Timestamp.now()), .integer(Int64(limit))]) == 1
+            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(now.timestamp), .integer(Int64(limit))]) == 1
     }
 
     /// Sets the product's line to exactly `quantity` (creating it last when missing).
-    static func put(_ productID: String, quantity: Int, in cartID: String, _ transaction: Transaction) throws {
+    static func put(
+        _ productID: String, quantity: Int, in cartID: String, at now: WallTime, _ transaction: Transaction
+    ) throws {
         try transaction.execute(
             """
             INSERT INTO cart_items (cart_id, product_id, quantity, seq, added_at)
             VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity
             """,
-            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(Timestamp.now())])
+            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(now.timestamp)])
     }
 
     /// Sets an existing line's quantity; returns false when the cart has no such line.
@@ -103,17 +104,17 @@ enum CartRepository {
     }
 
     /// Records activity (a guest cart untouched for ``CartLimits/guestLifetimeSeconds`` expires).
-    static func touch(_ cartID: String, _ transaction: Transaction) throws {
-        try transaction.execute("UPDATE carts SET updated_at = $1 WHERE id = $2", [.text(Timestamp.now()), .text(cartID)])
+    static func touch(_ cartID: String, at now: WallTime, _ transaction: Transaction) throws {
+        try transaction.execute("UPDATE carts SET updated_at = $1 WHERE id = $2", [.text(now.timestamp), .text(cartID)])
     }
 
     /// Records a read: writes only when the last activity is more than a day old, so reads stay
     /// cheap while an active guest's cart never expires.
-    static func touchIfStale(_ cartID: String, _ transaction: Transaction) throws {
-        let dayAgo = WallClock.system.now().adding(seconds: -86_400).timestamp
+    static func touchIfStale(_ cartID: String, at now: WallTime, _ transaction: Transaction) throws {
+        let dayAgo = now.adding(seconds: -86_400).timestamp
         try transaction.execute(
             "UPDATE carts SET updated_at = $1 WHERE id = $2 AND updated_at < $3",
-            [.text(Timestamp.now()), .text(cartID), .text(dayAgo)])
+            [.text(now.timestamp), .text(cartID), .text(dayAgo)])
     }
 
     private static func newID() -> String { UUID().uuidString.lowercased() }

@@ -8,7 +8,7 @@ enum ClearCart: Function {
         let id = try await context.store.transaction { transaction -> String? in
             guard let id = try owner.existingCart(transaction) else { return nil }
             try CartRepository.removeAll(from: id, transaction)
-            try CartRepository.touch(id, transaction)
+            try CartRepository.touch(id, at: context.now, transaction)
             return id
         }
         return CartView(id: id, lines: [], products: [:], token: owner.token).reply

@@ -31,7 +31,7 @@ enum ClearOrderedItems: EventFunction {
                     "UPDATE cart_items SET quantity = quantity - $1 WHERE cart_id = $2 AND product_id = $3",
                     [.integer(Int64(line.quantity)), .text(cartID), .text(line.productID)])
             }
-            try CartRepository.touch(cartID, transaction)
+            try CartRepository.touch(cartID, at: context.now, transaction)
             return true
         }
     }

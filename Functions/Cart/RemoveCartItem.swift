@@ -9,7 +9,9 @@ enum RemoveCartItem: Function {
         let owner = try await CartOwner.resolve(context)
         let (id, lines) = try await context.store.transaction { transaction -> (String?, [CartLine]) in
             guard let id = try owner.existingCart(transaction) else { return (nil, []) }
-            if try CartRepository.remove(productID, from: id, transaction) { try CartRepository.touch(id, transaction) }
+            if try CartRepository.remove(productID, from: id, transaction) {
+                try CartRepository.touch(id, at: context.now, transaction)
+            }
             return (id, try CartRepository.lines(id, transaction))
         }
         return try await CartView.priced(id: id, lines: lines, owner: owner, context: context).reply

@@ -31,7 +31,7 @@ struct UpdateCartItem: DependentFunction {
             } else if try !CartRepository.update(productID, quantity: input.quantity, in: id, transaction) {
                 throw CartError.itemNotFound(productID)
             }
-            try CartRepository.touch(id, transaction)
+            try CartRepository.touch(id, at: context.now, transaction)
             return (id, try CartRepository.lines(id, transaction))
         }
         return try await CartView.priced(id: id, lines: lines, owner: owner, context: context).reply

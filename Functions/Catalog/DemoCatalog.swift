@@ -13,9 +13,10 @@ public enum DemoCatalog {
     /// transaction, so a crash leaves nothing half-loaded). Returns the number of products
     /// inserted: 0 when there were products already.
     ///
-    /// The store must already be migrated (``CatalogBundle/migrations``).
-    public static func seed(store: Store) async throws -> Int {
-        let now = Int(Date().timeIntervalSince1970)
+    /// The store must already be migrated (``CatalogBundle/migrations``). The rows are dated back
+    /// from `now`: seeding runs outside any handler, so by default from the system clock.
+    public static func seed(store: Store, now: WallTime = WallClock.system.now()) async throws -> Int {
+        let now = now.unixSeconds
         do {
             return try await store.transaction { transaction in
                 let count = try transaction.query("SELECT COUNT(*) AS n FROM products", []).first?.int("n") ?? 0

@@ -7,6 +7,6 @@ enum ReserveStock: Function {
     static func run(_ input: StockReservationRequest, context: FunctionContext) async throws -> StockReservation {
         try await StockReservations.reserve(
             orderID: input.orderID, lines: input.lines, ttlSeconds: input.ttlSeconds ?? StockReservations.defaultTTL,
-            store: context.store)
+            store: context.store, now: context.now)
     }
 }

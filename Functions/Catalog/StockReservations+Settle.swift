@@ -6,7 +6,7 @@ extension StockReservations {
     /// - Throws: ``FunctionError`` 404 `reservation-not-found`; 409 `reservation-released` when it
     ///   was released (expired) first, 409 `reservation-returned` when it was committed and put back.
     @discardableResult
-    public static func commit(orderID: String, store: Store) async throws -> Status {
+    public static func commit(orderID: String, store: Store, now: WallTime) async throws -> Status {
         try await store.transaction { transaction in
             // The status changes first, conditionally: of two concurrent calls only one moves it, and
             // the other (blocked on the row until then) sees the new status on its next read.
@@ -24,7 +24,7 @@ extension StockReservations {
                     throw FunctionError.conflict(
                         "the reservation was committed and then returned", code: "reservation-returned")
                 case .active:
-                    guard try setStatus(.committed, of: orderID, from: .active, in: transaction) else { continue }
+                    guard try setStatus(.committed, of: orderID, from: .active, at: now, in: transaction) else { continue }
                     for line in try lines(orderID, in: transaction) {
                         try transaction.execute(
                             "UPDATE inventory SET on_hand = on_hand - $2, reserved = reserved - $2 WHERE product_id = $1",
@@ -41,17 +41,17 @@ extension StockReservations {
     /// again); a `committed` one becomes `returned` (its units are back on the shelf). Anything else
     /// is answered as it stands (`none` when there is no reservation).
     @discardableResult
-    public static func release(orderID: String, store: Store) async throws -> Status {
+    public static func release(orderID: String, store: Store, now: WallTime) async throws -> Status {
         try await store.transaction { transaction in
             for _ in 0..<3 {
                 guard let reservation = try reservation(orderID, in: transaction) else { return .none }
                 switch reservation.status {
                 case .active:
-                    guard try setStatus(.released, of: orderID, from: .active, in: transaction) else { continue }
+                    guard try setStatus(.released, of: orderID, from: .active, at: now, in: transaction) else { continue }
                     try unreserve(orderID, in: transaction)
                     return .released
                 case .committed:
-                    guard try setStatus(.returned, of: orderID, from: .committed, in: transaction) else { continue }
+                    guard try setStatus(.returned, of: orderID, from: .committed, at: now, in: transaction) else { continue }
                     for line in try lines(orderID, in: transaction) {
                         try transaction.execute(
                             "UPDATE inventory SET on_hand = on_hand + $2 WHERE product_id = $1",
@@ -66,17 +66,17 @@ extension StockReservations {
         }
     }
 
-    /// Releases the `active` reservations whose `expires_at` is at or before `now` (epoch ms);
+    /// Releases the `active` reservations whose `expires_at` is at or before `now`;
     /// returns how many. Each is released in its own short transaction.
     @discardableResult
-    public static func expire(store: Store, now: Int64 = nowMilliseconds()) async throws -> Int {
+    public static func expire(store: Store, now: WallTime) async throws -> Int {
         var released = 0
         for _ in 0..<100 {
             let rows = try await store.query(
                 """
                 SELECT order_id FROM reservations WHERE status = 'active' AND expires_at <= $1
                 ORDER BY expires_at LIMIT 100
-                """, [.integer(now)])
+                """, [.integer(now.unixMilliseconds)])
             if rows.isEmpty { break }
             for row in rows {
                 let orderID = try row.string("order_id") ?? ""
@@ -86,7 +86,7 @@ extension StockReservations {
                         """
                         UPDATE reservations SET status = 'released', updated_at = $3
                         WHERE order_id = $1 AND status = 'active' AND expires_at <= $2
-                        """, [.text(orderID), .integer(now), .text(Timestamp.now())])
+                        """, [.text(orderID), .integer(now.unixMilliseconds), .text(now.timestamp)])
                     guard changed > 0 else { return false }
                     try unreserve(orderID, in: transaction)
                     return true
@@ -106,11 +106,11 @@ extension StockReservations {
     }
 
     /// Moves the status on only if it is still `previous`; returns whether it did.
-    private static func setStatus(_ status: Status, of orderID: String, from previous: Status, in transaction: Transaction)
-        throws -> Bool
-    {
+    private static func setStatus(
+        _ status: Status, of orderID: String, from previous: Status, at now: WallTime, in transaction: Transaction
+    ) throws -> Bool {
         try transaction.execute(
             "UPDATE reservations SET status = $2, updated_at = $3 WHERE order_id = $1 AND status = $4",
-            [.text(orderID), .text(status.rawValue), .text(Timestamp.now()), .text(previous.rawValue)]) > 0
+            [.text(orderID), .text(status.rawValue), .text(now.timestamp), .text(previous.rawValue)]) > 0
     }
 }

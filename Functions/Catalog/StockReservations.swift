@@ -1,12 +1,6 @@
 import Contracts
 import SokoFunctions
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// Stock held for orders: reserve (all lines or none), commit (the goods leave), release (back
 /// to available, or back on the shelf after a commit) and expiry. Every change is one transaction
 /// that touches inventory rows in product-id order, so two of them never deadlock.
@@ -26,20 +20,17 @@ public enum StockReservations {
     public static let maximumLines = 100
     public static let maximumQuantity = 100_000
 
-    /// Milliseconds since the epoch, the unit of `reservations.expires_at`.
-    public static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    /// Reserves every line for `orderID`, or nothing.
+    /// Reserves every line for `orderID`, or nothing, until `ttlSeconds` after `now`.
     ///
     /// A repeat for an `active`, `committed` or `returned` reservation returns it unchanged (the
     /// lines are not compared); a repeat after it was `released` reserves anew.
     /// - Throws: ``FunctionError`` 422 `validation-failed` (bad input), 422 `unknown-product`
     ///   (unknown or archived products), 409 `insufficient-stock`; each names the lines at fault.
     public static func reserve(
-        orderID: String, lines: [Line], ttlSeconds: Int = defaultTTL, store: Store, now: Int64 = nowMilliseconds()
+        orderID: String, lines: [Line], ttlSeconds: Int = defaultTTL, store: Store, now: WallTime
     ) async throws -> Reservation {
         try validate(orderID: orderID, lines: lines, ttlSeconds: ttlSeconds)
-        let expiresAt = now + Int64(ttlSeconds) * 1000
+        let expiresAt = now.adding(seconds: ttlSeconds)
         // On PostgreSQL a concurrent first reservation of the same order makes this one's insert
         // fail on the primary key (after the other committed): the retry finds it and returns it.
         var attempt = 0
@@ -47,7 +38,7 @@ public enum StockReservations {
             attempt += 1
             do {
                 return try await store.transaction { transaction in
-                    try reserve(orderID: orderID, lines: lines, expiresAt: expiresAt, in: transaction)
+                    try reserve(orderID: orderID, lines: lines, at: now, until: expiresAt, in: transaction)
                 }
             } catch StoreError.uniqueViolation where attempt < 3 {
                 continue
@@ -55,10 +46,9 @@ public enum StockReservations {
         }
     }
 
-    private static func reserve(orderID: String, lines: [Line], expiresAt: Int64, in transaction: Transaction) throws
-        -> Reservation
-    {
-        let now = Timestamp.now()
+    private static func reserve(
+        orderID: String, lines: [Line], at now: WallTime, until expiresAt: WallTime, in transaction: Transaction
+    ) throws -> Reservation {
         if let existing = try reservation(orderID, in: transaction) {
             guard existing.status == .released else { return existing }
             // Conditional, so that of two concurrent repeats only one reserves anew.
@@ -66,7 +56,7 @@ public enum StockReservations {
                 """
                 UPDATE reservations SET status = 'active', expires_at = $2, updated_at = $3
                 WHERE order_id = $1 AND status = 'released'
-                """, [.text(orderID), .integer(expiresAt), .text(now)])
+                """, [.text(orderID), .integer(expiresAt.unixMilliseconds), .text(now.timestamp)])
             guard changed > 0 else { return try reservation(orderID, in: transaction) ?? existing }
             try transaction.execute("DELETE FROM reservation_lines WHERE order_id = $1", [.text(orderID)])
         } else {
@@ -74,7 +64,7 @@ public enum StockReservations {
                 """
                 INSERT INTO reservations (order_id, status, expires_at, created_at, updated_at)
                 VALUES ($1, 'active', $2, $3, $3)
-                """, [.text(orderID), .integer(expiresAt), .text(now)])
+                """, [.text(orderID), .integer(expiresAt.unixMilliseconds), .text(now.timestamp)])
         }
         try requireSellable(lines, in: transaction)
         var shortages: [FieldError] = []
@@ -101,7 +91,7 @@ public enum StockReservations {
                 "INSERT INTO reservation_lines (order_id, product_id, quantity) VALUES ($1, $2, $3)",
                 [.text(orderID), .text(line.productID), SQLValue(line.quantity)])
         }
-        return Reservation(orderID: orderID, status: .active, expiresAt: format(expiresAt))
+        return Reservation(orderID: orderID, status: .active, expiresAt: expiresAt.timestamp)
     }
 
     private static func validate(orderID: String, lines: [Line], ttlSeconds: Int) throws {
@@ -145,7 +135,9 @@ public enum StockReservations {
         let rows = try transaction.query(
             "SELECT status, expires_at FROM reservations WHERE order_id = $1", [.text(orderID)])
         guard let row = rows.first, let status = Status(rawValue: try row.string("status") ?? "") else { return nil }
-        return Reservation(orderID: orderID, status: status, expiresAt: format(Int64(try row.int("expires_at") ?? 0)))
+        return Reservation(
+            orderID: orderID, status: status,
+            expiresAt: WallTime(unixMilliseconds: Int64(try row.int("expires_at") ?? 0)).timestamp)
     }
 
     /// The reservation's lines in product-id order (the order every change locks rows in).
@@ -153,9 +145,5 @@ public enum StockReservations {
         try transaction.query(
             "SELECT product_id, quantity FROM reservation_lines WHERE order_id = $1 ORDER BY product_id", [.text(orderID)]
         ).map { Line(productID: try $0.string("product_id") ?? "", quantity: try $0.int("quantity") ?? 0) }
-    }
-
-    static func format(_ milliseconds: Int64) -> String {
-        Timestamp.format(seconds: Int(milliseconds / 1000), milliseconds: Int(milliseconds % 1000))
     }
 }

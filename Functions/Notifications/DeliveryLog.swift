@@ -22,10 +22,9 @@ enum DeliveryLog {
 
     /// Adds the attempt to the row (creating it on the first): attempts + 1, the new status and
     /// error. A row already `sent` is never changed, so a late failure report cannot undo a send.
-    /// Returns whether the row changed.
+    /// Returns whether the row changed. `now` dates the row (`updated_at`, and `created_at` when new).
     @discardableResult
-    static func record(_ attempt: Attempt, _ transaction: Transaction) throws -> Bool {
-        let now = Timestamp.now()
+    static func record(_ attempt: Attempt, at now: WallTime, _ transaction: Transaction) throws -> Bool {
         let error = attempt.lastError.map { String($0.prefix(1000)) }
         return try transaction.execute(
             """
@@ -42,7 +41,7 @@ enum DeliveryLog {
             [
                 .text(newID()), .text(attempt.eventID), .text(attempt.kind.rawValue), SQLValue(attempt.recipient),
                 SQLValue(attempt.subject), .text(attempt.status.rawValue), SQLValue(error), SQLValue(attempt.transport),
-                .text(now),
+                .text(now.timestamp),
             ]) == 1
     }
 

@@ -1,3 +1,5 @@
+import Contracts
+
 /// What a template produces: the subject and both bodies of one email.
 struct MailContent: Sendable, Equatable {
     var subject: String

@@ -13,6 +13,4 @@ enum MailDate {
         return "\(days[Int(parts.tm_wday)]), \(pad(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(1900 + parts.tm_year) "
             + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)) +0000"
     }
-
-    static func now() -> String { format(seconds: Int(time(nil))) }
 }

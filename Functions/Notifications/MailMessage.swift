@@ -19,7 +19,7 @@ struct MailMessage: Sendable {
     var boundary: String
 
     init(
-        from: Mailbox, to: Mailbox, subject: String, text: String, html: String, date: String = MailDate.now(),
+        from: Mailbox, to: Mailbox, subject: String, text: String, html: String, date: String,
         messageID: String, boundary: String = MailMessage.randomBoundary()
     ) {
         self.from = from

@@ -60,11 +60,11 @@ enum NotificationDelivery {
                     DeliveryLog.Attempt(
                         eventID: event.id, kind: kind, recipient: to.address, subject: loggedSubject, status: .sent,
                         lastError: nil,
-                        transport: transport), transaction)
+                        transport: transport), at: context.now, transaction)
             }
             return .sent(transport: transport)
         } catch let error as Undeliverable {
-            try await record(event, kind, recipient, subject, .failed, "\(error)", store: store)
+            try await record(event, kind, recipient, subject, .failed, "\(error)", context: context)
             context.logger.warning(
                 "notification cannot be sent",
                 metadata: ["event_id": "\(event.id)", "kind": "\(kind.rawValue)", "error": "\(error)"])
@@ -74,7 +74,7 @@ enum NotificationDelivery {
             let reason = Self.describe(error)
             // Logging the failure must not hide it: whatever the write does, the relay hears the
             // send failed.
-            try? await record(event, kind, recipient, subject, status, reason, store: store)
+            try? await record(event, kind, recipient, subject, status, reason, context: context)
             context.logger.warning(
                 "notification not sent",
                 metadata: [
@@ -86,13 +86,14 @@ enum NotificationDelivery {
 
     private static func record<Payload>(
         _ event: Event<Payload>, _ kind: NotificationKind, _ recipient: Mailbox?, _ subject: String?,
-        _ status: NotificationStatus, _ reason: String, store: Store
+        _ status: NotificationStatus, _ reason: String, context: FunctionContext
     ) async throws {
-        _ = try await store.transaction { transaction in
+        let now = context.now
+        _ = try await context.store.transaction { transaction in
             try DeliveryLog.record(
                 DeliveryLog.Attempt(
                     eventID: event.id, kind: kind, recipient: recipient?.address, subject: subject, status: status,
-                    lastError: reason, transport: nil), transaction)
+                    lastError: reason, transport: nil), at: now, transaction)
         }
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `sendCancellation` — on `order.cancelled`: why, and whether a refund follows.

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `sendOrderConfirmation` — on `order.placed`: the order's lines and totals.

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `sendPaymentReceipt` — on `order.paid`: the receipt, with the M-Pesa receipt number or the

@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// `sendShippingUpdate` — on `order.shipped` (carrier and tracking number) and `order.delivered`.

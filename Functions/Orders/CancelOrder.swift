@@ -13,7 +13,7 @@ enum CancelOrder: Function {
         guard let id = context.pathParameter("id"), OrderRepository.isOrderID(id) else { throw OrdersProblem.orderNotFound }
         let order = try await OrderTransitions.apply(
             orderID: id, to: .cancelled, actor: access.actor, reason: access.isAdmin ? .admin : .customer,
-            ownedBy: access.owner, store: context.store)
+            ownedBy: access.owner, at: context.now, store: context.store)
         await Stock.release(orderID: id, context: context)
         return order
     }

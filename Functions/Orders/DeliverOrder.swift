@@ -6,6 +6,7 @@ enum DeliverOrder: Function {
     static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> Order {
         let access = try OrderAccess(context)
         guard let id = context.pathParameter("id"), OrderRepository.isOrderID(id) else { throw OrdersProblem.orderNotFound }
-        return try await OrderTransitions.apply(orderID: id, to: .delivered, actor: access.actor, store: context.store)
+        return try await OrderTransitions.apply(
+            orderID: id, to: .delivered, actor: access.actor, at: context.now, store: context.store)
     }
 }

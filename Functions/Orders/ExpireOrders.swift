@@ -33,6 +33,7 @@ public struct ExpireOrders: DependentFunction {
     public static func run(now: Int, context: FunctionContext, settings: OrdersSettings = .defaults) async throws -> Report {
         var report = Report()
         let store = context.store
+        let time = WallTime(unixSeconds: now)
         let unpaidBefore = Timestamp.format(seconds: now - settings.orderTTL)
         let unpaid = try await store.query(
             "SELECT id FROM orders WHERE status = $1 AND placed_at < $2 ORDER BY placed_at LIMIT $3",
@@ -41,7 +42,7 @@ public struct ExpireOrders: DependentFunction {
             guard let id = try row.string("id") else { continue }
             do {
                 try await OrderTransitions.apply(
-                    orderID: id, to: .cancelled, actor: "system:expiry", reason: .expired, store: store)
+                    orderID: id, to: .cancelled, actor: "system:expiry", reason: .expired, at: time, store: store)
                 report.cancelled.append(id)
             } catch is IllegalTransition {
                 // Paid (or cancelled) meanwhile: nothing to expire.
@@ -58,7 +59,8 @@ public struct ExpireOrders: DependentFunction {
         for row in stuck {
             guard let id = try row.string("id") else { continue }
             let order = try await OrderRejection.reject(
-                orderID: id, problem: abandoned, onlyUnpriced: false, releaseDue: true, actor: "system:expiry", store: store)
+                orderID: id, problem: abandoned, onlyUnpriced: false, releaseDue: true, actor: "system:expiry",
+                at: time.timestamp, store: store)
             if order.status == .rejected { report.rejected.append(id) }
         }
 

@@ -10,7 +10,7 @@ import SokoFunctions
 enum MarkPaid: EventFunction {
     static func run(_ event: Event<PaymentSucceeded>, context: FunctionContext) async throws {
         let paid = event.payload
-        let payment = OrderPayment(
+        let payment = OrderEvent.Payment(
             paymentID: paid.paymentID, method: paid.method, amount: paid.amount, currency: paid.currency,
             receipt: paid.receipt, cardLast4: paid.cardLast4)
         let logger = context.logger
@@ -39,7 +39,7 @@ enum MarkPaid: EventFunction {
                 return
             }
             try OrderTransitions.apply(
-                orderID: order.id, to: .paid, actor: "system:payments", payment: payment, in: transaction)
+                orderID: order.id, to: .paid, actor: "system:payments", payment: payment, at: context.now, in: transaction)
         }
         guard let order = try await OrderRepository.find(id: paid.orderID, in: context.store),
             [.paid, .shipped, .delivered].contains(order.status)

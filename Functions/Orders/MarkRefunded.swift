@@ -19,10 +19,13 @@ enum MarkRefunded: EventFunction {
             switch order.status {
             case .paid:
                 try OrderTransitions.apply(
-                    orderID: order.id, to: .cancelled, actor: "system:payments", reason: .refund, in: transaction)
-                try OrderTransitions.apply(orderID: order.id, to: .refunded, actor: "system:payments", in: transaction)
+                    orderID: order.id, to: .cancelled, actor: "system:payments", reason: .refund, at: context.now,
+                    in: transaction)
+                try OrderTransitions.apply(
+                    orderID: order.id, to: .refunded, actor: "system:payments", at: context.now, in: transaction)
             case .cancelled where order.paidAt != nil:
-                try OrderTransitions.apply(orderID: order.id, to: .refunded, actor: "system:payments", in: transaction)
+                try OrderTransitions.apply(
+                    orderID: order.id, to: .refunded, actor: "system:payments", at: context.now, in: transaction)
             case .refunded:
                 break
             default:

@@ -1,30 +1,5 @@
+import Contracts
 import SokoFunctions
-
-/// One order line: a snapshot of the product and its server-side price when the order was placed.
-public struct OrderLine: Sendable, Equatable, Codable {
-    public var productID: String
-    public var sku: String
-    public var name: String
-    public var unitPrice: Int
-    public var quantity: Int
-    public var lineTotal: Int
-
-    public init(productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int) {
-        self.productID = productID
-        self.sku = sku
-        self.name = name
-        self.unitPrice = unitPrice
-        self.quantity = quantity
-        self.lineTotal = lineTotal
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case productID = "product_id"
-        case sku, name, quantity
-        case unitPrice = "unit_price"
-        case lineTotal = "line_total"
-    }
-}
 
 /// An order as stored, with its lines. Encoded, it is the public order document:
 /// `{id, customer_id, status, currency, subtotal, shipping, tax, total, lines, shipping_address,

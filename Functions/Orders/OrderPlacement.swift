@@ -104,11 +104,11 @@ struct OrderPlacement {
             switch priced {
             case .success(let snapshot):
                 try PendingOrders.enforce(customerID: customerID, limit: pendingLimit, in: transaction)
-                try Self.storePricing(orderID: id, snapshot, in: transaction)
+                try Self.storePricing(orderID: id, snapshot, at: now, in: transaction)
             case .failure(let refusal):
                 try OrderRejection.reject(
                     orderID: id, problem: refusal.problem, onlyUnpriced: true, releaseDue: false,
-                    actor: "customer:\(customerID)", in: transaction)
+                    actor: "customer:\(customerID)", at: now, in: transaction)
             }
             guard let order = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
             return order
@@ -195,16 +195,17 @@ struct OrderPlacement {
         -> Order
     {
         let id = order.id
+        let now = context.now.timestamp
         return try await context.store.transaction { transaction in
-            try Self.storePricing(orderID: id, priced, in: transaction)
+            try Self.storePricing(orderID: id, priced, at: now, in: transaction)
             guard let stored = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
             return stored
         }
     }
 
-    /// The snapshot's part of ``storePricing(_:_:)``, inside a caller's transaction.
-    static func storePricing(orderID id: String, _ priced: Priced, in transaction: Transaction) throws {
-        let now = Timestamp.now()
+    /// The snapshot's part of ``storePricing(_:_:)``, inside a caller's transaction; `now` is the
+    /// store's timestamp text.
+    static func storePricing(orderID id: String, _ priced: Priced, at now: String, in transaction: Transaction) throws {
         let changed = try transaction.execute(
             """
             UPDATE orders SET currency = $2, subtotal = $3, shipping = $4, tax = $5, total = $6, priced_at = $7,
@@ -241,7 +242,7 @@ struct OrderPlacement {
             if changed == 1 {
                 try transaction.recordTransition(
                     orderID: id, from: .placing, to: .pendingPayment, actor: "customer:\(order.customerID)", reason: nil, at: now)
-                try transaction.emitOrderEvent("placed", order: order, previousStatus: .placing)
+                try transaction.emitOrderEvent(OrderEvents.placed, order: order, previousStatus: .placing)
             }
             return order
         }
@@ -258,21 +259,22 @@ struct OrderPlacement {
     func reject(_ id: String, _ problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool = false) async throws -> Order {
         try await OrderRejection.reject(
             orderID: id, problem: problem, onlyUnpriced: onlyUnpriced, releaseDue: releaseDue,
-            actor: "customer:\(customerID)", store: context.store)
+            actor: "customer:\(customerID)", at: context.now.timestamp, store: context.store)
     }
 }
 
 /// `placing → rejected`, shared by placeOrder and the expiry schedule.
 enum OrderRejection {
     /// Rejects the order if it is still `placing` (and unpriced, when `onlyUnpriced`); returns the
-    /// order as it now is, whoever changed it.
+    /// order as it now is, whoever changed it. `now` is the store's timestamp text.
     static func reject(
-        orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String, store: Store
+        orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String, at now: String,
+        store: Store
     ) async throws -> Order {
         try await store.transaction { transaction in
             try reject(
                 orderID: orderID, problem: problem, onlyUnpriced: onlyUnpriced, releaseDue: releaseDue, actor: actor,
-                in: transaction)
+                at: now, in: transaction)
             guard let order = try OrderRepository.find(id: orderID, in: transaction) else { throw OrdersProblem.orderNotFound }
             return order
         }
@@ -280,10 +282,9 @@ enum OrderRejection {
 
     /// The same inside a caller's transaction.
     static func reject(
-        orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String,
+        orderID: String, problem: StoredProblem, onlyUnpriced: Bool, releaseDue: Bool, actor: String, at now: String,
         in transaction: Transaction
     ) throws {
-        let now = Timestamp.now()
         let changed = try transaction.execute(
             """
             UPDATE orders SET status = 'rejected', failure = $2, release_due = $3, updated_at = $4

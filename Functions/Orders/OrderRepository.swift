@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// Reads orders and their lines from the Orders store (outside or inside a transaction).

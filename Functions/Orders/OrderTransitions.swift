@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// Moves orders between public states: one transaction per change, guarded by the transition
@@ -20,7 +21,7 @@ public enum OrderTransitions {
         }
     }
 
-    /// Changes the order's state to `to` and returns the order as committed.
+    /// Changes the order's state to `to` as of `now` and returns the order as committed.
     ///
     /// - Parameters:
     ///   - actor: who did it, for the audit trail (`customer:<id>`, `admin:<id>`, `system:expiry`, …).
@@ -34,29 +35,30 @@ public enum OrderTransitions {
     @discardableResult
     public static func apply(
         orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
-        ownedBy customerID: String? = nil, payment: OrderPayment? = nil, store: Store
+        ownedBy customerID: String? = nil, payment: OrderEvent.Payment? = nil, at now: WallTime, store: Store
     ) async throws -> Order {
         try await store.transaction { transaction in
             try apply(
                 orderID: orderID, to: target, actor: actor, reason: reason, shipment: shipment, ownedBy: customerID,
-                payment: payment, in: transaction)
+                payment: payment, at: now, in: transaction)
         }
     }
 
-    /// As ``apply(orderID:to:actor:reason:shipment:ownedBy:payment:store:)``, inside a transaction of the
+    /// As ``apply(orderID:to:actor:reason:shipment:ownedBy:payment:at:store:)``, inside a transaction of the
     /// Orders store that the caller holds — for an event consumer that records the event as
     /// processed (``FunctionContext/once(_:_:)``) in the same transaction as the change.
     @discardableResult
     public static func apply(
         orderID: String, to target: OrderStatus, actor: String, reason: CancelReason? = nil, shipment: Shipment? = nil,
-        ownedBy customerID: String? = nil, payment: OrderPayment? = nil, in transaction: Transaction
+        ownedBy customerID: String? = nil, payment: OrderEvent.Payment? = nil, at time: WallTime,
+        in transaction: Transaction
     ) throws -> Order {
         guard var order = try OrderRepository.find(id: orderID, in: transaction), order.status.isPublic,
             customerID == nil || order.customerID == customerID
         else { throw OrdersProblem.orderNotFound }
         let from = order.status
         try OrderStateMachine.check(from: from, to: target, wasPaid: order.paidAt != nil)
-        let now = Timestamp.now()
+        let now = time.timestamp
         var assignments = ["status = $3", "updated_at = $4"]
         var parameters: [SQLValue] = [.text(orderID), .text(from.rawValue), .text(target.rawValue), .text(now)]
         switch target {
@@ -87,7 +89,8 @@ public enum OrderTransitions {
         try transaction.recordTransition(
             orderID: orderID, from: from, to: target, actor: actor, reason: cancelReason?.rawValue, at: now)
         try transaction.emitOrderEvent(
-            target.rawValue, order: order, previousStatus: from, reason: cancelReason, payment: target == .paid ? payment : nil)
+            OrderEvents.changed(to: target.rawValue), order: order, previousStatus: from, reason: cancelReason,
+            payment: target == .paid ? payment : nil)
         return order
     }
 }

@@ -36,6 +36,6 @@ enum ShipOrder: Function {
         let shipment = try input.validated()
         guard let id = context.pathParameter("id"), OrderRepository.isOrderID(id) else { throw OrdersProblem.orderNotFound }
         return try await OrderTransitions.apply(
-            orderID: id, to: .shipped, actor: access.actor, shipment: shipment, store: context.store)
+            orderID: id, to: .shipped, actor: access.actor, shipment: shipment, at: context.now, store: context.store)
     }
 }

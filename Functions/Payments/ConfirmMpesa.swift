@@ -38,7 +38,7 @@ enum MpesaSettlement {
         switch outcome {
         case .paid:
             let changed = try await context.store.transaction { transaction in
-                try PaymentTransitions.succeed(paymentID: payment.id, in: transaction)
+                try PaymentTransitions.succeed(paymentID: payment.id, at: context.now, in: transaction)
             }
             if changed {
                 context.logger.info(
@@ -51,7 +51,7 @@ enum MpesaSettlement {
                     metadata: ["payment_id": "\(payment.id)", "result_code": "\(code)"])
             }
             try await PaymentTransitions.fail(
-                paymentID: payment.id, resultCode: code, resultDesc: description, store: context.store)
+                paymentID: payment.id, resultCode: code, resultDesc: description, context: context)
         case .unknown:
             break
         }

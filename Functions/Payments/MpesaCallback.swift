@@ -34,7 +34,7 @@ enum MpesaCallback: RawFunction {
         let raw = String(decoding: request.body, as: UTF8.self)
         let outcome = try await handle(json, token: token, context: context)
         if outcome.isAuthenticated, let checkout = MpesaCallbackBody(json)?.checkoutRequestID {
-            try await keep(raw, checkout: checkout, outcome: outcome, store: context.store)
+            try await keep(raw, checkout: checkout, outcome: outcome, context: context)
         }
         return FunctionResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(accepted.utf8))
     }
@@ -43,8 +43,9 @@ enum MpesaCallback: RawFunction {
     static let keptPerCheckout = 10
 
     /// Stores the raw callback unless its CheckoutRequestID already has ``keptPerCheckout``.
-    static func keep(_ raw: String, checkout: String, outcome: Outcome, store: Store) async throws {
-        try await store.transaction { transaction in
+    static func keep(_ raw: String, checkout: String, outcome: Outcome, context: FunctionContext) async throws {
+        let now = context.now
+        try await context.store.transaction { transaction in
             let rows = try transaction.query(
                 "SELECT COUNT(*) AS n FROM mpesa_callbacks WHERE checkout_request_id = $1", [.text(checkout)])
             guard try (rows.first?.int("n") ?? 0) < keptPerCheckout else { return }
@@ -52,7 +53,7 @@ enum MpesaCallback: RawFunction {
                 "INSERT INTO mpesa_callbacks (id, checkout_request_id, raw, outcome, received_at) VALUES ($1, $2, $3, $4, $5)",
                 [
                     .text(UUID().uuidString.lowercased()), .text(checkout), .text(raw), .text(outcome.rawValue),
-                    .text(Timestamp.now()),
+                    .text(now.timestamp),
                 ])
         }
     }
@@ -116,7 +117,7 @@ enum MpesaCallback: RawFunction {
         guard callback.resultCode == 0 else {
             let changed = try await PaymentTransitions.fail(
                 paymentID: payment.id, resultCode: String(callback.resultCode), resultDesc: callback.resultDesc,
-                store: context.store)
+                context: context)
             logger.info(
                 "M-Pesa payment failed",
                 metadata: ["payment_id": "\(payment.id)", "result_code": "\(callback.resultCode)", "changed": "\(changed)"])

@@ -56,7 +56,7 @@ enum MpesaPayment {
             return Reply(status: 202, body: output)
         case .refused(let status, let code, let detail):
             try await PaymentTransitions.fail(
-                paymentID: payment.id, resultCode: code ?? String(status), resultDesc: detail, store: context.store)
+                paymentID: payment.id, resultCode: code ?? String(status), resultDesc: detail, context: context)
             context.logger.warning(
                 "STK push refused", metadata: ["payment_id": "\(payment.id)", "status": "\(status)", "detail": "\(detail)"])
             if status == 400, detail.contains("PhoneNumber") || detail.contains("PartyA") {

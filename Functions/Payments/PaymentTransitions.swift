@@ -10,7 +10,7 @@ enum PaymentTransitions {
     @discardableResult
     static func succeed(
         paymentID: String, from: [PaymentStatus] = [.pending], receipt: String? = nil, cardLast4: String? = nil,
-        in transaction: Transaction
+        at now: WallTime, in transaction: Transaction
     ) throws -> Bool {
         let allowed = from.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let changed = try transaction.execute(
@@ -18,7 +18,7 @@ enum PaymentTransitions {
             UPDATE payments SET status = 'succeeded', receipt = COALESCE($2, receipt),
                 card_last4 = COALESCE($3, card_last4), result_code = '0', updated_at = $4
             WHERE id = $1 AND status IN (\(allowed))
-            """, [.text(paymentID), SQLValue(receipt), SQLValue(cardLast4), .text(Timestamp.now())])
+            """, [.text(paymentID), SQLValue(receipt), SQLValue(cardLast4), .text(now.timestamp)])
         guard changed == 1, let payment = try PaymentRepository.find(id: paymentID, in: transaction) else { return false }
         try transaction.emit(PaymentEvents.succeeded, PaymentSucceeded(payment))
         return true
@@ -26,12 +26,14 @@ enum PaymentTransitions {
 
     /// `pending` → `failed`, emitting `payment.failed`. Returns whether it changed.
     @discardableResult
-    static func fail(paymentID: String, resultCode: String?, resultDesc: String?, in transaction: Transaction) throws -> Bool {
+    static func fail(
+        paymentID: String, resultCode: String?, resultDesc: String?, at now: WallTime, in transaction: Transaction
+    ) throws -> Bool {
         let changed = try transaction.execute(
             """
             UPDATE payments SET status = 'failed', result_code = $2, result_desc = $3, updated_at = $4
             WHERE id = $1 AND status = 'pending'
-            """, [.text(paymentID), SQLValue(resultCode), SQLValue(resultDesc), .text(Timestamp.now())])
+            """, [.text(paymentID), SQLValue(resultCode), SQLValue(resultDesc), .text(now.timestamp)])
         guard changed == 1, let payment = try PaymentRepository.find(id: paymentID, in: transaction) else { return false }
         try transaction.emit(
             "payment.failed",
@@ -41,10 +43,14 @@ enum PaymentTransitions {
         return true
     }
 
+    /// ``fail(paymentID:resultCode:resultDesc:at:in:)`` in a transaction of its own, dated by `context.now`.
     @discardableResult
-    static func fail(paymentID: String, resultCode: String?, resultDesc: String?, store: Store) async throws -> Bool {
-        try await store.transaction { transaction in
-            try fail(paymentID: paymentID, resultCode: resultCode, resultDesc: resultDesc, in: transaction)
+    static func fail(
+        paymentID: String, resultCode: String?, resultDesc: String?, context: FunctionContext
+    ) async throws -> Bool {
+        let now = context.now
+        return try await context.store.transaction { transaction in
+            try fail(paymentID: paymentID, resultCode: resultCode, resultDesc: resultDesc, at: now, in: transaction)
         }
     }
 
@@ -53,7 +59,9 @@ enum PaymentTransitions {
     /// `refunded` when nothing is left, else `partially_refunded`, and emitting `payment.refunded`
     /// with the increase. Returns the event's payload when it grew, else nil.
     @discardableResult
-    static func recordRefund(paymentID: String, total: Int, in transaction: Transaction) throws -> PaymentRefunded? {
+    static func recordRefund(
+        paymentID: String, total: Int, at now: WallTime, in transaction: Transaction
+    ) throws -> PaymentRefunded? {
         guard let payment = try PaymentRepository.find(id: paymentID, in: transaction),
             [.succeeded, .partiallyRefunded, .refunded].contains(payment.status), total > payment.refundedAmount
         else { return nil }
@@ -66,7 +74,7 @@ enum PaymentTransitions {
             WHERE id = $1 AND refunded_amount = $5
             """,
             [
-                .text(paymentID), SQLValue(newTotal), .text(status.rawValue), .text(Timestamp.now()),
+                .text(paymentID), SQLValue(newTotal), .text(status.rawValue), .text(now.timestamp),
                 SQLValue(payment.refundedAmount),
             ])
         guard changed == 1 else { return nil }

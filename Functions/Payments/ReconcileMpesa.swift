@@ -37,7 +37,7 @@ struct ReconcileMpesa: DependentFunction {
                 if payment.createdAt < Timestamp.format(seconds: now - 2 * wait),
                     try await PaymentTransitions.fail(
                         paymentID: payment.id, resultCode: nil, resultDesc: "Daraja never answered the STK push",
-                        store: context.store)
+                        context: context)
                 {
                     report.failed.append(payment.id)
                 } else {

@@ -9,17 +9,7 @@ import SokoFunctions
 struct RefundCancelledOrder: DependentEventFunction {
     let gateways: Gateways
 
-    /// The fields of `order.cancelled` this consumer reads.
-    struct OrderCancelled: Codable, Sendable {
-        var orderID: String
-        var previousStatus: String?
-        enum CodingKeys: String, CodingKey {
-            case orderID = "order_id"
-            case previousStatus = "previous_status"
-        }
-    }
-
-    func run(_ event: Event<OrderCancelled>, context: FunctionContext) async throws {
+    func run(_ event: Event<OrderEvent>, context: FunctionContext) async throws {
         guard event.payload.previousStatus == "paid" else { return }
         let payments = try await PaymentRepository.all(
             "order_id = $1 AND status IN ('succeeded', 'partially_refunded')", [.text(event.payload.orderID)],

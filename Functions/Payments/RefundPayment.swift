@@ -64,7 +64,7 @@ struct RefundPayment: DependentFunction {
         }
         let total = payment.refundedAmount + amount
         try await context.store.transaction { transaction in
-            _ = try PaymentTransitions.recordRefund(paymentID: payment.id, total: total, in: transaction)
+            _ = try PaymentTransitions.recordRefund(paymentID: payment.id, total: total, at: context.now, in: transaction)
         }
         context.logger.info(
             "payment refunded", metadata: ["payment_id": "\(payment.id)", "amount": "\(amount)", "refund_id": "\(refund.id)"])

@@ -23,7 +23,7 @@ enum StripePayment {
             intent = try await gateways.stripe.createIntent(for: payment, context: context)
         } catch let refusal as StripeClient.Refusal where refusal.status < 500 && refusal.status != 429 {
             try await PaymentTransitions.fail(
-                paymentID: payment.id, resultCode: String(refusal.status), resultDesc: refusal.message, store: context.store)
+                paymentID: payment.id, resultCode: String(refusal.status), resultDesc: refusal.message, context: context)
             throw PaymentsProblem.gatewayRefused("stripe", refusal.message)
         } catch {
             context.logger.warning(

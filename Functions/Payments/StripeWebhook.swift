@@ -87,7 +87,8 @@ struct StripeWebhook: DependentRawFunction {
                     charge: object.latestCharge, payment: payment, context: context, gateways: gateways)
                 try await Self.record(event, context: context) { transaction in
                     try PaymentTransitions.succeed(
-                        paymentID: payment.id, from: [.pending, .failed], cardLast4: last4, in: transaction)
+                        paymentID: payment.id, from: [.pending, .failed], cardLast4: last4, at: context.now,
+                        in: transaction)
                     // The intent id, if the webhook beat payOrder's own write of it.
                     try transaction.execute(
                         "UPDATE payments SET payment_intent_id = $2 WHERE id = $1 AND payment_intent_id IS NULL",
@@ -97,7 +98,8 @@ struct StripeWebhook: DependentRawFunction {
                 try await Self.record(event, context: context) { transaction in
                     try PaymentTransitions.fail(
                         paymentID: payment.id, resultCode: object.lastPaymentError?.code,
-                        resultDesc: object.lastPaymentError?.message ?? "the card payment failed", in: transaction)
+                        resultDesc: object.lastPaymentError?.message ?? "the card payment failed", at: context.now,
+                        in: transaction)
                 }
             }
         case "charge.refunded":
@@ -110,7 +112,7 @@ struct StripeWebhook: DependentRawFunction {
                 return try await Self.record(event, context: context) { _ in }
             }
             try await Self.record(event, context: context) { transaction in
-                try PaymentTransitions.recordRefund(paymentID: payment.id, total: total, in: transaction)
+                try PaymentTransitions.recordRefund(paymentID: payment.id, total: total, at: context.now, in: transaction)
             }
         default:
             try await Self.record(event, context: context) { _ in }

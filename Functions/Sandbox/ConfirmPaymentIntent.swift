@@ -30,7 +30,7 @@ enum ConfirmPaymentIntent {
         guard StripePaymentIntent.confirmable.contains(intent.status) else { throw unexpectedState(intent) }
         let charge = StripeCharge(
             id: SandboxIdentifiers.stripe("ch"), paymentIntent: intent.id, amount: intent.amount, currency: intent.currency,
-            card: card, metadataJSON: intent.metadataJSON, created: SandboxClock.now())
+            card: card, metadataJSON: intent.metadataJSON, created: endpoint.context.now.unixSeconds)
         var updated = intent
         updated.latestCharge = charge.id
         if let decline = card.decline {

@@ -54,7 +54,7 @@ enum CreatePaymentIntent {
             clientSecret: id + "_secret_" + SandboxIdentifiers.random(25),
             metadataJSON: String(decoding: try JSONCoding.encode(metadata), as: UTF8.self),
             description: form["description"], paymentMethod: paymentMethod, automaticPaymentMethods: automatic,
-            created: SandboxClock.now())
+            created: endpoint.context.now.unixSeconds)
         try await endpoint.context.store.execute(
             """
             INSERT INTO stripe_payment_intents (id, amount, currency, status, client_secret, metadata, description,

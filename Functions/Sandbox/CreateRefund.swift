@@ -26,7 +26,7 @@ enum CreateRefund {
             id: SandboxIdentifiers.stripe("re"), charge: charge.id, paymentIntent: charge.paymentIntent, amount: amount,
             currency: charge.currency, reason: form["reason"],
             metadataJSON: String(decoding: try JSONCoding.encode(try form.metadata()), as: UTF8.self),
-            created: SandboxClock.now())
+            created: endpoint.context.now.unixSeconds)
         let refunded = try await store.transaction { transaction -> Bool in
             // One statement checks and takes the amount, so two refunds at once cannot both pass.
             let rows = try transaction.execute(

@@ -19,7 +19,7 @@ enum DarajaToken {
                 key == settings.darajaConsumerKey, secret == settings.darajaConsumerSecret
             else { throw DarajaError.invalidAuthentication }
             let token = SandboxIdentifiers.darajaToken()
-            let now = SandboxClock.now()
+            let now = context.now.unixSeconds
             try await context.store.execute(
                 "INSERT INTO daraja_tokens (token, expires_at) VALUES ($1, $2)",
                 [.text(token), SQLValue(now + settings.darajaTokenTTL)])
@@ -44,7 +44,7 @@ enum DarajaToken {
         let token = String(header.dropFirst("bearer ".count)).trimmingWhitespace()
         let rows = try await context.store.query(
             "SELECT expires_at FROM daraja_tokens WHERE token = $1", [.text(token)])
-        guard let expiry = try rows.first?.int("expires_at"), expiry > SandboxClock.now() else {
+        guard let expiry = try rows.first?.int("expires_at"), expiry > context.now.unixSeconds else {
             throw DarajaError.invalidAccessToken
         }
     }

@@ -57,17 +57,6 @@ struct NairobiTime {
     var compact: String { year + month + day + hour + minute + second }
 }
 
-/// The clock the sandbox reads: Unix seconds and milliseconds.
-enum SandboxClock {
-    static func nowMilliseconds() -> Int {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return spec.tv_sec * 1000 + spec.tv_nsec / 1_000_000
-    }
-
-    static func now() -> Int { nowMilliseconds() / 1000 }
-}
-
 extension Duration {
     /// Whole milliseconds.
     var milliseconds: Int {

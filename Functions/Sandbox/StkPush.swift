@@ -15,7 +15,7 @@ enum StkPush {
             try await DarajaToken.authorize(request, context: context)
             let push = try StkPushRequest(
                 body: request.body, passkey: settings.darajaPasskey, callbackHosts: settings.callbackHosts)
-            let nowMilliseconds = SandboxClock.nowMilliseconds()
+            let nowMilliseconds = Int(context.now.unixMilliseconds)
             let due = nowMilliseconds + settings.callbackDelay.milliseconds
             let outcome = StkOutcome.forPhone(push.phoneNumber)
             let message = StkCallback(

@@ -34,7 +34,7 @@ enum StkQuery {
             guard let row = rows.first, try row.string("business_short_code") == shortCode else {
                 throw DarajaError.invalid("CheckoutRequestID")
             }
-            guard let due = try row.int("due_ms"), SandboxClock.nowMilliseconds() >= due else {
+            guard let due = try row.int("due_ms"), Int(context.now.unixMilliseconds) >= due else {
                 throw DarajaError.beingProcessed
             }
             let outcome = StkOutcome.forPhone(try row.string("phone") ?? "")

@@ -101,7 +101,7 @@ struct StripeEndpoint: Sendable {
         do {
             try await store.execute(
                 "INSERT INTO stripe_idempotency (key, endpoint, fingerprint, created) VALUES ($1, $2, $3, $4)",
-                [.text(key), .text(target), .text(fingerprint), SQLValue(SandboxClock.now())])
+                [.text(key), .text(target), .text(fingerprint), SQLValue(context.now.unixSeconds)])
         } catch StoreError.uniqueViolation {
             return try await replay(key: key, target: target, fingerprint: fingerprint)
         }

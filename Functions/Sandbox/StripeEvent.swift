@@ -69,13 +69,14 @@ struct StripeEvent: Sendable {
     func send(from endpoint: StripeEndpoint) -> Task<SandboxDelivery.Result, Never> {
         let delivery = SandboxDelivery(context: endpoint.context)
         let settings = endpoint.settings
+        let clock = endpoint.context.clock
         let event = self
         return Task.detached {
             await delivery.deliver(
                 after: settings.webhookDelay, retries: Self.retries, what: "Stripe event \(event.type) \(event.id)"
             ) {
                 event.request(
-                    to: settings.stripeWebhookURL, secret: settings.stripeWebhookSecret, timestamp: SandboxClock.now())
+                    to: settings.stripeWebhookURL, secret: settings.stripeWebhookSecret, timestamp: clock.now().unixSeconds)
             }
         }
     }
@@ -85,6 +86,6 @@ extension StripeEndpoint {
     func event(_ type: String, object: String, previousAttributes: String? = nil) -> StripeEvent {
         StripeEvent(
             type: type, object: object, previousAttributes: previousAttributes, apiVersion: apiVersion,
-            created: SandboxClock.now(), requestID: requestID, idempotencyKey: idempotencyKey)
+            created: context.now.unixSeconds, requestID: requestID, idempotencyKey: idempotencyKey)
     }
 }

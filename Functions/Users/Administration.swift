@@ -2,7 +2,8 @@ import SokoFunctions
 import SokoSecurity
 
 /// Operator actions on accounts, for the `soko users` command (works while the server runs:
-/// it goes through the same store and constraints).
+/// it goes through the same store and constraints). They run outside any handler, so they date
+/// their rows by the system clock.
 public enum UsersAdministration {
     public enum Outcome: Equatable, Sendable {
         case created(id: String)
@@ -17,11 +18,12 @@ public enum UsersAdministration {
         guard let email = AccountRules.normalise(email: rawEmail) else {
             throw FunctionError.validation([FieldError(field: "email", message: "must be an email address")])
         }
+        let now = WallClock.system.now().timestamp
         if let existing = try await User.find(email: email, in: store) {
             if !existing.roles.contains("admin") {
                 try await store.execute(
                     "UPDATE users SET roles = $1, updated_at = $2 WHERE id = $3",
-                    [.text((existing.roles + ["admin"]).joined(separator: ",")), .text(Timestamp.now()), .text(existing.id)])
+                    [.text((existing.roles + ["admin"]).joined(separator: ",")), .text(now), .text(existing.id)])
             }
             return .promoted(id: existing.id)
         }
@@ -29,7 +31,6 @@ public enum UsersAdministration {
         guard problems.isEmpty else { throw FunctionError.validation(problems) }
         let hash = try await PasswordHasher(pool: compute).hash(password)
         let id = "usr_" + RandomToken.make(bytes: 12)
-        let now = Timestamp.now()
         try await store.execute(
             """
             INSERT INTO users (id, email, name, password_hash, roles, created_at, updated_at)
@@ -49,19 +50,20 @@ public enum UsersAdministration {
     /// Adds a signing key: the key that was next starts signing, the old signer stays published
     /// until retired. Returns the live keys, oldest first.
     public static func rotateKeys(store: Store) async throws -> [KeyState] {
-        states(try await KeyRing.rotate(store: store))
+        states(try await KeyRing.rotate(at: WallClock.system.now(), store: store))
     }
 
     /// Unpublishes the key `kid`; tokens it signed stop verifying everywhere within twice
     /// `SOKO_JWKS_REFRESH`. Returns the live keys, or nil when no live key is `kid`.
     public static func retireKey(_ kid: String, store: Store) async throws -> [KeyState]? {
-        guard try await KeyRing.retire(kid: kid, store: store) else { return nil }
-        return states(try await KeyRing.live(store: store))
+        let now = WallClock.system.now()
+        guard try await KeyRing.retire(kid: kid, at: now, store: store) else { return nil }
+        return states(try await KeyRing.live(at: now, store: store))
     }
 
     /// The live keys, oldest first (two are made when there are none).
     public static func keys(store: Store) async throws -> [KeyState] {
-        states(try await KeyRing.live(store: store))
+        states(try await KeyRing.live(at: WallClock.system.now(), store: store))
     }
 
     private static func states(_ keys: [SigningKey]) -> [KeyState] {

@@ -51,10 +51,11 @@ struct Authorize: DependentRawFunction {
         let email = AccountRules.normalise(email: form["email"] ?? "") ?? ""
         let address = context.request.clientAddress
         let presented = KnownDevices.fromCookie(context.request.headers["Cookie"])
-        let device = try await KnownDevices.recognise(presented, email: email, store: context.store)
+        let device = try await KnownDevices.recognise(presented, email: email, at: context.now, store: context.store)
         let attempt: LoginThrottle.Attempt
         do {
-            attempt = try await throttle.begin(email: email, address: address, device: device, store: context.store)
+            attempt = try await throttle.begin(
+                email: email, address: address, device: device, at: context.now, store: context.store)
         } catch let limited as FunctionError where limited.problem.status == 429 {
             var page = Self.signInForm(parameters, message: "Too many attempts. Try again later.", status: 429)
             for field in limited.headers { page.headers.add(field.name, field.value) }
@@ -67,7 +68,8 @@ struct Authorize: DependentRawFunction {
             return Self.signInForm(parameters, message: "The email or the password is wrong.")
         }
         try await throttle.succeeded(attempt, store: context.store)
-        let deviceToken = try await KnownDevices.remember(presented, recognised: device, email: email, store: context.store)
+        let deviceToken = try await KnownDevices.remember(
+            presented, recognised: device, email: email, at: context.now, store: context.store)
         let code = RandomToken.make(bytes: 32)
         try await context.store.execute(
             """

@@ -6,10 +6,10 @@ import Synchronization
 /// every replica signs with the same key and publishes the same JWKS.
 ///
 /// Every live (unretired) key is published; the second newest signs, and the newest is the
-/// next one, published ahead of its use. Rotating (``rotate(store:)``, `soko users rotate-keys`)
+/// next one, published ahead of its use. Rotating (``rotate(at:store:)``, `soko users rotate-keys`)
 /// adds a new newest key, so the next one starts signing — a key every verifier has already
 /// fetched — and the old signer stays published, so tokens it signed keep verifying until they
-/// expire. Retiring a key (``retire(kid:store:)``, `soko users retire-key`) unpublishes it:
+/// expire. Retiring a key (``retire(kid:at:store:)``, `soko users retire-key`) unpublishes it:
 /// tokens it signed stop verifying once the replicas re-read their keys (``maxAge``) and the
 /// hosts re-fetch the JWKS (`SOKO_JWKS_REFRESH`).
 final class KeyRing: Sendable {
@@ -22,63 +22,64 @@ final class KeyRing: Sendable {
         self.maxAge = maxAge
     }
 
-    /// The key that signs new tokens (the second newest live one).
-    func current(store: Store) async throws -> SigningKey {
-        let keys = try await keys(store: store)
+    /// The key that signs new tokens (the second newest live one); keys missing at `now` are made.
+    func current(at now: WallTime, store: Store) async throws -> SigningKey {
+        let keys = try await keys(at: now, store: store)
         return keys[keys.count - 2]
     }
 
-    func jwks(store: Store) async throws -> JWKS {
-        JWKS(keys: try await keys(store: store).map(\.publicJWK))
+    /// The live keys' public halves, as `jwks` publishes them.
+    func jwks(at now: WallTime, store: Store) async throws -> JWKS {
+        JWKS(keys: try await keys(at: now, store: store).map(\.publicJWK))
     }
 
     /// The live keys, oldest first; at least two (missing ones are made).
-    private func keys(store: Store) async throws -> [SigningKey] {
+    private func keys(at now: WallTime, store: Store) async throws -> [SigningKey] {
         if let cached = cache.withLock({ $0 }), ContinuousClock.now - cached.read < maxAge { return cached.keys }
-        let keys = try await Self.live(store: store)
+        let keys = try await Self.live(at: now, store: store)
         cache.withLock { $0 = (keys, ContinuousClock.now) }
         return keys
     }
 
-    /// The live keys, oldest first, after making enough of them that there are two.
-    static func live(store: Store) async throws -> [SigningKey] {
+    /// The live keys, oldest first, after making enough of them (dated `now`) that there are two.
+    static func live(at now: WallTime, store: Store) async throws -> [SigningKey] {
         var keys = try await load(store)
         if keys.count < 2 {
-            for index in keys.count..<2 { try await add(store: store, index: index) }
+            for index in keys.count..<2 { try await add(index: index, at: now, store: store) }
             keys = try await load(store)  // replicas racing here may add extra keys: all are published
         }
         return keys
     }
 
     /// Adds a new newest key; the key that was next starts signing. Returns the live keys.
-    static func rotate(store: Store) async throws -> [SigningKey] {
-        let keys = try await live(store: store)
-        try await add(store: store, index: keys.count)
+    static func rotate(at now: WallTime, store: Store) async throws -> [SigningKey] {
+        let keys = try await live(at: now, store: store)
+        try await add(index: keys.count, at: now, store: store)
         return try await load(store)
     }
 
     /// Unpublishes `kid`. Returns false when no live key has that id. Retiring the signer hands
     /// signing to the next key (a new next one is made); retiring the next key makes a new one,
     /// so the signer stays; at least two keys are always live.
-    static func retire(kid: String, store: Store) async throws -> Bool {
-        let before = try await live(store: store)
+    static func retire(kid: String, at now: WallTime, store: Store) async throws -> Bool {
+        let before = try await live(at: now, store: store)
         let retired = try await store.execute(
             "UPDATE signing_keys SET retired_at = $1 WHERE kid = $2 AND retired_at IS NULL",
-            [.text(Timestamp.now()), .text(kid)])
+            [.text(now.timestamp), .text(kid)])
         guard retired == 1 else { return false }
         if before.suffix(2).contains(where: { $0.kid == kid }) {
-            try await add(store: store, index: before.count)
+            try await add(index: before.count, at: now, store: store)
         }
-        _ = try await live(store: store)
+        _ = try await live(at: now, store: store)
         return true
     }
 
-    private static func add(store: Store, index: Int) async throws {
+    private static func add(index: Int, at now: WallTime, store: Store) async throws {
         let fresh = SigningKey()
         // created_at orders the keys; the suffix keeps two made in one millisecond in order.
         try await store.execute(
             "INSERT INTO signing_keys (kid, pem, created_at) VALUES ($1, $2, $3)",
-            [.text(fresh.kid), .text(fresh.pem), .text(Timestamp.now() + "#\(index)")])
+            [.text(fresh.kid), .text(fresh.pem), .text(now.timestamp + "#\(index)")])
     }
 
     private static func load(_ store: Store) async throws -> [SigningKey] {
@@ -94,6 +95,6 @@ struct PublishKeys: DependentRawFunction {
     let keys: KeyRing
 
     func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
-        try .json(try await keys.jwks(store: context.store))
+        try .json(try await keys.jwks(at: context.now, store: context.store))
     }
 }

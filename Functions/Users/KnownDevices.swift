@@ -1,4 +1,3 @@
-import Glibc
 import SokoFunctions
 
 /// Devices an account has signed in from: a random token handed out at a successful sign-in
@@ -11,21 +10,23 @@ enum KnownDevices {
     static let header = "X-Device-Token"
     static let cookie = "soko_device"
 
-    /// The stored hash of `token` when it is a live device token of `email`, else nil.
-    static func recognise(_ token: String?, email: String, store: Store) async throws -> String? {
+    /// The stored hash of `token` when it is a live device token of `email` at `now`, else nil.
+    static func recognise(_ token: String?, email: String, at now: WallTime, store: Store) async throws -> String? {
         guard let token, !token.isEmpty, !email.isEmpty else { return nil }
         let hash = RandomToken.hash(token)
         let row = try await store.query(
             "SELECT email FROM known_devices WHERE token_hash = $1 AND last_used_at > $2",
-            [.text(hash), .integer(Int64(time(nil)) - Int64(lifetime))]
+            [.text(hash), .integer(Int64(now.adding(seconds: -lifetime).unixSeconds))]
         ).first
         return try row?.string("email") == email ? hash : nil
     }
 
     /// After a successful sign-in: the presented token again when it was recognised (its use is
-    /// noted), else a new one for this device.
-    static func remember(_ presented: String?, recognised: String?, email: String, store: Store) async throws -> String {
-        let now = Int64(time(nil))
+    /// noted at `time`), else a new one for this device.
+    static func remember(
+        _ presented: String?, recognised: String?, email: String, at time: WallTime, store: Store
+    ) async throws -> String {
+        let now = Int64(time.unixSeconds)
         if let presented, let recognised {
             try await store.execute(
                 "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2", [.integer(now), .text(recognised)])

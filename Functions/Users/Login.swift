@@ -31,8 +31,9 @@ struct Login: DependentFunction {
         let email = AccountRules.normalise(email: input.email) ?? ""
         let address = context.request.clientAddress
         let presented = context.request.headers[KnownDevices.header]
-        let device = try await KnownDevices.recognise(presented, email: email, store: context.store)
-        let attempt = try await throttle.begin(email: email, address: address, device: device, store: context.store)
+        let device = try await KnownDevices.recognise(presented, email: email, at: context.now, store: context.store)
+        let attempt = try await throttle.begin(
+            email: email, address: address, device: device, at: context.now, store: context.store)
         let user = email.isEmpty ? nil : try await User.find(email: email, in: context.store)
         let stored: String
         if let user { stored = user.passwordHash } else { stored = try await Self.decoyHash(passwords) }
@@ -45,7 +46,7 @@ struct Login: DependentFunction {
         try await throttle.succeeded(attempt, store: context.store)
         var pair = try await tokens.issue(for: user, clientID: "first-party", scope: nil, at: context.now, store: context.store)
         pair.deviceToken = try await KnownDevices.remember(
-            presented, recognised: device, email: email, store: context.store)
+            presented, recognised: device, email: email, at: context.now, store: context.store)
         if let cartToken = context.request.headers["X-Cart-Token"], !cartToken.isEmpty {
             await Self.mergeGuestCart(cartToken, into: user.id, context: context)
         }

@@ -41,10 +41,12 @@ struct LoginThrottle: Sendable {
 
     /// Records an attempt, or throws 429 (with `Retry-After`) while the account's delay runs or
     /// the address used up its attempts. `device` is the hash of a device token already known
-    /// to belong to `email` (``KnownDevices/recognise(_:email:store:)``).
-    func begin(email: String, address: String, device: String? = nil, store: Store) async throws -> Attempt {
+    /// to belong to `email` (``KnownDevices/recognise(_:email:at:store:)``). `time` is when it is made.
+    func begin(email: String, address: String, device: String? = nil, at time: WallTime, store: Store) async throws
+        -> Attempt
+    {
         let id = RandomToken.make(bytes: 9)
-        let now = Self.milliseconds()
+        let now = time.unixMilliseconds
         let (window, memory) = (Int64(self.window), Int64(self.memory))
         let outcome = try await store.transaction { tx -> (wait: Int?, device: String?) in
             try tx.execute("DELETE FROM login_failures WHERE at <= $1", [.integer(now - max(window, memory))])
@@ -116,12 +118,6 @@ struct LoginThrottle: Sendable {
             }
             try tx.execute("DELETE FROM login_failures WHERE attempt = $1", [.text(attempt.id)])
         }
-    }
-
-    static func milliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec / 1_000_000)
     }
 
     private static func lock(_ subject: String, _ tx: Transaction) throws {

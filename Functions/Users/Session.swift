@@ -20,7 +20,7 @@ enum Logout: Function {
             "SELECT family FROM refresh_tokens WHERE token_hash = $1 AND user_id = $2",
             [.text(RandomToken.hash(input.refreshToken)), .text(subject)])
         if let family = try rows.first?.string("family") {
-            try await TokenEndpoint.revoke(family: family, store: context.store)
+            try await TokenEndpoint.revoke(family: family, at: context.now, store: context.store)
         }
         return .noContent
     }
@@ -47,7 +47,8 @@ struct ChangePassword: DependentFunction {
         }
         // The current password is a password check like sign-in's: same limits, so a stolen
         // access token cannot be used to guess it.
-        let attempt = try await throttle.begin(email: user.email, address: context.request.clientAddress, store: context.store)
+        let attempt = try await throttle.begin(
+            email: user.email, address: context.request.clientAddress, at: context.now, store: context.store)
         guard try await passwords.verify(input.currentPassword, against: user.passwordHash) else {
             throw FunctionError(
                 status: 403, code: "wrong-password", detail: "the current password is wrong",

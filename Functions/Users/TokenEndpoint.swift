@@ -82,7 +82,7 @@ struct TokenEndpoint: DependentRawFunction {
             expiresAt: try row.int("expires_at") ?? now)
         try await Self.spend(
             "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL",
-            hash: hash, now: now, successor: successor, store: store,
+            hash: hash, at: time, successor: successor, store: store,
             replayed: "the refresh token was already used; its sessions are revoked")
         return try await tokens.pair(
             for: user, refresh: successor, roles: Self.roles(for: user, clientID: successor.clientID), at: time, store: store)
@@ -138,7 +138,7 @@ struct TokenEndpoint: DependentRawFunction {
             family: family, user: user.id, clientID: clientID, scope: try row.string("scope"),
             expiresAt: now + tokens.settings.refreshTokenLifetime)
         try await Self.spend(
-            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL", hash: hash, now: now,
+            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL", hash: hash, at: time,
             successor: refresh, store: store, replayed: "the authorization code was already used")
         return try await tokens.pair(
             for: user, refresh: refresh, roles: Self.roles(for: user, clientID: clientID), at: time, store: store)
@@ -148,23 +148,24 @@ struct TokenEndpoint: DependentRawFunction {
     /// transaction. When it was already used (a replay, or a concurrent loser), the family is
     /// revoked — after the winner committed, so its new token is revoked too — and the grant fails.
     static func spend(
-        _ markUsed: String, hash: String, now: Int, successor: RefreshToken, store: Store, replayed: String
+        _ markUsed: String, hash: String, at now: WallTime, successor: RefreshToken, store: Store, replayed: String
     ) async throws {
         let spent = try await store.transaction { tx -> Bool in
-            guard try tx.execute(markUsed, [.integer(Int64(now)), .text(hash)]) == 1 else { return false }
-            try successor.insert(into: tx)
+            guard try tx.execute(markUsed, [.integer(Int64(now.unixSeconds)), .text(hash)]) == 1 else { return false }
+            try successor.insert(into: tx, at: now)
             return true
         }
         guard spent else {
-            try await Self.revoke(family: successor.family, store: store)
+            try await Self.revoke(family: successor.family, at: now, store: store)
             throw OAuthError("invalid_grant", replayed)
         }
     }
 
-    static func revoke(family: String, store: Store) async throws {
+    /// Revokes every live refresh token of `family`, as of `now`.
+    static func revoke(family: String, at now: WallTime, store: Store) async throws {
         try await store.execute(
             "UPDATE refresh_tokens SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL",
-            [.integer(Int64(time(nil))), .text(family)])
+            [.integer(Int64(now.unixSeconds)), .text(family)])
     }
 
     /// Client id and secret (HTTP Basic or form), no refresh token. An internal client (the

@@ -33,7 +33,7 @@ struct TokenIssuer: Sendable {
         let refresh = RefreshToken(
             family: RandomToken.make(bytes: 16), user: user.id, clientID: clientID, scope: scope,
             expiresAt: time.unixSeconds + settings.refreshTokenLifetime)
-        try await store.transaction { tx in try refresh.insert(into: tx) }
+        try await store.transaction { tx in try refresh.insert(into: tx, at: time) }
         return try await pair(for: user, refresh: refresh, roles: user.roles, at: time, store: store)
     }
 
@@ -43,7 +43,7 @@ struct TokenIssuer: Sendable {
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: user.id, aud: settings.audience, exp: now + settings.accessTokenLifetime, iat: now,
             jti: RandomToken.make(bytes: 16), clientID: refresh.clientID, scope: refresh.scope, roles: roles)
-        let accessToken = try TokenSigner(key: try await keys.current(store: store)).sign(claims)
+        let accessToken = try TokenSigner(key: try await keys.current(at: time, store: store)).sign(claims)
         return Pair(
             accessToken: accessToken, expiresIn: settings.accessTokenLifetime, refreshToken: refresh.token,
             scope: refresh.scope)
@@ -59,7 +59,8 @@ struct RefreshToken: Sendable {
     var scope: String?
     var expiresAt: Int
 
-    func insert(into tx: Transaction) throws {
+    /// Stores the token (its hash), created at `now`.
+    func insert(into tx: Transaction, at now: WallTime) throws {
         try tx.execute(
             """
             INSERT INTO refresh_tokens (token_hash, family, user_id, client_id, scope, expires_at, created_at)
@@ -67,7 +68,7 @@ struct RefreshToken: Sendable {
             """,
             [
                 .text(RandomToken.hash(token)), .text(family), .text(user), .text(clientID), SQLValue(scope),
-                .integer(Int64(expiresAt)), .text(Timestamp.now()),
+                .integer(Int64(expiresAt)), .text(now.timestamp),
             ])
     }
 }
@@ -82,7 +83,7 @@ extension TokenIssuer {
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: clientID, aud: settings.audience, exp: now + settings.accessTokenLifetime,
             iat: now, jti: RandomToken.make(bytes: 16), clientID: clientID, scope: scope, roles: roles)
-        let token = try TokenSigner(key: try await keys.current(store: store)).sign(claims)
+        let token = try TokenSigner(key: try await keys.current(at: time, store: store)).sign(claims)
         return Pair(accessToken: token, expiresIn: settings.accessTokenLifetime, refreshToken: nil, scope: scope)
     }
 }

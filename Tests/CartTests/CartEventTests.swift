@@ -86,6 +86,23 @@ struct CartEventTests {
         await cart.close()
     }
 
+    @Test func aCartIsDatedByTheContextsClock() async throws {
+        let cart = try await CartHarness()
+        cart.catalog.put("a")
+        let now = WallClock.system.now()
+        let added = await cart.call("addToCart", body: #"{"product_id":"a","quantity":1}"#, clock: .fixed(now))
+        let token = try #require(added.headers["X-Cart-Token"])
+        // Read 29 days on: the read is activity as of that day, so 31 days after the add (two
+        // after the read) the cart is still there.
+        #expect(await cart.call("getCart", cartToken: token, clock: .fixed(now.adding(seconds: 29 * 86_400))).status == 200)
+        #expect(await cart.call("expireCarts", clock: .fixed(now.adding(seconds: 31 * 86_400))).status == 204)
+        #expect(try await cart.get(token: token).cart().lines == ["a:1"])
+        let dates = try await cart.store.query("SELECT created_at, updated_at FROM carts", []).first
+        #expect(try dates?.string("created_at") == now.timestamp)
+        #expect(try dates?.string("updated_at") == now.adding(seconds: 29 * 86_400).timestamp)
+        await cart.close()
+    }
+
     @Test func readingAQuietCartKeepsItAlive() async throws {
         let cart = try await CartHarness()
         cart.catalog.put("a")

@@ -155,7 +155,7 @@ struct StockTests {
     @Test func expiredReservationsAreReleasedByTheSchedule() async throws {
         let setup = try await Setup.make()
         let shop = setup.shop
-        let now = StockReservations.nowMilliseconds()
+        let now = WallClock.system.now()
         #expect(try await shop.reserve("soon", [(setup.a, 2)], ttl: 60).status == 200)
         #expect(try await shop.reserve("later", [(setup.a, 1), (setup.b, 1)], ttl: 3600).status == 200)
         #expect(try await shop.reserve("paid", [(setup.b, 1)], ttl: 60).status == 200)
@@ -163,21 +163,21 @@ struct StockTests {
         #expect(try await shop.available(setup.a) == 2)
 
         // Nothing has expired yet.
-        #expect(try await StockReservations.expire(store: shop.store) == 0)
+        #expect(try await StockReservations.expire(store: shop.store, now: now) == 0)
         // Two minutes on: only the 60-second active reservation goes; the committed one stays.
-        #expect(try await StockReservations.expire(store: shop.store, now: now + 120_000) == 1)
+        #expect(try await StockReservations.expire(store: shop.store, now: now.adding(seconds: 120)) == 1)
         #expect(try await setup.status("soon") == "released")
         #expect(try await setup.status("later") == "active")
         #expect(try await setup.status("paid") == "committed")
         #expect(try await shop.available(setup.a) == 4)
-        #expect(try await StockReservations.expire(store: shop.store, now: now + 120_000) == 0)
+        #expect(try await StockReservations.expire(store: shop.store, now: now.adding(seconds: 120)) == 0)
         #expect(try await shop.available(setup.a) == 4)
 
-        // The scheduled handler itself, on a reservation whose time has passed.
-        try await shop.store.execute("UPDATE reservations SET expires_at = $1 WHERE order_id = 'later'", [.integer(now - 1)])
+        // The scheduled handler itself, its clock an hour on: the hour-long reservation has expired.
         let context = FunctionContext(
             requestID: "test", deadline: .now + .seconds(5), service: "catalog", function: "expireReservations",
-            request: FunctionRequest(method: "SCHEDULE", path: "/"), store: shop.store, logger: Logger(label: "test"))
+            request: FunctionRequest(method: "SCHEDULE", path: "/"), store: shop.store,
+            clock: .fixed(now.adding(seconds: 3601)), logger: Logger(label: "test"))
         #expect(try await ExpireReservations.run(context: context).status == 204)
         #expect(try await setup.status("later") == "released")
         #expect(try await setup.counts(setup.a) == (5, 0))

@@ -67,6 +67,11 @@ struct ConsumerTests {
         _ = try await SendWelcome(settings: Self.settings).run(Self.welcome("evt-dated"), context: context)
         let mail = try #require(mailer.mails.first)
         #expect(String(decoding: mail.message, as: UTF8.self).contains("Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"))
+        // The delivery log is dated by the same clock.
+        let logged = try await shop.store("notifications").query(
+            "SELECT created_at, updated_at FROM notifications WHERE event_id = $1", [.text("evt-dated")])
+        #expect(try logged.first?.string("created_at") == "2023-11-14T22:13:20.000Z")
+        #expect(try logged.first?.string("updated_at") == "2023-11-14T22:13:20.000Z")
         #expect(await shop.shutdown())
     }
 

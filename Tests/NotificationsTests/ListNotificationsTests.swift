@@ -16,7 +16,8 @@ struct ListNotificationsTests {
                 try DeliveryLog.record(
                     DeliveryLog.Attempt(
                         eventID: "evt-\(index)", kind: .welcome, recipient: "c\(index)@example.com", subject: "S \(index)",
-                        status: statuses[index % 3], lastError: index % 3 == 0 ? nil : "boom", transport: nil), transaction)
+                        status: statuses[index % 3], lastError: index % 3 == 0 ? nil : "boom", transport: nil),
+                    at: WallTime(unixSeconds: 1_800_000_000 + index), transaction)
             }
         }
     }
@@ -41,6 +42,10 @@ struct ListNotificationsTests {
         #expect(Set(seen.map(\.id)).count == 25)
         let keys = seen.map { "\($0.createdAt) \($0.id)" }
         #expect(keys == keys.sorted(by: >))
+        // Each row is dated by the time it was recorded at: the newest is the last one seeded.
+        #expect(seen.first?.eventID == "evt-24")
+        #expect(seen.first?.createdAt == WallTime(unixSeconds: 1_800_000_024).timestamp)
+        #expect(seen.last?.createdAt == WallTime(unixSeconds: 1_800_000_000).timestamp)
 
         let failed = try await shop.request("GET", "/admin/notifications?status=failed", token: admin).json(NotificationPage.self)
         #expect(failed.items.count == 8)

@@ -10,9 +10,9 @@ struct TemplateTests {
     static let hostile = #"<script>alert("x")</script> & 'Co'"#
 
     static func order(
-        lines: [OrderEvent.Line] = [
-            OrderEvent.Line(productID: "p1", sku: "MUG", name: "Blue mug", unitPrice: 75_000, quantity: 2, lineTotal: 150_000),
-            OrderEvent.Line(productID: "p2", sku: "X", name: hostile, unitPrice: 5_050, quantity: 1, lineTotal: 5_050),
+        lines: [OrderLine] = [
+            OrderLine(productID: "p1", sku: "MUG", name: "Blue mug", unitPrice: 75_000, quantity: 2, lineTotal: 150_000),
+            OrderLine(productID: "p2", sku: "X", name: hostile, unitPrice: 5_050, quantity: 1, lineTotal: 5_050),
         ], payment: OrderEvent.Payment? = nil, reason: String? = nil, previousStatus: String? = nil,
         carrier: String? = nil, tracking: String? = nil
     ) -> OrderEvent {
@@ -25,7 +25,8 @@ struct TemplateTests {
     static func render(_ content: MailContent) throws -> ParsedMail {
         let message = MailMessage(
             from: MIMETests.shop, to: Mailbox(name: hostile, address: "ann@example.com")!, subject: content.subject,
-            text: content.text, html: content.html, messageID: "t@soko.example")
+            text: content.text, html: content.html, date: MailDate.format(seconds: 1_767_225_600),
+            messageID: "t@soko.example")
         return try MailOracle.parse(message.rendered)
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
@@ -82,9 +83,9 @@ struct OrdersShop {
     }
 
     /// The events in the orders outbox, oldest first.
-    func events() async throws -> [(name: String, payload: OrderEventPayload)] {
+    func events() async throws -> [(name: String, payload: OrderEvent)] {
         try await orders.query("SELECT name, payload FROM soko_outbox ORDER BY seq", []).map { row in
-            let payload = try JSONCoding.decode(OrderEventPayload.self, from: Array((try row.string("payload") ?? "").utf8))
+            let payload = try JSONCoding.decode(OrderEvent.self, from: Array((try row.string("payload") ?? "").utf8))
             return (try row.string("name") ?? "", payload)
         }
     }

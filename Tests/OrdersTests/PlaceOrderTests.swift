@@ -37,9 +37,20 @@ struct PlaceOrderTests {
         let events = try await shop.events()
         #expect(events.map(\.name) == ["order.placed"])
         #expect(events.first?.payload.orderID == order.id)
-        #expect(events.first?.payload.status == .pendingPayment)
+        #expect(events.first?.payload.status == "pending_payment")
         #expect(events.first?.payload.lines.map(\.quantity) == [1, 2])
         #expect(events.first?.payload.total == 360_000)
+        // The wire form of the contract: states as text, what the state adds only when it has it.
+        let raw = try #require(try await shop.orders.query("SELECT payload FROM soko_outbox", []).first?.string("payload"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any])
+        #expect(
+            Set(object.keys) == [
+                "order_id", "customer_id", "status", "previous_status", "currency", "subtotal", "shipping", "tax", "total",
+                "lines", "from_cart",
+            ])
+        #expect(object["previous_status"] as? String == "placing")
+        let line = try #require((object["lines"] as? [[String: Any]])?.first)
+        #expect(Set(line.keys) == ["product_id", "sku", "name", "unit_price", "quantity", "line_total"])
         await shop.shutdown()
     }
 

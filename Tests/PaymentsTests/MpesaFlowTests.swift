@@ -303,6 +303,10 @@ struct MpesaFlowTests {
             #expect(try await shop.payment(paid.id).status == .succeeded)
             #expect(try await shop.payment(cancelled.id).status == .failed)
             #expect(try await shop.payment(processing.id).status == .pending)
+            // Both decisions are dated by the reconciling run's clock.
+            let decided = WallTime(unixSeconds: later).timestamp
+            #expect(try await shop.payment(paid.id).updatedAt == decided)
+            #expect(try await shop.payment(cancelled.id).updatedAt == decided)
             #expect(try await shop.waitForOrder(paidOrder, status: "paid"))
         }
     }

@@ -245,7 +245,7 @@ struct StripeFlowTests {
                 "SELECT id, payload FROM soko_outbox WHERE name = 'order.cancelled'", [])
             let row = try #require(cancelled.first)
             let payload = try JSONCoding.decode(
-                RefundCancelledOrder.OrderCancelled.self, from: Array((try row.string("payload") ?? "").utf8))
+                OrderEvent.self, from: Array((try row.string("payload") ?? "").utf8))
             #expect(payload.previousStatus == "paid")
             let event = Event(
                 id: try row.string("id") ?? "", name: "order.cancelled", source: "orders", occurredAt: "", payload: payload)
