@@ -3,7 +3,6 @@ import Foundation
 import SokoFunctions
 import SokoHost
 import SokoOutbound
-import SokoWorkers
 
 /// `soko demo`: walks one purchase through a running platform, printing each step — register,
 /// search, cart, order, pay with the M-Pesa sandbox, paid, the confirmation email written.
@@ -24,11 +23,20 @@ struct Demo: AsyncParsableCommand {
     var mailDirectory: String?
 
     func run() async throws {
-        let compute = ComputePool(threads: 2)
-        defer { compute.shutdown() }
-        let client = BlockingHTTPClient(pool: compute)
+        let client = await StandaloneClient.start()
+        do {
+            try await walk(client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    /// The purchase, step by step, through `client`.
+    private func walk(_ client: StandaloneClient) async throws {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        let mail = mailDirectory ?? MailSettings.fromEnvironmentOrDefault(Environment.variables)
+        let mail = mailDirectory ?? (try? HostSettings(environment: Environment.variables).mail.directory) ?? "data/mail"
         let started = Date()
         let mailBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: mail)) ?? [])
 
@@ -118,12 +126,5 @@ struct Demo: AsyncParsableCommand {
     static func money(_ amount: Any?, _ currency: Any?) -> String {
         guard let minor = amount as? Int else { return "?" }
         return "\(currency as? String ?? "") \(minor / 100).\(String(format: "%02d", minor % 100))"
-    }
-}
-
-extension MailSettings {
-    /// Where the embedded platform writes mail, as its settings would say.
-    static func fromEnvironmentOrDefault(_ environment: [String: String]) -> String {
-        (try? MailSettings.fromEnvironment(environment).directory) ?? "data/mail"
     }
 }

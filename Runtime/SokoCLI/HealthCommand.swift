@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SokoOutbound
-import SokoWorkers
 
 /// `soko health`: the container's HEALTHCHECK — exit 0 when this host's `/healthz` answers 200.
 struct Health: AsyncParsableCommand {
@@ -14,9 +13,9 @@ struct Health: AsyncParsableCommand {
     func run() async throws {
         let port = Environment.variables["SOKO_PORT"] ?? "8080"
         let target = url ?? "http://127.0.0.1:\(port)/healthz"
-        let compute = ComputePool(threads: 1)
-        defer { compute.shutdown() }
-        let status = (try? await BlockingHTTPClient(pool: compute).get(target, timeout: .seconds(2)))?.status ?? 0
+        let client = await StandaloneClient.start()
+        let status = (try? await client.get(target, timeout: .seconds(2)))?.status ?? 0
+        await client.shutdown()
         guard status == 200 else {
             FileHandle.standardError.write(Data("\(target) answered \(status == 0 ? "nothing" : String(status))\n".utf8))
             throw ExitCode(1)

@@ -3,80 +3,49 @@ import SokoHTTP
 import SokoManifest
 import Synchronization
 
-/// The host's side of the transport: routing at the end of the head, then the middleware
-/// (request id, built-in endpoints, 404/405, concurrency cap, deadline, metrics, access log)
-/// around the handler, whose task prefers the connection's loop executor.
-final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
+/// Whether `/readyz` answers 200: set once the host serves, cleared when it starts draining.
+final class Readiness: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isReady: Bool { flag.load(ordering: .acquiring) }
+
+    func set(_ ready: Bool) { flag.store(ready, ordering: .releasing) }
+}
+
+/// The host's side of the transport: routing at the end of the head, the built-in endpoints and
+/// 404/405, then the ``InvocationPipeline`` for functions — the concurrency cap, deadline, metrics
+/// and access log in a ``RequestExchange`` on the connection's loop, the other stages in the
+/// handler's task, which prefers that loop's executor. Everything it holds is set at construction.
+final class HostRequestHandler: HTTPRequestHandler, Sendable {
     let router: Router
-    let functions: [FunctionRuntime]
-    let sink: AccessLogSink
-    let defaultBodyLimit: Int
-    let ready = Atomic<Bool>(false)
-    /// Set once before the server starts; read on the loops afterwards.
-    var stores = ServiceStores.none {
-        didSet { functionStores = functions.map { stores.store(for: $0.service) } }
-    }
-    /// Each function's store, by function index (looked up once, not per request).
-    private(set) var functionStores: [Store] = []
-    /// The optional direct log push to Loki (set once, by the host, before serving).
-    var loki: LokiShipper?
-    /// Function invocation for handlers (set once, by the host, before serving).
-    var invoker: (any FunctionInvoker)?
-    /// Outgoing HTTP and mail for handlers (set by the host once its loops run, before serving).
-    var outgoing: (any OutgoingHTTP)?
-    var mailer: (any MailTransport)?
+    let pipeline: InvocationPipeline
+    let readiness: Readiness
     /// Peers whose `X-Forwarded-For` is believed.
-    var trustedProxies = TrustedProxies(networks: [])
-    /// Set once, by the host, before the server starts.
-    var authenticator = Authenticator(issuer: "", audience: "") { throw KeySourceError.none }
-    /// Each function's `rateLimit:` counter, by function index (set once, by the host, before serving).
-    var rateLimiters: [RateLimiter?] = []
+    let trustedProxies: TrustedProxies
+    let defaultBodyLimit: Int
     /// Each function's access-log path rewriting (`log: { redact: [...] }`), by function index.
     private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
-    private(set) var states: [LoopState] = []
-    private(set) var loops: [EventLoop] = []
+    /// Where a path that matches no route must still hide a secret (see ``PathRedaction``).
+    private let unroutedPrefixes: [String]
 
-    init(router: Router, functions: [FunctionRuntime], sink: AccessLogSink, defaultBodyLimit: Int = ManifestDefaults.bodyLimit) {
+    init(
+        router: Router, pipeline: InvocationPipeline, readiness: Readiness, trustedProxies: TrustedProxies,
+        defaultBodyLimit: Int = ManifestDefaults.bodyLimit
+    ) {
         self.router = router
-        self.functions = functions
-        self.sink = sink
+        self.pipeline = pipeline
+        self.readiness = readiness
+        self.trustedProxies = trustedProxies
         self.defaultBodyLimit = defaultBodyLimit
+        let functions = pipeline.services.functions
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
-        functionStores = functions.map { _ in NoStore() }
         redactions = functions.map { PathRedaction($0.manifest) }
         unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
     }
 
-    /// Where a path that matches no route must still hide a secret (see ``PathRedaction``).
-    private let unroutedPrefixes: [String]
-
-    /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
-    func attach(to group: EventLoopGroup) async {
-        loops = group.loops
-        states = group.loops.map { LoopState(loop: $0, functionCount: functions.count) }
-        for state in states { state.accessLog.loki = loki }
-        for (loop, state) in zip(group.loops, states) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                loop.execute {
-                    loop.onEachIteration { state.accessLog.flush() }
-                    continuation.resume()
-                }
-            }
-        }
-    }
-
-    /// Closes the per-loop handles (deadline alarms) so the loops can close. Call after the drain.
-    func detach() async {
-        for (loop, state) in zip(loops, states) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                loop.execute {
-                    state.close()
-                    continuation.resume()
-                }
-            }
-        }
-    }
+    var states: [LoopState] { pipeline.services.states }
+    var sink: AccessLogSink { pipeline.services.sink }
 
     // MARK: HTTPRequestHandler
 
@@ -127,7 +96,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 
     func response(for error: HTTPRequestError) -> HTTPResponse {
         // Called on the loop that read the bad request: its state gives the id and the log line.
-        let state = loops.firstIndex { $0.inEventLoop }.map { states[$0] }
+        let state = states.first { $0.loop.inEventLoop }
         var generator = RequestIDGenerator()
         let requestID = state?.requestIDs.next() ?? generator.next()
         let response = ProblemRendering.response(for: error, requestID: requestID)
@@ -143,64 +112,30 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 
     // MARK: Functions
 
+    /// A function's request: the exchange takes the slot and arms the deadline on this loop, and
+    /// the handler's task runs the pipeline's other stages.
     private func invoke(
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
         requestID: String, responder: HTTPResponder, state: LoopState
     ) {
         let started = ContinuousClock.now
         let head = request.head
-        let deadlines = state.deadlineQueue(for: function)
-        let loggedPath = redactions[function.index]?.redact(head.path) ?? head.path
+        let deadline = started + function.manifest.timeout
         let exchange = RequestExchange(
-            function: function, requestID: requestID, method: head.method, path: loggedPath,
-            started: started, responder: responder, state: state, sink: sink, deadlines: deadlines)
-        guard function.acquire() else {
-            let problem = Problem(
-                status: 503, code: "over-capacity",
-                detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
-            exchange.answer(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]))
-            return
-        }
-        state.counters[function.index].inFlight += 1
-        let functionRequest = FunctionRequest(
-            method: head.method, path: String(head.path),
-            query: QueryParameters(parsing: head.query), headers: head.headers,
-            pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
-        let store = functionStores[function.index]
-        let authenticator = self.authenticator
-        let policy = function.policy
-        let rateLimiter = function.index < rateLimiters.count ? rateLimiters[function.index] : nil
-        let invoker = self.invoker
-        let outgoing = self.outgoing
-        let mailer = self.mailer
+            function: function, requestID: requestID, method: head.method,
+            path: redactions[function.index]?.redact(head.path) ?? head.path, started: started, deadline: deadline,
+            reply: .http(responder), state: state, sink: sink, deadlines: state.deadlineQueue(for: function))
+        guard exchange.admit() else { return }
+        let call = Invocation(
+            function: function, trigger: .http,
+            request: FunctionRequest(
+                method: head.method, path: String(head.path), query: QueryParameters(parsing: head.query),
+                headers: head.headers, pathParameters: parameters, body: request.body, clientAddress: clientAddress(head)),
+            requestID: requestID, deadline: deadline)
+        let pipeline = self.pipeline
         let loop = responder.loop
-        deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
-            let response: FunctionResponse
-            do {
-                // The auth policy runs before the handler (public functions skip it entirely).
-                let identity =
-                    policy == .public || policy == .webhook
-                    ? nil
-                    : try await authenticator.identity(
-                        for: functionRequest, policy: policy, scopes: function.manifest.scopes)
-                if let rateLimiter {
-                    try await rateLimiter.check(
-                        caller: RateLimiter.caller(subject: identity?.subject, clientAddress: functionRequest.clientAddress),
-                        store: store, logger: function.logger)
-                }
-                let context = FunctionContext(
-                    requestID: requestID, deadline: started + function.manifest.timeout, identity: identity,
-                    service: function.service, function: function.name,
-                    request: FunctionRequest(
-                        method: functionRequest.method, path: functionRequest.path,
-                        query: functionRequest.query, headers: functionRequest.headers,
-                        pathParameters: parameters, clientAddress: functionRequest.clientAddress),
-                    store: store, invoker: invoker, outgoing: outgoing, mailer: mailer, logger: function.logger)
-                response = try await function.handler(functionRequest, context: context)
-            } catch {
-                response = ProblemRendering.response(for: error, requestID: requestID, logger: function.logger)
-            }
+            let response = await pipeline.serve(call, deadline: deadline)
             loop.executeSoon {
                 exchange.answer(response)
                 exchange.finished()
@@ -232,39 +167,16 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let address = last.trimmingPrefix(" ")
         return address.isEmpty ? head.remoteAddress : String(address)
     }
-
-    /// Calls a function of a co-located bundle in-process, with its own store and no caller
-    /// (how the host reads the Users bundle's JWKS). Nil when that function is not loaded here.
-    func invokeInProcess(
-        service: String, function name: String, method: String, path: String, headers: HTTPHeaders = HTTPHeaders(),
-        body: [UInt8] = []
-    ) async throws -> FunctionResponse? {
-        guard let function = functions.first(where: { $0.service == service && $0.name == name }) else { return nil }
-        var generator = RequestIDGenerator()
-        let request = FunctionRequest(method: method, path: path, headers: headers, body: body)
-        let context = FunctionContext(
-            requestID: generator.next(), deadline: .now + function.manifest.timeout, service: service, function: name,
-            request: request, store: store(for: function), invoker: invoker, outgoing: outgoing, mailer: mailer,
-            logger: function.logger)
-        return try await function.handler(request, context: context)
-    }
-
-    /// The store a function's handler gets.
-    func store(for function: FunctionRuntime) -> Store {
-        function.index < functionStores.count ? functionStores[function.index] : stores.store(for: function.service)
-    }
 }
 
 /// Why the host has no token keys to verify with.
 enum KeySourceError: Error, CustomStringConvertible {
-    case none
     case notCoLocated
     case fetch(url: String, status: Int)
 
     var description: String {
         switch self {
-        case .none: "no key source configured"
-        case .notCoLocated: "the users service is not served by this process and SOKO_JWKS_URL is not set"
+        case .notCoLocated: "the identity provider is not served by this process and SOKO_JWKS_URL is not set"
         case .fetch(let url, let status): "GET \(url) answered \(status)"
         }
     }

@@ -1,40 +1,67 @@
 import SokoFunctions
 import SokoHTTP
 
-/// One function call in flight: races the handler's task against its deadline timer and
-/// answers exactly once. Lives on the loop that read the request.
+/// One handler run in flight, for any trigger: takes the function's concurrency slot, races the
+/// handler's task against its deadline, answers exactly once, and counts and logs the answer.
+/// Lives on one loop, and is touched only on that loop's thread.
 final class RequestExchange: @unchecked Sendable {
+    /// Where the answer goes.
+    enum Reply {
+        /// Back on the connection (HTTP).
+        case http(HTTPResponder)
+        /// To the task that asked (``InvocationPipeline/run(_:)``).
+        case caller(CheckedContinuation<FunctionResponse, Never>)
+    }
+
     let function: FunctionRuntime
     let requestID: String
+    /// The HTTP method, or the trigger's name.
     let method: String
     let path: Substring
     let started: ContinuousClock.Instant
-    let responder: HTTPResponder
+    let deadline: ContinuousClock.Instant
+    let reply: Reply
     let state: LoopState
     let sink: AccessLogSink
-    let deadline: ContinuousClock.Instant
     var task: Task<Void, Never>?
+    /// The deadline's timer, when the exchange has one of its own (``LoopState/arm(_:)``; HTTP
+    /// calls share their function's ``DeadlineQueue`` instead).
+    var timer: LoopTimer?
     private(set) var isAnswered = false
-    private let deadlines: DeadlineQueue
+    private let deadlines: DeadlineQueue?
 
     init(
-        function: FunctionRuntime, requestID: String, method: String, path: Substring,
-        started: ContinuousClock.Instant, responder: HTTPResponder, state: LoopState, sink: AccessLogSink,
-        deadlines: DeadlineQueue
+        function: FunctionRuntime, requestID: String, method: String, path: Substring, started: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant, reply: Reply, state: LoopState, sink: AccessLogSink,
+        deadlines: DeadlineQueue? = nil
     ) {
         self.function = function
         self.requestID = requestID
         self.method = method
         self.path = path
         self.started = started
-        self.responder = responder
+        self.deadline = deadline
+        self.reply = reply
         self.state = state
         self.sink = sink
-        self.deadline = started + function.manifest.timeout
         self.deadlines = deadlines
     }
 
-    /// Answers, unless already answered (the deadline and the handler race). Loop thread only.
+    /// Takes an in-flight slot, or answers 503 `over-capacity` at the function's concurrency cap.
+    func admit() -> Bool {
+        guard function.acquire() else {
+            let problem = Problem(
+                status: 503, code: "over-capacity",
+                detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
+            answer(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]))
+            return false
+        }
+        state.counters[function.index].inFlight += 1
+        deadlines?.add(self)
+        return true
+    }
+
+    /// Answers, unless already answered (the deadline and the handler race).
     func answer(_ response: consuming FunctionResponse) {
         guard !isAnswered else { return }
         isAnswered = true
@@ -45,11 +72,17 @@ final class RequestExchange: @unchecked Sendable {
         } else {
             logLine(status: response.status, bytes: response.body.count, seconds: seconds)
         }
-        var answer = response
-        if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
-        answer.headers.add("X-Request-ID", requestID)
-        responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
-        deadlines.settle()
+        switch reply {
+        case .http(let responder):
+            var answer = response
+            if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
+            answer.headers.add("X-Request-ID", requestID)
+            responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
+            deadlines?.settle()
+        case .caller(let continuation):
+            state.disarm(self)
+            continuation.resume(returning: response)
+        }
     }
 
     private func logLine(status: Int, bytes: Int, seconds: Double) {
@@ -63,10 +96,9 @@ final class RequestExchange: @unchecked Sendable {
     /// The deadline passed: 504 now, and the handler is asked to stop.
     func expire() {
         guard !isAnswered else { return }
-        let timeout = function.manifest.timeout
         answer(
             ProblemRendering.response(
-                Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish within \(timeout)"),
+                Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish in time"),
                 requestID: requestID))
         task?.cancel()
     }
