@@ -24,7 +24,7 @@ public enum ConfigurationReport {
             ),
             ("SOKO_TOKEN_AUDIENCE", settings.tokenAudience),
             ("SOKO_PUBLIC_URL", settings.publicURL.map(maskingPassword) ?? "(unset)"),
-            ("SOKO_TRUSTED_PROXIES", configuration.environment["SOKO_TRUSTED_PROXIES"] ?? "loopback"),
+            ("SOKO_TRUSTED_PROXIES", "\(configuration.trustedProxies)"),
             ("SOKO_JWKS_URL", settings.jwksURL.map(maskingPassword) ?? "(the identity provider in this process)"),
             ("SOKO_TOKEN_URL", settings.services.tokenURL.map(maskingPassword) ?? "(from the service URLs or Consul)"),
             (
