@@ -206,6 +206,18 @@ struct InvocationPipelineTests {
         // The callee's problem carries the caller's request id (the one the caller answers with).
         #expect(invoke.requestID != nil)
         #expect(invoke.requestID == invoked.headers["X-Request-ID"])
+        // A schedule's run (or an event's) renders it the same way, with its own request id.
+        let scheduled = await invoker.pipeline.run(
+            Invocation(
+                function: try invoker.runtime("fails"), trigger: .schedule,
+                request: FunctionRequest(method: "SCHEDULE", path: "/"), requestID: "tick-9",
+                deadline: ContinuousClock.now + Duration.seconds(30)))
+        #expect(scheduled.status == 500)
+        #expect(scheduled.headers["Content-Type"] == "application/problem+json")
+        let schedule = try #require(problem(scheduled.body))
+        #expect(schedule.code == http.code)
+        #expect(schedule.detail == http.detail)
+        #expect(schedule.requestID == "tick-9")
         #expect(await invoker.shutdown())
     }
 
