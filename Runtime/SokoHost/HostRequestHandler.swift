@@ -23,6 +23,10 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     /// Peers whose `X-Forwarded-For` is believed.
     let trustedProxies: TrustedProxies
     let defaultBodyLimit: Int
+    /// Per-loop state, by loop index, and where access-log lines go (the services', held here for
+    /// the hot path).
+    let states: [LoopState]
+    let sink: AccessLogSink
     /// Each function's access-log path rewriting (`log: { redact: [...] }`), by function index.
     private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
@@ -38,14 +42,13 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         self.readiness = readiness
         self.trustedProxies = trustedProxies
         self.defaultBodyLimit = defaultBodyLimit
+        states = pipeline.services.states
+        sink = pipeline.services.sink
         let functions = pipeline.services.functions
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
         redactions = functions.map { PathRedaction($0.manifest) }
         unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
     }
-
-    var states: [LoopState] { pipeline.services.states }
-    var sink: AccessLogSink { pipeline.services.sink }
 
     // MARK: HTTPRequestHandler
 
