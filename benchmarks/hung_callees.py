@@ -6,10 +6,13 @@
                                        keeps CALLERS sign-ins with a guest cart token in flight (each
                                        calls cart.mergeCart on the callee; one per caller every 5.5 s,
                                        so the compute load is the same whether the callee answers or
-                                       hangs) and measures RATE plain sign-ins per second meanwhile;
-                                       prints their p50 and p99
+                                       hangs) and measures RATE plain sign-ins per second meanwhile
+                                       (benchmarks/login_load.py); prints sent, ok, p50 and p99
 """
 import argparse
+import os
+import re
+import subprocess
 import http.client
 import http.server
 import json
@@ -66,31 +69,14 @@ def load(args):
     for thread in callers:
         thread.start()
     time.sleep(6)  # every caller has started its first call
-    results = []
-    lock = threading.Lock()
-
-    def measured():
-        outcome = login(args.port, body, {"Content-Type": "application/json", "X-Forwarded-For": "10.0.0.1"})
-        with lock:
-            results.append(outcome)
-
-    threads = []
-    deadline = time.perf_counter() + args.seconds
-    next_at = time.perf_counter()
-    while next_at < deadline:
-        thread = threading.Thread(target=measured)
-        thread.start()
-        threads.append(thread)
-        next_at += 1.0 / args.rate
-        time.sleep(max(0.0, next_at - time.perf_counter()))
-    for thread in threads:
-        thread.join()
+    # The measured sign-ins: benchmarks/login_load.py at RATE per second.
+    measured = subprocess.run(
+        [sys.executable, os.path.join(os.path.dirname(__file__), "login_load.py"), str(args.port), args.email,
+         args.password, "--rate", str(args.rate), "--seconds", str(args.seconds)],
+        check=True, capture_output=True, text=True).stdout
     stop.set()
-    ok = sum(1 for status, _ in results if status == 200)
-    latencies = sorted(duration for _, duration in results)
-    p50 = latencies[len(latencies) // 2] * 1000
-    p99 = latencies[min(len(latencies) - 1, len(latencies) * 99 // 100)] * 1000
-    print(f"{len(results)} {ok} {p50:.1f} {p99:.1f}")
+    found = re.search(r"(\d+) sent, (\d+) ok, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms", measured)
+    print(" ".join(found.groups()))
 
 
 if __name__ == "__main__":
