@@ -9,7 +9,7 @@ let package = Package(
     name: "soko",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "soko", targets: ["SokoCLI"]),
+        .executable(name: "soko", targets: ["ShopCLI"]),
         .library(name: "SokoFunctions", targets: ["SokoFunctions"]),
         .library(name: "SokoTesting", targets: ["SokoTesting"]),
     ],
@@ -84,14 +84,14 @@ let package = Package(
         .target(
             name: "SokoTesting", dependencies: ["SokoHost", "SokoHTTP", "SokoFunctions", "SokoManifest"],
             path: "Runtime/SokoTesting"),
-        .executableTarget(
-            name: "SokoCLI",
+        // The `soko` command line for any set of bundles (serve, routes, render, migrate, …): it names none.
+        .target(
+            name: "SokoCommands",
             dependencies: [
-                "SokoHost", "SokoManifest", "SokoDeploy", "SokoOutbound", "SokoWorkers", "Examples", "Users", "Catalog", "Cart",
-                "Orders",
-                "Payments", "Notifications", "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SokoHost", "SokoManifest", "SokoDeploy", "SokoOutbound", "SokoWorkers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Runtime/SokoCLI"),
+            path: "Runtime/SokoCommands"),
 
         // Benchmarks that time one piece alone (load benchmarks are scripts beside them).
         .executableTarget(name: "store-benchmark", dependencies: ["SokoStore"], path: "benchmarks/StoreRoundTrip"),
@@ -116,6 +116,22 @@ let package = Package(
         .target(
             name: "Sandbox", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Sandbox"),
+        // The shop: its bundles listed once, for the executable and the tests.
+        .target(
+            name: "Shop",
+            dependencies: [
+                "SokoFunctions", "SokoDeploy", "SokoHTTPTypes", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments",
+                "Notifications", "Sandbox", .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Functions/Shop"),
+        // The shop's `soko` executable: the runtime's commands over the shop's bundles, and the shop's own.
+        .executableTarget(
+            name: "ShopCLI",
+            dependencies: [
+                "Shop", "SokoCommands", "SokoDeploy", "SokoHost", "SokoOutbound", "SokoWorkers", "SokoStore", "Users", "Catalog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Functions/ShopCLI"),
 
         // Tests.
         .testTarget(name: "SokoHTTPTests", dependencies: ["SokoHTTP"], path: "Tests/SokoHTTPTests"),
@@ -126,9 +142,13 @@ let package = Package(
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(
             name: "SokoDeployTests",
-            dependencies: ["SokoDeploy", "SokoManifest", "SokoTesting", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SokoDeploy", "SokoManifest", "SokoTesting", "Shop", .product(name: "Yams", package: "Yams")],
             path: "Tests/SokoDeployTests"),
         .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
+        .testTarget(
+            name: "SokoCommandsTests",
+            dependencies: ["SokoCommands", "Examples", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/SokoCommandsTests"),
         .testTarget(
             name: "SokoHostTests",
             dependencies: ["SokoHost", "SokoTesting", "SokoHTTP", "SokoManifest", "SokoOutbound", "SokoWorkers", "Examples"],
@@ -143,17 +163,14 @@ let package = Package(
         // The whole shop in one in-process host, with customers and admins, for the bundles' tests.
         .target(
             name: "ShopTesting",
-            dependencies: [
-                "SokoTesting", "SokoHost", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments", "Notifications",
-                "Sandbox",
-            ],
+            dependencies: ["Shop", "SokoTesting", "SokoHost", "Users"],
             path: "Tests/ShopTesting"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ShopTesting", "SokoTesting"], path: "Tests/CatalogTests"),
         .testTarget(name: "CartTests", dependencies: ["Cart", "ShopTesting", "SokoTesting"], path: "Tests/CartTests"),
         .testTarget(
             name: "OrdersTests",
             dependencies: [
-                "Orders", "Catalog", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound", "SokoManifest",
+                "Orders", "Catalog", "Shop", "ShopTesting", "SokoTesting", "SokoHost", "SokoHTTP", "SokoOutbound", "SokoManifest",
             ],
             path: "Tests/OrdersTests"),
         .testTarget(

@@ -24,7 +24,7 @@ struct GatewayRules {
         let livePaybill =
             s.darajaShortcode != PaymentsSettings.sandboxShortcode && s.darajaPasskey != PaymentsSettings.sandboxPasskey
         if mode == .production {
-            if let problem = ProductionURL.problem(s.darajaBaseURL) { throw fail("SOKO_DARAJA_BASE_URL", problem) }
+            if let problem = Self.productionProblem(s.darajaBaseURL) { throw fail("SOKO_DARAJA_BASE_URL", problem) }
             if host == Self.darajaSandboxHost {
                 throw fail(
                     "SOKO_DARAJA_BASE_URL", "is Safaricom's sandbox (no money moves); production uses https://api.safaricom.co.ke"
@@ -57,7 +57,7 @@ struct GatewayRules {
             s.darajaConsumerKey != PaymentsSettings.sandboxConsumerKey
             || s.darajaConsumerSecret != PaymentsSettings.sandboxConsumerSecret
             || s.darajaShortcode != PaymentsSettings.sandboxShortcode || s.darajaPasskey != PaymentsSettings.sandboxPasskey
-        if kind == .sandbox, livePaybill || (ownCredentials && !s.darajaBaseURLIsSet) {
+        if kind == .unrouted, livePaybill || (ownCredentials && !s.darajaBaseURLIsSet) {
             throw fail(
                 "SOKO_DARAJA_BASE_URL",
                 "is the built-in sandbox, but the shop's own M-Pesa credentials are set: payments would never reach Safaricom")
@@ -70,7 +70,7 @@ struct GatewayRules {
         let liveKey = s.stripeSecretKey.hasPrefix("sk_live_") || s.stripeSecretKey.hasPrefix("rk_live_")
         let sandboxSecret = s.stripeWebhookSecrets.contains(PaymentsSettings.sandboxWebhookSecret)
         if mode == .production {
-            if let problem = ProductionURL.problem(s.stripeBaseURL) { throw fail("SOKO_STRIPE_BASE_URL", problem) }
+            if let problem = Self.productionProblem(s.stripeBaseURL) { throw fail("SOKO_STRIPE_BASE_URL", problem) }
             if !liveKey {
                 throw fail(
                     "SOKO_STRIPE_SECRET_KEY", "must be a live key (sk_live_… or rk_live_…) in production: test keys take no money"
@@ -86,12 +86,12 @@ struct GatewayRules {
                 throw fail(webhookVariable, "includes the public whsec_sandbox, but SOKO_STRIPE_BASE_URL is a real Stripe")
             }
         }
-        if kind == .sandbox || kind == .local, liveKey {
+        if kind == .unrouted || kind == .local, liveKey {
             throw fail(
                 "SOKO_STRIPE_BASE_URL",
-                "is \(kind == .sandbox ? "the built-in sandbox" : "this machine"), but SOKO_STRIPE_SECRET_KEY is a live key")
+                "is \(kind == .unrouted ? "the built-in sandbox" : "this machine"), but SOKO_STRIPE_SECRET_KEY is a live key")
         }
-        if kind == .sandbox, !s.stripeBaseURLIsSet, s.stripeSecretKey != PaymentsSettings.sandboxStripeKey {
+        if kind == .unrouted, !s.stripeBaseURLIsSet, s.stripeSecretKey != PaymentsSettings.sandboxStripeKey {
             throw fail(
                 "SOKO_STRIPE_BASE_URL",
                 "is unset (the built-in sandbox), but SOKO_STRIPE_SECRET_KEY is set: set the Stripe URL the key belongs to")
@@ -103,6 +103,13 @@ struct GatewayRules {
                 throw fail(webhookVariable, "holds a secret too short to be a Stripe signing secret")
             }
         }
+    }
+
+    /// Why a gateway's URL cannot serve production: ``ProductionURL/problem(_:)``, which names an
+    /// unrouted `/_…` path, here the built-in sandbox's.
+    static func productionProblem(_ url: String) -> String? {
+        guard let problem = ProductionURL.problem(url) else { return nil }
+        return ProductionURL.kind(url) == .unrouted ? "\"\(url)\" is the built-in payment sandbox" : problem
     }
 
     private func fail(_ variable: String, _ problem: String) -> PaymentsSettingsError {

@@ -12,9 +12,9 @@ import SokoManifest
 /// with the shop's values writes; compose does not start without it.
 public struct ComposeStack: Sendable {
     let manifests: [ServiceManifest]
-    let values: ShopValues?
+    let values: (any DeploymentValues)?
 
-    public init(manifests: [ServiceManifest], values: ShopValues? = nil) {
+    public init(manifests: [ServiceManifest], values: (any DeploymentValues)? = nil) {
         self.manifests = manifests.filter { $0.isServed(in: "production") }
         self.values = values
     }
@@ -56,6 +56,23 @@ public struct ComposeStack: Sendable {
         "SOKO_CONSUL_TOKEN_" + unit.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
+    /// What the manifests provide in production (`production: provides`), as lines of the units'
+    /// shared environment.
+    var providedSettings: String {
+        manifests.providedSettings(in: "production", url: { "http://\($0):8080" }, gateway: "gateway")
+            .map { "  \($0.name): \(Self.scalar($0.value))\n" }.joined()
+    }
+
+    /// `text` as a YAML scalar: plain when it is URL-like, else double-quoted (the manifests refuse
+    /// control characters, so only `\` and `"` need escapes).
+    static func scalar(_ text: String) -> String {
+        let plain =
+            text.first.map { $0.isLetter || $0.isNumber } == true
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ":/._-~?=&%+,@".contains($0)) }
+        guard !plain else { return text }
+        return "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+    }
+
     func compose() -> String {
         var out = Self.header
         out += """
@@ -64,8 +81,8 @@ public struct ComposeStack: Sendable {
             #                                               # self-signed certificate in docker/tls/ for local use
             #   soko render compose --values shop.yaml      # docker/shop.env: the shop's URL, paybill, sender
             #   docker compose -f docker/compose.yaml up --build
-            # Payment credentials go in docker/.env too (see README: Deploying to production); a unit
-            # refuses to start on a missing or sandbox setting, naming it.
+            # The services' credentials go in docker/.env too (see README: Deploying to production); a
+            # unit refuses to start on a missing or development-only setting, naming it.
             # SOKO_OAUTH_CLIENTS flags the platform's client "internal": true, the only one allowed internal
             # routes and events (scripts/compose-secrets.sh writes it so).
             name: soko
@@ -78,9 +95,7 @@ public struct ComposeStack: Sendable {
               SOKO_SERVICE_CLIENT_ID: platform
               SOKO_SERVICE_CLIENT_SECRET: ${SOKO_SERVICE_CLIENT_SECRET:?set it in docker/.env}
               SOKO_OAUTH_CLIENTS: ${SOKO_OAUTH_CLIENTS:?set it in docker/.env}
-              SOKO_DARAJA_BASE_URL: https://api.safaricom.co.ke
-              SOKO_STRIPE_BASE_URL: https://api.stripe.com
-              # Mailtrap's sending SMTP (STARTTLS); the password (API token) is SOKO_SMTP_PASSWORD.
+            \(providedSettings)  # Mail over SMTP (STARTTLS) by default; the password is SOKO_SMTP_PASSWORD.
               SOKO_SMTP_URL: ${SOKO_SMTP_URL:-smtp://live.smtp.mailtrap.io:587}
               SOKO_SMTP_USERNAME: ${SOKO_SMTP_USERNAME:-api}
               # The gateway's container address is not fixed: trust X-Forwarded-For from the private ranges.
@@ -175,7 +190,7 @@ public struct ComposeStack: Sendable {
         .joined()
         out += """
               # Consul with ACLs: default deny. Each unit's token may register only its own name (nobody
-              # can register a fake users); the default token (DNS, the gateway's lookups) only reads.
+              # can register a fake of another unit); the default token (DNS, the gateway's lookups) only reads.
               consul:
                 image: hashicorp/consul:1.19
                 command: ["agent", "-server", "-bootstrap-expect=1", "-client=0.0.0.0", "-data-dir=/consul/data"]
@@ -244,7 +259,7 @@ public struct ComposeStack: Sendable {
               # Databases, discovery, logs and metrics: no route out, nothing published.
               backend:
                 internal: true
-              # The gateway's published ports, the gateways units call (Daraja, Stripe, Mailtrap).
+              # The gateway's published ports, the outside APIs units call (payment providers, mail).
               egress: {}
 
             volumes:

@@ -16,7 +16,7 @@ public struct FunctionScaffold {
     /// Validates the request; every refusal is one line.
     public init(name: String, service: String, http: String, auth: String, timeout: String) throws {
         guard name.range(of: "^[a-z][A-Za-z0-9]{0,62}$", options: .regularExpression) != nil else {
-            throw ScaffoldError("\(name) is not a function name: lower camel case, letters and digits (addToCart)")
+            throw ScaffoldError("\(name) is not a function name: lower camel case, letters and digits (addItem)")
         }
         guard let route = HTTPRouteParser.parse(http) else {
             throw ScaffoldError("\(http) is not a route: METHOD /path, methods \(HTTPRouteParser.methods.joined(separator: " "))")

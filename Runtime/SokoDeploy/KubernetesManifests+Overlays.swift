@@ -11,7 +11,7 @@ extension KubernetesManifests {
 
     /// The shop's edge: an Ingress terminating TLS with a certificate cert-manager obtains and
     /// renews, redirecting HTTP to HTTPS, in front of the gateway.
-    func ingress(_ values: ShopValues) -> String {
+    func ingress(_ values: any DeploymentValues) -> String {
         Self.header + """
             # TLS ends here: cert-manager (annotation below) obtains the certificate for \(values.host)
             # into the Secret soko-tls. Install cert-manager and a ClusterIssuer named \(values.clusterIssuer)
@@ -35,7 +35,7 @@ extension KubernetesManifests {
     /// Routes whose paths carry a secret (`log: { redact: […] }`, the M-Pesa callback's token):
     /// an Ingress of their own with the controller's access log off — the gateway behind logs them,
     /// redacted. Same host and certificate (issued for the main Ingress).
-    func quietIngress(_ values: ShopValues) -> String {
+    func quietIngress(_ values: any DeploymentValues) -> String {
         var prefixes: [String] = []
         for manifest in manifests where manifest.isServed(in: "production") {
             for prefix in manifest.functions.flatMap(\.redactedRoutePrefixes) where prefix != "/" {
@@ -117,19 +117,23 @@ extension KubernetesManifests {
                 """
         }
         if dev {
-            // Dev pays against the sandbox, which calls back through the gateway, and mails to files.
+            // Dev calls the development services' stand-ins (their manifests' `development: provides`),
+            // which call back through the gateway, and mails to files.
+            let gateway = "gateway.soko.svc.cluster.local"
+            let provided = manifests.providedSettings(
+                in: "development", url: { "http://\($0).soko.svc.cluster.local:8080" }, gateway: gateway)
             out += """
                 configMapGenerator:
                   - name: soko-config
                     behavior: merge
                     literals:
                       - SOKO_ENV=development
-                      - SOKO_PUBLIC_URL=http://gateway.soko.svc.cluster.local
-                      - SOKO_DARAJA_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja
-                      - SOKO_STRIPE_BASE_URL=http://sandbox.soko.svc.cluster.local:8080/_sandbox/stripe
-                      - SOKO_SANDBOX_CALLBACK_HOSTS=gateway.soko.svc.cluster.local
-                      - SOKO_SMTP_URL=
-                  # The sandbox calls back through the gateway: no M-Pesa allowlist here.
+                      - SOKO_PUBLIC_URL=http://\(gateway)
+
+                """
+            out += provided.map { "      - \($0.name)=\($0.value)\n" }.joined() + "      - SOKO_SMTP_URL=\n"
+            out += """
+                  # Development's stand-ins call back through the gateway: no gateway allowlists here.
                   - name: gateway
                     behavior: replace
                     files: [nginx.conf=gateway.conf]

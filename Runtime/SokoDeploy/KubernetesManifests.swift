@@ -16,9 +16,9 @@ public struct KubernetesManifests: Sendable {
     let gatewayConfig: String
     /// Development's: every service, no allowlist (the sandbox calls back through it).
     let developmentGatewayConfig: String
-    /// The shop's settings (public URL, issuer, paybill, sender); without them the prod overlay
-    /// has no `shop.env` and no Ingress, and cannot be built — nothing deploys with placeholders.
-    let values: ShopValues?
+    /// The application's settings (public URL, issuer, …); without them the prod overlay has no
+    /// `shop.env` and no Ingress, and cannot be built — nothing deploys with placeholders.
+    let values: (any DeploymentValues)?
 
     /// The pod networks a cluster's Ingress controller connects from.
     static let podNetworks = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
@@ -27,7 +27,7 @@ public struct KubernetesManifests: Sendable {
     /// Service names (`<unit>:8080`, as in compose).
     /// - Throws: ``NginxGateway/Conflict`` when two services claim one path.
     public init(
-        manifests: [ServiceManifest], values: ShopValues? = nil
+        manifests: [ServiceManifest], values: (any DeploymentValues)? = nil
     ) throws {
         self.manifests = manifests
         // One worker: the gateway's pod gets one CPU (more replicas, not more workers).
@@ -320,24 +320,28 @@ public struct KubernetesManifests: Sendable {
         return name.lowercased().replacingOccurrences(of: "_", with: "-")
     }
 
-    /// `soko-config`: the settings every pod reads (`envFrom`) — production's gateways and mail.
+    /// `soko-config`: the settings every pod reads (`envFrom`) — what the manifests provide in
+    /// production (the live APIs the services call) and mail.
     func config() -> String {
-        Self.header + """
+        let provided = manifests.providedSettings(
+            in: "production", url: { "http://\($0).soko.svc.cluster.local:8080" }, gateway: "gateway.soko.svc.cluster.local")
+        return Self.header + """
             # soko-config: the settings every Soko pod reads (envFrom). Secrets are not here: each
             # service's Secret soko-<service> holds them as files (see the comment atop each Deployment).
-            # Production: a pod refuses to start on a missing or sandbox setting, naming it. The shop's
-            # own settings (public URL, token issuer, paybill, sender) come from the prod overlay's
+            # Production: a pod refuses to start on a missing or development-only setting, naming it.
+            # The shop's own settings (public URL, token issuer, …) come from the prod overlay's
             # shop.env, which `soko render k8s --values shop.yaml` writes.
             SOKO_ENV=production
-            SOKO_DARAJA_BASE_URL=https://api.safaricom.co.ke
-            SOKO_STRIPE_BASE_URL=https://api.stripe.com
-            # Mailtrap's sending SMTP (STARTTLS); the password is the API token, in soko-notifications.
-            SOKO_SMTP_URL=smtp://live.smtp.mailtrap.io:587
-            SOKO_SMTP_USERNAME=api
-            # The gateway's pods change addresses: trust the pod network's X-Forwarded-For.
-            SOKO_TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7
+            # What the services' manifests provide in production (`production: provides`).
 
-            """
+            """ + provided.map { "\($0.name)=\($0.value)\n" }.joined() + """
+                # Mail over SMTP (STARTTLS) by default; the password is in the mailing service's Secret.
+                SOKO_SMTP_URL=smtp://live.smtp.mailtrap.io:587
+                SOKO_SMTP_USERNAME=api
+                # The gateway's pods change addresses: trust the pod network's X-Forwarded-For.
+                SOKO_TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7
+
+                """
     }
 
 }

@@ -153,7 +153,7 @@ public struct NginxGateway: Sendable {
                     "~^[A-Za-z0-9._:+/=@-]{1,128}$" $http_x_request_id;
                 }
 
-                # Secrets in paths (the M-Pesa callback's token) never reach the log.
+                # Secrets in paths (a callback's token) never reach the log.
             \(redactionMap())
                 log_format soko_json escape=json '{"ts":"$time_iso8601","level":"info","service":"gateway",'
                     '"request_id":"$soko_request_id","method":"$request_method","path":"$soko_log_path","status":$status,'
@@ -207,7 +207,7 @@ public struct NginxGateway: Sendable {
                     }
 
                     # Anything not routed below — the hosts' /healthz, /readyz, /metrics, internal and
-                    # event routes, the payment sandbox — does not exist here.
+                    # event routes, the development-only /_… routes — does not exist here.
                     location / {
                         default_type application/problem+json;
                         return 404 '{"type":"urn:soko:problem:not-found","title":"Not Found","status":404,"code":"not-found","detail":"no such route"}';

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// What a URL in a shop's settings points at, for the production checks: this machine, a
-/// documentation placeholder, the built-in sandbox, or somewhere real.
+/// documentation placeholder, a route the gateway never serves, or somewhere real.
 public enum ProductionURL {
     public enum Kind: Sendable, Equatable {
         /// Loopback (`localhost`, `127.0.0.0/8` in any spelling, `::1`, `::ffff:127.0.0.1`) or the
@@ -20,8 +20,9 @@ public enum ProductionURL {
         /// A name reserved for documentation (RFC 2606: `example.com`, `example.net`, `example.org`,
         /// `.example`, `.test`, `.invalid`) — copied from a README, never a shop.
         case placeholder
-        /// The built-in payment sandbox (a path under `/_sandbox/`).
-        case sandbox
+        /// A path under `/_` (the host's own `/_soko/…`, a development stand-in's `/_…` routes): the
+        /// gateway never routes it, so nothing outside reaches it.
+        case unrouted
         /// Anything else.
         case real
     }
@@ -40,7 +41,7 @@ public enum ProductionURL {
 
     public static func kind(_ text: String) -> Kind {
         guard let host = host(text) else { return .placeholder }
-        if let path = URL(string: text)?.path, path == "/_sandbox" || path.hasPrefix("/_sandbox/") { return .sandbox }
+        if let path = URL(string: text)?.path, path.hasPrefix("/_") { return .unrouted }
         if let kind = addressKind(host) { return kind }
         if host == "localhost" || host.hasSuffix(".localhost") { return .local }
         let reserved = ["example.com", "example.net", "example.org"]
@@ -86,7 +87,7 @@ public enum ProductionURL {
     }
 
     /// Why `text` cannot be a production URL (https, reachable from outside, not a placeholder, not
-    /// the sandbox), or nil when it can.
+    /// an unrouted `/_…` path), or nil when it can.
     public static func problem(_ text: String) -> String? {
         guard host(text) != nil else { return "\"\(text)\" is not an http(s) URL" }
         guard text.lowercased().hasPrefix("https://") else { return "\"\(text)\" must be https in production" }
@@ -94,7 +95,7 @@ public enum ProductionURL {
         case .local: return "\"\(text)\" points at this machine; production needs the shop's public address"
         case .privateNetwork: return "\"\(text)\" is a private network's address; production needs a public one"
         case .placeholder: return "\"\(text)\" is a documentation placeholder, not the shop's address"
-        case .sandbox: return "\"\(text)\" is the built-in payment sandbox"
+        case .unrouted: return "\"\(text)\" is a development-only route (a path under /_), which no gateway serves"
         case .real: return nil
         }
     }

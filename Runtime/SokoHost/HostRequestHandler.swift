@@ -179,7 +179,8 @@ enum KeySourceError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .notCoLocated: "the identity provider is not served by this process and SOKO_JWKS_URL is not set"
+        case .notCoLocated:
+            "the identity provider (the manifests' `identity:`) is not served by this process and SOKO_JWKS_URL is not set"
         case .fetch(let url, let status): "GET \(url) answered \(status)"
         }
     }

@@ -10,7 +10,7 @@ enum FunctionEntryParser {
     static func parse(name: String, node: ManifestNode) throws(ManifestError) -> FunctionManifest {
         guard ManifestCharacters.isIdentifier(name, leadingUnderscore: false) else {
             throw node.error(
-                "\"\(name)\" is not a function name (letters, digits and _, starting with a letter, e.g. addToCart)")
+                "\"\(name)\" is not a function name (letters, digits and _, starting with a letter, e.g. addItem)")
         }
         let entries = try node.entries(
             allowed: keys, expecting: "the function's settings (http, event or schedule, auth, timeout, …)")
@@ -49,7 +49,7 @@ enum FunctionEntryParser {
 
     /// `scopes: [orders:read, …]` — RFC 6749 scope tokens (printable ASCII, no space, `"` or `\`).
     private static func scopes(_ node: ManifestNode) throws(ManifestError) -> [String] {
-        let scopes = try node.scalarOrList(expecting: "the scopes a token must carry (a list such as [orders:read])")
+        let scopes = try node.scalarOrList(expecting: "the scopes a token must carry (a list such as [items:read])")
         for scope in scopes where scope.isEmpty || !scope.unicodeScalars.allSatisfy(isScopeCharacter) {
             throw node.error("\"\(scope)\" is not a scope (printable ASCII without spaces, quotes or backslashes)")
         }

@@ -22,13 +22,18 @@ public struct ServiceManifest: Sendable, Equatable {
     public var environments: [String]
     /// `identity: { token: …, jwks: … }`: this service issues the platform's access tokens.
     public var identity: IdentityProvider?
+    /// `development: { provides: { NAME: value } }` and `production: { provides: … }`, by
+    /// environment: settings this service gives every unit deployed in that environment, in file
+    /// order (a stand-in for an outside API says where it is; a service names the live API).
+    public var providedSettings: [String: [ProvidedSetting]]
 
     /// The environments a host can run in (`SOKO_ENV`).
     public static let allEnvironments = ["development", "production"]
 
     public init(
         service: String, file: String, functions: [FunctionManifest], deploy: Deployment = .service, secrets: [String] = [],
-        environments: [String] = ServiceManifest.allEnvironments, identity: IdentityProvider? = nil
+        environments: [String] = ServiceManifest.allEnvironments, identity: IdentityProvider? = nil,
+        providedSettings: [String: [ProvidedSetting]] = [:]
     ) {
         self.service = service
         self.file = file
@@ -37,10 +42,14 @@ public struct ServiceManifest: Sendable, Equatable {
         self.secrets = secrets
         self.environments = environments
         self.identity = identity
+        self.providedSettings = providedSettings
     }
 
     /// Whether the service is served in `environment` (`development` or `production`).
     public func isServed(in environment: String) -> Bool { environments.contains(environment) }
+
+    /// The settings this service gives every unit deployed in `environment`.
+    public func provides(in environment: String) -> [ProvidedSetting] { providedSettings[environment] ?? [] }
 }
 
 /// One function entry of a manifest.

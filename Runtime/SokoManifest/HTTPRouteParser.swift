@@ -18,7 +18,7 @@ public enum HTTPRouteParser {
     static func check(_ text: String) throws(SyntaxProblem) -> HTTPRoute {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard words.count == 2 else {
-            throw SyntaxProblem("expected \"METHOD /path\", e.g. \"POST /cart/items\"")
+            throw SyntaxProblem("expected \"METHOD /path\", e.g. \"POST /items\"")
         }
         let method = String(words[0])
         let path = String(words[1])

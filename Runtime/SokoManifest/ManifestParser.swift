@@ -8,7 +8,9 @@ import Yams
 /// leaves out take ``ManifestDefaults`` and ``ScalePolicy/init(min:max:rps:)``.
 public enum ManifestParser {
     /// The keys a manifest has at its top level.
-    static let topLevelKeys = ["service", "deploy", "secrets", "environments", "identity", "functions"]
+    static let topLevelKeys = [
+        "service", "deploy", "secrets", "environments", "identity", "development", "production", "functions",
+    ]
 
     /// Parses one manifest.
     /// - Parameters:
@@ -24,6 +26,7 @@ public enum ManifestParser {
         var secrets: [String] = []
         var environments = ServiceManifest.allEnvironments
         var identity: IdentityProvider?
+        var provides: [String: [ProvidedSetting]] = [:]
         let what = "a manifest with the keys service and functions (and optionally deploy, secrets, environments)"
         for (name, value) in try root.entries(allowed: topLevelKeys, expecting: what) {
             switch name {
@@ -32,11 +35,13 @@ public enum ManifestParser {
             case "secrets": secrets = try self.secrets(value)
             case "environments": environments = try self.environments(value)
             case "identity": identity = try IdentityProvider.parse(value)
+            case "development", "production": provides[name] = try ProvidesEntryParser.parse(value)
             default: functions = try self.functions(value)
             }
         }
         guard let service else {
-            throw ManifestError(file: file, key: "service", message: "missing (expected the service name, e.g. service: cart)")
+            throw ManifestError(
+                file: file, key: "service", message: "missing (expected the service name, e.g. service: inventory)")
         }
         guard let functions else {
             throw ManifestError(
@@ -44,7 +49,7 @@ public enum ManifestParser {
         }
         return ServiceManifest(
             service: service, file: file, functions: functions, deploy: deploy, secrets: secrets, environments: environments,
-            identity: identity)
+            identity: identity, providedSettings: provides)
     }
 
     private static func compose(_ yaml: String, file: String) throws(ManifestError) -> Node {
@@ -62,7 +67,7 @@ public enum ManifestParser {
 
     /// `[a-z][a-z0-9-]*`, at most 63 characters and not ending in `-`: it names Kubernetes objects.
     private static func serviceName(_ node: ManifestNode) throws(ManifestError) -> String {
-        let name = try node.scalar(expecting: "the service name, e.g. cart")
+        let name = try node.scalar(expecting: "the service name, e.g. inventory")
         let valid =
             name.first.map(ManifestCharacters.isLower) == true
             && name.allSatisfy { ManifestCharacters.isLower($0) || ManifestCharacters.isDigit($0) || $0 == "-" }
@@ -79,10 +84,7 @@ public enum ManifestParser {
     private static func secrets(_ node: ManifestNode) throws(ManifestError) -> [String] {
         let names = try node.scalarOrList(expecting: "the environment variables holding the service's secrets")
         for name in names {
-            let valid =
-                name.first.map(ManifestCharacters.isUpper) == true
-                && name.allSatisfy { ManifestCharacters.isUpper($0) || ManifestCharacters.isDigit($0) || $0 == "_" }
-            guard valid, !name.hasSuffix("_FILE") else {
+            guard ManifestCharacters.isVariableName(name), !name.hasSuffix("_FILE") else {
                 throw node.error(
                     "\"\(name)\" is not a secret's variable (capital letters, digits and _, starting with a letter; the _FILE form is derived)"
                 )
@@ -104,7 +106,7 @@ public enum ManifestParser {
     private static func functions(_ node: ManifestNode) throws(ManifestError) -> [FunctionManifest] {
         let entries = try node.entries(allowed: nil, expecting: "a mapping of function names to their settings")
         guard !entries.isEmpty else {
-            throw node.error("lists no function (expected at least one, e.g. addToCart: { http: POST /cart/items })")
+            throw node.error("lists no function (expected at least one, e.g. addItem: { http: POST /items })")
         }
         var functions: [FunctionManifest] = []
         for (name, value) in entries {

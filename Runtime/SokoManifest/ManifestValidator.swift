@@ -12,7 +12,8 @@ public enum ManifestValidator {
     ///   `functions.NAME`); a route with the same method and shape as an earlier one, in this or
     ///   another manifest (key `functions.NAME.http`, naming the earlier function and file); a
     ///   function deployed on its own whose unit name is no DNS label or is taken by another unit
-    ///   (key `functions.NAME.deploy`).
+    ///   (key `functions.NAME.deploy`); a setting two services provide in one environment (key
+    ///   `ENVIRONMENT.provides.NAME`).
     public static func validate(_ manifests: [ServiceManifest], handlers: [String: Set<String>]) throws(ManifestError) {
         var fileByService: [String: String] = [:]
         var claims = RouteClaims()
@@ -36,6 +37,24 @@ public enum ManifestValidator {
             }
         }
         try checkIdentity(manifests)
+        try checkProvidedSettings(manifests)
+    }
+
+    /// Each setting is provided by one service per environment: two would overwrite each other.
+    private static func checkProvidedSettings(_ manifests: [ServiceManifest]) throws(ManifestError) {
+        for environment in ServiceManifest.allEnvironments {
+            var providers: [String: String] = [:]
+            for manifest in manifests {
+                for setting in manifest.provides(in: environment) {
+                    if let first = providers[setting.name] {
+                        throw ManifestError(
+                            file: manifest.file, key: "\(environment).provides.\(setting.name)",
+                            message: "\(first) already provides it in \(environment)")
+                    }
+                    providers[setting.name] = manifest.file
+                }
+            }
+        }
     }
 
     /// One identity provider at most, naming HTTP functions of its own manifest.

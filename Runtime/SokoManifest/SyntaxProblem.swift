@@ -17,6 +17,11 @@ enum ManifestCharacters {
     static func isUpper(_ c: Character) -> Bool { ("A"..."Z").contains(c) }
     static func isLetter(_ c: Character) -> Bool { isLower(c) || isUpper(c) }
 
+    /// An environment variable's name: `[A-Z][A-Z0-9_]*`.
+    static func isVariableName(_ s: String) -> Bool {
+        s.first.map(isUpper) == true && s.allSatisfy { isUpper($0) || isDigit($0) || $0 == "_" }
+    }
+
     /// `[a-zA-Z_][a-zA-Z0-9_]*` when `leadingUnderscore`, else `[a-zA-Z][a-zA-Z0-9_]*`.
     static func isIdentifier<S: StringProtocol>(_ s: S, leadingUnderscore: Bool) -> Bool {
         guard let first = s.first, isLetter(first) || (leadingUnderscore && first == "_") else { return false }

@@ -11,7 +11,7 @@ enum TriggerEntryParser {
     /// `http: POST /cart/items` or a list of such routes.
     static func http(_ node: ManifestNode) throws(ManifestError) -> Trigger {
         var routes: [HTTPRoute] = []
-        for text in try node.scalarOrList(expecting: "a route such as \"POST /cart/items\" or a list of routes") {
+        for text in try node.scalarOrList(expecting: "a route such as \"POST /items\" or a list of routes") {
             do throws(SyntaxProblem) {
                 routes.append(try HTTPRouteParser.check(text))
             } catch {

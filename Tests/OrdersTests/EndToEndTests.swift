@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Shop
 import ShopTesting
 import SokoFunctions
 import SokoHTTP
@@ -40,7 +41,7 @@ struct EndToEndTests {
         configuration.environment = ["SOKO_ARGON2_MEMORY_KIB": "1024"]
         let host = try FunctionHost(
             manifests: try ManifestLoader.load(directory: ShopHost.repository + "/manifests/functions"),
-            bundles: ShopHost.bundles, configuration: configuration)
+            bundles: Shop.bundles, configuration: configuration)
         let group = EventLoopGroup(loopCount: 2)
         group.start()
         let running = try await host.start(on: group)

@@ -13,7 +13,7 @@ struct ProductionURLTests {
         ("https://shop.example.com", .placeholder),
         ("https://example.org", .placeholder),
         ("https://duka.test", .placeholder),
-        ("https://duka.co.ke/_sandbox/daraja", .sandbox),
+        ("https://duka.co.ke/_sandbox/daraja", .unrouted),
         ("ftp://duka.co.ke", .placeholder),
         ("https://localhost.", .local),
         ("https://[::ffff:127.0.0.1]", .local),
@@ -27,7 +27,7 @@ struct ProductionURLTests {
         ("https://[fd00::1]", .privateNetwork),
         ("https://duka.local", .privateNetwork),
         ("http://gateway:8080", .privateNetwork),
-        ("http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja", .sandbox),
+        ("http://sandbox.soko.svc.cluster.local:8080/_sandbox/daraja", .unrouted),
         ("HTTPS://DUKA.CO.KE", .real),
         ("https://41.90.64.10", .real),
     ])

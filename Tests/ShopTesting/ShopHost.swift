@@ -1,11 +1,5 @@
-import Cart
-import Catalog
-import Examples
 import Foundation
-import Notifications
-import Orders
-import Payments
-import Sandbox
+import Shop
 import SokoFunctions
 import SokoHost
 import SokoTesting
@@ -22,11 +16,6 @@ import Users
 /// ```
 public final class ShopHost: Sendable {
     public let host: TestHost
-
-    public static let bundles: [any FunctionBundle.Type] = [
-        ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self, PaymentsBundle.self,
-        NotificationsBundle.self, SandboxBundle.self,
-    ]
 
     public static var repository: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -47,7 +36,7 @@ public final class ShopHost: Sendable {
             "SOKO_RATE_LIMITS": "off",
         ]) { _, new in new }.merging(environment) { _, new in new }
         let host = try await TestHost(
-            bundles: bundles, manifestsDirectory: repository + "/manifests/functions", configuration: configuration)
+            bundles: Shop.bundles, manifestsDirectory: repository + "/manifests/functions", configuration: configuration)
         return ShopHost(host: host)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Shop
 import SokoDeploy
 import SokoManifest
 import Testing

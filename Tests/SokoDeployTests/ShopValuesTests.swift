@@ -1,3 +1,4 @@
+import Shop
 import SokoDeploy
 import Testing
 

@@ -31,7 +31,9 @@ struct ManifestParserErrorTests {
         .init("service: cart\nfunctions: [a, b]\n", key: "functions", word: "found a list"),
         .init(
             "service: cart\nfunctions: { a: { http: GET /a } }\nversion: 2\n", key: "version",
-            word: "unknown key \"version\" (expected one of: service, deploy, secrets, environments, identity, functions)"),
+            word:
+                "unknown key \"version\" (expected one of: service, deploy, secrets, environments, identity, development, production, functions)"
+        ),
         .init("service: cart\nfunctions:\n  1add:\n    http: GET /a\n", key: "functions.1add", word: "not a function name"),
         .init(
             "service: cart\nfunctions:\n  add-to-cart:\n    http: GET /a\n", key: "functions.add-to-cart",

@@ -1,34 +1,61 @@
 import ArgumentParser
-import Cart
-import Catalog
-import Examples
 import Logging
-import Notifications
-import Orders
-import Payments
-import Sandbox
 import SokoDeploy
 import SokoFunctions
 import SokoHost
 import SokoManifest
-import Users
 
-/// Every bundle compiled into this binary. A new bundle is added here once.
-let compiledBundles: [any FunctionBundle.Type] = [
-    ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self, PaymentsBundle.self,
-    NotificationsBundle.self, SandboxBundle.self,
-]
+/// The `soko` command line for one set of bundles: `serve`, `check-config`, `routes`, `migrate`,
+/// `events`, `render`, `new` and `health`, plus the application's own commands. The runtime names
+/// no bundle; an application's executable names its bundles once and runs this:
+///
+/// ```swift
+/// // main.swift of the application's executable target (its product is the `soko` binary)
+/// await SokoCommandLine(
+///     bundles: [ExamplesBundle.self, InventoryBundle.self], commands: [Restock.self], values: InventoryValues.self
+/// ).main()
+/// ```
+public struct SokoCommandLine: Sendable {
+    /// Every bundle compiled into the binary: served, routed and checked against the manifests.
+    public let bundles: [any FunctionBundle.Type]
+    /// The application's own subcommands, listed after the runtime's.
+    public let commands: [any AsyncParsableCommand.Type]
+    /// `render`, with the application's production values (`render compose|k8s --values …`).
+    let render: any AsyncParsableCommand.Type
 
-@main
+    /// The command line serving `bundles`, with the application's `commands` and production values.
+    /// - Parameter values: the options that give `render compose|k8s` the application's production
+    ///   values; by default there are none, and those renders write the templates alone.
+    public init<Values: DeploymentValueOptions>(
+        bundles: [any FunctionBundle.Type], commands: [any AsyncParsableCommand.Type] = [],
+        values: Values.Type = TemplatesOnly.self
+    ) {
+        self.bundles = bundles
+        self.commands = commands
+        render = Render<Values>.self
+    }
+
+    /// Parses the process's arguments, runs the command and exits.
+    public func main() async {
+        await Self.$current.withValue(self) { await Soko.main() }
+    }
+
+    /// The command line being run (its bundles, for the commands that build a host).
+    @TaskLocal static var current = SokoCommandLine(bundles: [])
+}
+
+/// The root command: the runtime's subcommands, then the application's.
 struct Soko: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "soko",
-        abstract: "Soko's function host: serves per-route handlers from function manifests.",
-        subcommands: [
-            Serve.self, CheckConfig.self, Routes.self, Migrate.self, UsersCommand.self, EventsCommand.self, Seed.self, Demo.self,
-            Render.self, New.self,
-            Health.self,
-        ])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "soko",
+            abstract: "Soko's function host: serves per-route handlers from function manifests.",
+            subcommands: [
+                Serve.self, CheckConfig.self, Routes.self, Migrate.self, EventsCommand.self, SokoCommandLine.current.render,
+                New.self,
+                Health.self,
+            ] + SokoCommandLine.current.commands)
+    }
 }
 
 /// Options shared by the commands that load manifests.
@@ -48,7 +75,7 @@ struct ManifestOptions: ParsableArguments {
     @Option(
         name: .customLong("env"),
         help:
-            "production (nothing falls back to the sandbox, defaults or localhost) or development (env SOKO_ENV; default development)."
+            "production (nothing falls back to development stand-ins, defaults or localhost) or development (env SOKO_ENV; default development)."
     )
     var mode: String?
 
@@ -70,7 +97,7 @@ struct ManifestOptions: ParsableArguments {
 
     func host(_ configuration: HostConfiguration) throws -> FunctionHost {
         let manifests = try ManifestLoader.load(directory: configuration.manifestsDirectory)
-        return try FunctionHost(manifests: manifests, bundles: compiledBundles, configuration: configuration)
+        return try FunctionHost(manifests: manifests, bundles: SokoCommandLine.current.bundles, configuration: configuration)
     }
 }
 
@@ -107,7 +134,7 @@ struct Serve: AsyncParsableCommand {
             if configuration.mode == .development, configuration.environment["SOKO_PUBLIC_URL"] == nil,
                 configuration.server.port != 0
             {
-                // Where gateways call back (M-Pesa callbacks, Stripe webhooks from the sandbox): this
+                // Where outside services call back (a payment gateway's callbacks, say): this
                 // process, unless a gateway in front says otherwise.
                 let host = ["0.0.0.0", "::", ""].contains(configuration.server.host) ? "127.0.0.1" : configuration.server.host
                 configuration.environment["SOKO_PUBLIC_URL"] = "http://\(host):\(configuration.server.port)"
@@ -190,7 +217,7 @@ extension Routes {
         defer { compute.shutdown() }
         var registered: [String: Set<String>] = [:]
         var refusals: [String] = []
-        for bundle in compiledBundles {
+        for bundle in SokoCommandLine.current.bundles {
             let registry = bundle.registry(environment: [:], compute: compute)
             registered[bundle.service] = Set(registry.handlers.keys)
             refusals += registry.refusals.map { "\(bundle.service) bundle refuses to register: \($0)" }
@@ -204,12 +231,12 @@ extension Routes {
 }
 
 /// A startup refusal: ArgumentParser prints it as one `Error: …` line on standard error and exits 1.
-struct StartupFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct StartupFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 
     /// Runs `body`, turning refusals (a manifest, the selection, the environment) into one line.
-    static func reporting(_ body: () async throws -> Void) async throws {
+    public static func reporting(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as ManifestError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import SokoCommands
 import SokoFunctions
 import SokoHost
 import SokoStore

@@ -1,3 +1,4 @@
+import SokoDeploy
 import SokoHTTPTypes
 import Yams
 
@@ -14,7 +15,7 @@ import Yams
 /// mail_from: "Duka <orders@duka.co.ke>"   # required
 /// cluster_issuer: letsencrypt-prod        # Kubernetes: cert-manager's ClusterIssuer (default letsencrypt-prod)
 /// ```
-public struct ShopValues: Sendable, Equatable {
+public struct ShopValues: DeploymentValues, Equatable {
     public var publicURL: String
     public var tokenIssuer: String
     public var mpesaShortcode: String?
@@ -113,11 +114,6 @@ public struct ShopValues: Sendable, Equatable {
         ]
         if let mpesaShortcode { out.append(("SOKO_DARAJA_SHORTCODE", mpesaShortcode)) }
         return out
-    }
-
-    /// An env file (`NAME=value` lines) of ``environment``, for kustomize and compose.
-    public func envFile(header: String) -> String {
-        header + environment.map { "\($0.name)=\($0.value)\n" }.joined()
     }
 }
 

@@ -16,7 +16,7 @@ struct NewFunction: AsyncParsableCommand {
             "Run from the repository's root. Refuses, with one line and before writing anything, a bad name, route or policy, or a name or route already taken."
     )
 
-    @Argument(help: "The function's name, lower camel case (addToCart).")
+    @Argument(help: "The function's name, lower camel case (addItem).")
     var name: String
 
     @Option(help: "The service (its bundle folder under Functions/, its manifest under manifests/functions/).")
@@ -45,9 +45,13 @@ struct NewFunction: AsyncParsableCommand {
         let manifests = root + "/manifests/functions"
         var nginx = try RenderNginx.parse(["--manifests", manifests, "--output", root + "/gateway/nginx.conf"])
         try await nginx.run()
-        var compose = try RenderCompose.parse(["--manifests", manifests, "--output", root + "/docker", "--template"])
+        var compose = try RenderCompose<TemplatesOnly>.parse([
+            "--manifests", manifests, "--output", root + "/docker", "--template",
+        ])
         try await compose.run()
-        var kubernetes = try RenderKubernetes.parse(["--manifests", manifests, "--output", root + "/manifests/k8s", "--template"])
+        var kubernetes = try RenderKubernetes<TemplatesOnly>.parse([
+            "--manifests", manifests, "--output", root + "/manifests/k8s", "--template",
+        ])
         try await kubernetes.run()
     }
 }

@@ -3,10 +3,13 @@ import Foundation
 import SokoDeploy
 import SokoManifest
 
-struct Render: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Generate deployment files from the function manifests (committed; CI fails when they are stale).",
-        subcommands: [RenderNginx.self, RenderCompose.self, RenderKubernetes.self])
+struct Render<Values: DeploymentValueOptions>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "render",
+            abstract: "Generate deployment files from the function manifests (committed; CI fails when they are stale).",
+            subcommands: [RenderNginx.self, RenderCompose<Values>.self, RenderKubernetes<Values>.self])
+    }
 }
 
 struct RenderNginx: AsyncParsableCommand {
@@ -30,7 +33,7 @@ struct RenderNginx: AsyncParsableCommand {
 
     @Option(
         help:
-            "Replace every manifest's gateway allowlist (the M-Pesa callback's): addresses or networks, comma-separated; 'off' for none (the sandbox calls back from anywhere); default the manifests'."
+            "Replace every manifest's gateway allowlist (gateway: { allow }): addresses or networks, comma-separated; 'off' for none (a development stand-in calls back from anywhere); default the manifests'."
     )
     var allowlist: String?
 
@@ -39,7 +42,7 @@ struct RenderNginx: AsyncParsableCommand {
 
     @Option(
         name: .customLong("env"),
-        help: "production (no examples or sandbox routes, HSTS) or development (every service).")
+        help: "production (no development-only service's routes, HSTS) or development (every service).")
     var environment = "production"
 
     @Option(help: "Terminate TLS with this PEM certificate chain (with --tls-key); the plain listener then redirects.")
@@ -100,15 +103,17 @@ struct RenderNginx: AsyncParsableCommand {
     }
 }
 
-struct RenderCompose: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compose",
-        abstract:
-            "Write docker/compose.yaml (production: TLS at the gateway, Consul ACLs, only the gateway published) and its files.",
-        discussion: """
-            With the shop's values (--values shop.yaml or the flags) it also writes docker/shop.env, which every \
-            unit reads; compose refuses to start without it, and the hosts refuse to start without live settings.
-            """)
+struct RenderCompose<Values: DeploymentValueOptions>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "compose",
+            abstract:
+                "Write docker/compose.yaml (production: TLS at the gateway, Consul ACLs, only the gateway published) and its files.",
+            discussion: """
+                With the shop's values (--values shop.yaml or the flags) it also writes docker/shop.env, which every \
+                unit reads; compose refuses to start without it, and the hosts refuse to start without live settings.
+                """)
+    }
 
     @Option(help: "Folder of <service>.yaml manifests.")
     var manifests = "manifests/functions"
@@ -116,24 +121,26 @@ struct RenderCompose: AsyncParsableCommand {
     @Option(help: "The docker/ folder to write into.")
     var output = "docker"
 
-    @OptionGroup var shop: ShopValueOptions
+    @OptionGroup var application: Values
 
     func run() async throws {
-        let values = try shop.values()
+        let values = try application.values()
         try RenderFiles.write(
             try ComposeStack(manifests: try RenderFiles.load(manifests), values: values).render(), under: output)
-        if values == nil { print(ShopValueOptions.reminder("docker/shop.env")) }
+        if values == nil { print(RenderFiles.reminder("docker/shop.env")) }
     }
 }
 
-struct RenderKubernetes: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "k8s", abstract: "Write manifests/k8s/ (kustomize base, overlays dev, prod and keda).",
-        discussion: """
-            The prod and keda overlays need the shop's values (--values shop.yaml or the flags): with them the \
-            render writes overlays/prod/shop.env and overlays/prod/ingress.yaml; without them those overlays \
-            do not build, so nothing deploys with placeholders.
-            """)
+struct RenderKubernetes<Values: DeploymentValueOptions>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "k8s", abstract: "Write manifests/k8s/ (kustomize base, overlays dev, prod and keda).",
+            discussion: """
+                The prod and keda overlays need the shop's values (--values shop.yaml or the flags): with them the \
+                render writes overlays/prod/shop.env and overlays/prod/ingress.yaml; without them those overlays \
+                do not build, so nothing deploys with placeholders.
+                """)
+    }
 
     @Option(help: "Folder of <service>.yaml manifests.")
     var manifests = "manifests/functions"
@@ -141,83 +148,32 @@ struct RenderKubernetes: AsyncParsableCommand {
     @Option(help: "The folder to write into.")
     var output = "manifests/k8s"
 
-    @OptionGroup var shop: ShopValueOptions
+    @OptionGroup var application: Values
 
     func run() async throws {
         let loaded = try RenderFiles.load(manifests)
-        let values = try shop.values()
+        let values = try application.values()
         try RenderFiles.write(try KubernetesManifests(manifests: loaded, values: values).render(), under: output)
-        if values == nil { print(ShopValueOptions.reminder("overlays/prod/shop.env and overlays/prod/ingress.yaml")) }
+        if values == nil { print(RenderFiles.reminder("overlays/prod/shop.env and overlays/prod/ingress.yaml")) }
     }
 }
 
-/// The shop's settings for production files: a values file and flags over it (``ShopValues``).
-struct ShopValueOptions: ParsableArguments {
-    @Option(
-        name: .customLong("values"),
-        help:
-            "A YAML file of the shop's values: public_url, token_issuer, mpesa_shortcode, payment_methods, mail_from, cluster_issuer."
-    )
-    var valuesFile: String?
+/// The options that give a production render an application's values (`--values FILE` and the
+/// like): the application's executable names its own type in ``SokoCommandLine``.
+public protocol DeploymentValueOptions: ParsableArguments {
+    /// The validated values, or nil when the render writes the templates alone (the render then
+    /// leaves the application's files out); throws a `ValidationError` naming what is wrong.
+    func values() throws -> (any DeploymentValues)?
+}
 
-    @Option(help: "The shop's public https URL (where shoppers and Daraja reach the gateway).")
-    var publicURL: String?
-
-    @Option(help: "The access tokens' issuer (default: the public URL).")
-    var tokenIssuer: String?
-
-    @Option(help: "The shop's M-Pesa paybill or till number.")
-    var mpesaShortcode: String?
-
-    @Option(help: "The payment methods offered, comma-separated (mpesa, stripe; default both).")
-    var paymentMethods: String?
-
-    @Option(help: "The emails' sender, e.g. \"Duka <orders@duka.co.ke>\".")
-    var mailFrom: String?
-
-    @Option(help: "cert-manager's ClusterIssuer for the Ingress certificate (default letsencrypt-prod).")
-    var clusterIssuer: String?
-
-    @Flag(help: "Write only the shop-less templates (as this repository commits them), without the shop's values.")
+/// For an application with no production values: the render writes the templates alone.
+public struct TemplatesOnly: DeploymentValueOptions {
+    @Flag(help: "Write the templates (as this repository commits them); the only render without values.")
     var template = false
 
-    /// The validated values, or nil when none were given (the render then leaves the shop's files out).
-    func values() throws -> ShopValues? {
-        var fields: [String: String] = [:]
-        if let valuesFile {
-            guard let text = try? String(contentsOfFile: valuesFile, encoding: .utf8) else {
-                throw ValidationError("--values: cannot read \(valuesFile)")
-            }
-            do {
-                fields = try ShopValues.parse(yaml: text)
-            } catch {
-                throw ValidationError("\(valuesFile): \(error)")
-            }
-        }
-        let flags = [
-            "public_url": publicURL, "token_issuer": tokenIssuer, "mpesa_shortcode": mpesaShortcode,
-            "payment_methods": paymentMethods, "mail_from": mailFrom, "cluster_issuer": clusterIssuer,
-        ]
-        for (key, value) in flags { if let value { fields[key] = value } }
-        guard !fields.isEmpty else {
-            guard template else {
-                throw ValidationError(
-                    "production needs the shop's values: --values shop.yaml (or --public-url URL --mpesa-shortcode N --mail-from ADDR); --template writes the templates alone"
-                )
-            }
-            return nil
-        }
-        guard !template else { throw ValidationError("--template writes no shop values: leave out --values and the value flags") }
-        do {
-            return try ShopValues(fields)
-        } catch {
-            throw ValidationError("cannot render production: \(error)")
-        }
-    }
+    public init() {}
 
-    static func reminder(_ files: String) -> String {
-        "note: templates only; a render with the shop's values (--values shop.yaml) writes \(files)"
-    }
+    public func values() throws -> (any DeploymentValues)? { nil }
 }
 
 /// What the render commands share: reading the manifests, writing the files.
@@ -228,6 +184,10 @@ enum RenderFiles {
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    static func reminder(_ files: String) -> String {
+        "note: templates only; a render with the shop's values (--values shop.yaml) writes \(files)"
     }
 
     static func write(_ files: [(path: String, text: String)], under folder: String) throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SokoCommands
 import SokoFunctions
 import SokoHost
 import SokoStore

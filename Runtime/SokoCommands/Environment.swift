@@ -1,8 +1,8 @@
 import Glibc
 
 /// The process environment, read once at start.
-enum Environment {
-    static let variables: [String: String] = {
+public enum Environment {
+    public static let variables: [String: String] = {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
