@@ -3,15 +3,6 @@ import SokoHTTP
 import SokoManifest
 import Synchronization
 
-/// Whether `/readyz` answers 200: set once the host serves, cleared when it starts draining.
-final class Readiness: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    var isReady: Bool { flag.load(ordering: .acquiring) }
-
-    func set(_ ready: Bool) { flag.store(ready, ordering: .releasing) }
-}
-
 /// The host's side of the transport: routing at the end of the head, the built-in endpoints and
 /// 404/405, then the ``InvocationPipeline`` for functions — the concurrency cap, deadline, metrics
 /// and access log in a ``RequestExchange`` on the connection's loop, the other stages in the

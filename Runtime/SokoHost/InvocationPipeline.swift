@@ -5,55 +5,6 @@ import SokoManifest
 import SokoOutbound
 import SokoStore
 
-/// What started a handler run. Triggers other than HTTP name themselves in the access log's
-/// `method` field (`INVOKE`, `EVENT`, `SCHEDULE`, `HOST`).
-public enum InvocationTrigger: String, Sendable {
-    /// A request on the host's socket (or through ``InProcessInvoker``).
-    case http = "HTTP"
-    /// `context.invoke` from a function of this process.
-    case invoke = "INVOKE"
-    /// An event delivered by this process's relay.
-    case event = "EVENT"
-    /// A `schedule:` tick.
-    case schedule = "SCHEDULE"
-    /// The host's own calls: the identity provider's JWKS and token endpoints.
-    case host = "HOST"
-}
-
-/// One handler run as the pipeline sees it, whatever triggered it.
-struct Invocation: Sendable {
-    var function: FunctionRuntime
-    var trigger: InvocationTrigger
-    /// What the handler gets (body included).
-    var request: FunctionRequest
-    var requestID: String
-    /// The calling service (`invoke`, `event`). HTTP callers prove who they are with a token;
-    /// schedules and the host's own calls have no caller.
-    var callingService: String?
-    /// The caller's deadline; the run ends at the nearer of it and the function's `timeout`.
-    var deadline: ContinuousClock.Instant
-}
-
-/// Everything handler runs share: built once the host's loops run (``FunctionHost/start(on:)``),
-/// never changed afterwards.
-struct HostServices: Sendable {
-    let functions: [FunctionRuntime]
-    let stores: ServiceStores
-    /// Each function's store, by function index (looked up once, not per request).
-    let functionStores: [Store]
-    /// Outgoing HTTP and mail, on the loops.
-    let outbound: OutboundClient
-    let authenticator: Authenticator
-    /// Each function's `rateLimit:` counter, by function index.
-    let rateLimiters: [RateLimiter?]
-    /// Calls to functions served by other processes.
-    let remote: RemoteInvoker
-    let loki: LokiShipper?
-    /// Per-loop metric shards, access-log buffers and request-id generators, by loop index.
-    let states: [LoopState]
-    let sink: AccessLogSink
-}
-
 /// The one way a function's handler runs, whatever triggered it: HTTP, `context.invoke`, an event,
 /// a schedule, the host's own calls. Its stages, in order:
 ///
