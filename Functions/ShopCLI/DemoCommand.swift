@@ -3,7 +3,6 @@ import SokoCommands
 import SokoFunctions
 import SokoHost
 import SokoOutbound
-import SokoWorkers
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -30,11 +29,20 @@ struct Demo: AsyncParsableCommand {
     var mailDirectory: String?
 
     func run() async throws {
-        let compute = ComputePool(threads: 2)
-        defer { compute.shutdown() }
-        let client = BlockingHTTPClient(pool: compute)
+        let client = await StandaloneClient.start()
+        do {
+            try await walk(client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    /// The purchase, step by step, through `client`.
+    private func walk(_ client: StandaloneClient) async throws {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        let mail = mailDirectory ?? MailSettings.fromEnvironmentOrDefault(Environment.variables)
+        let mail = mailDirectory ?? (try? HostSettings(environment: Environment.variables).mail.directory) ?? "data/mail"
         let started = Date()
         let mailBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: mail)) ?? [])
 
@@ -153,12 +161,5 @@ extension JSONValue {
         case .null: "null"
         case .array, .object: String(decoding: (try? JSONCoding.encode(self)) ?? [], as: UTF8.self)
         }
-    }
-}
-
-extension MailSettings {
-    /// Where the embedded platform writes mail, as its settings would say.
-    static func fromEnvironmentOrDefault(_ environment: [String: String]) -> String {
-        (try? MailSettings.fromEnvironment(environment).directory) ?? "data/mail"
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import SokoOutbound
-import SokoWorkers
 
 /// `soko health`: the container's HEALTHCHECK — exit 0 when this host's `/healthz` answers 200.
 struct Health: AsyncParsableCommand {
@@ -13,9 +12,9 @@ struct Health: AsyncParsableCommand {
     func run() async throws {
         let port = Environment.variables["SOKO_PORT"] ?? "8080"
         let target = url ?? "http://127.0.0.1:\(port)/healthz"
-        let compute = ComputePool(threads: 1)
-        defer { compute.shutdown() }
-        let status = (try? await BlockingHTTPClient(pool: compute).get(target, timeout: .seconds(2)))?.status ?? 0
+        let client = await StandaloneClient.start()
+        let status = (try? await client.get(target, timeout: .seconds(2)))?.status ?? 0
+        await client.shutdown()
         guard status == 200 else {
             StandardError.write("\(target) answered \(status == 0 ? "nothing" : String(status))\n")
             throw ExitCode(1)

@@ -7,14 +7,16 @@ import Synchronization
 /// Enforces a function's `auth:` policy before its handler runs.
 ///
 /// Bearer tokens are ES256 access tokens verified against keys pinned by `kid`; the keys come
-/// from ``keys`` (the Users bundle's JWKS, in-process when it is co-located). They are fetched
+/// from ``keys`` (the identity provider's JWKS: through the pipeline the caller passes when it is
+/// co-located, else fetched). They are fetched
 /// again when a token names a key not yet known (at most once per ``refreshInterval``) — how a
 /// rotated-in key reaches a running host — and every ``keysMaxAge`` (`SOKO_JWKS_REFRESH`) —
 /// how a retired key leaves it.
 final class Authenticator: Sendable {
     let issuer: String
     let audience: String
-    private let keys: @Sendable () async throws -> JWKS
+    /// Loads the signing keys, given the pipeline that asked (for an in-process call).
+    private let keys: @Sendable (InvocationPipeline?) async throws -> JWKS
     private let verifier = Mutex<CachingTokenVerifier?>(nil)
     /// The least time between two fetches (10 s, or less when ``keysMaxAge`` is shorter).
     let refreshInterval: Duration
@@ -23,13 +25,21 @@ final class Authenticator: Sendable {
 
     init(
         issuer: String, audience: String, keysMaxAge: Duration = .seconds(60),
-        keys: @escaping @Sendable () async throws -> JWKS
+        keysVia keys: @escaping @Sendable (InvocationPipeline?) async throws -> JWKS
     ) {
         self.issuer = issuer
         self.audience = audience
         self.keysMaxAge = keysMaxAge
         refreshInterval = min(.seconds(10), keysMaxAge)
         self.keys = keys
+    }
+
+    /// Keys from a source that needs no pipeline (tests).
+    convenience init(
+        issuer: String, audience: String, keysMaxAge: Duration = .seconds(60),
+        keys: @escaping @Sendable () async throws -> JWKS
+    ) {
+        self.init(issuer: issuer, audience: audience, keysMaxAge: keysMaxAge) { _ in try await keys() }
     }
 
     /// The caller for `policy`, or a 401/403 problem. `public` and `webhook` ask for nothing.
@@ -41,9 +51,11 @@ final class Authenticator: Sendable {
     /// - `service`: only the platform's own service token (an internal client).
     /// - `client`: a third-party client-credentials token carrying all of `scopes`, or the
     ///   platform's service token.
-    func identity(for request: FunctionRequest, policy: AuthPolicy, scopes: [String] = []) async throws
-        -> CallerIdentity?
-    {
+    ///
+    /// `pipeline` is handed to the key source when keys must be loaded.
+    func identity(
+        for request: FunctionRequest, policy: AuthPolicy, scopes: [String] = [], keysVia pipeline: InvocationPipeline? = nil
+    ) async throws -> CallerIdentity? {
         switch policy {
         case .public, .webhook:
             return nil
@@ -51,7 +63,7 @@ final class Authenticator: Sendable {
             return nil
         case .customer, .guest, .admin, .service, .client:
             guard let token = Self.bearer(request.headers["Authorization"]) else { throw AuthProblem.missingToken }
-            let identity = Self.identity(of: try await verify(token))
+            let identity = Self.identity(of: try await verify(token, keysVia: pipeline))
             try Self.check(identity, policy: policy, scopes: scopes)
             return identity
         }
@@ -93,14 +105,14 @@ final class Authenticator: Sendable {
     /// The client id of the platform's own sign-in (`POST /auth/login`, the authorize form's).
     static let firstParty = "first-party"
 
-    private func verify(_ token: String) async throws -> AccessTokenClaims {
+    private func verify(_ token: String, keysVia pipeline: InvocationPipeline?) async throws -> AccessTokenClaims {
         let now = Int(time(nil))
         if var current = verifier.withLock({ $0 }) {
             if keysAreStale() {
                 // A periodic refresh: a retired key must stop verifying within keysMaxAge. When the
                 // keys cannot be fetched, the ones held keep working (an outage of the Users
                 // service does not sign everyone out).
-                current = (try? await refreshedVerifier()) ?? current
+                current = (try? await refreshedVerifier(pipeline)) ?? current
             }
             do {
                 return try current.verify(token, now: now)
@@ -110,7 +122,7 @@ final class Authenticator: Sendable {
                 throw AuthProblem.invalidToken(error.description)
             }
         }
-        let refreshed = try await refreshedVerifier()
+        let refreshed = try await refreshedVerifier(pipeline)
         do {
             return try refreshed.verify(token, now: now)
         } catch {
@@ -136,7 +148,7 @@ final class Authenticator: Sendable {
         }
     }
 
-    private func refreshedVerifier() async throws -> CachingTokenVerifier {
+    private func refreshedVerifier(_ pipeline: InvocationPipeline?) async throws -> CachingTokenVerifier {
         enum Next {
             case wait(Task<CachingTokenVerifier, Error>)
             case use(CachingTokenVerifier)
@@ -149,7 +161,7 @@ final class Authenticator: Sendable {
                 if let failure = state.failure { return .failed(failure) }
                 if let current = verifier.withLock({ $0 }) { return .use(current) }
             }
-            let task = Task { try await self.loadVerifier() }
+            let task = Task { try await self.loadVerifier(pipeline) }
             state.inFlight = task
             return .wait(task)
         }
@@ -174,8 +186,8 @@ final class Authenticator: Sendable {
         }
     }
 
-    private func loadVerifier() async throws -> CachingTokenVerifier {
-        let jwks = try await keys()
+    private func loadVerifier(_ pipeline: InvocationPipeline?) async throws -> CachingTokenVerifier {
+        let jwks = try await keys(pipeline)
         var pinned: [String: TokenVerifier.PublicKey] = [:]
         for jwk in jwks.keys { if let key = try? jwk.publicKey() { pinned[jwk.kid] = key } }
         let fresh = CachingTokenVerifier(TokenVerifier(keys: pinned, issuer: issuer, audience: audience))

@@ -15,7 +15,7 @@ extension HostRequestHandler {
         case .healthz:
             send(.json(#"{"status":"ok"}"#), requestID: requestID, responder: responder)
         case .readyz:
-            if ready.load(ordering: .acquiring) {
+            if readiness.isReady {
                 send(.json(#"{"status":"ready"}"#), requestID: requestID, responder: responder)
             } else {
                 let problem = Problem(status: 503, code: "not-ready", detail: "the host is starting or draining")
@@ -24,15 +24,14 @@ extension HostRequestHandler {
                     requestID: requestID, responder: responder)
             }
         case .metrics:
-            let loops = self.loops
             let states = self.states
-            let functions = self.functions
-            let loki = self.loki
+            let functions = pipeline.services.functions
+            let loki = pipeline.services.loki
             Task(executorPreference: responder.loop.executor) {
                 var merged = Array(repeating: FunctionCounters(), count: functions.count)
-                for (loop, state) in zip(loops, states) {
+                for state in states {
                     let shard = await withCheckedContinuation { continuation in
-                        loop.executeSoon { continuation.resume(returning: state.counters) }
+                        state.loop.executeSoon { continuation.resume(returning: state.counters) }
                     }
                     for i in merged.indices { merged[i].merge(shard[i]) }
                 }

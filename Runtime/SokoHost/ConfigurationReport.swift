@@ -9,26 +9,42 @@ import SokoStore
 public enum ConfigurationReport {
     public static func lines(for host: FunctionHost) -> [String] {
         let configuration = host.configuration
-        let environment = configuration.environment
+        let settings = host.settings
         var rows: [(String, String)] = [
             (RunMode.variable, configuration.mode.rawValue),
             ("listen", "\(configuration.server.host):\(configuration.server.port) (\(configuration.loops) loops)"),
             ("manifests", configuration.manifestsDirectory),
             ("units", host.units.map { "\($0.name) (\($0.functions.joined(separator: ", ")))" }.joined(separator: "; ")),
             ("store", store(configuration.store)),
-            ("mail", mail(host.mailSettings)),
+            ("mail", mail(settings.mail)),
             (
                 "SOKO_TOKEN_ISSUER",
-                environment["SOKO_TOKEN_ISSUER"].map(maskingPassword) ?? "\(TokenDefaults.issuer) (development default)"
+                settings.tokenIssuerIsDefault
+                    ? "\(settings.tokenIssuer) (development default)" : maskingPassword(settings.tokenIssuer)
             ),
-            ("SOKO_PUBLIC_URL", environment["SOKO_PUBLIC_URL"].map(maskingPassword) ?? "(unset)"),
-            ("SOKO_TRUSTED_PROXIES", environment["SOKO_TRUSTED_PROXIES"] ?? "loopback"),
-            ("SOKO_JWKS_URL", environment["SOKO_JWKS_URL"].map(maskingPassword) ?? "(the identity provider in this process)"),
-            ("CONSUL_HTTP_ADDR", environment["CONSUL_HTTP_ADDR"].map(maskingPassword) ?? "(none)"),
-            ("CONSUL_HTTP_TOKEN", environment["CONSUL_HTTP_TOKEN"].map(ReportedSetting.masked) ?? "(none)"),
-            ("SOKO_LOKI_URL", environment["SOKO_LOKI_URL"].map(maskingPassword) ?? "(none)"),
-            ("SOKO_SERVICE_CLIENT_ID", environment["SOKO_SERVICE_CLIENT_ID"] ?? "(none)"),
-            ("SOKO_SERVICE_CLIENT_SECRET", environment["SOKO_SERVICE_CLIENT_SECRET"].map(ReportedSetting.masked) ?? "(none)"),
+            ("SOKO_TOKEN_AUDIENCE", settings.tokenAudience),
+            ("SOKO_PUBLIC_URL", settings.publicURL.map(maskingPassword) ?? "(unset)"),
+            ("SOKO_TRUSTED_PROXIES", "\(configuration.trustedProxies)"),
+            ("SOKO_JWKS_URL", settings.jwksURL.map(maskingPassword) ?? "(the identity provider in this process)"),
+            ("SOKO_TOKEN_URL", settings.services.tokenURL.map(maskingPassword) ?? "(from the service URLs or Consul)"),
+            (
+                "service URLs",
+                settings.services.urls.isEmpty
+                    ? "(none)"
+                    : settings.services.urls.sorted { $0.key < $1.key }.map { "\($0.key)=\(maskingPassword($0.value))" }
+                        .joined(separator: ", ")
+            ),
+            ("CONSUL_HTTP_ADDR", settings.consul.map { maskingPassword($0.agent) } ?? "(none)"),
+            ("CONSUL_HTTP_TOKEN", settings.consul?.token.map(ReportedSetting.masked) ?? "(none)"),
+            ("SOKO_ADVERTISE_ADDRESS", settings.advertiseAddress ?? "(the bound address)"),
+            ("SOKO_LOKI_URL", settings.lokiURL.map(maskingPassword) ?? "(none)"),
+            ("SOKO_SERVICE_CLIENT_ID", settings.services.clientID ?? "(none)"),
+            ("SOKO_SERVICE_CLIENT_SECRET", settings.services.clientSecret.map(ReportedSetting.masked) ?? "(none)"),
+            (
+                "event relay",
+                "backoff \(settings.relay.backoff) up to \(settings.relay.maximumBackoff), poll \(settings.relay.poll), lease \(settings.relay.lease)"
+            ),
+            ("SOKO_RATE_LIMITS", settings.rateLimits ? "on" : "off"),
         ]
         rows += host.settingsReport.map { ("\($0.service): \($0.setting.name)", $0.setting.value) }
         let width = rows.map(\.0.count).max() ?? 0

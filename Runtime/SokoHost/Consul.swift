@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SokoFunctions
-import SokoOutbound
 import Synchronization
 
 /// Service discovery through a Consul agent (`CONSUL_HTTP_ADDR`, with `CONSUL_HTTP_TOKEN` when ACLs
@@ -13,16 +12,14 @@ import Synchronization
 final class Consul: Sendable {
     let agent: String
     private let token: String?
-    private let client: BlockingHTTPClient
+    private let client: any OutgoingHTTP
     private let cache = Mutex<[String: (urls: [String], expires: ContinuousClock.Instant)]>([:])
     private let logger = Logger(label: "soko.consul")
 
-    /// Nil when `CONSUL_HTTP_ADDR` is not set.
-    init?(environment: [String: String], client: BlockingHTTPClient) {
-        guard var agent = environment["CONSUL_HTTP_ADDR"], !agent.isEmpty else { return nil }
-        if !agent.hasPrefix("http://") && !agent.hasPrefix("https://") { agent = "http://" + agent }
-        self.agent = agent.hasSuffix("/") ? String(agent.dropLast()) : agent
-        token = environment["CONSUL_HTTP_TOKEN"]
+    /// Talks to `settings`' agent through `client` (the host's outgoing client, on the loops).
+    init(settings: ConsulSettings, client: any OutgoingHTTP) {
+        agent = settings.agent
+        token = settings.token
         self.client = client
     }
 
@@ -84,10 +81,15 @@ final class Consul: Sendable {
         }
     }
 
-    private var headers: [(String, String)] {
-        var headers = [("Content-Type", "application/json")]
-        if let token { headers.append(("X-Consul-Token", token)) }
-        return headers
+    /// One call to the agent within `timeout` (not retried: registration is refreshed anyway).
+    private func send(_ method: String, _ path: String, body: [UInt8] = [], timeout: Duration) async throws
+        -> OutgoingResponse
+    {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let token { headers.add("X-Consul-Token", token) }
+        return try await client.send(
+            OutgoingRequest(method: method, url: agent + path, headers: headers, body: body, idempotent: false),
+            deadline: .now + timeout)
     }
 
     /// The instance ID of `service` at `address:port` (the same on every registration).
@@ -103,9 +105,9 @@ final class Consul: Sendable {
         let registration = Registration(
             id: id, name: service, tags: functions.sorted(), address: address, port: port, meta: ["soko": "1"],
             check: .init(http: "http://\(address):\(port)/readyz"))
-        let response = try await client.send(
-            "PUT", agent + "/v1/agent/service/register?replace-existing-checks=true", headers: headers,
-            body: try JSONCoding.encode(registration), timeout: .seconds(5))
+        let response = try await send(
+            "PUT", "/v1/agent/service/register?replace-existing-checks=true", body: try JSONCoding.encode(registration),
+            timeout: .seconds(5))
         guard response.status == 200 else {
             throw OutgoingError(.transport, "consul refused the registration of \(id): \(response.status)")
         }
@@ -132,8 +134,7 @@ final class Consul: Sendable {
 
     func deregister(_ id: String) async {
         do {
-            _ = try await client.send(
-                "PUT", agent + "/v1/agent/service/deregister/\(id)", headers: headers, timeout: .seconds(3))
+            _ = try await send("PUT", "/v1/agent/service/deregister/\(id)", timeout: .seconds(3))
             logger.info("deregistered from consul", metadata: ["service_id": "\(id)"])
         } catch {
             logger.warning("consul deregistration failed", metadata: ["service_id": "\(id)", "error": "\(error)"])
@@ -146,8 +147,7 @@ final class Consul: Sendable {
             return cached.urls.randomElement()
         }
         guard
-            let response = try? await client.send(
-                "GET", agent + "/v1/health/service/\(service)?passing=true", headers: headers, timeout: .seconds(2)),
+            let response = try? await send("GET", "/v1/health/service/\(service)?passing=true", timeout: .seconds(2)),
             response.status == 200, let entries = try? JSONCoding.decode([Entry].self, from: response.body)
         else { return nil }
         let urls = entries.map { entry in
@@ -160,8 +160,8 @@ final class Consul: Sendable {
     /// The address this instance advertises: `SOKO_ADVERTISE_ADDRESS`, else the bound address unless
     /// it is a wildcard, else the host name's IPv4 address (a container's address on its network),
     /// else the host name.
-    static func advertisedAddress(environment: [String: String], bound: String) -> String {
-        if let address = environment["SOKO_ADVERTISE_ADDRESS"], !address.isEmpty { return address }
+    static func advertisedAddress(configured: String?, bound: String) -> String {
+        if let configured { return configured }
         if !["0.0.0.0", "::", ""].contains(bound) { return bound }
         var name = [CChar](repeating: 0, count: 256)
         guard gethostname(&name, name.count) == 0 else { return "127.0.0.1" }

@@ -33,7 +33,7 @@ struct EventConsumers: Sendable {
     func named(_ name: String) -> Consumer? { byName[name] }
 }
 
-/// How the relay paces itself (`SOKO_EVENT_*` variables; tests shorten them).
+/// How the relay paces itself (`SOKO_EVENT_*_MS`, read by ``HostSettings``; tests shorten them).
 struct RelaySettings: Sendable {
     /// First retry after this, doubling per attempt (with jitter) up to `maximumBackoff`.
     var backoff: Duration = .seconds(1)
@@ -43,16 +43,6 @@ struct RelaySettings: Sendable {
     /// How long a relay's lease lasts unless renewed.
     var lease: Duration = .seconds(15)
     var batch = 64
-
-    init(environment: [String: String] = [:]) {
-        func milliseconds(_ name: String) -> Duration? {
-            environment[name].flatMap(Int.init).flatMap { $0 > 0 ? .milliseconds($0) : nil }
-        }
-        backoff = milliseconds("SOKO_EVENT_BACKOFF_MS") ?? backoff
-        maximumBackoff = milliseconds("SOKO_EVENT_MAX_BACKOFF_MS") ?? maximumBackoff
-        poll = milliseconds("SOKO_EVENT_POLL_MS") ?? poll
-        lease = milliseconds("SOKO_EVENT_LEASE_MS") ?? lease
-    }
 
     /// The pause before attempt `attempts + 1`: exponential, with "equal jitter" (half fixed, half
     /// random) so that failed deliveries of many events do not retry in lockstep.
@@ -72,29 +62,33 @@ struct RelaySettings: Sendable {
 /// `dead`). A relay that stops mid-batch loses nothing: whatever was not marked delivered is
 /// delivered again by the next relay. With several replicas, the one holding the service's lease
 /// (a row in `soko_leases`) relays; the others only watch the lease.
+///
+/// Each delivery goes through the ``InvocationPipeline`` (trigger `event`) when its consumer is
+/// served here: a consumer that overruns its `timeout` is answered 504 and cancelled, so it
+/// cannot stall the pass.
 final class EventRelay: @unchecked Sendable {
     let service: String
     private let store: OutboxStore
     private let consumers: EventConsumers
-    private let invoker: HostInvoker
+    private let pipeline: InvocationPipeline
     private let settings: RelaySettings
     private let loop: EventLoop
     private let holder = UUID().uuidString.lowercased()
     private let logger: Logger
-    // Loop-thread state.
+    // Loop-thread state (touched only on `loop`).
     private var timer: LoopTimer?
     private var running: Task<Void, Never>?
     private var again = false
     private var stopped = false
 
     init(
-        service: String, store: OutboxStore, consumers: EventConsumers, invoker: HostInvoker, settings: RelaySettings,
-        loop: EventLoop
+        service: String, store: OutboxStore, consumers: EventConsumers, pipeline: InvocationPipeline,
+        settings: RelaySettings, loop: EventLoop
     ) {
         self.service = service
         self.store = store
         self.consumers = consumers
-        self.invoker = invoker
+        self.pipeline = pipeline
         self.settings = settings
         self.loop = loop
         var logger = Logger(label: "soko.relay")
@@ -258,8 +252,9 @@ final class EventRelay: @unchecked Sendable {
                 isFinal: attempts > (consumer?.retries ?? ManifestDefaults.retries))
             var failure: String?
             do {
-                let status = try await invoker.deliver(
-                    envelope: envelope, to: consumerName, requestID: "evt-\(eventID)", timeout: consumer?.timeout ?? .seconds(10))
+                let status = try await pipeline.deliver(
+                    envelope: envelope, from: service, to: consumerName, requestID: "evt-\(eventID)",
+                    timeout: consumer?.timeout ?? .seconds(10))
                 if !(200..<300).contains(status) { failure = "the consumer answered \(status)" }
             } catch {
                 failure = "\(error)"

@@ -15,28 +15,29 @@ import Synchronization
 /// ```
 public final class FunctionHost: Sendable {
     public let configuration: HostConfiguration
+    /// The host's settings beyond sockets and threads, read from the environment once, here.
+    public let settings: HostSettings
     /// The functions this process serves, after `--service`/`--function` selection.
     public let functions: [FunctionRuntime]
     public let router: Router
-    let handler: HostRequestHandler
     /// Threads for blocking computation, handed to bundles.
     public let compute: ComputePool
     /// Each selected service's migrations (services whose bundles keep data).
     public let migrations: [String: [Migration]]
-    /// Who consumes which event, from every manifest (consumers may run in other processes).
+    /// Every manifest this process knows (callees and consumers may run in other processes).
+    let manifests: [ServiceManifest]
+    /// Who consumes which event, from every manifest.
     let consumers: EventConsumers
-    let invoker: HostInvoker
-    /// Registration and discovery through Consul, when `CONSUL_HTTP_ADDR` is set.
-    let consul: Consul?
+    /// Each function's `rateLimit:` counter, by function index.
+    let rateLimiters: [RateLimiter?]
     /// The deployment units this process registers as, with their functions: one per service
     /// and one per function deployed on its own; a `--function` process is that function's unit.
     let units: [(name: String, functions: [String])]
-    let relaySettings: RelaySettings
-    /// Where mail goes (SMTP or `.eml` files), from the environment.
-    let mailSettings: MailSettings
     /// The settings the served bundles reported, by service (secrets masked), for `soko check-config`.
     public let settingsReport: [(service: String, setting: ReportedSetting)]
-    private let liveRelays = Mutex<[EventRelay]>([])
+    let readiness = Readiness()
+    /// What the host runs with once started: the pipeline (and its services) and the relays.
+    private let live = Mutex<(pipeline: InvocationPipeline, relays: [EventRelay])?>(nil)
     private let logger = Logger(label: "soko.host")
 
     /// Validates the manifests against the bundles' handlers and builds the route table.
@@ -50,8 +51,13 @@ public final class FunctionHost: Sendable {
             configuration.environment, names: SecretFiles.hostSecrets + manifests.flatMap(\.secrets))
         // Bundles read the mode from the environment they register with (``FunctionRegistry/mode``).
         configuration.environment[RunMode.variable] = configuration.mode.rawValue
-        try ProductionChecks.host(configuration)
         self.configuration = configuration
+        do {
+            settings = try HostSettings(environment: configuration.environment)
+        } catch {
+            throw HostSetupError("\(error)")
+        }
+        try ProductionChecks.host(configuration, settings: settings)
         compute = ComputePool(threads: configuration.computeThreads)
         var registries: [String: FunctionRegistry] = [:]
         for bundle in bundles {
@@ -67,7 +73,8 @@ public final class FunctionHost: Sendable {
         let selected = try FunctionSelection.select(
             from: manifests, service: configuration.service,
             function: configuration.function, unit: configuration.unit)
-        try ProductionChecks.serviceClient(selected: selected.count, servable: manifests, configuration: configuration)
+        try ProductionChecks.serviceClient(
+            selected: selected.count, servable: manifests, configuration: configuration, settings: settings)
         // Only the bundles this process serves must be able to start (a users pod needs no payment
         // keys); a bundle that refused registered nothing, so its manifest is not checked against it.
         for service in Set(selected.map(\.0.service)).sorted() {
@@ -110,47 +117,10 @@ public final class FunctionHost: Sendable {
         let services = Set(functions.map(\.service))
         migrations = allMigrations.filter { services.contains($0.key) }
         router = Router(functions: functions)
-        handler = HostRequestHandler(router: router, functions: functions, sink: configuration.accessLog)
-        let handler = self.handler
-        handler.rateLimiters = try RateLimiter.limiters(
-            for: functions, migrations: allMigrations, configuration: configuration)
+        rateLimiters = try RateLimiter.limiters(
+            for: functions, migrations: allMigrations, enabled: settings.rateLimits, clock: configuration.wallClock)
+        self.manifests = manifests
         consumers = EventConsumers(manifests: manifests)
-        relaySettings = RelaySettings(environment: configuration.environment)
-        do {
-            mailSettings = try MailSettings.fromEnvironment(configuration.environment)
-        } catch {
-            throw HostSetupError("\(error)")
-        }
-        consul = Consul(environment: configuration.environment, client: BlockingHTTPClient(pool: compute))
-        handler.loki = LokiShipper(environment: configuration.environment)
-        invoker = HostInvoker(
-            manifests: manifests, functions: functions, handler: handler,
-            directory: ServiceDirectory(environment: configuration.environment, identity: IdentityEndpoints.find(in: manifests)),
-            client: BlockingHTTPClient(pool: compute),
-            consul: consul)
-        handler.invoker = invoker
-        let jwksURL = configuration.environment["SOKO_JWKS_URL"]
-        let identity = IdentityEndpoints.find(in: manifests)
-        handler.trustedProxies = configuration.trustedProxies
-        handler.authenticator = Authenticator(
-            issuer: configuration.environment["SOKO_TOKEN_ISSUER"] ?? TokenDefaults.issuer,
-            audience: configuration.environment["SOKO_TOKEN_AUDIENCE"] ?? TokenDefaults.audience,
-            keysMaxAge: configuration.jwksRefresh
-        ) { [unowned handler, compute] in
-            // The identity provider (the manifest with `identity:`) publishes its keys through its JWKS
-            // function: called in-process when co-located, else fetched from SOKO_JWKS_URL.
-            if let identity,
-                let response = try await handler.invokeInProcess(
-                    service: identity.service, function: identity.jwks.function, method: identity.jwks.method,
-                    path: identity.jwks.path)
-            {
-                return try JSONCoding.decode(JWKS.self, from: response.body)
-            }
-            guard let url = jwksURL else { throw KeySourceError.notCoLocated }
-            let response = try await BlockingHTTPClient(pool: compute).get(url, timeout: .seconds(2))
-            guard response.status == 200 else { throw KeySourceError.fetch(url: url, status: response.status) }
-            return try JSONCoding.decode(JWKS.self, from: response.body)
-        }
     }
 
     /// Opens and migrates the stores of the services this process serves (`soko migrate` alone,
@@ -161,10 +131,10 @@ public final class FunctionHost: Sendable {
     }
 
     /// The open stores of the services this process serves (empty before it starts).
-    public var stores: ServiceStores { handler.stores }
+    public var stores: ServiceStores { live.withLock { $0?.pipeline.services.stores } ?? .none }
 
     /// Whether `/readyz` answers 200.
-    public var isReady: Bool { handler.ready.load(ordering: .acquiring) }
+    public var isReady: Bool { readiness.isReady }
 
     /// Serves until SIGTERM or SIGINT, then drains: `/readyz` turns 503, listening stops, idle
     /// connections close, in-flight requests finish (up to the drain timeout), loops close.
@@ -186,13 +156,12 @@ public final class FunctionHost: Sendable {
         }
         let running: RunningHost
         do {
-            running = try await start(on: group)
+            running = try await start(on: group, onStop: { watcher.close() })
         } catch {
             loop.execute { watcher.close() }
             group.shutdown()
             throw error
         }
-        running.onStop = { watcher.close() }
         onListening(running.port)
         var received = signals.stream.makeAsyncIterator()
         let signal = await received.next() ?? 0
@@ -205,20 +174,25 @@ public final class FunctionHost: Sendable {
     /// Starts serving on an already started group (tests and embedding); stop with
     /// ``RunningHost/stop(drainTimeout:)``.
     public func start(on group: EventLoopGroup) async throws -> RunningHost {
-        let stores = try await openStores()
-        handler.stores = stores
-        let outbound = await startOutbound(on: group)
-        await handler.attach(to: group)
+        try await start(on: group, onStop: nil)
+    }
+
+    /// Starts serving; `onStop` runs on loop 0 just before the loops close.
+    func start(on group: EventLoopGroup, onStop: (@Sendable () -> Void)?) async throws -> RunningHost {
+        let pipeline = try await assemble(on: group)
+        let services = pipeline.services
+        let handler = HostRequestHandler(
+            router: router, pipeline: pipeline, readiness: readiness, trustedProxies: configuration.trustedProxies)
         let server = HTTPServer(group: group, configuration: configuration.server, handler: handler)
         try await server.start()
-        let scheduler = Scheduler(functions: functions, stores: handler.functionStores, loop: group.loops[0], handler: handler)
+        let scheduler = Scheduler(pipeline: pipeline, loop: group.loops[0])
         group.loops[0].execute { scheduler.start() }
-        let relays = startRelays(on: group.loops[0])
-        handler.loki?.start()
+        startRelays(pipeline, on: group.loops[0])
+        services.loki?.start()
         var registered: [String] = []
         var consulKeeper: Task<Void, Never>?
-        if let consul {
-            let address = Consul.advertisedAddress(environment: configuration.environment, bound: configuration.server.host)
+        if let consul = services.remote.consul {
+            let address = Consul.advertisedAddress(configured: settings.advertiseAddress, bound: configuration.server.host)
             let port = server.port
             // Deregistered at drain whether or not this first attempt succeeds (a later one may).
             registered = units.map { Consul.instanceID(service: $0.name, address: address, port: port) }
@@ -235,56 +209,108 @@ public final class FunctionHost: Sendable {
                 }
             }
         }
-        handler.ready.store(true, ordering: .releasing)
+        readiness.set(true)
         logger.info(
             "listening",
             metadata: [
                 "host": "\(configuration.server.host)", "port": "\(server.port)", "loops": "\(group.loops.count)",
                 "functions": "\(functions.map(\.name).joined(separator: ","))",
             ])
-        let running = RunningHost(
-            host: self, server: server, group: group, scheduler: scheduler, relays: relays, outbound: outbound)
-        running.consulIDs = registered
-        running.consulKeeper = consulKeeper
-        return running
+        return RunningHost(
+            host: self, pipeline: pipeline, server: server, group: group, scheduler: scheduler, consulIDs: registered,
+            consulKeeper: consulKeeper, onStop: onStop)
     }
 
-    /// Starts the outgoing HTTP and mail client on the group's loops and hands it to the handlers.
-    func startOutbound(on group: EventLoopGroup) async -> OutboundClient {
-        let outbound = await OutboundClient.start(loops: group.loops, mail: mailSettings, compute: compute)
-        handler.outgoing = outbound
-        handler.mailer = outbound
-        return outbound
+    /// The assembly step, once the loops run: opens the stores, starts the outgoing client on the
+    /// loops, and builds the immutable services and the pipeline every trigger goes through.
+    func assemble(on group: EventLoopGroup) async throws -> InvocationPipeline {
+        let stores = try await openStores()
+        let outbound = await OutboundClient.start(loops: group.loops, mail: settings.mail, compute: compute)
+        let consul = settings.consul.map { Consul(settings: $0, client: outbound) }
+        let loki = settings.lokiURL.map { LokiShipper(base: $0, client: outbound) }
+        let identity = IdentityEndpoints.find(in: manifests)
+        let jwksURL = settings.jwksURL
+        let authenticator = Authenticator(
+            issuer: settings.tokenIssuer, audience: settings.tokenAudience, keysMaxAge: configuration.jwksRefresh,
+            keysVia: { pipeline in
+                // The identity provider (the manifest with `identity:`) publishes its keys through its
+                // JWKS function: called through the pipeline when co-located, else fetched from
+                // SOKO_JWKS_URL on the loops.
+                if let identity, let pipeline,
+                    let response = try await pipeline.callInProcess(
+                        service: identity.service, function: identity.jwks.function, method: identity.jwks.method,
+                        path: identity.jwks.path)
+                {
+                    return try JSONCoding.decode(JWKS.self, from: response.body)
+                }
+                guard let url = jwksURL else { throw KeySourceError.notCoLocated }
+                let response = try await outbound.send(OutgoingRequest(url: url), deadline: .now + .seconds(2))
+                guard response.status == 200 else { throw KeySourceError.fetch(url: url, status: response.status) }
+                return try JSONCoding.decode(JWKS.self, from: response.body)
+            })
+        let services = HostServices(
+            functions: functions, stores: stores, functionStores: functions.map { stores.store(for: $0.service) },
+            outbound: outbound, authenticator: authenticator, rateLimiters: rateLimiters,
+            remote: RemoteInvoker(manifests: manifests, directory: settings.services, outbound: outbound, consul: consul),
+            loki: loki,
+            states: await LoopState.attach(to: group, functionCount: functions.count, loki: loki),
+            sink: configuration.accessLog, clock: configuration.clock)
+        let pipeline = InvocationPipeline(services: services)
+        live.withLock { $0 = (pipeline, []) }
+        return pipeline
     }
 
     /// Starts an event relay for each store this process opened (each service's outbox).
-    func startRelays(on loop: EventLoop) -> [EventRelay] {
-        let relays = handler.stores.all.map {
+    @discardableResult
+    func startRelays(_ pipeline: InvocationPipeline, on loop: EventLoop) -> [EventRelay] {
+        let relays = pipeline.services.stores.all.map {
             EventRelay(
-                service: $0.service, store: $0.store, consumers: consumers, invoker: invoker, settings: relaySettings,
+                service: $0.service, store: $0.store, consumers: consumers, pipeline: pipeline, settings: settings.relay,
                 loop: loop)
         }
         loop.execute { for relay in relays { relay.start() } }
-        liveRelays.withLock { $0 = relays }
+        live.withLock { $0?.relays = relays }
         return relays
+    }
+
+    /// Stops what ``assemble(on:)`` started, after the drain: the relays, the Loki shipper, the
+    /// outgoing client, the loops' handles and the loops, the stores, the compute threads.
+    /// Returns whether every loop closed with no handle left open.
+    func close(_ pipeline: InvocationPipeline, group: EventLoopGroup, beforeLoopsClose: () async -> Void = {}) async -> Bool {
+        let relays = live.withLock { $0?.relays ?? [] }
+        // Events the drained requests committed are relayed by whichever replica runs next.
+        for relay in relays { await relay.stop() }
+        await pipeline.services.loki?.stop()
+        await pipeline.services.outbound.shutdown()
+        await LoopState.detach(pipeline.services.states)
+        await beforeLoopsClose()
+        let clean = group.shutdown()
+        await pipeline.services.stores.close()
+        compute.shutdown()
+        return clean
     }
 
     /// A context like the one `service.function`'s handler gets outside an HTTP request (a
     /// schedule's): its store, the host's invoker, no caller. Nil when the function is not loaded.
-    /// For operators' commands and tests that call a bundle's Swift API directly.
+    /// For operators' commands and tests that call a bundle's Swift API directly; before the host
+    /// starts, it has no store and no invoker.
     public func context(service: String, function: String) -> FunctionContext? {
         guard let runtime = functions.first(where: { $0.service == service && $0.name == function }) else { return nil }
         var generator = RequestIDGenerator()
-        return FunctionContext(
-            requestID: generator.next(), deadline: .now + runtime.manifest.timeout, service: service, function: function,
-            request: FunctionRequest(method: "CALL", path: "/"), store: handler.store(for: runtime), invoker: invoker,
-            outgoing: handler.outgoing, mailer: handler.mailer, logger: runtime.logger)
+        let call = Invocation(
+            function: runtime, trigger: .host, request: FunctionRequest(method: "CALL", path: "/"),
+            requestID: generator.next(), deadline: .now + runtime.manifest.timeout)
+        let pipeline = live.withLock { $0?.pipeline }
+        return InvocationPipeline.context(
+            for: call, identity: nil, deadline: call.deadline,
+            store: pipeline?.services.functionStores[runtime.index] ?? NoStore(), invoker: pipeline,
+            outbound: pipeline?.services.outbound, clock: configuration.clock)
     }
 
     /// Wakes the event relays now (after an operator revived dead letters, for instance); they
     /// otherwise look for work at every poll.
     public func nudgeRelays() {
-        for relay in liveRelays.withLock({ $0 }) { relay.nudge() }
+        for relay in live.withLock({ $0?.relays ?? [] }) { relay.nudge() }
     }
 
     /// The route table: method, path, function, service, auth.
@@ -294,30 +320,31 @@ public final class FunctionHost: Sendable {
 }
 
 /// A host that is serving; ``stop(drainTimeout:)`` drains it and closes its loops.
-public final class RunningHost: @unchecked Sendable {
+public final class RunningHost: Sendable {
     public let host: FunctionHost
     public let server: HTTPServer
     public let group: EventLoopGroup
-    /// Runs on loop 0 before the loops close (closes the signal watcher).
-    var onStop: (@Sendable () -> Void)?
+    /// Runs on loop 0 before the loops close (``FunctionHost/run(onListening:)``'s closes the signal watcher).
+    let onStop: (@Sendable () -> Void)?
+    let pipeline: InvocationPipeline
     let scheduler: Scheduler
-    let relays: [EventRelay]
-    let outbound: OutboundClient
     /// The instance IDs registered with Consul (deregistered when the drain begins).
-    var consulIDs: [String] = []
+    let consulIDs: [String]
     /// Registers this host with Consul again every `consulRefresh`, until the drain begins.
-    var consulKeeper: Task<Void, Never>?
+    let consulKeeper: Task<Void, Never>?
 
     init(
-        host: FunctionHost, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler, relays: [EventRelay],
-        outbound: OutboundClient
+        host: FunctionHost, pipeline: InvocationPipeline, server: HTTPServer, group: EventLoopGroup, scheduler: Scheduler,
+        consulIDs: [String], consulKeeper: Task<Void, Never>?, onStop: (@Sendable () -> Void)?
     ) {
+        self.onStop = onStop
         self.host = host
+        self.pipeline = pipeline
         self.server = server
         self.group = group
         self.scheduler = scheduler
-        self.relays = relays
-        self.outbound = outbound
+        self.consulIDs = consulIDs
+        self.consulKeeper = consulKeeper
     }
 
     public var port: Int { server.port }
@@ -332,9 +359,9 @@ public final class RunningHost: @unchecked Sendable {
 
     /// As ``stop(drainTimeout:)``, reporting the drain and the loop closing separately.
     public func shutdown(drainTimeout: Duration) async -> (drained: Bool, closedCleanly: Bool) {
-        host.handler.ready.store(false, ordering: .releasing)
+        host.readiness.set(false)
         consulKeeper?.cancel()
-        if let consul = host.consul {
+        if let consul = pipeline.services.remote.consul {
             for id in consulIDs { await consul.deregister(id) }
         }
         // Still taking connections, reporting not ready, while load balancers stop sending here.
@@ -351,22 +378,17 @@ public final class RunningHost: @unchecked Sendable {
             }
         }
         let drained = await server.drain(deadline: drainTimeout)
-        // Events the drained requests committed are relayed by whichever replica runs next.
-        for relay in relays { await relay.stop() }
-        await host.handler.loki?.stop()
-        await outbound.shutdown()
-        await host.handler.detach()
-        if let onStop {
+        let onStop = self.onStop
+        let loop = group.loops[0]
+        let clean = await host.close(pipeline, group: group) {
+            guard let onStop else { return }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                group.loops[0].execute {
+                loop.execute {
                     onStop()
                     continuation.resume()
                 }
             }
         }
-        let clean = group.shutdown()
-        await host.handler.stores.close()
-        host.compute.shutdown()
         let logger = Logger(label: "soko.host")
         if !drained {
             logger.warning(

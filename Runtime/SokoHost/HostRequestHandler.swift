@@ -3,79 +3,42 @@ import SokoHTTP
 import SokoManifest
 import Synchronization
 
-/// The host's side of the transport: routing at the end of the head, then the middleware
-/// (request id, built-in endpoints, 404/405, concurrency cap, deadline, metrics, access log)
-/// around the handler, whose task prefers the connection's loop executor.
-final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
+/// The host's side of the transport: routing at the end of the head, the built-in endpoints and
+/// 404/405, then the ``InvocationPipeline`` for functions — the concurrency cap, deadline, metrics
+/// and access log in a ``RequestExchange`` on the connection's loop, the other stages in the
+/// handler's task, which prefers that loop's executor. Everything it holds is set at construction.
+final class HostRequestHandler: HTTPRequestHandler, Sendable {
     let router: Router
-    let functions: [FunctionRuntime]
-    let sink: AccessLogSink
-    let defaultBodyLimit: Int
-    let ready = Atomic<Bool>(false)
-    /// Set once before the server starts; read on the loops afterwards.
-    var stores = ServiceStores.none {
-        didSet { functionStores = functions.map { stores.store(for: $0.service) } }
-    }
-    /// Each function's store, by function index (looked up once, not per request).
-    private(set) var functionStores: [Store] = []
-    /// The optional direct log push to Loki (set once, by the host, before serving).
-    var loki: LokiShipper?
-    /// Function invocation for handlers (set once, by the host, before serving).
-    var invoker: (any FunctionInvoker)?
-    /// Outgoing HTTP and mail for handlers (set by the host once its loops run, before serving).
-    var outgoing: (any OutgoingHTTP)?
-    var mailer: (any MailTransport)?
+    let pipeline: InvocationPipeline
+    let readiness: Readiness
     /// Peers whose `X-Forwarded-For` is believed.
-    var trustedProxies = TrustedProxies(networks: [])
-    /// Set once, by the host, before the server starts.
-    var authenticator = Authenticator(issuer: "", audience: "") { throw KeySourceError.none }
-    /// Each function's `rateLimit:` counter, by function index (set once, by the host, before serving).
-    var rateLimiters: [RateLimiter?] = []
+    let trustedProxies: TrustedProxies
+    let defaultBodyLimit: Int
+    /// Per-loop state, by loop index, and where access-log lines go (the services', held here for
+    /// the hot path).
+    let states: [LoopState]
+    let sink: AccessLogSink
     /// Each function's access-log path rewriting (`log: { redact: [...] }`), by function index.
     private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
-    private(set) var states: [LoopState] = []
-    private(set) var loops: [EventLoop] = []
-
-    init(router: Router, functions: [FunctionRuntime], sink: AccessLogSink, defaultBodyLimit: Int = ManifestDefaults.bodyLimit) {
-        self.router = router
-        self.functions = functions
-        self.sink = sink
-        self.defaultBodyLimit = defaultBodyLimit
-        staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
-        functionStores = functions.map { _ in NoStore() }
-        redactions = functions.map { PathRedaction($0.manifest) }
-        unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
-    }
-
     /// Where a path that matches no route must still hide a secret (see ``PathRedaction``).
     private let unroutedPrefixes: [String]
 
-    /// Creates per-loop state and its flush hook. Call once, before serving, with the loops started.
-    func attach(to group: EventLoopGroup) async {
-        loops = group.loops
-        states = group.loops.map { LoopState(loop: $0, functionCount: functions.count) }
-        for state in states { state.accessLog.loki = loki }
-        for (loop, state) in zip(group.loops, states) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                loop.execute {
-                    loop.onEachIteration { state.accessLog.flush() }
-                    continuation.resume()
-                }
-            }
-        }
-    }
-
-    /// Closes the per-loop handles (deadline alarms) so the loops can close. Call after the drain.
-    func detach() async {
-        for (loop, state) in zip(loops, states) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                loop.execute {
-                    state.close()
-                    continuation.resume()
-                }
-            }
-        }
+    init(
+        router: Router, pipeline: InvocationPipeline, readiness: Readiness, trustedProxies: TrustedProxies,
+        defaultBodyLimit: Int = ManifestDefaults.bodyLimit
+    ) {
+        self.router = router
+        self.pipeline = pipeline
+        self.readiness = readiness
+        self.trustedProxies = trustedProxies
+        self.defaultBodyLimit = defaultBodyLimit
+        states = pipeline.services.states
+        sink = pipeline.services.sink
+        let functions = pipeline.services.functions
+        staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
+        redactions = functions.map { PathRedaction($0.manifest) }
+        unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
     }
 
     // MARK: HTTPRequestHandler
@@ -127,7 +90,7 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 
     func response(for error: HTTPRequestError) -> HTTPResponse {
         // Called on the loop that read the bad request: its state gives the id and the log line.
-        let state = loops.firstIndex { $0.inEventLoop }.map { states[$0] }
+        let state = states.first { $0.loop.inEventLoop }
         var generator = RequestIDGenerator()
         let requestID = state?.requestIDs.next() ?? generator.next()
         let response = ProblemRendering.response(for: error, requestID: requestID)
@@ -143,49 +106,33 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
 
     // MARK: Functions
 
+    /// A function's request: the exchange takes the slot and arms the deadline on this loop, and
+    /// the handler's task runs the pipeline's other stages.
     private func invoke(
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
         requestID: String, responder: HTTPResponder, state: LoopState
     ) {
-        let call = CallAnswer(
-            function: function, requestID: requestID, method: request.head.method,
-            path: redactions[function.index]?.redact(request.head.path) ?? request.head.path,
-            started: .now, responder: responder, state: state, sink: sink)
-        // Synchronous fast path: no task for a handler that returns without suspending.
-        if answerSynchronously(call, parameters: parameters, request: request) { return }
-        guard function.acquire() else {
-            call.send(call.overCapacity)
+        let started = ContinuousClock.now
+        let head = request.head
+        let deadline = started + function.manifest.timeout
+        let exchange = RequestExchange(
+            function: function, requestID: requestID, method: head.method,
+            path: redactions[function.index]?.redact(head.path) ?? head.path, started: started, deadline: deadline,
+            reply: .http(responder), state: state, sink: sink, deadlines: state.deadlineQueue(for: function))
+        guard exchange.admit() else { return }
+        if let synchronous = function.handler.synchronous, pipeline.answersOnTheLoop(function) {
+            answerSynchronously(
+                exchange, synchronous,
+                request: functionRequest(request, parameters: parameters), deadline: deadline)
             return
         }
-        state.counters[function.index].inFlight += 1
-        let functionRequest = self.functionRequest(request, parameters: parameters)
-        let store = functionStores[function.index]
-        let authenticator = self.authenticator
-        let policy = function.policy
-        let rateLimiter = self.rateLimiter(for: function)
+        let call = Invocation(
+            function: function, trigger: .http,
+            request: functionRequest(request, parameters: parameters), requestID: requestID, deadline: deadline)
+        let pipeline = self.pipeline
         let loop = responder.loop
-        let deadlines = state.deadlineQueue(for: function)
-        let exchange = RequestExchange(call, deadlines: deadlines)
-        deadlines.add(exchange)
         exchange.task = Task(executorPreference: loop.executor) {
-            let response: FunctionResponse
-            do {
-                // The auth policy runs before the handler (public functions skip it entirely).
-                let identity =
-                    policy == .public || policy == .webhook
-                    ? nil
-                    : try await authenticator.identity(
-                        for: functionRequest, policy: policy, scopes: function.manifest.scopes)
-                if let rateLimiter {
-                    try await rateLimiter.check(
-                        caller: RateLimiter.caller(subject: identity?.subject, clientAddress: functionRequest.clientAddress),
-                        store: store, logger: function.logger)
-                }
-                let context = self.context(for: call, request: functionRequest, identity: identity)
-                response = try await function.handler(functionRequest, context: context)
-            } catch {
-                response = ProblemRendering.response(for: error, requestID: call.requestID, logger: function.logger)
-            }
+            let response = await pipeline.serve(call, deadline: deadline)
             loop.executeSoon {
                 exchange.answer(response)
                 exchange.finished()
@@ -193,38 +140,33 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         }
     }
 
-    /// Synchronous fast path. A handler with a synchronous form (``FunctionHandler/synchronous``)
-    /// whose function has no awaited stage before it — `public` or `webhook` auth (no token to
-    /// verify; a verified-token cache would still need the awaited key source on a miss) and no
-    /// `rateLimit:` (its counters may live in the store) — runs here, on the loop that read the
-    /// request: no task, no ``RequestExchange``, no deadline entry, no hop back to the loop.
-    ///
-    /// The stages are the task path's, in its order: the concurrency cap (503), the handler, a
-    /// thrown error as problem+json, the deadline — the loop cannot interrupt a handler, so an
-    /// answer later than the function's timeout is replaced by the 504 the alarm sends on the task
-    /// path — then metrics and the access log (``CallAnswer/send(_:)``). The in-flight gauge is not
-    /// touched: the call starts and ends within one turn of the loop, and the scrape reads the
-    /// gauge on the loop. Returns false, having done nothing, when the call does not qualify.
-    private func answerSynchronously(_ call: CallAnswer, parameters: [String: String], request: HTTPRequest) -> Bool {
-        let function = call.function
-        guard let handler = function.handler.synchronous, function.policy == .public || function.policy == .webhook,
-            rateLimiter(for: function) == nil
-        else { return false }
-        guard function.acquire() else {
-            call.send(call.overCapacity)
-            return true
-        }
-        defer { function.release() }
-        let functionRequest = self.functionRequest(request, parameters: parameters)
+    /// Synchronous fast path: a handler that returns without suspending (``FunctionHandler/synchronous``)
+    /// of a function with no awaited stage before it (see ``InvocationPipeline/answersOnTheLoop(_:)``)
+    /// runs here, on the loop that read the request, with no task and no deadline entry. The stages
+    /// are the task path's: the cap (the exchange admitted it), the handler, a thrown error as
+    /// problem+json, the deadline — the loop cannot interrupt a handler, so an answer later than
+    /// the timeout is replaced by the 504 the alarm would have sent — then metrics and the log line.
+    private func answerSynchronously(
+        _ exchange: RequestExchange,
+        _ handler: @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse,
+        request: FunctionRequest, deadline: ContinuousClock.Instant
+    ) {
+        let function = exchange.function
+        let call = Invocation(
+            function: function, trigger: .http, request: request, requestID: exchange.requestID, deadline: deadline)
         var response: FunctionResponse
         do {
-            response = try handler(functionRequest, context(for: call, request: functionRequest, identity: nil))
+            response = try handler(request, pipeline.context(for: call, identity: nil, deadline: deadline))
         } catch {
-            response = ProblemRendering.response(for: error, requestID: call.requestID, logger: function.logger)
+            response = ProblemRendering.response(for: error, requestID: exchange.requestID, logger: function.logger)
         }
-        if call.started + function.manifest.timeout <= .now { response = call.timeout }
-        call.send(response)
-        return true
+        if deadline <= .now {
+            response = ProblemRendering.response(
+                Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish in time"),
+                requestID: exchange.requestID)
+        }
+        exchange.answer(response)
+        exchange.finished()
     }
 
     /// The request a handler gets.
@@ -233,25 +175,6 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         return FunctionRequest(
             method: head.method, path: String(head.path), query: QueryParameters(parsing: head.query),
             headers: head.headers, pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
-    }
-
-    /// The context a handler gets: the request without its body, the function's store and the
-    /// host's invoker, outgoing HTTP and mail.
-    private func context(for call: CallAnswer, request: FunctionRequest, identity: CallerIdentity?) -> FunctionContext {
-        let function = call.function
-        return FunctionContext(
-            requestID: call.requestID, deadline: call.started + function.manifest.timeout, identity: identity,
-            service: function.service, function: function.name,
-            request: FunctionRequest(
-                method: request.method, path: request.path, query: request.query, headers: request.headers,
-                pathParameters: request.pathParameters, clientAddress: request.clientAddress),
-            store: functionStores[function.index], invoker: invoker, outgoing: outgoing, mailer: mailer,
-            logger: function.logger)
-    }
-
-    /// The function's `rateLimit:` counter, if it has one.
-    private func rateLimiter(for function: FunctionRuntime) -> RateLimiter? {
-        function.index < rateLimiters.count ? rateLimiters[function.index] : nil
     }
 
     private func answerUnrouted(
@@ -278,38 +201,15 @@ final class HostRequestHandler: HTTPRequestHandler, @unchecked Sendable {
         let address = last.trimmingPrefix(" ")
         return address.isEmpty ? head.remoteAddress : String(address)
     }
-
-    /// Calls a function of a co-located bundle in-process, with its own store and no caller
-    /// (how the host reads the Users bundle's JWKS). Nil when that function is not loaded here.
-    func invokeInProcess(
-        service: String, function name: String, method: String, path: String, headers: HTTPHeaders = HTTPHeaders(),
-        body: [UInt8] = []
-    ) async throws -> FunctionResponse? {
-        guard let function = functions.first(where: { $0.service == service && $0.name == name }) else { return nil }
-        var generator = RequestIDGenerator()
-        let request = FunctionRequest(method: method, path: path, headers: headers, body: body)
-        let context = FunctionContext(
-            requestID: generator.next(), deadline: .now + function.manifest.timeout, service: service, function: name,
-            request: request, store: store(for: function), invoker: invoker, outgoing: outgoing, mailer: mailer,
-            logger: function.logger)
-        return try await function.handler(request, context: context)
-    }
-
-    /// The store a function's handler gets.
-    func store(for function: FunctionRuntime) -> Store {
-        function.index < functionStores.count ? functionStores[function.index] : stores.store(for: function.service)
-    }
 }
 
 /// Why the host has no token keys to verify with.
 enum KeySourceError: Error, CustomStringConvertible {
-    case none
     case notCoLocated
     case fetch(url: String, status: Int)
 
     var description: String {
         switch self {
-        case .none: "no key source configured"
         case .notCoLocated:
             "the identity provider (the manifests' `identity:`) is not served by this process and SOKO_JWKS_URL is not set"
         case .fetch(let url, let status): "GET \(url) answered \(status)"

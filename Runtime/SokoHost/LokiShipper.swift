@@ -14,9 +14,9 @@ import Synchronization
 /// request and order ids stay in the line. A push Loki does not take (down, or an error) drops
 /// its lines and counts them: `soko_log_lines_dropped_total` in `/metrics`.
 ///
-/// Pushes run one at a time on a thread of their own (never on the compute threads that hash
-/// passwords), each bounded by a 2 s timeout: a Loki that hangs costs dropped lines, not requests,
-/// and the final push at shutdown gives up after that timeout too.
+/// Pushes run one at a time through the host's outgoing client on the loops (a socket, never a
+/// thread, while Loki answers), each bounded by a 2 s timeout: a Loki that hangs costs dropped
+/// lines, not requests, and the final push at shutdown gives up after that timeout too.
 final class LokiShipper: Sendable {
     struct Labels: Hashable, Sendable {
         var service: String
@@ -30,9 +30,7 @@ final class LokiShipper: Sendable {
     }
 
     let pushURL: String
-    private let client: BlockingHTTPClient
-    /// The push thread (shut down at stop).
-    private let pool = ComputePool(threads: 1)
+    private let client: any OutgoingHTTP
     private let queue = Mutex(Queue())
     private let flusher = Mutex<Task<Void, Never>?>(nil)
     /// A push is under way: later flushes leave the lines queued for the next one.
@@ -42,11 +40,10 @@ final class LokiShipper: Sendable {
     static let batch = 1_000
     private let logger = Logger(label: "soko.loki")
 
-    /// Nil when `SOKO_LOKI_URL` is not set.
-    init?(environment: [String: String]) {
-        guard let base = environment["SOKO_LOKI_URL"], !base.isEmpty else { return nil }
-        pushURL = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/loki/api/v1/push"
-        client = BlockingHTTPClient(pool: pool)
+    /// Pushes to Loki at `base` (`SOKO_LOKI_URL`, without a trailing slash) through `client`.
+    init(base: String, client: any OutgoingHTTP) {
+        pushURL = base + "/loki/api/v1/push"
+        self.client = client
     }
 
     /// Lines dropped so far (buffer full, or Loki not taking them).
@@ -89,7 +86,6 @@ final class LokiShipper: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         await flush()
-        pool.shutdown()
     }
 
     /// Pushes everything queued now, unless a push is already under way.
@@ -119,10 +115,10 @@ final class LokiShipper: Sendable {
             queue.withLock { $0.dropped += lines.count }
             return
         }
-        let status =
-            (try? await client.send(
-                "POST", pushURL, headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")], body: body,
-                timeout: Self.timeout))?.status
+        let request = OutgoingRequest(
+            method: "POST", url: pushURL, headers: ["Content-Type": "application/json", "Content-Encoding": "gzip"],
+            body: body, idempotent: false)
+        let status = (try? await client.send(request, deadline: .now + Self.timeout))?.status
         if status.map({ (200..<300).contains($0) }) != true {
             queue.withLock { $0.dropped += lines.count }
             logger.warning(

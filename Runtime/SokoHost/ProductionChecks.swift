@@ -5,22 +5,22 @@ import SokoManifest
 /// process uses, and no service a manifest keeps to development. Each refusal is one line naming
 /// the variable (or the manifest) and why; bundles check their own settings the same way.
 enum ProductionChecks {
-    /// The variables every production process needs, as https URLs reachable from outside.
-    static let requiredURLs = [
-        ("SOKO_PUBLIC_URL", "the shop's public https address (callbacks, links in emails)"),
-        ("SOKO_TOKEN_ISSUER", "the https issuer of the shop's access tokens"),
-    ]
-
-    static func host(_ configuration: HostConfiguration) throws {
+    static func host(_ configuration: HostConfiguration, settings: HostSettings) throws {
         guard configuration.mode == .production else { return }
-        for (name, meaning) in requiredURLs {
-            guard let value = configuration.environment[name], !value.isEmpty else {
-                throw HostSetupError("\(name): is required in production (\(meaning))")
-            }
+        // The variables every production process needs, as https URLs reachable from outside.
+        let requiredURLs = [
+            ("SOKO_PUBLIC_URL", settings.publicURL, "the shop's public https address (callbacks, links in emails)"),
+            (
+                "SOKO_TOKEN_ISSUER", settings.tokenIssuerIsDefault ? nil : settings.tokenIssuer,
+                "the https issuer of the shop's access tokens"
+            ),
+        ]
+        for (name, value, meaning) in requiredURLs {
+            guard let value else { throw HostSetupError("\(name): is required in production (\(meaning))") }
             if let problem = ProductionURL.problem(value) { throw HostSetupError("\(name): \(problem)") }
         }
         // The per-customer limits are what keep strangers from hoarding stock and prompting phones.
-        if configuration.environment["SOKO_RATE_LIMITS"] == "off" {
+        if !settings.rateLimits {
             throw HostSetupError("SOKO_RATE_LIMITS: \"off\" is for load tests; production keeps the manifests' rate limits")
         }
     }
@@ -28,10 +28,15 @@ enum ProductionChecks {
     /// A production process that serves part of the shop calls the rest over HTTP (invocations,
     /// event delivery) with the platform's own client: without it every such call would fail at
     /// run time. One process serving everything calls nothing remotely.
-    static func serviceClient(selected: Int, servable: [ServiceManifest], configuration: HostConfiguration) throws {
+    static func serviceClient(
+        selected: Int, servable: [ServiceManifest], configuration: HostConfiguration, settings: HostSettings
+    ) throws {
         guard configuration.mode == .production, selected < servable.reduce(0, { $0 + $1.functions.count }) else { return }
-        for name in ["SOKO_SERVICE_CLIENT_ID", "SOKO_SERVICE_CLIENT_SECRET"] where (configuration.environment[name] ?? "").isEmpty
-        {
+        let client = [
+            ("SOKO_SERVICE_CLIENT_ID", settings.services.clientID),
+            ("SOKO_SERVICE_CLIENT_SECRET", settings.services.clientSecret),
+        ]
+        for (name, value) in client where value == nil {
             throw HostSetupError(
                 "\(name): is required in production by a process that serves part of the shop (it calls the rest with the platform's internal client)"
             )

@@ -121,19 +121,14 @@ extension RateLimiter {
 }
 
 extension RateLimiter {
-    /// One limiter per function with `rateLimit:`, by function index; none at all with
-    /// `SOKO_RATE_LIMITS=off` (load tests).
+    /// One limiter per function with `rateLimit:`, by function index; none at all when not
+    /// `enabled` (`SOKO_RATE_LIMITS=off`, load tests).
     /// - Throws: ``HostSetupError`` for a rate-limited function of a service without a store (the
-    ///   counts live there), or a `SOKO_RATE_LIMITS` other than `on` or `off`.
+    ///   counts live there).
     static func limiters(
-        for functions: [FunctionRuntime], migrations: [String: [Migration]], configuration: HostConfiguration
+        for functions: [FunctionRuntime], migrations: [String: [Migration]], enabled: Bool,
+        clock: @escaping @Sendable () -> Int64
     ) throws -> [RateLimiter?] {
-        let enabled: Bool
-        switch configuration.environment["SOKO_RATE_LIMITS"] {
-        case nil, "on": enabled = true
-        case "off": enabled = false
-        case let other?: throw HostSetupError("SOKO_RATE_LIMITS=\"\(other)\" is not valid: expected on or off")
-        }
         return try functions.map { function in
             guard let policy = function.manifest.rateLimit else { return nil }
             guard migrations[function.service]?.isEmpty == false else {
@@ -142,8 +137,7 @@ extension RateLimiter {
                 )
             }
             guard enabled else { return nil }
-            return RateLimiter(
-                function: "\(function.service).\(function.name)", policy: policy, clock: configuration.wallClock)
+            return RateLimiter(function: "\(function.service).\(function.name)", policy: policy, clock: clock)
         }
     }
 }

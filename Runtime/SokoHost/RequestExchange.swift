@@ -1,91 +1,112 @@
 import SokoFunctions
 import SokoHTTP
 
-/// How a function call is answered, whichever path ran its handler: the metrics, the
-/// access-log line and the response with its `X-Request-ID`. A value on the stack of the loop
-/// that read the request; loop thread only.
-struct CallAnswer {
+/// One handler run in flight, for any trigger: takes the function's concurrency slot, races the
+/// handler's task against its deadline, answers exactly once, and counts and logs the answer.
+/// Lives on one loop, and is touched only on that loop's thread.
+final class RequestExchange: @unchecked Sendable {
+    /// Where the answer goes.
+    enum Reply {
+        /// Back on the connection (HTTP).
+        case http(HTTPResponder)
+        /// To the task that asked (``InvocationPipeline/run(_:)``).
+        case caller(CheckedContinuation<FunctionResponse, Never>)
+    }
+
     let function: FunctionRuntime
     let requestID: String
+    /// The HTTP method, or the trigger's name.
     let method: String
     let path: Substring
     let started: ContinuousClock.Instant
-    let responder: HTTPResponder
+    let deadline: ContinuousClock.Instant
+    let reply: Reply
     let state: LoopState
     let sink: AccessLogSink
+    var task: Task<Void, Never>?
+    /// The deadline's timer, when the exchange has one of its own (``LoopState/arm(_:)``; HTTP
+    /// calls share their function's ``DeadlineQueue`` instead).
+    var timer: LoopTimer?
+    private(set) var isAnswered = false
+    private let deadlines: DeadlineQueue?
 
-    /// Records and sends `response`.
-    func send(_ response: consuming FunctionResponse) {
+    init(
+        function: FunctionRuntime, requestID: String, method: String, path: Substring, started: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant, reply: Reply, state: LoopState, sink: AccessLogSink,
+        deadlines: DeadlineQueue? = nil
+    ) {
+        self.function = function
+        self.requestID = requestID
+        self.method = method
+        self.path = path
+        self.started = started
+        self.deadline = deadline
+        self.reply = reply
+        self.state = state
+        self.sink = sink
+        self.deadlines = deadlines
+    }
+
+    /// Takes an in-flight slot, or answers 503 `over-capacity` at the function's concurrency cap.
+    func admit() -> Bool {
+        guard function.acquire() else {
+            let problem = Problem(
+                status: 503, code: "over-capacity",
+                detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly")
+            answer(ProblemRendering.response(problem, requestID: requestID, headers: ["Retry-After": "1"]))
+            return false
+        }
+        state.counters[function.index].inFlight += 1
+        deadlines?.add(self)
+        return true
+    }
+
+    /// Answers, unless already answered (the deadline and the handler race).
+    func answer(_ response: consuming FunctionResponse) {
+        guard !isAnswered else { return }
+        isAnswered = true
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         state.counters[function.index].observe(status: response.status, seconds: seconds)
         if case .discard = sink, state.accessLog.loki == nil {
         } else {
-            state.accessLog.append(
-                .init(
-                    level: response.status >= 500 ? "error" : "info", service: function.service,
-                    function: function.name, method: method, path: path, status: response.status,
-                    durationMilliseconds: seconds * 1000, requestID: requestID, bytes: response.body.count),
-                sink: sink)
+            logLine(status: response.status, bytes: response.body.count, seconds: seconds)
         }
-        var answer = response
-        if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
-        answer.headers.add("X-Request-ID", requestID)
-        responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
+        switch reply {
+        case .http(let responder):
+            var answer = response
+            if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
+            answer.headers.add("X-Request-ID", requestID)
+            responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
+            deadlines?.settle()
+        case .caller(let continuation):
+            state.disarm(self)
+            continuation.resume(returning: response)
+        }
     }
 
-    /// The 504 of a call that did not finish within the function's timeout.
-    var timeout: FunctionResponse {
-        ProblemRendering.response(
-            Problem(
-                status: 504, code: "timeout", detail: "\(function.name) did not finish within \(function.manifest.timeout)"),
-            requestID: requestID)
-    }
-
-    /// The 503 of a function at its concurrency cap.
-    var overCapacity: FunctionResponse {
-        ProblemRendering.response(
-            Problem(
-                status: 503, code: "over-capacity",
-                detail: "\(function.name) is at its concurrency limit of \(function.manifest.concurrency); retry shortly"),
-            requestID: requestID, headers: ["Retry-After": "1"])
-    }
-}
-
-/// One function call in flight on a task: races the handler's task against its deadline timer
-/// and answers exactly once. Lives on the loop that read the request.
-final class RequestExchange: @unchecked Sendable {
-    let call: CallAnswer
-    let deadline: ContinuousClock.Instant
-    var task: Task<Void, Never>?
-    private(set) var isAnswered = false
-    private let deadlines: DeadlineQueue
-
-    init(_ call: CallAnswer, deadlines: DeadlineQueue) {
-        self.call = call
-        self.deadline = call.started + call.function.manifest.timeout
-        self.deadlines = deadlines
-    }
-
-    /// Answers, unless already answered (the deadline and the handler race). Loop thread only.
-    func answer(_ response: consuming FunctionResponse) {
-        guard !isAnswered else { return }
-        isAnswered = true
-        call.send(response)
-        deadlines.settle()
+    private func logLine(status: Int, bytes: Int, seconds: Double) {
+        state.accessLog.append(
+            .init(
+                level: status >= 500 ? "error" : "info", service: function.service, function: function.name,
+                method: method, path: path, status: status, durationMilliseconds: seconds * 1000,
+                requestID: requestID, bytes: bytes), sink: sink)
     }
 
     /// The deadline passed: 504 now, and the handler is asked to stop.
     func expire() {
         guard !isAnswered else { return }
-        answer(call.timeout)
+        answer(
+            ProblemRendering.response(
+                Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish in time"),
+                requestID: requestID))
         task?.cancel()
     }
 
     /// The handler's task ended (answered or not): its slot and gauge are given back.
     func finished() {
         task = nil
-        call.state.counters[call.function.index].inFlight -= 1
-        call.function.release()
+        state.counters[function.index].inFlight -= 1
+        function.release()
     }
 }

@@ -1,8 +1,8 @@
 import SokoHTTP
 
 /// What routing decided at the end of the request head; carried to `handle` in the plan.
-final class RoutePlan: @unchecked Sendable {
-    enum Target {
+final class RoutePlan: Sendable {
+    enum Target: Sendable {
         case function(FunctionRuntime, parameters: [String: String])
         case builtin(BuiltinEndpoint)
         case methodNotAllowed(allowed: [String])

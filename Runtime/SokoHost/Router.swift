@@ -13,6 +13,7 @@ public final class Router: Sendable {
         case notFound
     }
 
+    /// A trie node: filled in by `init`, only read afterwards.
     final class Node: @unchecked Sendable {
         var literals: [Substring: Node] = [:]
         var parameter: (name: String, node: Node)?

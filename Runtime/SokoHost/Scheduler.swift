@@ -11,27 +11,25 @@ import Synchronization
 /// Each tick is claimed by inserting `(function, tick)` into the service's
 /// `soko_schedule_runs` table: the primary key lets exactly one replica win, the others skip.
 /// A service without a store (no migrations) runs its schedules in this process only.
+///
+/// A run goes through the ``InvocationPipeline`` (trigger `schedule`): the function's `timeout`
+/// and `concurrency` hold, and it is counted and logged like any other call.
 final class Scheduler: @unchecked Sendable {
-    private let functions: [FunctionRuntime]
-    private let stores: [Store]
+    private let pipeline: InvocationPipeline
     private let loop: EventLoop
-    /// The handlers' invoker, outgoing client and mailer come from here.
-    private unowned let handler: HostRequestHandler
     private let logger = Logger(label: "soko.scheduler")
-    // Loop-thread state.
+    // Loop-thread state (the timers and the flag are touched only on `loop`).
     private var timers: [Int: LoopTimer] = [:]
     private var stopped = false
 
-    init(functions: [FunctionRuntime], stores: [Store], loop: EventLoop, handler: HostRequestHandler) {
-        self.functions = functions
-        self.stores = stores
+    init(pipeline: InvocationPipeline, loop: EventLoop) {
+        self.pipeline = pipeline
         self.loop = loop
-        self.handler = handler
     }
 
     /// Arms every schedule. Call on the loop thread.
     func start() {
-        for function in functions {
+        for function in pipeline.services.functions {
             guard case .schedule(let schedule) = function.manifest.trigger else { continue }
             arm(function, schedule)
         }
@@ -51,19 +49,14 @@ final class Scheduler: @unchecked Sendable {
         guard tick != Int.max else { return }
         timers[function.index] = LoopTimer(loop: loop, after: .seconds(tick - now)) { [self] in
             arm(function, schedule)  // the next tick first, so a slow run does not delay it
-            let store = stores[function.index]
-            // Past its timeout the run is asked to stop, as an HTTP call would be.
-            let run = ScheduledRun()
-            run.timer = LoopTimer(loop: loop, after: function.manifest.timeout) { run.task?.cancel() }
-            run.task = Task(executorPreference: loop.executor) { [loop] in
-                await self.run(function, tick: tick, store: store)
-                loop.executeSoon { run.timer?.cancel() }
-            }
+            Task(executorPreference: loop.executor) { await self.run(function, tick: tick) }
         }
     }
 
-    /// Claims the tick, then runs the handler.
-    func run(_ function: FunctionRuntime, tick: Int, store: Store) async {
+    /// Claims the tick, then runs the handler through the pipeline (past its timeout the run is
+    /// answered 504 and asked to stop, as an HTTP call would be).
+    func run(_ function: FunctionRuntime, tick: Int) async {
+        let store = pipeline.services.functionStores[function.index]
         do {
             if !(store is NoStore) {
                 do {
@@ -78,12 +71,11 @@ final class Scheduler: @unchecked Sendable {
                     [.text(function.name), .integer(Int64(tick - 86_400))])
             }
             var generator = RequestIDGenerator()
-            let request = FunctionRequest(method: "SCHEDULE", path: "/")
-            let context = FunctionContext(
-                requestID: generator.next(), deadline: .now + function.manifest.timeout, service: function.service,
-                function: function.name, request: request, store: store, invoker: handler.invoker,
-                outgoing: handler.outgoing, mailer: handler.mailer, logger: function.logger)
-            _ = try await function.handler(request, context: context)
+            let response = await pipeline.run(
+                Invocation(
+                    function: function, trigger: .schedule, request: FunctionRequest(method: "SCHEDULE", path: "/"),
+                    requestID: generator.next(), deadline: .now + function.manifest.timeout))
+            guard response.status < 400 else { throw ScheduledRunFailure(status: response.status, body: response.body) }
             logger.info("scheduled run finished", metadata: ["function": "\(function.name)", "tick": "\(tick)"])
         } catch {
             logger.error(
@@ -92,8 +84,10 @@ final class Scheduler: @unchecked Sendable {
     }
 }
 
-/// One scheduled run's task and its timeout timer (loop thread only).
-final class ScheduledRun: @unchecked Sendable {
-    var task: Task<Void, Never>?
-    var timer: LoopTimer?
+/// A scheduled run whose handler failed or overran: its problem's status and body.
+struct ScheduledRunFailure: Error, CustomStringConvertible {
+    var status: Int
+    var body: [UInt8]
+
+    var description: String { "\(status) \(String(decoding: body, as: UTF8.self))" }
 }

@@ -9,7 +9,7 @@
 /// same machine); `10.0.0.0/8,172.16.0.0/12,192.168.0.0/16` where the gateway's address is not
 /// fixed (a compose network, a Kubernetes pod network). An IPv4 peer seen as `::ffff:a.b.c.d`
 /// matches its IPv4 entries.
-public struct TrustedProxies: Sendable, Equatable {
+public struct TrustedProxies: Sendable, Equatable, CustomStringConvertible {
     struct Network: Sendable, Equatable {
         var bytes: [UInt8]
         var prefix: Int
@@ -47,6 +47,18 @@ public struct TrustedProxies: Sendable, Equatable {
             networks.append(Network(bytes: bytes, prefix: prefix))
         }
         self.networks = networks
+    }
+
+    /// The networks as `SOKO_TRUSTED_PROXIES` would list them (`none` when no one is trusted).
+    public var description: String {
+        guard !networks.isEmpty else { return "none" }
+        return networks.map { network in
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            let family = network.bytes.count == 4 ? AF_INET : AF_INET6
+            _ = network.bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &text, socklen_t(text.count)) }
+            let address = String(cString: text)
+            return network.prefix == network.bytes.count * 8 ? address : "\(address)/\(network.prefix)"
+        }.joined(separator: ",")
     }
 
     /// Whether the peer `address` (as the server reports it) is a trusted proxy.

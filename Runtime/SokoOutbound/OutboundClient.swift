@@ -11,14 +11,16 @@ import Synchronization
     import Foundation
 #endif
 
-/// Every outgoing call of the host — HTTP to payment gateways and mail over SMTP — on libcurl's
+/// Every outgoing call of the host — HTTP to payment gateways, mail over SMTP, and the host's own
+/// calls (remote invocation and event delivery, service tokens, JWKS, Consul, Loki) — on libcurl's
 /// multi interface, driven by the event loops: curl's sockets are watched with `uv_poll` and its
 /// timeouts with a `uv_timer` (`curl_multi_socket_action`), so a slow gateway holds a socket, not a
 /// thread. Each loop has its own multi handle (and so its own connection cache, reused across
 /// calls); a call runs on the loop of the task that makes it.
 ///
-/// TLS verification is always on. Only idempotent requests are retried (transport failures and
-/// 502/503/504, with backoff and jitter, inside the deadline). Without SMTP settings, mail is
+/// No call ever holds a thread, so hung callees cannot starve the compute threads that hash
+/// passwords. TLS verification is always on. Only idempotent requests are retried (transport
+/// failures and 502/503/504, with backoff and jitter, inside the deadline). Without SMTP settings, mail is
 /// written as `.eml` files instead.
 public final class OutboundClient: OutgoingHTTP, MailTransport, @unchecked Sendable {
     private let loops: [EventLoop]
@@ -170,31 +172,6 @@ public struct MailSettings: Sendable {
     public init(smtp: SMTP? = nil, directory: String) {
         self.smtp = smtp
         self.directory = directory
-    }
-
-    /// `SOKO_SMTP_URL`, `SOKO_SMTP_USERNAME`, `SOKO_SMTP_PASSWORD` (or `…_FILE`), `SOKO_SMTP_TLS`
-    /// (`required`, the default, or `off`), `SOKO_SMTP_CA_FILE`; else `SOKO_MAIL_DIR` (default
-    /// `$SOKO_DATA/mail`, `data/mail`).
-    public static func fromEnvironment(_ environment: [String: String]) throws -> MailSettings {
-        let directory = environment["SOKO_MAIL_DIR"] ?? ((environment["SOKO_DATA"] ?? "data") + "/mail")
-        guard let url = environment["SOKO_SMTP_URL"], !url.isEmpty else { return MailSettings(directory: directory) }
-        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-            throw OutgoingError(.unavailable, "SOKO_SMTP_URL must start with smtp:// or smtps://")
-        }
-        let tls = environment["SOKO_SMTP_TLS"] ?? "required"
-        guard tls == "required" || tls == "off" else {
-            throw OutgoingError(.unavailable, "SOKO_SMTP_TLS must be required or off")
-        }
-        let password =
-            environment["SOKO_SMTP_PASSWORD"]
-            ?? environment["SOKO_SMTP_PASSWORD_FILE"].flatMap {
-                try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-        return MailSettings(
-            smtp: SMTP(
-                url: url, username: environment["SOKO_SMTP_USERNAME"], password: password, requireTLS: tls == "required",
-                caFile: environment["SOKO_SMTP_CA_FILE"]),
-            directory: directory)
     }
 }
 

@@ -15,10 +15,10 @@ import Testing
 /// merge → place order → cancel.
 @Suite("End to end over the real host")
 struct EndToEndTests {
-    /// A storefront's HTTP client (libcurl, blocking, on its own threads).
+    /// A storefront's HTTP client (libcurl's multi interface, on a loop of its own).
     struct Client {
         let base: String
-        let http: BlockingHTTPClient
+        let http: StandaloneClient
 
         func call(
             _ method: String, _ path: String, token: String? = nil, headers: [(String, String)] = [], json: String? = nil
@@ -46,8 +46,7 @@ struct EndToEndTests {
         group.start()
         let running = try await host.start(on: group)
         #expect(try await DemoCatalog.seed(store: host.stores.store(for: "catalog")) > 40)
-        let compute = ComputePool(threads: 2)
-        let shop = Client(base: "http://127.0.0.1:\(running.port)", http: BlockingHTTPClient(pool: compute))
+        let shop = Client(base: "http://127.0.0.1:\(running.port)", http: await StandaloneClient.start())
 
         // Browse and search as a guest.
         let page = try await shop.call("GET", "/products?limit=5&sort=price")
@@ -112,7 +111,7 @@ struct EndToEndTests {
         #expect(again.status == 409)
         #expect(again.text.contains("illegal-transition"))
 
-        compute.shutdown()
+        await shop.http.shutdown()
         #expect(await running.stop(drainTimeout: .seconds(5)))
     }
 }

@@ -26,7 +26,7 @@ struct PaymentsEndToEndTests {
     struct Running {
         let process: Process
         let base: String
-        let client: BlockingHTTPClient
+        let client: StandaloneClient
 
         func request(_ method: String, _ path: String, token: String? = nil, json: String? = nil) async throws -> (
             status: Int, object: [String: Any]
@@ -51,7 +51,7 @@ struct PaymentsEndToEndTests {
     }
 
     /// Seeds a shop (admin, product, customer, one order) in-process, then serves it with `soko serve`.
-    func serve() async throws -> (running: Running, admin: String, customer: String, order: String, compute: ComputePool) {
+    func serve() async throws -> (running: Running, admin: String, customer: String, order: String, client: StandaloneClient) {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the soko executable first")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-pay-\(UUID().uuidString)").path
         let configuration = HostConfiguration(accessLog: .discard, store: StoreConfiguration(backend: .sqlite(directory: folder)))
@@ -83,8 +83,8 @@ struct PaymentsEndToEndTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let compute = ComputePool(threads: 4)
-        let running = Running(process: process, base: "http://127.0.0.1:\(port)", client: BlockingHTTPClient(pool: compute))
+        let client = await StandaloneClient.start()
+        let running = Running(process: process, base: "http://127.0.0.1:\(port)", client: client)
         var ready = false
         for _ in 0..<400 where !ready {
             ready = (try? await running.client.get(running.base + "/readyz", timeout: .seconds(1)))?.status == 200
@@ -92,7 +92,7 @@ struct PaymentsEndToEndTests {
         }
         if !ready { process.terminate() }
         try #require(ready, "soko serve did not become ready")
-        return (running, admin, customer, order, compute)
+        return (running, admin, customer, order, client)
     }
 
     func stop(_ running: Running) {

@@ -166,10 +166,8 @@ struct JourneyTests {
             process.terminate()
             process.waitUntilExit()
         }
-        let compute = ComputePool(threads: 4)
-        defer { compute.shutdown() }
         let shop = PaymentsEndToEndTests.Running(
-            process: process, base: "http://127.0.0.1:\(port)", client: BlockingHTTPClient(pool: compute))
+            process: process, base: "http://127.0.0.1:\(port)", client: await StandaloneClient.start())
         var ready = false
         for _ in 0..<400 where !ready {
             ready = (try? await shop.client.get(shop.base + "/readyz", timeout: .seconds(1)))?.status == 200

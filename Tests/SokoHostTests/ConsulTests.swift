@@ -35,9 +35,9 @@ struct ConsulTests {
     }
 
     @Test func aWildcardBindAdvertisesTheHostsOwnAddress() {
-        #expect(Consul.advertisedAddress(environment: ["SOKO_ADVERTISE_ADDRESS": "10.1.2.3"], bound: "0.0.0.0") == "10.1.2.3")
-        #expect(Consul.advertisedAddress(environment: [:], bound: "127.0.0.1") == "127.0.0.1")
-        let advertised = Consul.advertisedAddress(environment: [:], bound: "0.0.0.0")
+        #expect(Consul.advertisedAddress(configured: "10.1.2.3", bound: "0.0.0.0") == "10.1.2.3")
+        #expect(Consul.advertisedAddress(configured: nil, bound: "127.0.0.1") == "127.0.0.1")
+        let advertised = Consul.advertisedAddress(configured: nil, bound: "0.0.0.0")
         #expect(!advertised.isEmpty && advertised != "0.0.0.0" && !advertised.hasPrefix("127."))
     }
 
@@ -61,11 +61,11 @@ struct ConsulTests {
         #expect(check["DeregisterCriticalServiceAfter"] as? String == "1m")
 
         // Discovery through the agent's health API finds the passing instance.
-        let compute = ComputePool(threads: 1)
-        let consul = try #require(Consul(environment: ["CONSUL_HTTP_ADDR": address], client: BlockingHTTPClient(pool: compute)))
+        let client = await StandaloneClient.start()
+        let consul = Consul(settings: ConsulSettings(agent: address), client: client.client)
         #expect(await consul.resolve("probe") == "http://127.0.0.1:\(probe.port)")
         #expect(await consul.resolve("nothing-by-that-name") == nil)
-        compute.shutdown()
+        await client.shutdown()
 
         #expect(await probe.stop(drainTimeout: .seconds(2)))
         #expect(FakeConsulBundle.log.withLock { $0.deregistrations }.contains(id))
@@ -91,16 +91,12 @@ struct ConsulTests {
         #expect(Self.registrations(port: impostor.port).isEmpty, "another unit's token registered probe")
         #expect(FakeConsulBundle.log.withLock { $0.refused }.contains("probe"))
         // Discovery reads with a token; without one, nothing is found.
-        let compute = ComputePool(threads: 1)
-        let reader = try #require(
-            Consul(
-                environment: ["CONSUL_HTTP_ADDR": address, "CONSUL_HTTP_TOKEN": "dns-token"],
-                client: BlockingHTTPClient(pool: compute)))
+        let client = await StandaloneClient.start()
+        let reader = Consul(settings: ConsulSettings(agent: address, token: "dns-token"), client: client.client)
         #expect(await reader.resolve("probe") == "http://127.0.0.1:\(probe.port)")
-        let anonymous = try #require(
-            Consul(environment: ["CONSUL_HTTP_ADDR": address], client: BlockingHTTPClient(pool: compute)))
+        let anonymous = Consul(settings: ConsulSettings(agent: address), client: client.client)
         #expect(await anonymous.resolve("probe") == nil)
-        compute.shutdown()
+        await client.shutdown()
         for host in [probe, impostor, agent] { #expect(await host.stop(drainTimeout: .seconds(2))) }
     }
 
@@ -130,11 +126,12 @@ struct ConsulTests {
         let alone = try await Self.serve(ProbeBundle.self, manifest, environment: environment, unit: "probe-hello")
         #expect(Self.registrations(port: alone.port).map(\.name) == ["probe-hello"])
         #expect(Self.registrations(port: alone.port).first?.tags == ["hello"])
-        let compute = ComputePool(threads: 1)
-        let consul = try #require(Consul(environment: environment, client: BlockingHTTPClient(pool: compute)))
+        let client = await StandaloneClient.start()
+        let consul = try #require(
+            try HostSettings(environment: environment).consul.map { Consul(settings: $0, client: client.client) })
         #expect(await consul.resolve("probe-hello") == "http://127.0.0.1:\(alone.port)")
         #expect(await consul.resolve("probe") == "http://127.0.0.1:\(service.port)")
-        compute.shutdown()
+        await client.shutdown()
 
         // A process serving the whole service (`--service probe`, or everything) registers as both
         // units: it serves both.

@@ -13,7 +13,7 @@ struct ReadinessTests {
         let invoker = try await InProcessInvoker.start(host)
         let readyz = HTTPRequest(head: HTTPRequestHead(method: "GET", target: "/readyz", headers: ["Host": "x"]))
         #expect(await invoker.invoke(readyz).status == 200)
-        host.handler.ready.store(false, ordering: .releasing)  // what a drain does first
+        host.readiness.set(false)  // what a drain does first
         let draining = await invoker.invoke(readyz)
         #expect(draining.status == 503)
         #expect(draining.headers["Retry-After"] == "1")
