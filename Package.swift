@@ -5,7 +5,7 @@ import PackageDescription
 /// where the tests run, keep them): the checks cost a few percent per request in profiles.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-/// Members come only from modules a file imports itself: Yams' `import Foundation` cannot lend
+/// Members come only from modules a file imports itself: a neighbour's `import Foundation` cannot lend
 /// full Foundation's String extensions (which pull in ICU) to a file that imports only
 /// FoundationEssentials or nothing.
 let ownImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // Tests only: an independent YAML reader to check the manifests' own reader against.
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
@@ -38,6 +39,7 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Runtime/System/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CArgon2", path: "Runtime/System/CArgon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Runtime/System/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CZlib", path: "Runtime/System/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CHTTPParser", path: "Runtime/System/CHTTPParser",
@@ -79,10 +81,9 @@ let package = Package(
             path: "Runtime/SokoOutbound"),
         // Deployment files generated from the manifests (the nginx gateway's configuration).
         .target(
-            name: "SokoDeploy", dependencies: ["SokoManifest", "SokoHTTPTypes", .product(name: "Yams", package: "Yams")],
-            path: "Runtime/SokoDeploy"),
-        // Function manifests: YAML parsing and validation.
-        .target(name: "SokoManifest", dependencies: ["Yams"], path: "Runtime/SokoManifest", swiftSettings: ownImports),
+            name: "SokoDeploy", dependencies: ["SokoManifest", "SokoHTTPTypes"], path: "Runtime/SokoDeploy"),
+        // Function manifests: YAML reading (libyaml) and validation.
+        .target(name: "SokoManifest", dependencies: ["CYAML"], path: "Runtime/SokoManifest", swiftSettings: ownImports),
         // The host: router, middleware, metrics, access log, health, drain.
         .target(
             name: "SokoHost",
@@ -135,7 +136,7 @@ let package = Package(
             name: "Shop",
             dependencies: [
                 "SokoFunctions", "SokoDeploy", "SokoHTTPTypes", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments",
-                "Notifications", "Sandbox", .product(name: "Yams", package: "Yams"),
+                "Notifications", "Sandbox", "SokoManifest",
             ],
             path: "Functions/Shop"),
         // The shop's `soko` executable: the runtime's commands over the shop's bundles, and the shop's own.
@@ -159,7 +160,9 @@ let package = Package(
             name: "SokoDeployTests",
             dependencies: ["SokoDeploy", "SokoManifest", "SokoTesting", "Shop", .product(name: "Yams", package: "Yams")],
             path: "Tests/SokoDeployTests"),
-        .testTarget(name: "SokoManifestTests", dependencies: ["SokoManifest"], path: "Tests/SokoManifestTests"),
+        .testTarget(
+            name: "SokoManifestTests", dependencies: ["SokoManifest", .product(name: "Yams", package: "Yams")],
+            path: "Tests/SokoManifestTests"),
         .testTarget(
             name: "SokoCommandsTests",
             dependencies: ["SokoCommands", "Examples", .product(name: "ArgumentParser", package: "swift-argument-parser")],

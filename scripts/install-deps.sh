@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   libsqlite3-dev         # embedded storage
   libpq-dev              # PostgreSQL client
   libargon2-dev          # password hashing
+  libyaml-dev            # YAML reader of the manifests (Runtime/System/CYAML)
   zlib1g-dev             # gzip of the Loki pushes
   libssl-dev             # TLS, HMAC, hashes
   pkg-config

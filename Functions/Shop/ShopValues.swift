@@ -1,6 +1,6 @@
 import SokoDeploy
 import SokoHTTPTypes
-import Yams
+import SokoManifest
 
 /// The shop's own settings that production deployment files carry — its public URL, token issuer,
 /// paybill, sender — from one input: a values file (`soko render … --values shop.yaml`) and/or
@@ -34,19 +34,19 @@ public struct ShopValues: DeploymentValues, Equatable {
 
     /// Reads a values file's text (YAML mapping of ``keys``).
     public static func parse(yaml: String) throws(Invalid) -> [String: String] {
-        let node: Node?
-        do { node = try Yams.compose(yaml: yaml) } catch { throw Invalid("values", "not YAML: \(error)") }
-        guard let mapping = node?.mapping else {
+        let node: YAMLNode?
+        do { node = try YAMLReader.read(yaml) } catch { throw Invalid("values", "not YAML: \(error)") }
+        guard let entries = node?.entries else {
             throw Invalid("values", "expected a mapping of \(keys.joined(separator: ", "))")
         }
         var fields: [String: String] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, keys.contains(name) else {
-                throw Invalid(key.string ?? "values", "is not a shop value (expected one of \(keys.joined(separator: ", ")))")
+        for (key, value) in entries {
+            guard let name = key.text, keys.contains(name) else {
+                throw Invalid(key.text ?? "values", "is not a shop value (expected one of \(keys.joined(separator: ", ")))")
             }
-            if let list = value.sequence {
-                fields[name] = list.compactMap(\.string).joined(separator: ",")
-            } else if let text = value.string {
+            if let list = value.items {
+                fields[name] = list.compactMap(\.text).joined(separator: ",")
+            } else if let text = value.text {
                 fields[name] = text
             } else {
                 throw Invalid(name, "expected text")

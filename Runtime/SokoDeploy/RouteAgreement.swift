@@ -1,5 +1,4 @@
 import SokoManifest
-import Yams
 
 /// Whether the manifests, the registered handlers and `openapi.yaml` describe the same functions
 /// (`soko routes --check`).
@@ -70,14 +69,15 @@ public enum RouteAgreement {
 
     /// `METHOD /path/{}` → its operationId, from the document's `paths`.
     static func operations(_ text: String) throws -> [String: (route: String, id: String?)] {
-        guard let document = try Yams.load(yaml: text) as? [String: Any], let paths = document["paths"] as? [String: Any]
-        else { throw RouteAgreementError("openapi.yaml has no paths mapping") }
+        guard let paths = try YAMLReader.read(text)?["paths"]?.entries else {
+            throw RouteAgreementError("openapi.yaml has no paths mapping")
+        }
         var found: [String: (route: String, id: String?)] = [:]
-        for (path, item) in paths {
-            guard let item = item as? [String: Any] else { continue }
+        for (pathNode, item) in paths {
+            guard let path = pathNode.text else { continue }
             for method in methods {
-                guard let operation = item[method] as? [String: Any] else { continue }
-                found[key(method.uppercased(), path)] = (method.uppercased() + " " + path, operation["operationId"] as? String)
+                guard let operation = item[method], operation.entries != nil else { continue }
+                found[key(method.uppercased(), path)] = (method.uppercased() + " " + path, operation["operationId"]?.text)
             }
         }
         return found

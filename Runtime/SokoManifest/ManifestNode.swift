@@ -1,8 +1,6 @@
-import Yams
-
 /// A YAML node together with the file and dotted key it sits at, so every refusal names both.
 struct ManifestNode {
-    let node: Node
+    let node: YAMLNode
     let file: String
     /// Dotted key path, e.g. `functions.addToCart.timeout`; empty for the document root.
     let key: String
@@ -13,20 +11,19 @@ struct ManifestNode {
     }
 
     /// The node at `name` under this one.
-    func child(_ name: String, _ node: Node) -> ManifestNode {
+    func child(_ name: String, _ node: YAMLNode) -> ManifestNode {
         ManifestNode(node: node, file: file, key: key.isEmpty ? name : "\(key).\(name)")
     }
 
     /// True for an absent value (`key:` with nothing after it, `~`, `null`).
-    var isNull: Bool { node.null != nil }
+    var isNull: Bool { node.isNull }
 
     /// What the node is, for "found …" in messages.
     private var kind: String {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
-        case .scalar: isNull ? "nothing" : "\"\(node.scalar?.string ?? "")\""
+        case .scalar(let text, _): isNull ? "nothing" : "\"\(text)\""
         }
     }
 
@@ -40,15 +37,14 @@ struct ManifestNode {
         guard case .mapping(let mapping) = node else { throw error("expected \(what), found \(kind)") }
         var result: [(name: String, value: ManifestNode)] = []
         for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
+            guard let name = keyNode.text else {
                 throw error("a key must be a plain name, found \(ManifestNode(node: keyNode, file: file, key: key).kind)")
             }
-            let entry = child(scalar.string, value)
-            if let allowed, !allowed.contains(scalar.string) {
-                throw entry.error(
-                    "unknown key \"\(scalar.string)\" (expected one of: \(allowed.joined(separator: ", ")))")
+            let entry = child(name, value)
+            if let allowed, !allowed.contains(name) {
+                throw entry.error("unknown key \"\(name)\" (expected one of: \(allowed.joined(separator: ", ")))")
             }
-            result.append((scalar.string, entry))
+            result.append((name, entry))
         }
         return result
     }
@@ -56,8 +52,8 @@ struct ManifestNode {
     /// The node's text; refuses lists, mappings and absent values.
     /// - Parameter what: what was expected, e.g. "a duration such as 2s".
     func scalar(expecting what: String) throws(ManifestError) -> String {
-        guard case .scalar(let scalar) = node, !isNull else { throw error("expected \(what), found \(kind)") }
-        return scalar.string
+        guard let text = node.text, !isNull else { throw error("expected \(what), found \(kind)") }
+        return text
     }
 
     /// The node's text, or the texts of a non-empty list of scalars, without duplicates.

@@ -1,5 +1,3 @@
-import Yams
-
 /// Turns the text of one `manifests/functions/<service>.yaml` file into a ``ServiceManifest``.
 ///
 /// The format is checked strictly: unknown keys, malformed values and functions without exactly
@@ -17,7 +15,7 @@ public enum ManifestParser {
     ///   - yaml: the file's text.
     ///   - file: the path it came from, recorded in the manifest and in every error.
     /// - Throws: ``ManifestError``; for YAML syntax errors the key is empty and the message
-    ///   carries Yams's description with the line and column.
+    ///   carries the YAML problem with its line and column.
     public static func parse(yaml: String, file: String) throws(ManifestError) -> ServiceManifest {
         let root = ManifestNode(node: try compose(yaml, file: file), file: file, key: "")
         var service: String?
@@ -52,12 +50,12 @@ public enum ManifestParser {
             identity: identity, providedSettings: provides)
     }
 
-    private static func compose(_ yaml: String, file: String) throws(ManifestError) -> Node {
-        let root: Node?
+    private static func compose(_ yaml: String, file: String) throws(ManifestError) -> YAMLNode {
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLReader.read(yaml)
         } catch {
-            throw ManifestError(file: file, key: "", message: YAMLErrorMessage.describe(error))
+            throw ManifestError(file: file, key: "", message: error.description)
         }
         guard let root else {
             throw ManifestError(file: file, key: "", message: "the file is empty (expected the keys service and functions)")
