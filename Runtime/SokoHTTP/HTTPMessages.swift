@@ -62,11 +62,24 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Sent as `X-Request-ID` after `headers`, whose own `X-Request-ID` fields are then left out.
+    /// Kept apart so the host's id goes out without copying a header list that handlers share
+    /// (``HTTPResponder`` folds it into `headers` for a callback).
+    public var requestID: String?
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], requestID: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.requestID = requestID
+    }
+
+    /// `headers` with `requestID` folded in, as it goes on the wire.
+    public var headersAsSent: HTTPHeaders {
+        guard let requestID else { return headers }
+        var all = headers
+        all.set("X-Request-ID", requestID)
+        return all
     }
 }
 

@@ -75,6 +75,8 @@ extension HTTPConnection {
         } else if name.equalsIgnoringASCIICase("Transfer-Encoding") {
             sawTransferEncoding = true
         }
+        // Room for a browser's usual dozen fields at once, rather than growing 1, 2, 4, 8, 16.
+        if fields.capacity == 0 { fields.reserveCapacity(12) }
         fields.append((name: name, value: text))
         field.removeAll(keepingCapacity: true)
         value.removeAll(keepingCapacity: true)

@@ -36,7 +36,11 @@ public struct HTTPResponder: Sendable {
     private static func deliver(_ response: HTTPResponse, to target: Target) {
         switch target {
         case .connection(let connection, let sequence): connection.complete(sequence: sequence, response: response)
-        case .callback(let callback): callback(response)
+        case .callback(let callback):
+            var folded = response
+            folded.headers = response.headersAsSent
+            folded.requestID = nil
+            callback(folded)
         }
     }
 }

@@ -16,13 +16,20 @@ struct ResponseSerializer {
         out.append(contentsOf: "\r\n".utf8)
         var hasDate = false
         var hasLength = false
+        let requestID = response.requestID
         for field in response.headers {
             if field.name.equalsIgnoringASCIICase("Connection") { continue }
             if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
             if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
+            if requestID != nil && field.name.equalsIgnoringASCIICase("X-Request-ID") { continue }
             Self.appendHeaderText(field.name, to: &out)
             out.append(contentsOf: ": ".utf8)
             Self.appendHeaderText(field.value, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if let requestID {
+            out.append(contentsOf: "X-Request-ID: ".utf8)
+            Self.appendHeaderText(requestID, to: &out)
             out.append(contentsOf: "\r\n".utf8)
         }
         if !hasDate {

@@ -21,6 +21,8 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     /// Each function's access-log path rewriting (`log: { redact: [...] }`), by function index.
     private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
+    /// Each function's handler when it is answered on the loop (``answerSynchronously``), by index.
+    private let synchronousHandlers: [(@Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse)?]
     /// Where a path that matches no route must still hide a secret (see ``PathRedaction``).
     private let unroutedPrefixes: [String]
 
@@ -37,6 +39,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         sink = pipeline.services.sink
         let functions = pipeline.services.functions
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
+        synchronousHandlers = functions.map { pipeline.answersOnTheLoop($0) ? $0.handler.synchronous : nil }
         redactions = functions.map { PathRedaction($0.manifest) }
         unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
     }
@@ -115,12 +118,15 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         let started = ContinuousClock.now
         let head = request.head
         let deadline = started + function.manifest.timeout
+        let synchronous = synchronousHandlers[function.index]
+        // The synchronous path answers before the loop could fire an alarm: no deadline entry.
         let exchange = RequestExchange(
             function: function, requestID: requestID, method: head.method,
             path: redactions[function.index]?.redact(head.path) ?? head.path, started: started, deadline: deadline,
-            reply: .http(responder), state: state, sink: sink, deadlines: state.deadlineQueue(for: function))
+            reply: .http(responder), state: state, sink: sink,
+            deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil)
         guard exchange.admit() else { return }
-        if let synchronous = function.handler.synchronous, pipeline.answersOnTheLoop(function) {
+        if let synchronous {
             answerSynchronously(
                 exchange, synchronous,
                 request: functionRequest(request, parameters: parameters), deadline: deadline)

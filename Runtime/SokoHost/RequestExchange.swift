@@ -74,10 +74,11 @@ final class RequestExchange: @unchecked Sendable {
         }
         switch reply {
         case .http(let responder):
-            var answer = response
-            if answer.headers.contains("X-Request-ID") { answer.headers.remove("X-Request-ID") }
-            answer.headers.add("X-Request-ID", requestID)
-            responder.respond(HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body))
+            // The id goes beside the handler's headers (often a list shared by every response of
+            // its kind), not into them: no copy of the list per request.
+            let answer = response
+            responder.respond(
+                HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body, requestID: requestID))
             deadlines?.settle()
         case .caller(let continuation):
             state.disarm(self)
