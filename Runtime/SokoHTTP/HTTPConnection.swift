@@ -247,16 +247,18 @@ final class HTTPConnection: @unchecked Sendable {
             responder: HTTPResponder(connection: self, sequence: sequence, loop: server.loop))
     }
 
+    /// Called twice per request (at dispatch and at the next message's start): the checks keep
+    /// the second call, with everything already empty, nearly free.
     func resetMessage() {
-        url.removeAll(keepingCapacity: true)
-        field.removeAll(keepingCapacity: true)
-        value.removeAll(keepingCapacity: true)
-        fields = []  // the previous request's headers own the old storage
+        if !url.isEmpty { url.removeAll(keepingCapacity: true) }
+        if !field.isEmpty { field.removeAll(keepingCapacity: true) }
+        if !value.isEmpty { value.removeAll(keepingCapacity: true) }
+        if !fields.isEmpty { fields = [] }  // the previous request's headers own the old storage
         readingValue = false
-        body = []
-        head = nil
-        plan = nil
-        contentLengths.removeAll()
+        if !body.isEmpty { body = [] }
+        if head != nil { head = nil }
+        if plan != nil { plan = nil }
+        if !contentLengths.isEmpty { contentLengths.removeAll() }
         sawTransferEncoding = false
     }
 }

@@ -9,11 +9,15 @@ struct ResponseSerializer {
         _ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
         keepAlive: Bool, http10: Bool
     ) {
-        out.append(contentsOf: http10 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
-        out.appendDecimal(response.status)
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: HTTPStatus.reason(response.status).utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        if response.status == 200 && !http10 {
+            out.appendLiteral("HTTP/1.1 200 OK\r\n")  // nearly every response: no digits, no lookup
+        } else {
+            if http10 { out.appendLiteral("HTTP/1.0 ") } else { out.appendLiteral("HTTP/1.1 ") }
+            out.appendDecimal(response.status)
+            out.append(UInt8(ascii: " "))
+            out.appendUTF8(HTTPStatus.reason(response.status))
+            out.appendLiteral("\r\n")
+        }
         var hasDate = false
         var hasLength = false
         let requestID = response.requestID
@@ -23,32 +27,32 @@ struct ResponseSerializer {
             if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
             if requestID != nil && field.name.equalsIgnoringASCIICase("X-Request-ID") { continue }
             Self.appendHeaderText(field.name, to: &out)
-            out.append(contentsOf: ": ".utf8)
+            out.appendLiteral(": ")
             Self.appendHeaderText(field.value, to: &out)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLiteral("\r\n")
         }
         if let requestID {
-            out.append(contentsOf: "X-Request-ID: ".utf8)
+            out.appendLiteral("X-Request-ID: ")
             Self.appendHeaderText(requestID, to: &out)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLiteral("\r\n")
         }
         if !hasDate {
-            out.append(contentsOf: "Date: ".utf8)
+            out.appendLiteral("Date: ")
             out.append(contentsOf: currentDate())
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLiteral("\r\n")
         }
         let bodyless = response.status < 200 || response.status == 204 || response.status == 304
         if !hasLength && !bodyless {
-            out.append(contentsOf: "Content-Length: ".utf8)
+            out.appendLiteral("Content-Length: ")
             out.appendDecimal(response.body.count)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLiteral("\r\n")
         }
         if !keepAlive {
-            out.append(contentsOf: "Connection: close\r\n".utf8)
+            out.appendLiteral("Connection: close\r\n")
         } else if http10 {
-            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            out.appendLiteral("Connection: keep-alive\r\n")
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendLiteral("\r\n")
         if !isHead && !bodyless { out.append(contentsOf: response.body) }
     }
 
@@ -57,15 +61,13 @@ struct ResponseSerializer {
     @inline(__always)
     static func appendHeaderText(_ text: String, to out: inout [UInt8]) {
         let utf8 = text.utf8
-        let clean =
+        let copied =
             utf8.withContiguousStorageIfAvailable { bytes -> Bool in
                 for byte in bytes where byte < 0x20 && byte != 0x09 || byte == 0x7F { return false }
+                out.append(contentsOf: bytes)
                 return true
             } ?? false
-        if clean {
-            out.append(contentsOf: utf8)
-            return
-        }
+        if copied { return }
         for byte in utf8 { out.append(byte < 0x20 && byte != 0x09 || byte == 0x7F ? 0x20 : byte) }
     }
 

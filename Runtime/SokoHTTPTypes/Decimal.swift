@@ -17,7 +17,7 @@ extension Array where Element == UInt8 {
                 buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             }
-            append(contentsOf: buffer[start...])
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
     }
 }

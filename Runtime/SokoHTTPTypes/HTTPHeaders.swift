@@ -64,19 +64,36 @@ extension String {
     /// ASCII case-insensitive equality, without allocating lower-cased copies.
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        if utf8.count != other.utf8.count { return false }
-        var a = self.utf8.makeIterator()
-        var b = other.utf8.makeIterator()
-        while true {
-            switch (a.next(), b.next()) {
-            case (nil, nil): return true
-            case let (x?, y?):
-                if x == y { continue }
-                if x | 0x20 != y | 0x20 { return false }
-                let lower = x | 0x20
-                if lower < UInt8(ascii: "a") || lower > UInt8(ascii: "z") { return false }
-            default: return false
-            }
+        let a = utf8
+        let b = other.utf8
+        if a.count != b.count { return false }
+        // Native strings (header names, literals) are contiguous UTF-8: compare the two buffers.
+        let compared = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in ASCIICase.equal(x, y) }
         }
+        if let compared, let compared { return compared }
+        return ASCIICase.equal(a, b)
+    }
+}
+
+/// The byte comparisons behind ``Swift/String/equalsIgnoringASCIICase(_:)``.
+@usableFromInline
+enum ASCIICase {
+    @inlinable @inline(__always)
+    static func equal(_ x: UInt8, _ y: UInt8) -> Bool {
+        if x == y { return true }
+        let lower = x | 0x20
+        return lower == y | 0x20 && lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
+    }
+
+    @inlinable
+    static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<x.count where !equal(x[i], y[i]) { return false }
+        return true
+    }
+
+    @inlinable
+    static func equal(_ x: String.UTF8View, _ y: String.UTF8View) -> Bool {
+        zip(x, y).allSatisfy { equal($0, $1) }
     }
 }

@@ -57,21 +57,21 @@ struct AccessLogBuffer {
 
     private mutating func write(_ entry: Entry, into out: inout [UInt8]) {
         out.reserveCapacity(out.count + 256 + entry.path.utf8.count)
-        out.append(contentsOf: #"{"ts":""#.utf8)
+        out.appendLiteral(#"{"ts":""#)
         stamp.append(to: &out)
-        out.append(contentsOf: #"","level":""#.utf8)
-        out.append(contentsOf: entry.level.utf8)
-        out.append(contentsOf: #"","service":"#.utf8)
+        out.appendLiteral(#"","level":""#)
+        out.appendUTF8(entry.level)
+        out.appendLiteral(#"","service":"#)
         JSONText.append(entry.service, to: &out)
-        out.append(contentsOf: #","function":"#.utf8)
+        out.appendLiteral(#","function":"#)
         JSONText.append(entry.function, to: &out)
-        out.append(contentsOf: #","method":"#.utf8)
+        out.appendLiteral(#","method":"#)
         JSONText.append(entry.method, to: &out)
-        out.append(contentsOf: #","path":"#.utf8)
+        out.appendLiteral(#","path":"#)
         JSONText.append(entry.path, to: &out)
-        out.append(contentsOf: #","status":"#.utf8)
+        out.appendLiteral(#","status":"#)
         out.appendDecimal(entry.status)
-        out.append(contentsOf: #","duration_ms":"#.utf8)
+        out.appendLiteral(#","duration_ms":"#)
         let micros = Int((entry.durationMilliseconds * 1000).rounded())
         out.appendDecimal(micros / 1000)
         out.append(UInt8(ascii: "."))
@@ -79,11 +79,11 @@ struct AccessLogBuffer {
         if fraction < 100 { out.append(UInt8(ascii: "0")) }
         if fraction < 10 { out.append(UInt8(ascii: "0")) }
         out.appendDecimal(fraction)
-        out.append(contentsOf: #","request_id":"#.utf8)
+        out.appendLiteral(#","request_id":"#)
         JSONText.append(entry.requestID, to: &out)
-        out.append(contentsOf: #","bytes":"#.utf8)
+        out.appendLiteral(#","bytes":"#)
         out.appendDecimal(entry.bytes)
-        out.append(contentsOf: "}\n".utf8)
+        out.appendLiteral("}\n")
     }
 
     mutating func flush() {
@@ -156,14 +156,14 @@ enum JSONText {
         }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
-            case UInt8(ascii: "\r"): out.append(contentsOf: #"\r"#.utf8)
-            case UInt8(ascii: "\t"): out.append(contentsOf: #"\t"#.utf8)
+            case UInt8(ascii: "\""): out.appendLiteral(#"\""#)
+            case UInt8(ascii: "\\"): out.appendLiteral(#"\\"#)
+            case UInt8(ascii: "\n"): out.appendLiteral(#"\n"#)
+            case UInt8(ascii: "\r"): out.appendLiteral(#"\r"#)
+            case UInt8(ascii: "\t"): out.appendLiteral(#"\t"#)
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
+                out.appendLiteral(#"\u00"#)
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0xF)])
             default: out.append(byte)

@@ -143,7 +143,7 @@ public final class FunctionHost: Sendable {
     /// deadline still counts as an orderly stop).
     @discardableResult
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Bool {
-        ProcessSetup.prepareForServing()
+        ProcessSetup.prepareForServing(loops: configuration.loops)
         let group = EventLoopGroup(loopCount: configuration.loops)
         group.start()
         // Signals are watched before the socket opens, so a SIGTERM at any point drains.
@@ -225,7 +225,9 @@ public final class FunctionHost: Sendable {
     /// loops, and builds the immutable services and the pipeline every trigger goes through.
     func assemble(on group: EventLoopGroup) async throws -> InvocationPipeline {
         let stores = try await openStores()
-        let outbound = await OutboundClient.start(loops: group.loops, mail: settings.mail, compute: compute)
+        // curl and OpenSSL are set up by the first outgoing call: most units never make one.
+        let outbound = await OutboundClient.start(
+            loops: group.loops, mail: settings.mail, compute: compute, prepare: .onFirstCall)
         let consul = settings.consul.map { Consul(settings: $0, client: outbound) }
         let loki = settings.lokiURL.map { LokiShipper(base: $0, client: outbound) }
         let identity = IdentityEndpoints.find(in: manifests)

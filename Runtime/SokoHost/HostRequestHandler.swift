@@ -158,11 +158,12 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         request: FunctionRequest, deadline: ContinuousClock.Instant
     ) {
         let function = exchange.function
-        let call = Invocation(
-            function: function, trigger: .http, request: request, requestID: exchange.requestID, deadline: deadline)
         var response: FunctionResponse
         do {
-            response = try handler(request, pipeline.context(for: call, identity: nil, deadline: deadline))
+            response = try handler(
+                request,
+                pipeline.context(
+                    for: function, request: request, requestID: exchange.requestID, identity: nil, deadline: deadline))
         } catch {
             response = ProblemRendering.response(for: error, requestID: exchange.requestID, logger: function.logger)
         }

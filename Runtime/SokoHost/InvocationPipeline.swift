@@ -173,9 +173,17 @@ final class InvocationPipeline: FunctionInvoker, Sendable {
 
     /// The context of `call`'s handler: its function's store, this pipeline as the invoker.
     func context(for call: Invocation, identity: CallerIdentity?, deadline: ContinuousClock.Instant) -> FunctionContext {
+        context(for: call.function, request: call.request, requestID: call.requestID, identity: identity, deadline: deadline)
+    }
+
+    /// The same, from the parts of a call (the synchronous path builds no ``Invocation``).
+    func context(
+        for function: FunctionRuntime, request: FunctionRequest, requestID: String, identity: CallerIdentity?,
+        deadline: ContinuousClock.Instant
+    ) -> FunctionContext {
         Self.context(
-            for: call, identity: identity, deadline: deadline, store: services.functionStores[call.function.index],
-            invoker: self, outbound: services.outbound, clock: services.clock)
+            for: function, request: request, requestID: requestID, identity: identity, deadline: deadline,
+            store: services.functionStores[function.index], invoker: self, outbound: services.outbound, clock: services.clock)
     }
 
     /// Runs the handler with its context. The seam for a fast path: a handler that returns
@@ -192,15 +200,24 @@ final class InvocationPipeline: FunctionInvoker, Sendable {
         for call: Invocation, identity: CallerIdentity?, deadline: ContinuousClock.Instant, store: Store,
         invoker: (any FunctionInvoker)?, outbound: OutboundClient?, clock: WallClock
     ) -> FunctionContext {
-        let request = call.request
-        return FunctionContext(
-            requestID: call.requestID, deadline: deadline, identity: identity, service: call.function.service,
-            function: call.function.name,
+        context(
+            for: call.function, request: call.request, requestID: call.requestID, identity: identity, deadline: deadline,
+            store: store, invoker: invoker, outbound: outbound, clock: clock)
+    }
+
+    static func context(
+        for function: FunctionRuntime, request: FunctionRequest, requestID: String, identity: CallerIdentity?,
+        deadline: ContinuousClock.Instant, store: Store, invoker: (any FunctionInvoker)?, outbound: OutboundClient?,
+        clock: WallClock
+    ) -> FunctionContext {
+        FunctionContext(
+            requestID: requestID, deadline: deadline, identity: identity, service: function.service,
+            function: function.name,
             request: FunctionRequest(
                 method: request.method, path: request.path, query: request.query, headers: request.headers,
                 pathParameters: request.pathParameters, clientAddress: request.clientAddress),
             store: store, invoker: invoker, outgoing: outbound, mailer: outbound, clock: clock,
-            logger: call.function.logger)
+            logger: function.logger)
     }
 
     static func jsonHeaders(_ requestID: String) -> HTTPHeaders {

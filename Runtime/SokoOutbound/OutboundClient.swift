@@ -30,12 +30,42 @@ public final class OutboundClient: OutgoingHTTP, MailTransport, @unchecked Senda
     private let next = Atomic<Int>(0)
     private let logger = Logger(label: "soko.outbound")
 
-    /// Prepares one multi handle per loop, made on that loop by the first call that needs it:
-    /// libcurl and OpenSSL are set up only then, so a process that never calls out never pays
-    /// their start-up (OpenSSL's configuration, providers and strings: ~3 MiB of idle RSS). Call
-    /// ``shutdown()`` before the loops stop.
-    public static func start(loops: [EventLoop], mail: MailSettings, compute: ComputePool) async -> OutboundClient {
-        OutboundClient(loops: loops, drivers: loops.map(LazyDriver.init), mail: mail, compute: compute)
+    /// When libcurl and OpenSSL are set up.
+    public enum Preparation: Sendable {
+        /// Now, before `start` returns: the first call costs no more than the others.
+        case atStart
+        /// By the first call (on a compute thread, not a loop), so a process that never calls out
+        /// never pays their start-up — OpenSSL's configuration, providers and strings, ~2 MiB of
+        /// idle RSS (benchmarks/README.md). The host's choice.
+        case onFirstCall
+    }
+
+    /// Prepares one multi handle per loop, on that loop: now (``Preparation/atStart``) or by the
+    /// first transfer the loop runs. Returns once every loop has run its part, so a first call
+    /// never waits for a loop thread still starting. Call ``shutdown()`` before the loops stop.
+    public static func start(
+        loops: [EventLoop], mail: MailSettings, compute: ComputePool, prepare: Preparation = .atStart
+    ) async -> OutboundClient {
+        let eager: Bool
+        switch prepare {
+        case .atStart:
+            CurlSetup.once()
+            eager = true
+        case .onFirstCall:
+            eager = false
+        }
+        var drivers: [LazyDriver] = []
+        for loop in loops {
+            let driver = LazyDriver(loop: loop)
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.execute {
+                    if eager { driver.prepare() }
+                    continuation.resume()
+                }
+            }
+            drivers.append(driver)
+        }
+        return OutboundClient(loops: loops, drivers: drivers, mail: mail, compute: compute)
     }
 
     private init(loops: [EventLoop], drivers: [LazyDriver], mail: MailSettings, compute: ComputePool) {
@@ -113,6 +143,12 @@ public final class OutboundClient: OutgoingHTTP, MailTransport, @unchecked Senda
     // MARK: Transfers
 
     private func perform(_ job: Transfer.Job, deadline: ContinuousClock.Instant) async throws -> OutgoingResponse {
+        if !CurlSetup.isReady {
+            // The first call sets libcurl and OpenSSL up on a compute thread: OpenSSL reads its
+            // configuration and loads its providers, which would stall every connection of a loop.
+            try Task.checkCancellation()
+            try await compute.run { CurlSetup.once() }
+        }
         let left = ContinuousClock.now.duration(to: deadline)
         guard left > .milliseconds(1) else { throw OutgoingError(.timeout, "no time left for the call") }
         let driver = pickDriver()
@@ -183,11 +219,17 @@ final class LazyDriver: @unchecked Sendable {
             transfer.finish(.failure(OutgoingError(.unavailable, "the outgoing client is closed")))
             return
         }
-        if made == nil {
-            CurlSetup.once()
-            made = MultiDriver(loop: loop)
-        }
-        made?.start(transfer)
+        prepare().start(transfer)
+    }
+
+    /// The loop's multi handle, made now if it is not yet.
+    @discardableResult
+    func prepare() -> MultiDriver {
+        if let made { return made }
+        CurlSetup.once()
+        let driver = MultiDriver(loop: loop)
+        made = driver
+        return driver
     }
 
     /// A transfer not started yet (no driver, or not added) stops when it would start.
@@ -208,6 +250,12 @@ enum CurlSetup {
         _ = soko_openssl_init()
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
+    private static let ready = Atomic(false)
 
-    static func once() { _ = done }
+    static func once() {
+        _ = done
+        ready.store(true, ordering: .releasing)
+    }
+
+    static var isReady: Bool { ready.load(ordering: .acquiring) }
 }

@@ -194,6 +194,25 @@ struct OutboundClientTests {
         #expect(await peer.stop(drainTimeout: .seconds(2)))
     }
 
+    /// The host's client sets curl and OpenSSL up on its first call, on a compute thread: that call
+    /// and the next ones are answered, and the loop goes on serving while the first one waits.
+    @Test func aClientPreparedOnItsFirstCallAnswersIt() async throws {
+        let (peer, base) = try await Self.peer()
+        let group = EventLoopGroup(loopCount: 1)
+        group.start()
+        let compute = ComputePool(threads: 1)
+        let client = await OutboundClient.start(
+            loops: group.loops, mail: MailSettings(directory: "/nonexistent"), compute: compute, prepare: .onFirstCall)
+        let deadline = ContinuousClock.now + .seconds(10)
+        async let first = client.send(OutgoingRequest(url: base + "/hello"), deadline: deadline)
+        let ticked = await withCheckedContinuation { continuation in group.loops[0].execute { continuation.resume(returning: true) } }
+        #expect(ticked)
+        #expect(try await first.text == "hello")
+        #expect(try await client.send(OutgoingRequest(url: base + "/hello"), deadline: deadline).status == 200)
+        #expect(await Self.stop(client, group, compute))
+        #expect(await peer.stop(drainTimeout: .seconds(2)))
+    }
+
     @Test func aCancelledCallStopsAtOnce() async throws {
         let (client, group, compute) = await Self.client()
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
