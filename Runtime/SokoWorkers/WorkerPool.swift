@@ -1,11 +1,16 @@
 import Glibc
 import Synchronization
 
-/// A fixed set of threads, each owning one database connection, that run store calls.
+/// Up to `size` threads, each owning one database connection, that run store calls.
 ///
 /// Blocking database work (SQLite on a busy file, libpq's synchronous calls) never runs on a
 /// loop thread: a call is queued here, and its caller's task resumes — on its own loop, through
 /// that loop's executor — when a worker has finished it. Jobs run in arrival order.
+///
+/// Workers start as the queue needs them: one at first, another whenever a job is queued with
+/// no worker free to take it, up to `size`. A store that sees one call at a time (a relay's poll,
+/// a quiet service) keeps one thread and one connection instead of `size` of each — in a whole
+/// shop at rest, 7 threads and connections instead of 28 (idle RSS, benchmarks/README.md).
 public final class WorkerPool<Connection>: @unchecked Sendable {
     private typealias Job = (Connection?) -> Void
 
@@ -13,30 +18,43 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
     private var jobs: [Job] = []
     private var head = 0
     private var closed = false
+    /// Workers not running a job (waiting, or started and not yet waiting).
+    private var available = 0
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     private var threads: [pthread_t] = []
+    private let size: Int
     private let makeConnection: @Sendable () throws -> Connection
     private let closeConnection: @Sendable (Connection) -> Void
 
-    /// Starts `size` workers; each opens its own connection with `open` on its own thread.
+    /// Starts the first worker; each opens its own connection with `open` on its own thread.
     /// One connection is opened (and closed) first, so a bad configuration fails here, loudly.
     public init(
         size: Int, open: @escaping @Sendable () throws -> Connection,
         close: @escaping @Sendable (Connection) -> Void
     ) throws {
+        self.size = max(1, size)
         makeConnection = open
         closeConnection = close
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&condition, nil)
         close(try open())
-        startWorkers(max(1, size))
+        pthread_mutex_lock(&mutex)
+        startWorker()
+        pthread_mutex_unlock(&mutex)
     }
 
-    private func startWorkers(_ count: Int) {
-        for _ in 0..<count {
-            threads.append(WorkerThread.start { [self] in work() })
-        }
+    /// Called with `mutex` held.
+    private func startWorker() {
+        available += 1
+        threads.append(WorkerThread.start { [self] in work() })
+    }
+
+    /// How many workers the pool has started so far (at most `size`).
+    public var startedWorkers: Int {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return threads.count
     }
 
     /// Runs `body` with a connection on a worker thread and returns its result.
@@ -53,6 +71,8 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
             let accepted = !closed
             if accepted {
                 jobs.append(job)
+                // More jobs waiting than workers waiting for them: one more worker, if allowed.
+                if jobs.count - head > available && threads.count < size { startWorker() }
                 pthread_cond_signal(&condition)
             }
             pthread_mutex_unlock(&mutex)
@@ -60,11 +80,14 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
         }
     }
 
-    private func next() -> Job? {
+    /// The next job, once there is one (nil: closed). `finished` says the caller ran one before.
+    private func next(finished: Bool) -> Job? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
+        if finished { available += 1 }
         while head == jobs.count && !closed { pthread_cond_wait(&condition, &mutex) }
         guard head < jobs.count else { return nil }
+        available -= 1
         let job = jobs[head]
         head += 1
         if head == jobs.count {
@@ -76,7 +99,9 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
 
     private func work() {
         var connection: Connection? = nil  // opened on the first job: idle workers hold nothing
-        while let job = next() {
+        var finished = false
+        while let job = next(finished: finished) {
+            finished = true
             if connection == nil { connection = try? makeConnection() }  // reconnect after a failure
             job(connection)
         }
