@@ -64,7 +64,7 @@ public struct SetCookie: Sendable, Equatable {
 
     static func octets(_ value: String) -> String {
         let allowed = value.utf8.allSatisfy { byte in
-            byte > 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x2C && byte != 0x3B && byte != 0x5C && byte != 0x25
+            byte > 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x2C && byte != 0x3B && byte != 0x5C
         }
         return allowed ? value : FormEncoding.encode(value)
     }

@@ -15,12 +15,38 @@ struct CheckoutPage: StorefrontPage {
             web.flash("Your cart is empty.")
             return shop.redirect(web, to: "/basket")
         }
-        return shop.page(web, title: "Checkout", Self.form(web, cart: cart, shop: shop, entries: nil, error: nil))
+        let profile = try await web.call("users", "me")
+        var entries: [String: String] = [:]
+        if profile.succeeded, let me = try? profile.decode(Profile.self) {
+            entries["name"] = me.shippingAddress?.name ?? me.name
+            entries["phone"] = me.phone
+            entries["line1"] = me.shippingAddress?.line1
+            entries["line2"] = me.shippingAddress?.line2
+            entries["city"] = me.shippingAddress?.city
+        }
+        return shop.page(web, title: "Checkout", Self.form(web, cart: cart, shop: shop, entries: entries, error: nil))
     }
 
-    static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: FormBody?, error: String?) -> HTML {
-        func value(_ name: String) -> String { entries?[name] ?? "" }
-        let key = entries?["idempotency_key"] ?? Hex.random(digits: 32)
+    /// The parts of `users.me` that prefill the form: the name, phone and saved address.
+    struct Profile: Decodable {
+        struct Address: Decodable {
+            var name: String?
+            var line1: String?
+            var line2: String?
+            var city: String?
+        }
+        var name: String
+        var phone: String?
+        var shippingAddress: Address?
+        enum CodingKeys: String, CodingKey {
+            case name, phone
+            case shippingAddress = "shipping_address"
+        }
+    }
+
+    static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?) -> HTML {
+        func value(_ name: String) -> String { entries[name] ?? "" }
+        let key = entries["idempotency_key"] ?? Hex.random(digits: 32)
         let summary: HTML = cart.map {
             "<p>\($0.itemCount) item(s), subtotal <span class=\"price\">\(shop.money($0.subtotal, $0.currency))</span></p>"
         } ?? .empty

@@ -37,7 +37,10 @@ struct CheckoutSubmit: StorefrontPage {
         guard answer.succeeded else {
             return shop.page(
                 web, title: "Checkout",
-                CheckoutPage.form(web, cart: nil, shop: shop, entries: form, error: answer.problem.message),
+                CheckoutPage.form(
+                    web, cart: nil, shop: shop,
+                    entries: Dictionary(form.fields.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                    error: answer.problem.message),
                 status: answer.status >= 500 ? 503 : 422)
         }
         let order = try answer.decode(Placed.self)
