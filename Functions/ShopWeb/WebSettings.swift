@@ -11,7 +11,8 @@ import SokoFunctions
 /// | `SOKO_SHOP_NAME` | the name in the pages' header | `Soko` |
 ///
 /// In production the secret is required (a random one per process would reject forms posted to
-/// another replica) and a sandbox publishable key is refused: the host refuses to start, naming it.
+/// another replica) and, while cards are offered (`SOKO_PAYMENT_METHODS`), a live publishable key:
+/// the host refuses to start, naming the variable.
 /// Cookies are `Secure` except in development, where `scripts/run.sh` serves plain HTTP.
 public struct WebSettings: Sendable {
     /// The CSRF signing key's bytes.
@@ -20,6 +21,8 @@ public struct WebSettings: Sendable {
     public var stripeJSURL: String
     public var shopName: String
     public var secureCookies: Bool
+    /// Whether the shop takes cards (`SOKO_PAYMENT_METHODS` names `stripe`, as by default).
+    public var cardsOffered = true
 
     /// The sandbox's publishable key: the card page then offers its test cards instead of Stripe.js.
     public static let sandboxPublishableKey = "pk_test_sandbox"
@@ -48,10 +51,17 @@ public struct WebSettings: Sendable {
             secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         }
         let key = environment["SOKO_STRIPE_PUBLISHABLE_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        if production {
-            guard let key, key.hasPrefix("pk_"), key != Self.sandboxPublishableKey else {
+        let methods = (environment["SOKO_PAYMENT_METHODS"] ?? "mpesa,stripe").split(separator: ",").map {
+            $0.trimmingWhitespace()
+        }
+        cardsOffered = methods.contains("stripe")
+        if production && cardsOffered {
+            guard let key else {
                 throw WebSettingsError(
-                    variable: "SOKO_STRIPE_PUBLISHABLE_KEY", problem: "must be Stripe's pk_… key in production")
+                    variable: "SOKO_STRIPE_PUBLISHABLE_KEY", problem: "is required in production while cards are offered")
+            }
+            guard key.hasPrefix("pk_live_") else {
+                throw WebSettingsError(variable: "SOKO_STRIPE_PUBLISHABLE_KEY", problem: "must be a live key (pk_live_…)")
             }
         } else if let key, !key.hasPrefix("pk_") {
             throw WebSettingsError(variable: "SOKO_STRIPE_PUBLISHABLE_KEY", problem: "must start with pk_")

@@ -27,9 +27,15 @@ struct PaymentPage: StorefrontPage {
             <button type="submit">Pay with M-Pesa</button>
             </form>
             <p>You will get a prompt on your phone: enter your M-Pesa PIN there.</p></section>
-            <section aria-labelledby="card"><h2 id="card">Card</h2>
-            <form method="get" action="\(OrderText.path(id, "/card"))"><button type="submit">Pay by card</button></form>
-            </section>
+            \(shop.settings.cardsOffered ? Self.card(id) : .empty)
             """)
+    }
+
+    static func card(_ id: String) -> HTML {
+        """
+        <section aria-labelledby="card"><h2 id="card">Card</h2>
+        <form method="get" action="\(OrderText.path(id, "/card"))"><button type="submit">Pay by card</button></form>
+        </section>
+        """
     }
 }

@@ -74,6 +74,9 @@ struct ShopWebTests {
         } catch {
             #expect(error.description.hasPrefix("SOKO_STRIPE_PUBLISHABLE_KEY:"))
         }
+        let noCards = try WebSettings(
+            environment: ["SOKO_WEB_SECRET": secret, "SOKO_PAYMENT_METHODS": "mpesa"], mode: .production)
+        #expect(!noCards.cardsOffered)
         let live = try WebSettings(
             environment: ["SOKO_WEB_SECRET": secret, "SOKO_STRIPE_PUBLISHABLE_KEY": "pk_live_abc"], mode: .production)
         #expect(live.secureCookies && !live.usesSandbox)
