@@ -27,7 +27,9 @@ public struct ShopValues: DeploymentValues, Equatable {
     public var stripePublishableKey: String?
 
     /// The keys a values file may have.
-    public static let keys = ["public_url", "token_issuer", "mpesa_shortcode", "payment_methods", "mail_from", "cluster_issuer", "stripe_publishable_key",
+    public static let keys = [
+        "public_url", "token_issuer", "mpesa_shortcode", "payment_methods", "mail_from", "cluster_issuer",
+        "stripe_publishable_key",
     ]
 
     /// Why the values cannot render production (one line, naming the key).

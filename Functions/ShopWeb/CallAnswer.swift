@@ -14,7 +14,8 @@ public struct CallAnswer: Sendable {
         do {
             return try JSONCoding.decode(type, from: body)
         } catch {
-            throw CallProblem(status: 502, code: "bad-upstream-answer", detail: "the shop answered something unreadable", fields: [])
+            throw CallProblem(
+                status: 502, code: "bad-upstream-answer", detail: "the shop answered something unreadable", fields: [])
         }
     }
 

@@ -110,7 +110,8 @@ public struct WebRequest: Sendable {
         session.cartToken = nil
         let secure = settings.secureCookies
         cookies.append(
-            SetCookie(name: WebSession.Cookie.accessToken, value: tokens.accessToken, maxAge: Self.signInLifetime, secure: secure))
+            SetCookie(name: WebSession.Cookie.accessToken, value: tokens.accessToken, maxAge: Self.signInLifetime, secure: secure)
+        )
         if let refresh = tokens.refreshToken {
             cookies.append(
                 SetCookie(name: WebSession.Cookie.refreshToken, value: refresh, maxAge: Self.signInLifetime, secure: secure))

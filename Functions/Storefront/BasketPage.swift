@@ -9,7 +9,8 @@ struct BasketPage: StorefrontPage {
     func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
         let cart = try await Self.load(&web)
         guard let cart, !cart.items.isEmpty else {
-            return shop.page(web, title: "Cart", "<h1>Your cart</h1><p>Your cart is empty. <a href=\"/\">Find something you like</a>.</p>")
+            return shop.page(
+                web, title: "Cart", "<h1>Your cart</h1><p>Your cart is empty. <a href=\"/\">Find something you like</a>.</p>")
         }
         let lines = cart.items.map { line -> HTML in
             let warning: HTML =

@@ -22,9 +22,10 @@ struct CategoryPage: StorefrontPage {
             return shop.redirect(web, to: "/c/" + FormEncoding.encode(slug))
         }
         let page = try products.decode(ProductPageData.self)
-        let next: HTML = page.nextCursor.map {
-            "<p><a rel=\"next\" href=\"/c/\(slug)?\(filters.pageQuery(extra: [], cursor: $0))\">Next page</a></p>"
-        } ?? .empty
+        let next: HTML =
+            page.nextCursor.map {
+                "<p><a rel=\"next\" href=\"/c/\(slug)?\(filters.pageQuery(extra: [], cursor: $0))\">Next page</a></p>"
+            } ?? .empty
         let children = (category.children ?? []).map { "<li><a href=\"/c/\($0.slug)\">\($0.name)</a></li>" as HTML }
         return shop.page(
             web, title: category.name,

@@ -47,9 +47,10 @@ struct CheckoutPage: StorefrontPage {
     static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?) -> HTML {
         func value(_ name: String) -> String { entries[name] ?? "" }
         let key = entries["idempotency_key"] ?? Hex.random(digits: 32)
-        let summary: HTML = cart.map {
-            "<p>\($0.itemCount) item(s), subtotal <span class=\"price\">\(shop.money($0.subtotal, $0.currency))</span></p>"
-        } ?? .empty
+        let summary: HTML =
+            cart.map {
+                "<p>\($0.itemCount) item(s), subtotal <span class=\"price\">\(shop.money($0.subtotal, $0.currency))</span></p>"
+            } ?? .empty
         return """
             <h1>Checkout</h1>
             \(summary)

@@ -10,7 +10,9 @@ struct ListingFilters: Sendable {
     var sort = "newest"
     var cursor: String?
 
-    static let sorts = [("newest", "Newest"), ("price", "Price: low to high"), ("-price", "Price: high to low"), ("name", "Name")]
+    static let sorts = [
+        ("newest", "Newest"), ("price", "Price: low to high"), ("-price", "Price: high to low"), ("name", "Name"),
+    ]
 
     init(_ query: QueryParameters) {
         minimum = query["min"].flatMap { Int($0.trimmingWhitespace()) }.flatMap { $0 >= 0 ? $0 : nil }

@@ -27,9 +27,10 @@ struct OrderPage: StorefrontPage {
         if let tracking = order.trackingNumber {
             notes.append("<p>Tracking number: <strong>\(tracking)</strong>\(order.carrier.map { " (\($0))" as HTML })</p>")
         }
-        let address: HTML = order.shippingAddress.map {
-            "<p>Deliver to: \($0.name), \($0.line1)\($0.line2.map { ", \($0)" as HTML }), \($0.city)</p>"
-        } ?? .empty
+        let address: HTML =
+            order.shippingAddress.map {
+                "<p>Deliver to: \($0.name), \($0.line1)\($0.line2.map { ", \($0)" as HTML }), \($0.city)</p>"
+            } ?? .empty
         return shop.page(
             web, title: "Order \(order.id.prefix(8))",
             """

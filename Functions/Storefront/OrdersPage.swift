@@ -20,9 +20,10 @@ struct OrdersPage: StorefrontPage {
             · <span class="price">\(shop.money(order.total, order.currency))</span></li>
             """
         }
-        let next: HTML = page.nextCursor.map {
-            "<p><a rel=\"next\" href=\"/account/orders?cursor=\(FormEncoding.encode($0))\">Older orders</a></p>"
-        } ?? .empty
+        let next: HTML =
+            page.nextCursor.map {
+                "<p><a rel=\"next\" href=\"/account/orders?cursor=\(FormEncoding.encode($0))\">Older orders</a></p>"
+            } ?? .empty
         return shop.page(
             web, title: "My orders",
             """

@@ -20,7 +20,9 @@ struct RegisterSubmit: StorefrontPage {
             "users", "register",
             RouteCall(body: try JSONCoding.encode(Registration(email: email, password: password, name: name))))
         guard registered.succeeded else {
-            let message = registered.status == 409 ? "An account with this email exists already: sign in instead." : registered.problem.message
+            let message =
+                registered.status == 409
+                ? "An account with this email exists already: sign in instead." : registered.problem.message
             return shop.page(
                 web, title: "Register", AccountForms.register(web, name: name, email: email, next: next, error: message))
         }

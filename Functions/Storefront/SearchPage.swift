@@ -15,9 +15,10 @@ struct SearchPage: StorefrontPage {
         let answer = try await web.fetch("catalog", "listProducts", RouteCall(query: [("q", text)] + filters.apiQuery))
         guard answer.succeeded else { return shop.redirect(web, to: "/search?q=" + FormEncoding.encode(text)) }
         let page = try answer.decode(ProductPageData.self)
-        let next: HTML = page.nextCursor.map {
-            "<p><a rel=\"next\" href=\"/search?\(filters.pageQuery(extra: [("q", text)], cursor: $0))\">Next page</a></p>"
-        } ?? .empty
+        let next: HTML =
+            page.nextCursor.map {
+                "<p><a rel=\"next\" href=\"/search?\(filters.pageQuery(extra: [("q", text)], cursor: $0))\">Next page</a></p>"
+            } ?? .empty
         return shop.page(
             web, title: "Search: \(text)",
             """

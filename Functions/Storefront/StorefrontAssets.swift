@@ -41,7 +41,7 @@ enum StorefrontAssets {
         .alert{background:#fdecea;border-left:4px solid #a50e0e;padding:.5rem 1rem}
         .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:1rem;list-style:none;padding:0}
         .card{border:1px solid #ddd;border-radius:6px;padding:.75rem}
-        .card a{font-weight:600}
+        .card a{font-weight:600;overflow-wrap:anywhere}
         .price{font-weight:700}
         .stock{color:#1d5e20}.out{color:#a50e0e}
         .field{display:flex;flex-direction:column;gap:.25rem;margin-bottom:.75rem;max-width:24rem}

@@ -29,7 +29,8 @@ extension StorefrontPage {
         } catch let error as InvocationError {
             context.logger.warning("storefront call failed", metadata: ["error": "\(error)"])
             return shop.problemPage(
-                web, CallProblem(status: 503, code: error.code, detail: "The shop is busy right now. Please try again.", fields: []))
+                web,
+                CallProblem(status: 503, code: error.code, detail: "The shop is busy right now. Please try again.", fields: []))
         }
     }
 }

@@ -17,7 +17,8 @@ extension RemoteInvoker {
                 service: service, function: function,
                 problem: Problem(
                     status: 503, code: "service-unreachable",
-                    detail: "\(service).\(function) is not served by this process and \(ServiceDirectory.variable(unit)) is not set"))
+                    detail:
+                        "\(service).\(function) is not served by this process and \(ServiceDirectory.variable(unit)) is not set"))
         }
         do {
             let response = try await outbound.send(

@@ -19,7 +19,8 @@ struct ShopWebTests {
     @Test(
         "money in the shop's currency",
         arguments: [
-            (125_000, "KES", "KES 1,250.00"), (5, "KES", "KES 0.05"), (100_000_000, "kes", "KES 1,000,000.00"), (1500, "UGX", "UGX 1,500"),
+            (125_000, "KES", "KES 1,250.00"), (5, "KES", "KES 0.05"), (100_000_000, "kes", "KES 1,000,000.00"),
+            (1500, "UGX", "UGX 1,500"),
             (-250, "USD", "USD -2.50"),
         ])
     func money(_ minor: Int, _ currency: String, _ text: String) {

@@ -86,7 +86,8 @@ struct StorefrontPagesTests {
         #expect(await browser.post("/basket/items", [("product_id", id), ("quantity", "1")]).status == 303)
         await browser.get("/register")
         let registered = await browser.post(
-            "/register", [("name", "Wanjiru"), ("email", "wanjiru@example.com"), ("password", ShopHost.password), ("next", "/basket")])
+            "/register",
+            [("name", "Wanjiru"), ("email", "wanjiru@example.com"), ("password", ShopHost.password), ("next", "/basket")])
         #expect(registered.status == 303)
         #expect(registered.headers["Location"] == "/basket")
         for name in ["soko_at", "soko_rt"] {
@@ -117,7 +118,8 @@ struct StorefrontPagesTests {
         #expect(checkout.status == 303)
         #expect(checkout.headers["Location"] == "/signin?next=%2Fcheckout")
         await browser.get("/signin?next=%2Fcheckout")
-        let wrong = await browser.post("/signin", [("email", "amina@example.com"), ("password", "not it at all"), ("next", "/checkout")])
+        let wrong = await browser.post(
+            "/signin", [("email", "amina@example.com"), ("password", "not it at all"), ("next", "/checkout")])
         #expect(wrong.status == 200 && wrong.text.contains("The email or the password is wrong."))
         let signedIn = await browser.post(
             "/signin", [("email", "amina@example.com"), ("password", ShopHost.password), ("next", "//evil.example/x")])

@@ -161,10 +161,10 @@ def test_product_names_are_text_and_pages_fit_a_phone(platform):
             wait_text(browser, "<script>alert(1)</script>")  # shown as text
             assert browser.execute_script("return document.documentElement.scrollWidth") <= width
             assert not browser.get_log("browser") or all("alert" not in entry["message"] for entry in browser.get_log("browser"))
-            screenshot(browser, f"storefront-product-{width}")
+            screenshot(browser, f"storefront-escaped-product-{width}")
             browser.get(platform.url + "/")
             wait_text(browser, "Featured products")
             assert browser.execute_script("return document.documentElement.scrollWidth") <= width
-            screenshot(browser, f"storefront-home-{width}")
+            screenshot(browser, f"storefront-escaped-home-{width}")
         finally:
             browser.quit()
