@@ -2,7 +2,7 @@ import ShopWeb
 import SokoFunctions
 
 /// Where an order's payment stands, from `orders.getOrder` and `payments.getPayment`: paid (the
-/// order says so), failed (the payment failed, or the order was cancelled) or pending.
+/// order says so), failed (an M-Pesa payment failed, or the order was cancelled) or pending.
 struct PaymentState: Encodable, Sendable {
     enum State: String, Encodable, Sendable { case pending, paid, failed }
 
@@ -35,7 +35,10 @@ struct PaymentState: Encodable, Sendable {
                 state: .failed, orderStatus: order.status, reason: "The order is \(OrderText.status(order.status).lowercased()).",
                 payment: payment)
         }
-        if let payment, payment.status == "failed" {
+        // A declined card is shown on the card page itself, and the shopper may try another card on
+        // the same PaymentIntent (Payments then moves the payment from failed to succeeded): only an
+        // M-Pesa failure is final here.
+        if let payment, payment.status == "failed", payment.method != "stripe" {
             return PaymentState(
                 state: .failed, orderStatus: order.status, reason: payment.resultDesc ?? "The payment was not completed.",
                 payment: payment)
