@@ -22,6 +22,8 @@ DEBIAN_PACKAGES=(
   python3-pip
   curl
   ca-certificates        # HTTPS for libcurl (a Recommends we skip with --no-install-recommends)
+  chromium               # the storefront's browser tests (Tests/browser), headless
+  chromium-driver        # WebDriver for Chromium, driven by Selenium
 )
 
 # Python tools installed with pip, only when missing. Entries are "import_name=pip_name".
@@ -34,6 +36,8 @@ PYTHON_TOOLS=(
   aiosmtpd=aiosmtpd          # a real SMTP server receiving the platform's mail in tests
   kubernetes_validate=kubernetes-validate  # checks the generated Kubernetes objects against the schemas
   yamllint=yamllint          # lints the workflows, compose file and manifests
+  selenium=selenium          # drives Chromium in the storefront's browser tests (Tests/browser)
+  pytest=pytest              # runs the browser tests
 )
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }

@@ -19,4 +19,15 @@ export SOKO_ENV="${SOKO_ENV:-development}"
 if [ "${SOKO_SEED_DEMO:-1}" != 0 ] && [ -z "${SOKO_DATABASE_URL:-}" ]; then
   .build/release/soko seed
 fi
+# Where to shop: the storefront is served by the same process (its port: --port, else SOKO_PORT, else 8080).
+port="${SOKO_PORT:-8080}"
+previous=""
+for argument in "$@"; do
+  case "$argument" in
+    --port=*) port="${argument#--port=}" ;;
+    *) if [ "$previous" = "--port" ]; then port="$argument"; fi ;;
+  esac
+  previous="$argument"
+done
+echo "Storefront: http://127.0.0.1:${port}/   (API on the same address; README \"Storefront\")" >&2
 exec .build/release/soko serve "$@"

@@ -54,3 +54,11 @@ if [ "$#" -eq 0 ]; then
   echo "==> soko new function, end to end (scripts/scaffold-check.sh)"
   bash scripts/scaffold-check.sh
 fi
+
+# The storefront in a real browser (headless Chromium through Selenium): the platform served by
+# the freshly built `soko`, behind the generated nginx gateway (Tests/browser/harness.py).
+# Screenshots at 360 and 1280 px land in Tests/browser/screenshots/ (gitignored).
+if [ "$#" -eq 0 ]; then
+  echo "==> storefront in headless Chromium (Tests/browser)"
+  SOKO_BIN="$(swift build --show-bin-path)/soko" python3 -m pytest -q -p no:cacheprovider Tests/browser
+fi

@@ -14,6 +14,7 @@ import SokoManifest
 /// payment_methods: [mpesa, stripe]        # default: both
 /// mail_from: "Duka <orders@duka.co.ke>"   # required
 /// cluster_issuer: letsencrypt-prod        # Kubernetes: cert-manager's ClusterIssuer (default letsencrypt-prod)
+/// stripe_publishable_key: pk_live_…       # the storefront's card page (Stripe.js); needed while cards are offered
 /// ```
 public struct ShopValues: DeploymentValues, Equatable {
     public var publicURL: String
@@ -22,9 +23,14 @@ public struct ShopValues: DeploymentValues, Equatable {
     public var paymentMethods: [String]
     public var mailFrom: String
     public var clusterIssuer: String
+    /// Stripe's publishable key for the storefront's card page (not a secret: it is in every page).
+    public var stripePublishableKey: String?
 
     /// The keys a values file may have.
-    public static let keys = ["public_url", "token_issuer", "mpesa_shortcode", "payment_methods", "mail_from", "cluster_issuer"]
+    public static let keys = [
+        "public_url", "token_issuer", "mpesa_shortcode", "payment_methods", "mail_from", "cluster_issuer",
+        "stripe_publishable_key",
+    ]
 
     /// Why the values cannot render production (one line, naming the key).
     public struct Invalid: Error, CustomStringConvertible, Equatable {
@@ -94,6 +100,10 @@ public struct ShopValues: DeploymentValues, Equatable {
             throw Invalid("mail_from", "\(mailFrom) is not the shop's own address")
         }
         self.mailFrom = mailFrom
+        stripePublishableKey = field("stripe_publishable_key")
+        if let key = stripePublishableKey, !key.hasPrefix("pk_live_") {
+            throw Invalid("stripe_publishable_key", "must be Stripe's live publishable key (pk_live_…)")
+        }
         clusterIssuer = field("cluster_issuer") ?? "letsencrypt-prod"
         let issuerValid =
             clusterIssuer.count <= 253 && clusterIssuer.first?.isLetter == true
@@ -113,6 +123,7 @@ public struct ShopValues: DeploymentValues, Equatable {
             ("SOKO_PAYMENT_METHODS", paymentMethods.joined(separator: ",")), ("SOKO_MAIL_FROM", mailFrom),
         ]
         if let mpesaShortcode { out.append(("SOKO_DARAJA_SHORTCODE", mpesaShortcode)) }
+        if let stripePublishableKey { out.append(("SOKO_STRIPE_PUBLISHABLE_KEY", stripePublishableKey)) }
         return out
     }
 }

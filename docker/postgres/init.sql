@@ -4,4 +4,5 @@ CREATE DATABASE catalog;
 CREATE DATABASE notifications;
 CREATE DATABASE orders;
 CREATE DATABASE payments;
+CREATE DATABASE storefront;
 CREATE DATABASE users;
