@@ -16,7 +16,9 @@ struct ConsoleCatalog: DependentRawFunction {
         if let cursor = request.query["cursor"], !cursor.isEmpty { query.append(("cursor", cursor)) }
         let answer = try await page.web.call("catalog", "adminListProducts", RouteCall(query: query))
         guard answer.succeeded else {
-            return page.page("Products", status: answer.status, current: .catalog, main: "<h1>Products</h1>\(ConsoleLayout.errors([answer.problem.message]))")
+            return page.page(
+                "Products", status: answer.status, current: .catalog,
+                main: "<h1>Products</h1>\(ConsoleLayout.errors([answer.problem.message]))")
         }
         let products = try answer.decode(ListPage<ProductRow>.self)
         let choices = HTML.join(

@@ -20,7 +20,8 @@ struct ConsoleCategories: DependentRawFunction {
             HTML.join(
                 all.filter { $0.category.id != excluding }.map { entry in
                     let mark: HTML = entry.category.id == selected ? " selected" : ""
-                    return "<option value=\"\(entry.category.id)\"\(mark)>\(String(repeating: "— ", count: entry.depth) + entry.category.name)</option>"
+                    return
+                        "<option value=\"\(entry.category.id)\"\(mark)>\(String(repeating: "— ", count: entry.depth) + entry.category.name)</option>"
                 })
         }
         let rows = HTML.join(

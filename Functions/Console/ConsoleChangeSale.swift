@@ -17,13 +17,11 @@ struct ConsoleChangeSale: DependentRawFunction {
         var call = RouteCall(pathParameters: ["id": id], headers: ["Content-Type": "application/json"])
         switch context.pathParameter("action") {
         case "ship":
-            struct Shipment: Encodable {
-                var carrier: String
-                var tracking_number: String
-            }
             function = "shipOrder"
             done = "Shipped: the customer gets the tracking number by email."
-            call.body = try JSONCoding.encode(Shipment(carrier: form["carrier"] ?? "", tracking_number: form["tracking_number"] ?? ""))
+            call.body = try JSONCoding.encode([
+                "carrier": form["carrier"] ?? "", "tracking_number": form["tracking_number"] ?? "",
+            ])
         case "deliver":
             function = "deliverOrder"
             done = "Marked delivered."

@@ -10,16 +10,14 @@ struct ConsoleCreateCategory: DependentRawFunction {
         var page = ConsoleRequest(request, context: context, console: console)
         let form = FormBody(request)
         if let refusal = try await page.admit(form) { return refusal }
-        struct Body: Encodable {
-            var name: String
-            var parent_id: String?
-        }
         let name = form["name"] ?? ""
         let answer = try await page.web.call(
             "catalog", "createCategory",
             RouteCall(
                 headers: ["Content-Type": "application/json"],
-                body: try JSONCoding.encode(Body(name: name, parent_id: form["parent_id"]))))
+                body: try JSONCoding.encode([
+                    "name": JSONValue.string(name), "parent_id": form["parent_id"].map(JSONValue.string) ?? .null,
+                ])))
         guard answer.succeeded else {
             return try await ConsoleCategories.render(&page, errors: FormErrors(answer.problem).messages)
         }

@@ -1,5 +1,5 @@
-import SokoFunctions
 import ShopWeb
+import SokoFunctions
 
 /// The console's sections, in the order of its navigation.
 enum ConsoleSection: String, CaseIterable, Sendable {

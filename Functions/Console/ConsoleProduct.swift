@@ -22,7 +22,9 @@ struct ConsoleProduct: DependentRawFunction {
             let title = answer.status == 404 ? "No such product" : "Product"
             return page.page(
                 title, status: answer.status, current: .catalog,
-                main: "<h1>\(title)</h1>\(ConsoleLayout.errors([answer.problem.message]))<p><a href=\"/admin/catalog\">All products</a></p>")
+                main:
+                    "<h1>\(title)</h1>\(ConsoleLayout.errors([answer.problem.message]))<p><a href=\"/admin/catalog\">All products</a></p>"
+            )
         }
         let product = try answer.decode(ProductRow.self)
         let categories = try await page.web.call("catalog", "listCategories").decode(CategoryForest.self)

@@ -47,7 +47,11 @@ struct ConsoleRequest {
 
     /// 303 to the sign-in page, coming back here afterwards.
     func signIn() -> FunctionResponse {
-        let back = request.method == "GET" ? request.path + (request.query.pairs.isEmpty ? "" : "?" + FormEncoding.encode(request.query.pairs.map { ($0.name, $0.value) })) : "/admin"
+        let back =
+            request.method == "GET"
+            ? request.path
+                + (request.query.pairs.isEmpty ? "" : "?" + FormEncoding.encode(request.query.pairs.map { ($0.name, $0.value) }))
+            : "/admin"
         return web.finish(.redirect(to: Console.signInPath + "?" + FormEncoding.encode([("next", back)])))
     }
 

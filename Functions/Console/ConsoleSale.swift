@@ -21,7 +21,9 @@ struct ConsoleSale: DependentRawFunction {
             let title = answer.status == 404 ? "No such order" : "Order"
             return page.page(
                 title, status: answer.status, current: .sales,
-                main: "<h1>\(title)</h1>\(ConsoleLayout.errors([answer.problem.message]))<p><a href=\"/admin/sales\">All orders</a></p>")
+                main:
+                    "<h1>\(title)</h1>\(ConsoleLayout.errors([answer.problem.message]))<p><a href=\"/admin/sales\">All orders</a></p>"
+            )
         }
         let order = try answer.decode(OrderRow.self)
         let currency = order.currency ?? "KES"
@@ -37,7 +39,8 @@ struct ConsoleSale: DependentRawFunction {
         let timeline = HTML.join(
             (order.transitions ?? []).map { step -> HTML in
                 let reason: HTML = step.reason.map { " (\($0))" } ?? .empty
-                return "<li><time datetime=\"\(step.at)\">\(ConsoleLayout.time(step.at))</time> \(StatusText.order(step.to))\(reason) — \(step.actor)</li>"
+                return
+                    "<li><time datetime=\"\(step.at)\">\(ConsoleLayout.time(step.at))</time> \(StatusText.order(step.to))\(reason) — \(step.actor)</li>"
             })
         let next = Set(order.nextStates ?? [])
         var actions: [HTML] = []
@@ -73,8 +76,10 @@ struct ConsoleSale: DependentRawFunction {
                 """)
         }
         let address = order.shippingAddress
-        let addressLines = [address.name, address.line1, address.line2, address.city, address.postalCode, address.country, address.phone]
-            .compactMap { $0 }.filter { !$0.isEmpty }
+        let addressLines = [
+            address.name, address.line1, address.line2, address.city, address.postalCode, address.country, address.phone,
+        ]
+        .compactMap { $0 }.filter { !$0.isEmpty }
         return page.page(
             "Order \(ConsoleLayout.short(order.id))", status: errors.isEmpty ? 200 : 422, current: .sales,
             main: """

@@ -15,14 +15,11 @@ struct ConsoleSetStock: DependentRawFunction {
             return try await ConsoleProduct.render(
                 &page, id: id, form: nil, errors: ["On hand: must be a whole number, zero or more"])
         }
-        struct Body: Encodable {
-            var on_hand: Int
-        }
         let answer = try await page.web.call(
             "catalog", "setInventory",
             RouteCall(
                 pathParameters: ["id": id], headers: ["Content-Type": "application/json"],
-                body: try JSONCoding.encode(Body(on_hand: onHand))))
+                body: try JSONCoding.encode(["on_hand": onHand])))
         guard answer.succeeded else {
             return try await ConsoleProduct.render(&page, id: id, form: nil, errors: FormErrors(answer.problem).messages)
         }

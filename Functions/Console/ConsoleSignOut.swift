@@ -12,13 +12,11 @@ struct ConsoleSignOut: DependentRawFunction {
         let form = FormBody(request)
         guard page.web.csrfValid(form) else { return try await page.admit(form) ?? page.forbidden() }
         if let refresh = page.web.session.refreshToken {
-            struct Body: Encodable {
-                var refresh_token: String
-            }
             // Best effort: the cookies go whatever the Users service says.
             _ = try? await page.web.call(
                 "users", "logout",
-                RouteCall(headers: ["Content-Type": "application/json"], body: try JSONCoding.encode(Body(refresh_token: refresh))))
+                RouteCall(
+                    headers: ["Content-Type": "application/json"], body: try JSONCoding.encode(["refresh_token": refresh])))
         }
         page.web.signOut()
         return page.redirect("/", flash: "Signed out.")

@@ -1,5 +1,5 @@
-import SokoFunctions
 import ShopWeb
+import SokoFunctions
 
 /// The orders table the dashboard and the orders list share.
 enum SalesTable {

@@ -36,7 +36,8 @@ enum DeadLetterFunctions {
             return FunctionHandler(kind: .typed) { request, context in
                 let input = try JSONCoding.decode(DeadLetterRetry.self, from: request.body)
                 let id = input.eventID.trimmingWhitespace()
-                guard !id.isEmpty, id.utf8.count <= 128, !id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+                guard !id.isEmpty, id.utf8.count <= 128,
+                    !id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
                 else {
                     throw FunctionError.validation(
                         [FieldError(field: "event_id", message: "must be 1 to 128 characters, none of them control characters")])

@@ -29,14 +29,19 @@ struct ConsolePageTests {
         await shop.shutdown()
     }
 
-    @Test(arguments: ["/admin", "/admin/catalog", "/admin/catalog/new", "/admin/categories", "/admin/sales", "/admin/mail", "/admin/dead-letters"])
+    @Test(arguments: [
+        "/admin", "/admin/catalog", "/admin/catalog/new", "/admin/categories", "/admin/sales", "/admin/mail",
+        "/admin/dead-letters",
+    ])
     func everyPageIsHTMLWithTheSecurityHeaders(_ path: String) async throws {
         let shop = try await ConsoleShop.start()
         let page = await shop.get(path, as: shop.admin)
         #expect(page.status == 200, "\(path): \(page.text)")
         #expect(page.headers["Content-Type"] == "text/html; charset=utf-8")
         let policy = page.headers["Content-Security-Policy"] ?? ""
-        #expect(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+        #expect(
+            policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'") && !policy.contains("unsafe-inline")
+        )
         #expect(page.headers["X-Content-Type-Options"] == "nosniff")
         #expect(page.headers["Referrer-Policy"] != nil)
         #expect(page.headers["Cache-Control"] == "no-store")
@@ -92,12 +97,14 @@ struct ConsolePageTests {
 
         // A bad price comes back as the form with the reason, the typed values kept.
         let refused = await shop.post(
-            "/admin/catalog/\(id)", [("sku", "JIKO-9"), ("name", "Jiko"), ("price", "12.345"), ("currency", "KES"), ("category_id", category)],
+            "/admin/catalog/\(id)",
+            [("sku", "JIKO-9"), ("name", "Jiko"), ("price", "12.345"), ("currency", "KES"), ("category_id", category)],
             as: shop.admin)
         #expect(refused.status == 422)
         #expect(refused.text.contains("Price: must be an amount"))
         let saved = await shop.post(
-            "/admin/catalog/\(id)", [("sku", "JIKO-9"), ("name", "Ceramic Jiko"), ("price", "1300"), ("currency", "KES"), ("category_id", category)],
+            "/admin/catalog/\(id)",
+            [("sku", "JIKO-9"), ("name", "Ceramic Jiko"), ("price", "1300"), ("currency", "KES"), ("category_id", category)],
             as: shop.admin)
         #expect(saved.status == 303)
         #expect(try await shop.shop.request("GET", "/products/\(id)").json(ProductDocument.self).price == 130_000)

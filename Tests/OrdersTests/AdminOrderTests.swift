@@ -64,7 +64,8 @@ struct AdminOrderTests {
         // Admins only; an unknown or malformed id is 404.
         #expect(await shop.shop.request("GET", "/admin/orders/\(order.id)", token: ann).status == 403)
         #expect(await shop.shop.request("GET", "/admin/orders/\(order.id)").status == 401)
-        #expect(await shop.shop.request("GET", "/admin/orders/\(UUID().uuidString.lowercased())", token: shop.admin).status == 404)
+        #expect(
+            await shop.shop.request("GET", "/admin/orders/\(UUID().uuidString.lowercased())", token: shop.admin).status == 404)
         #expect(await shop.shop.request("GET", "/admin/orders/not-an-id", token: shop.admin).status == 404)
         await shop.shutdown()
     }
