@@ -50,7 +50,7 @@ enum ConsoleAssets {
         .badge.archived, .badge.failed, .badge.cancelled, .badge.dead { border-color: var(--bad); color: var(--bad); }
         .badge.paid, .badge.sent, .badge.delivered { border-color: var(--ok); color: var(--ok); }
         .cards { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); }
-        .card { border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem; }
+        .card { border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem; margin: 0; }
         .card strong { display: block; font-size: 1.5rem; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
         dl.facts dt { color: var(--muted); }
