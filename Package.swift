@@ -131,12 +131,19 @@ let package = Package(
         .target(
             name: "Sandbox", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Sandbox"),
+        // The web pages' foundation (storefront and console): escaped HTML, layout, cookies, CSRF,
+        // security headers, forms, redirects, assets with content hashes, money as text.
+        .target(
+            name: "ShopWeb", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Functions/ShopWeb"),
+        // The shoppers' web pages (`/`, `/p/{id}`, `/basket`, `/checkout`, …), served by the host.
+        .target(name: "Storefront", dependencies: ["ShopWeb", "SokoFunctions"], path: "Functions/Storefront"),
         // The shop: its bundles listed once, for the executable and the tests.
         .target(
             name: "Shop",
             dependencies: [
                 "SokoFunctions", "SokoDeploy", "SokoHTTPTypes", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments",
-                "Notifications", "Sandbox", "SokoManifest",
+                "Notifications", "Sandbox", "SokoManifest", "Storefront",
             ],
             path: "Functions/Shop"),
         // The shop's `soko` executable: the runtime's commands over the shop's bundles, and the shop's own.
@@ -206,6 +213,9 @@ let package = Package(
             dependencies: ["Contracts", "Notifications", "ShopTesting", "SokoTesting", "SokoHost"],
             path: "Tests/NotificationsTests"),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ShopTesting", "SokoTesting"], path: "Tests/SandboxTests"),
+        .testTarget(
+            name: "StorefrontTests", dependencies: ["ShopWeb", "Storefront", "ShopTesting", "SokoTesting"],
+            path: "Tests/StorefrontTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

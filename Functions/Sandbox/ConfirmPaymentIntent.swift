@@ -5,14 +5,29 @@ import SokoFunctions
 /// `payment_intent.succeeded` event; a decline → HTTP 402 `card_error` (the intent back to
 /// `requires_payment_method`, its `last_payment_error` set, a failed charge) and the
 /// `payment_intent.payment_failed` event.
+///
+/// As on Stripe, a browser confirms with the publishable key and the intent's client secret in
+/// the form (`key=pk_…&client_secret=pi_…_secret_…&payment_method=…`) instead of the secret key;
+/// a client secret of another intent is refused.
 enum ConfirmPaymentIntent {
-    static let names: Set<String> = ["payment_method", "return_url", "receipt_email", "off_session", "use_stripe_sdk"]
+    static let names: Set<String> = [
+        "payment_method", "return_url", "receipt_email", "off_session", "use_stripe_sdk", "key", "client_secret",
+        "expected_payment_method_type",
+    ]
 
     static func run(_ endpoint: StripeEndpoint) async throws -> (Int, [UInt8]) {
         let form = endpoint.form
         try form.check(names: names, families: ["expand", "mandate_data", "payment_method_options"])
         let id = endpoint.context.pathParameter("id") ?? ""
         let intent = try await StripePaymentIntent.load(id, from: endpoint.context.store)
+        if endpoint.byPublishableKey {
+            let presented = form["client_secret"] ?? ""
+            guard ConstantTime.equal(Array(presented.utf8), Array(intent.clientSecret.utf8)) else {
+                throw StripeError.invalidRequest(
+                    "The client_secret provided does not match the client_secret associated with the PaymentIntent.",
+                    param: "client_secret")
+            }
+        }
         guard let paymentMethod = form["payment_method"] ?? intent.paymentMethod else {
             throw StripeError.invalidRequest(
                 "You cannot confirm this PaymentIntent because it's missing a payment method. Pass a payment_method "

@@ -41,7 +41,8 @@ public enum SandboxBundle: FunctionBundle {
         }
         for (name, work) in stripe {
             registry.raw(name) { request, context in
-                await StripeEndpoint.answer(request, context: context, settings: settings, work)
+                await StripeEndpoint.answer(
+                    request, context: context, settings: settings, publishable: name == "stripeConfirmPaymentIntent", work)
             }
         }
     }

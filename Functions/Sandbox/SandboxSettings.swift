@@ -28,6 +28,9 @@ public struct SandboxSettings: Sendable, Equatable {
     /// Hosts (lower-case) an STK CallBackURL may name; nil accepts any.
     public var callbackHosts: Set<String>? = ["127.0.0.1", "localhost", "[::1]"]
     public var stripeSecretKey = "sk_test_sandbox"
+    /// The key a browser (Stripe.js, or the storefront's card page) confirms a PaymentIntent with,
+    /// beside the intent's client secret.
+    public var stripePublishableKey = "pk_test_sandbox"
     public var stripeWebhookSecret = "whsec_sandbox"
     public var stripeWebhookURL = "http://127.0.0.1:8080/webhooks/stripe"
     public var webhookDelay: Duration = .milliseconds(200)
@@ -69,6 +72,7 @@ public struct SandboxSettings: Sendable, Equatable {
         if let value = try milliseconds("SOKO_SANDBOX_WEBHOOK_DELAY_MS") { webhookDelay = value }
         if let value = environment["SOKO_STRIPE_SECRET_KEY"] { stripeSecretKey = value }
         if let value = environment["SOKO_STRIPE_WEBHOOK_SECRET"] { stripeWebhookSecret = value }
+        if let value = environment["SOKO_STRIPE_PUBLISHABLE_KEY"], !value.isEmpty { stripePublishableKey = value }
         let publicURL = environment["SOKO_PUBLIC_URL"].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         stripeWebhookURL =
             environment["SOKO_SANDBOX_STRIPE_WEBHOOK_URL"] ?? (publicURL ?? "http://127.0.0.1:8080") + "/webhooks/stripe"

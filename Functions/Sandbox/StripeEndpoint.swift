@@ -16,6 +16,9 @@ struct StripeEndpoint: Sendable {
     let settings: SandboxSettings
     let form: StripeForm
     let requestID = SandboxIdentifiers.stripe("req")
+    /// Whether this endpoint takes a publishable key and a client secret in the form instead of the
+    /// secret key, as Stripe's confirm does for Stripe.js.
+    var takesPublishableKey = false
 
     /// The API version events caused by this request carry.
     var apiVersion: String { request.headers["Stripe-Version"] ?? settings.stripeAPIVersion }
@@ -23,13 +26,14 @@ struct StripeEndpoint: Sendable {
 
     /// Runs `work` for `request` and answers it. `work` returns the status and JSON body.
     static func answer(
-        _ request: FunctionRequest, context: FunctionContext, settings: SandboxSettings,
+        _ request: FunctionRequest, context: FunctionContext, settings: SandboxSettings, publishable: Bool = false,
         _ work: @escaping @Sendable (StripeEndpoint) async throws -> (Int, [UInt8])
     ) async -> FunctionResponse {
         let form =
             request.method == "GET"
             ? StripeForm(pairs: request.query.pairs) : StripeForm(String(decoding: request.body, as: UTF8.self))
-        let endpoint = StripeEndpoint(request: request, context: context, settings: settings, form: form)
+        var endpoint = StripeEndpoint(request: request, context: context, settings: settings, form: form)
+        endpoint.takesPublishableKey = publishable
         return await endpoint.run(work)
     }
 
@@ -60,8 +64,20 @@ struct StripeEndpoint: Sendable {
         return response
     }
 
-    /// `Authorization: Bearer sk_…` or `Basic base64(sk_…:)`.
+    /// Whether the caller authenticated with the publishable key (form `key=pk_…`): then the work
+    /// must check the form's `client_secret` against the object (``ConfirmPaymentIntent``).
+    var byPublishableKey: Bool { takesPublishableKey && request.headers["Authorization"] == nil && form["key"] != nil }
+
+    /// `Authorization: Bearer sk_…` or `Basic base64(sk_…:)`; on the confirm endpoint, also the
+    /// form's `key=pk_…` (Stripe.js's way: a secret key is never in a browser).
     private func authorize() throws(StripeError) {
+        if byPublishableKey {
+            let key = form["key"] ?? ""
+            guard ConstantTime.equal(Array(key.utf8), Array(settings.stripePublishableKey.utf8)) else {
+                throw .invalidRequest("Invalid API Key provided: \(Self.masked(key))", status: 401)
+            }
+            return
+        }
         let header = request.headers["Authorization"] ?? ""
         let key: String?
         if header.lowercased().hasPrefix("bearer ") {

@@ -6,6 +6,7 @@ import Orders
 import Payments
 import Sandbox
 import SokoFunctions
+import Storefront
 import Users
 
 /// The shop: its bundles, listed once. The `soko` executable serves them and the shop's tests
@@ -14,6 +15,6 @@ public enum Shop {
     /// Every bundle compiled into the shop's `soko` binary.
     public static let bundles: [any FunctionBundle.Type] = [
         ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self, PaymentsBundle.self,
-        NotificationsBundle.self, SandboxBundle.self,
+        NotificationsBundle.self, SandboxBundle.self, StorefrontBundle.self,
     ]
 }

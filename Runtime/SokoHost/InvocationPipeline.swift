@@ -30,7 +30,7 @@ import SokoStore
 final class InvocationPipeline: FunctionInvoker, Sendable {
     let services: HostServices
     /// The functions served here, by `service.function`.
-    private let local: [String: FunctionRuntime]
+    let local: [String: FunctionRuntime]
 
     init(services: HostServices) {
         self.services = services

@@ -1,0 +1,45 @@
+import ShopWeb
+import SokoFunctions
+
+/// `GET /checkout`: the cart's summary and the shipping address form (signed-in shoppers; others
+/// sign in first and come back). The form carries a fresh idempotency key, so a double click or a
+/// resubmission places one order.
+struct CheckoutPage: StorefrontPage {
+    let shop: Storefront
+
+    func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
+        guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
+        let cart = try await BasketPage.load(&web)
+        guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
+        guard let cart, !cart.items.isEmpty else {
+            web.flash("Your cart is empty.")
+            return shop.redirect(web, to: "/basket")
+        }
+        return shop.page(web, title: "Checkout", Self.form(web, cart: cart, shop: shop, entries: nil, error: nil))
+    }
+
+    static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: FormBody?, error: String?) -> HTML {
+        func value(_ name: String) -> String { entries?[name] ?? "" }
+        let key = entries?["idempotency_key"] ?? Hex.random(digits: 32)
+        let summary: HTML = cart.map {
+            "<p>\($0.itemCount) item(s), subtotal <span class=\"price\">\(shop.money($0.subtotal, $0.currency))</span></p>"
+        } ?? .empty
+        return """
+            <h1>Checkout</h1>
+            \(summary)
+            \(error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" as HTML })
+            <form method="post" action="/checkout">\(web.csrfField)
+            <input type="hidden" name="idempotency_key" value="\(key)">
+            <fieldset><legend>Delivery address</legend>
+            <div class="field"><label for="name">Name</label><input id="name" name="name" autocomplete="name" required value="\(value("name"))"></div>
+            <div class="field"><label for="line1">Address line 1</label><input id="line1" name="line1" autocomplete="address-line1" required value="\(value("line1"))"></div>
+            <div class="field"><label for="line2">Address line 2 (optional)</label><input id="line2" name="line2" autocomplete="address-line2" value="\(value("line2"))"></div>
+            <div class="field"><label for="city">City</label><input id="city" name="city" autocomplete="address-level2" required value="\(value("city"))"></div>
+            <div class="field"><label for="phone">Phone (optional)</label><input id="phone" name="phone" type="tel" autocomplete="tel" value="\(value("phone"))"></div>
+            <input type="hidden" name="country" value="KE">
+            </fieldset>
+            <button type="submit">Place order</button>
+            </form>
+            """
+    }
+}

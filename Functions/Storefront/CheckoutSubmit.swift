@@ -1,0 +1,47 @@
+import ShopWeb
+import SokoFunctions
+
+/// `POST /checkout` (the address form): places the order from the cart through `orders.placeOrder`
+/// with the form's idempotency key, then goes on to payment.
+struct CheckoutSubmit: StorefrontPage {
+    let shop: Storefront
+
+    struct Address: Encodable {
+        var name: String
+        var line1: String
+        var line2: String?
+        var city: String
+        var country: String
+        var phone: String?
+    }
+
+    struct Placement: Encodable {
+        var shippingAddress: Address
+        enum CodingKeys: String, CodingKey { case shippingAddress = "shipping_address" }
+    }
+
+    struct Placed: Decodable {
+        var id: String
+    }
+
+    func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
+        guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
+        let address = Address(
+            name: form["name"] ?? "", line1: form["line1"] ?? "", line2: form["line2"], city: form["city"] ?? "",
+            country: form["country"] ?? "KE", phone: form["phone"])
+        let key = form["idempotency_key"].flatMap { $0.count <= 64 ? $0 : nil } ?? Hex.random(digits: 32)
+        let answer = try await web.call(
+            "orders", "placeOrder",
+            RouteCall(headers: ["Idempotency-Key": key], body: try JSONCoding.encode(Placement(shippingAddress: address))))
+        guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
+        guard answer.succeeded else {
+            return shop.page(
+                web, title: "Checkout",
+                CheckoutPage.form(web, cart: nil, shop: shop, entries: form, error: answer.problem.message),
+                status: answer.status >= 500 ? 503 : 422)
+        }
+        let order = try answer.decode(Placed.self)
+        web.flash("Order placed. Choose how to pay.")
+        return shop.redirect(web, to: "/account/orders/\(FormEncoding.encode(order.id))/pay")
+    }
+}

@@ -1,0 +1,27 @@
+import ShopWeb
+import SokoFunctions
+
+/// Order states in the shopper's words.
+enum OrderText {
+    static func status(_ status: String) -> String {
+        switch status {
+        case "pending_payment": "Awaiting payment"
+        case "paid": "Paid"
+        case "shipped": "Shipped"
+        case "delivered": "Delivered"
+        case "cancelled": "Cancelled"
+        case "refunded": "Refunded"
+        case "placing": "Being placed"
+        case "rejected": "Not placed"
+        default: status
+        }
+    }
+
+    /// Whether the order has been paid for (and perhaps moved on since).
+    static func isPaid(_ status: String) -> Bool { ["paid", "shipped", "delivered"].contains(status) }
+
+    /// The order's path: `/account/orders/{id}` plus `suffix`.
+    static func path(_ id: String, _ suffix: String = "") -> String {
+        "/account/orders/" + FormEncoding.encode(id) + suffix
+    }
+}
