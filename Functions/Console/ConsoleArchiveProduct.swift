@@ -26,6 +26,6 @@ struct ConsoleArchiveProduct: DependentRawFunction {
             return try await ConsoleProduct.render(&page, id: id, form: nil, errors: FormErrors(answer.problem).messages)
         }
         return page.redirect(
-            "/admin/catalog/\(id)", flash: archive ? "Archived: the shop no longer shows it." : "Restored: back on sale.")
+            "/admin/catalog/\(id)", flash: archive ? "Archived. The shop no longer shows it." : "Restored. It is on sale again.")
     }
 }

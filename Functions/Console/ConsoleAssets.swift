@@ -45,7 +45,7 @@ enum ConsoleAssets {
         table { border-collapse: collapse; width: 100%; min-width: 36rem; }
         th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { background: var(--bg); font-size: 0.875rem; }
-        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
         .badge { display: inline-block; padding: 0 0.5rem; border-radius: 1rem; background: var(--bg); border: 1px solid var(--line); font-size: 0.875rem; }
         .badge.archived, .badge.failed, .badge.cancelled, .badge.dead { border-color: var(--bad); color: var(--bad); }
         .badge.paid, .badge.sent, .badge.delivered { border-color: var(--ok); color: var(--ok); }

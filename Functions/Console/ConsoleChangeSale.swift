@@ -18,7 +18,7 @@ struct ConsoleChangeSale: DependentRawFunction {
         switch context.pathParameter("action") {
         case "ship":
             function = "shipOrder"
-            done = "Shipped: the customer gets the tracking number by email."
+            done = "Shipped. The customer gets the tracking number by email."
             call.body = try JSONCoding.encode([
                 "carrier": form["carrier"] ?? "", "tracking_number": form["tracking_number"] ?? "",
             ])

@@ -21,6 +21,6 @@ struct ConsoleCreateCategory: DependentRawFunction {
         guard answer.succeeded else {
             return try await ConsoleCategories.render(&page, errors: FormErrors(answer.problem).messages)
         }
-        return page.redirect("/admin/categories", flash: "Category \(name) added.")
+        return page.redirect("/admin/categories", flash: "Category added.")
     }
 }

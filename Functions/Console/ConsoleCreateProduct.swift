@@ -23,7 +23,7 @@ struct ConsoleCreateProduct: DependentRawFunction {
             return try await ConsoleNewProduct.render(&page, form: form, errors: FormErrors(answer.problem).messages)
         }
         let created = try answer.decode(Identified.self)
-        return page.redirect("/admin/catalog/\(created.id)", flash: "Product \(body.name) created.")
+        return page.redirect("/admin/catalog/\(created.id)", flash: "Product created.")
     }
 }
 

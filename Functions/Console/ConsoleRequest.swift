@@ -77,7 +77,9 @@ struct ConsoleRequest {
         return web.finish(.page(document.render(), status: status))
     }
 
-    /// 303 to `location` with a message for the next page.
+    /// 303 to `location` with a message for the next page. Messages are plain sentences (letters,
+    /// digits, spaces, `.`, `-`): the flash cookie's value is percent-encoded twice by
+    /// `WebRequest.flash` and `SetCookie` when it holds other characters, and shown still encoded.
     mutating func redirect(_ location: String, flash: String? = nil) -> FunctionResponse {
         if let flash { web.flash(flash) }
         return web.finish(.redirect(to: location))

@@ -14,9 +14,10 @@ struct ConsoleRetryDeadLetter: DependentRawFunction {
         do {
             let retried = try await context.invoke(DeadLetters.retry(service), DeadLetterRetry(eventID: eventID))
             return page.redirect(
-                "/admin/dead-letters", flash: "Queued \(retried.requeued) delivery(ies) of event \(eventID) again.")
+                "/admin/dead-letters",
+                flash: "Event \(eventID) is queued again for \(retried.requeued) consumer\(retried.requeued == 1 ? "" : "s").")
         } catch let error as InvocationError where error.status == 404 {
-            return page.redirect("/admin/dead-letters", flash: "That dead letter is gone (already retried?).")
+            return page.redirect("/admin/dead-letters", flash: "That dead letter is gone. It may have been retried already.")
         }
     }
 }

@@ -31,9 +31,8 @@ struct ConsoleSale: DependentRawFunction {
         let lines = HTML.join(
             order.lines.map { line -> HTML in
                 """
-                <tr><td>\(line.name)<br><small>SKU \(line.sku)</small></td><td class="num">\(line.quantity)</td>\
-                <td class="num">\(MoneyText.format(line.unitPrice, currency: currency))</td>\
-                <td class="num">\(MoneyText.format(line.lineTotal, currency: currency))</td></tr>
+                <tr><td>\(line.name)<br><small>SKU \(line.sku) · \(MoneyText.format(line.unitPrice, currency: currency)) each</small></td>\
+                <td class="num">\(line.quantity)</td><td class="num">\(MoneyText.format(line.lineTotal, currency: currency))</td></tr>
                 """
             })
         let timeline = HTML.join(
@@ -98,13 +97,13 @@ struct ConsoleSale: DependentRawFunction {
                 </dl>
                 <h2>Items</h2>
                 <div class="table"><table class="fit">
-                <thead><tr><th scope="col">Product</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Total</th></tr></thead>
+                <thead><tr><th scope="col">Product</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Total</th></tr></thead>
                 <tbody>\(lines)</tbody>
                 <tfoot>
-                <tr><th scope="row" colspan="3">Subtotal</th><td class="num">\(MoneyText.format(order.subtotal, currency: currency))</td></tr>
-                <tr><th scope="row" colspan="3">Shipping</th><td class="num">\(MoneyText.format(order.shipping, currency: currency))</td></tr>
-                <tr><th scope="row" colspan="3">Tax</th><td class="num">\(MoneyText.format(order.tax, currency: currency))</td></tr>
-                <tr><th scope="row" colspan="3">Total</th><td class="num">\(MoneyText.format(order.total, currency: currency))</td></tr>
+                <tr><th scope="row" colspan="2">Subtotal</th><td class="num">\(MoneyText.format(order.subtotal, currency: currency))</td></tr>
+                <tr><th scope="row" colspan="2">Shipping</th><td class="num">\(MoneyText.format(order.shipping, currency: currency))</td></tr>
+                <tr><th scope="row" colspan="2">Tax</th><td class="num">\(MoneyText.format(order.tax, currency: currency))</td></tr>
+                <tr><th scope="row" colspan="2">Total</th><td class="num">\(MoneyText.format(order.total, currency: currency))</td></tr>
                 </tfoot>
                 </table></div>
                 <h2>Actions</h2>

@@ -36,6 +36,6 @@ struct ConsoleSaveCategory: DependentRawFunction {
         guard answer.succeeded else {
             return try await ConsoleCategories.render(&page, errors: FormErrors(answer.problem).messages)
         }
-        return page.redirect("/admin/categories", flash: "Category \(body.name ?? "") saved.")
+        return page.redirect("/admin/categories", flash: "Category saved.")
     }
 }
