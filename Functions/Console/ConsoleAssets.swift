@@ -55,7 +55,7 @@ enum ConsoleAssets {
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-        .timeline li, td { overflow-wrap: anywhere; }
+        .timeline li { overflow-wrap: anywhere; }
         table.fit { min-width: 0; }
         small { color: var(--muted); }
         .actions { display: grid; gap: 1rem; }

@@ -6,7 +6,7 @@ enum SalesTable {
     static func table(_ rows: HTML) -> HTML {
         """
         <div class="table"><table class="fit">
-        <thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col">Ship to</th><th scope="col" class="num">Total</th></tr></thead>
+        <thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr></thead>
         <tbody>\(rows)</tbody>
         </table></div>
         """
@@ -14,9 +14,8 @@ enum SalesTable {
 
     static func row(_ order: OrderRow) -> HTML {
         """
-        <tr><td><a href="/admin/sales/\(order.id)">\(ConsoleLayout.short(order.id))</a><br><small>\(ConsoleLayout.time(order.createdAt))</small></td>\
+        <tr><td><a href="/admin/sales/\(order.id)">\(ConsoleLayout.short(order.id))</a><br><small>\(ConsoleLayout.time(order.createdAt)) · \(order.shippingAddress.name), \(order.shippingAddress.city)</small></td>\
         <td><span class="badge \(order.status)">\(StatusText.order(order.status))</span></td>\
-        <td>\(order.shippingAddress.name), \(order.shippingAddress.city)</td>\
         <td class="num">\(MoneyText.format(order.total, currency: order.currency ?? "KES"))</td></tr>
         """
     }

@@ -177,7 +177,10 @@ def test_an_admin_creates_a_product_and_ships_an_order_and_the_shopper_sees_the_
     assert status == 202, paying
     assert poll(lambda: platform.json("GET", f"/orders/{order['id']}", token=shopper)[1]["status"] == "paid", timeout=30)
 
-    # The admin finds it among the paid orders and ships it.
+    # The dashboard lists it to ship; the admin finds it among the paid orders and ships it.
+    browser.get(platform.url + "/admin")
+    wait_for_text(browser, order["id"][:8])
+    screenshots(browser, "console")
     browser.get(platform.url + "/admin/sales?status=paid")
     browser.find_element(By.LINK_TEXT, order["id"][:8]).click()
     wait_for_text(browser, "Tracking number")
@@ -188,8 +191,6 @@ def test_an_admin_creates_a_product_and_ships_an_order_and_the_shopper_sees_the_
     wait_for_text(browser, "Shipped. The customer gets the tracking number by email.")
     assert "KE-BROWSER-7" in browser.find_element(By.TAG_NAME, "main").text
     screenshots(browser, "console-order")
-    browser.get(platform.url + "/admin")
-    screenshots(browser, "console")
 
     # The shopper, in a browser of their own, sees the tracking number on the order page.
     shopper_browser = new_browser(360)
