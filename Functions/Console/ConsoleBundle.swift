@@ -12,7 +12,7 @@ public enum ConsoleBundle: FunctionBundle {
     public static func register(_ registry: inout FunctionRegistry) {
         let settings: WebSettings
         do {
-            settings = try WebSettings(environment: registry.environment, mode: registry.mode)
+            settings = try ConsoleSettings.web(environment: registry.environment, mode: registry.mode)
         } catch {
             registry.refuse("\(error)")
             return

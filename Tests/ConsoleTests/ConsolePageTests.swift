@@ -6,6 +6,8 @@ import SokoFunctions
 import SokoTesting
 import Testing
 
+@testable import Console
+
 /// The console's pages through the real router, the host's auth and the callees' admin routes.
 @Suite("Merchant console")
 struct ConsolePageTests {
@@ -132,14 +134,14 @@ struct ConsolePageTests {
                 "sku": JSONValue.string("KETTLE"), "name": .string("Kettle"), "price": .integer(250_000),
                 "currency": .string("KES"), "category_id": .string(category), "on_hand": .integer(5),
             ]
-        ).json(Identified.self).id
+        ).json(ShopTesting.Identified.self).id
         let ann = try await shop.shop.customer("ann@example.com")
         _ = try await shop.shop.request(
             "POST", "/cart/items", token: ann, json: ["product_id": JSONValue.string(product), "quantity": .integer(1)])
         let order = try await shop.shop.request(
             "POST", "/orders", token: ann, headers: [("Idempotency-Key", UUID().uuidString)],
             json: ["shipping_address": ["name": "Ann", "line1": "1 Moi Avenue", "city": "Nairobi", "country": "KE"]]
-        ).json(Identified.self).id
+        ).json(ShopTesting.Identified.self).id
 
         // Awaiting payment: cancel is offered, ship is not, and posting ship anyway is refused (409).
         let pending = await shop.get("/admin/sales/\(order)", as: shop.admin)
@@ -210,5 +212,21 @@ enum OrdersTestPayment {
     static func markPaid(_ order: String, shop: ShopHost) async throws {
         try await OrderTransitions.apply(
             orderID: order, to: .paid, actor: "payment:test", at: WallClock.system.now(), store: shop.store("orders"))
+    }
+}
+
+/// The console's own settings: a production console needs its CSRF key, and nothing about cards.
+@Suite("Console settings")
+struct ConsoleSettingsTests {
+    @Test func productionNeedsTheWebSecretButNoStripeKey() throws {
+        #expect(throws: ConsoleSettingsError.self) { try ConsoleSettings.web(environment: [:], mode: .production) }
+        #expect(throws: ConsoleSettingsError.self) {
+            try ConsoleSettings.web(environment: ["SOKO_WEB_SECRET": "too short"], mode: .production)
+        }
+        let secret = String(repeating: "k", count: 32)
+        let live = try ConsoleSettings.web(environment: ["SOKO_WEB_SECRET": secret], mode: .production)
+        #expect(live.secureCookies && live.secret == Array(secret.utf8))
+        let development = try ConsoleSettings.web(environment: ["SOKO_SHOP_NAME": "Duka"], mode: .development)
+        #expect(!development.secureCookies && development.secret.count == 32 && development.shopName == "Duka")
     }
 }
