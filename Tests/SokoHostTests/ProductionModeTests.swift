@@ -24,6 +24,9 @@ struct ProductionModeTests {
         "SOKO_STRIPE_BASE_URL": "https://api.stripe.com",
         "SOKO_STRIPE_SECRET_KEY": "sk_live_51LiveKeyForTheTestsOnly0123456789",
         "SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_liveSecretForTheTestsOnly0123",
+        // The web pages' CSRF key (console and storefront) and the card page's publishable key.
+        "SOKO_WEB_SECRET": "web-secret-for-the-tests-only-0123456789",
+        "SOKO_STRIPE_PUBLISHABLE_KEY": "pk_live_51LiveKeyForTheTestsOnly0123456789",
     ]
 
     static func data() -> [String: String] {
