@@ -149,12 +149,14 @@ let package = Package(
             path: "Functions/ShopWeb"),
         // The shoppers' web pages (`/`, `/p/{id}`, `/basket`, `/checkout`, …), served by the host.
         .target(name: "Storefront", dependencies: ["ShopWeb", "SokoFunctions"], path: "Functions/Storefront"),
+        // The merchant console's pages (`/admin`, admin role), served by the host.
+        .target(name: "Console", dependencies: ["ShopWeb", "SokoFunctions"], path: "Functions/Console"),
         // The shop: its bundles listed once, for the executable and the tests.
         .target(
             name: "Shop",
             dependencies: [
                 "SokoFunctions", "SokoDeploy", "SokoHTTPTypes", "Examples", "Users", "Catalog", "Cart", "Orders", "Payments",
-                "Notifications", "Sandbox", "SokoManifest", "Storefront",
+                "Notifications", "Sandbox", "SokoManifest", "Storefront", "Console",
             ],
             path: "Functions/Shop"),
         // The shop's `soko` executable: the runtime's commands over the shop's bundles, and the shop's own.
@@ -227,6 +229,9 @@ let package = Package(
         .testTarget(
             name: "StorefrontTests", dependencies: ["ShopWeb", "Storefront", "ShopTesting", "SokoTesting"],
             path: "Tests/StorefrontTests"),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "ShopWeb", "Orders", "ShopTesting", "SokoTesting"],
+            path: "Tests/ConsoleTests"),
         .testTarget(name: "ExamplesTests", dependencies: ["Examples", "SokoTesting"], path: "Tests/ExamplesTests"),
     ]
 )

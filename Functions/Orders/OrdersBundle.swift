@@ -24,6 +24,7 @@ public enum OrdersBundle: FunctionBundle {
         registry.add(ShipOrder.self)
         registry.add(DeliverOrder.self)
         registry.add(AdminListOrders.self)
+        registry.add(AdminGetOrder.self)
         registry.add(PaymentDetails.self)
         registry.add(MarkPaid.self)
         registry.add(MarkRefunded.self)

@@ -1,5 +1,6 @@
 import Cart
 import Catalog
+import Console
 import Examples
 import Notifications
 import Orders
@@ -15,6 +16,6 @@ public enum Shop {
     /// Every bundle compiled into the shop's `soko` binary.
     public static let bundles: [any FunctionBundle.Type] = [
         ExamplesBundle.self, UsersBundle.self, CatalogBundle.self, CartBundle.self, OrdersBundle.self, PaymentsBundle.self,
-        NotificationsBundle.self, SandboxBundle.self, StorefrontBundle.self,
+        NotificationsBundle.self, SandboxBundle.self, StorefrontBundle.self, ConsoleBundle.self,
     ]
 }

@@ -10,7 +10,8 @@ import SokoManifest
 public enum RouteAgreement {
     /// The host's own routes, documented in the OpenAPI document but in no manifest.
     public static let hostRoutes: Set<String> = [
-        "GET /healthz", "GET /readyz", "GET /metrics", "POST /_soko/events/{}/{}",
+        "GET /healthz", "GET /readyz", "GET /metrics", "POST /_soko/events/{}/{}", "POST /_soko/dead-letters/{}",
+        "POST /_soko/dead-letters/{}/retry",
     ]
 
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

@@ -4,24 +4,9 @@ import SokoStore
 /// Operators' view of a service's event deliveries: the dead letters, and replaying them
 /// (`soko events dead`, `soko events retry ID`).
 public enum EventAdministration {
-    /// A delivery parked after its consumer's last retry.
-    public struct DeadLetter: Sendable, Equatable, Encodable {
-        public var eventID: String
-        public var event: String
-        public var consumer: String
-        public var attempts: Int
-        public var lastError: String
-        public var occurredAt: String
-        public var failedAt: String
-
-        enum CodingKeys: String, CodingKey {
-            case event, consumer, attempts
-            case eventID = "event_id"
-            case lastError = "last_error"
-            case occurredAt = "occurred_at"
-            case failedAt = "failed_at"
-        }
-    }
+    /// A delivery parked after its consumer's last retry (the wire type of the host's
+    /// `_deadLetters` functions, ``SokoFunctions/DeadLetters``).
+    public typealias DeadLetter = SokoFunctions.DeadLetter
 
     /// The store's dead letters, oldest failure first.
     public static func deadLetters(store: Store, limit: Int = 1000) async throws -> [DeadLetter] {

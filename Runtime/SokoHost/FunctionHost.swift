@@ -109,13 +109,23 @@ public final class FunctionHost: Sendable {
             }
         }
         self.units = units
-        functions = selected.enumerated().map { index, entry in
+        var functions = selected.enumerated().map { index, entry in
             FunctionRuntime(
                 service: entry.0.service, manifest: entry.1,
                 handler: registries[entry.0.service]!.handlers[entry.1.name]!, index: index)
         }
         let services = Set(functions.map(\.service))
         migrations = allMigrations.filter { services.contains($0.key) }
+        // The host's own dead-letter functions, for each store this process opens.
+        for service in migrations.filter({ !$0.value.isEmpty }).keys.sorted() {
+            for manifest in DeadLetterFunctions.manifests(service: service) {
+                functions.append(
+                    FunctionRuntime(
+                        service: service, manifest: manifest, handler: DeadLetterFunctions.handler(manifest.name),
+                        index: functions.count))
+            }
+        }
+        self.functions = functions
         router = Router(functions: functions)
         rateLimiters = try RateLimiter.limiters(
             for: functions, migrations: allMigrations, enabled: settings.rateLimits, clock: configuration.wallClock)

@@ -45,6 +45,11 @@ struct RemoteInvoker: Sendable {
                 if case .http(let routes) = function.trigger { route = routes.first }
                 targets["\(manifest.service).\(function.name)"] = Target(unit: manifest.unitName(of: function), route: route)
             }
+            // The host's dead-letter functions, served by the service's unit wherever it keeps a store.
+            for function in DeadLetterFunctions.manifests(service: manifest.service) {
+                guard case .http(let routes) = function.trigger else { continue }
+                targets["\(manifest.service).\(function.name)"] = Target(unit: manifest.service, route: routes.first)
+            }
         }
         self.targets = targets
         self.directory = directory

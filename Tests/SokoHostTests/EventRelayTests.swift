@@ -68,6 +68,9 @@ enum OutboxBundle: FunctionBundle {
         }
     }
 
+    /// Lets the consumers accept `eventID` from now on (a consumer fixed before a replay).
+    static func forgive(_ eventID: String) { owedFailures.withLock { $0[eventID] = 0 } }
+
     static let manifest = """
         service: outbox
         functions:

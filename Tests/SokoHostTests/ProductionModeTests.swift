@@ -24,8 +24,9 @@ struct ProductionModeTests {
         "SOKO_STRIPE_BASE_URL": "https://api.stripe.com",
         "SOKO_STRIPE_SECRET_KEY": "sk_live_51LiveKeyForTheTestsOnly0123456789",
         "SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_liveSecretForTheTestsOnly0123",
+        // The web pages' CSRF key (console and storefront) and the card page's publishable key.
+        "SOKO_WEB_SECRET": "web-secret-for-the-tests-only-0123456789",
         "SOKO_STRIPE_PUBLISHABLE_KEY": "pk_live_51LiveKeyForTheTestsOnly0123456789",
-        "SOKO_WEB_SECRET": "a web secret of forty characters, for tests",
     ]
 
     static func data() -> [String: String] {
@@ -35,9 +36,6 @@ struct ProductionModeTests {
     /// Each case: the change to ``live`` (nil removes a variable), the variable the refusal names.
     static let refusals: [([String: String?], String)] = [
         (["SOKO_PUBLIC_URL": nil], "SOKO_PUBLIC_URL: is required in production"),
-        (["SOKO_WEB_SECRET": nil], "SOKO_WEB_SECRET: is required in production"),
-        (["SOKO_STRIPE_PUBLISHABLE_KEY": nil], "SOKO_STRIPE_PUBLISHABLE_KEY: is required in production"),
-        (["SOKO_STRIPE_PUBLISHABLE_KEY": "pk_test_sandbox"], "SOKO_STRIPE_PUBLISHABLE_KEY: must be a live key"),
         (["SOKO_PUBLIC_URL": "http://duka.co.ke"], "SOKO_PUBLIC_URL: \"http://duka.co.ke\" must be https"),
         (["SOKO_PUBLIC_URL": "https://127.0.0.1:8080"], "SOKO_PUBLIC_URL: \"https://127.0.0.1:8080\" points at this machine"),
         (
