@@ -23,6 +23,9 @@ public enum NotificationsBundle: FunctionBundle {
         registry.add(SendPaymentReceipt(settings: settings))
         registry.add(SendShippingUpdate(settings: settings))
         registry.add(SendCancellation(settings: settings))
+        registry.add(SendPasswordReset(settings: settings))
+        registry.add(SendEmailVerification(settings: settings))
+        registry.add(SendRefundConfirmation(settings: settings))
         registry.add(ListNotifications.self)
     }
 }

@@ -1,7 +1,7 @@
 import SokoFunctions
 
-/// The payment gateways' sandbox: Safaricom Daraja (OAuth token, STK push, STK query, and the
-/// callback posted after the push) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
+/// The payment gateways' sandbox: Safaricom Daraja (OAuth token, STK push, STK query, the
+/// callback posted after the push, and reversals with their asynchronous result) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
 /// events), speaking their documented HTTP APIs under `/_sandbox/daraja/…` and
 /// `/_sandbox/stripe/v1/…` so the platform runs end to end with no credentials. The real Payments
 /// client talks to it; only base URLs and credentials change for the real gateways.
@@ -39,6 +39,9 @@ public enum SandboxBundle: FunctionBundle {
         registry.raw("darajaStkQuery") { request, context in
             await StkQuery.run(request, context: context, settings: settings)
         }
+        registry.raw("darajaReversal") { request, context in
+            await Reversal.run(request, context: context, settings: settings).response
+        }
         for (name, work) in stripe {
             registry.raw(name) { request, context in
                 await StripeEndpoint.answer(request, context: context, settings: settings, work)
@@ -46,7 +49,7 @@ public enum SandboxBundle: FunctionBundle {
         }
     }
 
-    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery"]
+    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery", "darajaReversal"]
 
     static let stripe: [(String, @Sendable (StripeEndpoint) async throws -> (Int, [UInt8]))] = [
         ("stripeCreatePaymentIntent", CreatePaymentIntent.run),

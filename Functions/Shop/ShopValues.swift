@@ -11,6 +11,8 @@ import SokoManifest
 /// public_url: https://duka.co.ke          # required: where shoppers and Daraja reach the gateway
 /// token_issuer: https://duka.co.ke        # default: public_url
 /// mpesa_shortcode: "600123"               # required while mpesa is offered
+/// mpesa_initiator: duka-api               # the Reversal API operator (M-Pesa refunds); else set
+///                                         # SOKO_DARAJA_INITIATOR_NAME, or production refuses to start
 /// payment_methods: [mpesa, stripe]        # default: both
 /// mail_from: "Duka <orders@duka.co.ke>"   # required
 /// cluster_issuer: letsencrypt-prod        # Kubernetes: cert-manager's ClusterIssuer (default letsencrypt-prod)
@@ -19,12 +21,15 @@ public struct ShopValues: DeploymentValues, Equatable {
     public var publicURL: String
     public var tokenIssuer: String
     public var mpesaShortcode: String?
+    public var mpesaInitiator: String?
     public var paymentMethods: [String]
     public var mailFrom: String
     public var clusterIssuer: String
 
     /// The keys a values file may have.
-    public static let keys = ["public_url", "token_issuer", "mpesa_shortcode", "payment_methods", "mail_from", "cluster_issuer"]
+    public static let keys = [
+        "public_url", "token_issuer", "mpesa_shortcode", "mpesa_initiator", "payment_methods", "mail_from", "cluster_issuer",
+    ]
 
     /// Why the values cannot render production (one line, naming the key).
     public struct Invalid: Error, CustomStringConvertible, Equatable {
@@ -86,6 +91,8 @@ public struct ShopValues: DeploymentValues, Equatable {
             }
             guard code != "174379" else { throw Invalid("mpesa_shortcode", "174379 is Safaricom's public sandbox paybill") }
         }
+        mpesaInitiator = field("mpesa_initiator")
+        if mpesaInitiator == "testapi" { throw Invalid("mpesa_initiator", "testapi is Daraja's sandbox operator") }
         guard let mailFrom = field("mail_from") else {
             throw Invalid("mail_from", "is required (the shop's sender, e.g. \"Duka <orders@duka.co.ke>\")")
         }
@@ -113,6 +120,7 @@ public struct ShopValues: DeploymentValues, Equatable {
             ("SOKO_PAYMENT_METHODS", paymentMethods.joined(separator: ",")), ("SOKO_MAIL_FROM", mailFrom),
         ]
         if let mpesaShortcode { out.append(("SOKO_DARAJA_SHORTCODE", mpesaShortcode)) }
+        if let mpesaInitiator { out.append(("SOKO_DARAJA_INITIATOR_NAME", mpesaInitiator)) }
         return out
     }
 }

@@ -21,6 +21,8 @@ struct ProductionModeTests {
         "SOKO_DARAJA_CONSUMER_SECRET": "live-consumer-secret-0123456789",
         "SOKO_DARAJA_SHORTCODE": "600123",
         "SOKO_DARAJA_PASSKEY": String(repeating: "7f", count: 32),
+        "SOKO_DARAJA_INITIATOR_NAME": "duka-api-operator",
+        "SOKO_DARAJA_SECURITY_CREDENTIAL": "LiveEncryptedCredentialForTheTestsOnly0123456789==",
         "SOKO_STRIPE_BASE_URL": "https://api.stripe.com",
         "SOKO_STRIPE_SECRET_KEY": "sk_live_51LiveKeyForTheTestsOnly0123456789",
         "SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_liveSecretForTheTestsOnly0123",
@@ -32,6 +34,8 @@ struct ProductionModeTests {
 
     /// Each case: the change to ``live`` (nil removes a variable), the variable the refusal names.
     static let refusals: [([String: String?], String)] = [
+        (["SOKO_DARAJA_SECURITY_CREDENTIAL": nil], "SOKO_DARAJA_SECURITY_CREDENTIAL: is required in production"),
+        (["SOKO_DARAJA_INITIATOR_NAME": "testapi"], "SOKO_DARAJA_INITIATOR_NAME: is the sandbox's operator"),
         (["SOKO_PUBLIC_URL": nil], "SOKO_PUBLIC_URL: is required in production"),
         (["SOKO_PUBLIC_URL": "http://duka.co.ke"], "SOKO_PUBLIC_URL: \"http://duka.co.ke\" must be https"),
         (["SOKO_PUBLIC_URL": "https://127.0.0.1:8080"], "SOKO_PUBLIC_URL: \"https://127.0.0.1:8080\" points at this machine"),
@@ -209,6 +213,7 @@ struct ProductionModeTests {
         #expect(output.contains("sk_live_… (masked"))
         for secret in [
             "SOKO_STRIPE_SECRET_KEY", "SOKO_STRIPE_WEBHOOK_SECRETS", "SOKO_DARAJA_PASSKEY", "SOKO_DARAJA_CONSUMER_SECRET",
+            "SOKO_DARAJA_SECURITY_CREDENTIAL",
         ] {
             #expect(!output.contains(Self.live[secret]!), "\(secret) printed in clear")
         }
