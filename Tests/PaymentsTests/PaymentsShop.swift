@@ -21,8 +21,10 @@ struct PaymentsShop {
     /// Gateway URLs point at a closed port, so nothing outside the test is ever reached.
     static let environment = ["SOKO_PUBLIC_URL": "http://127.0.0.1:9", "SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_test,whsec_next"]
 
-    static func start(fake: FakeGateway = FakeGateway()) async throws -> PaymentsShop {
-        let shop = try await ShopHost.start(environment: environment)
+    static func start(
+        fake: FakeGateway = FakeGateway(), configuration: HostConfiguration = TestHost.defaultConfiguration()
+    ) async throws -> PaymentsShop {
+        let shop = try await ShopHost.start(environment: environment, configuration: configuration)
         let admin = try await shop.admin()
         let customer = try await shop.customer("ann@example.com")
         let me = await shop.request("GET", "/users/me", token: customer)
@@ -34,8 +36,11 @@ struct PaymentsShop {
     }
 
     /// Runs `body` with a fresh shop, shutting it down afterwards (also when `body` throws).
-    static func with(fake: FakeGateway = FakeGateway(), _ body: (PaymentsShop) async throws -> Void) async throws {
-        let shop = try await start(fake: fake)
+    static func with(
+        fake: FakeGateway = FakeGateway(), configuration: HostConfiguration = TestHost.defaultConfiguration(),
+        _ body: (PaymentsShop) async throws -> Void
+    ) async throws {
+        let shop = try await start(fake: fake, configuration: configuration)
         do {
             try await body(shop)
         } catch {
