@@ -25,7 +25,7 @@ public enum SandboxBundle: FunctionBundle {
         }
         guard settings.enabled else {
             // Off (SOKO_SANDBOX=off, or a live Stripe key configured): the routes exist, answer 404.
-            for name in daraja + stripe.map(\.0) {
+            for name in daraja + stripe.map(\.0) + ["africasTalkingSendMessage"] {
                 registry.raw(name) { _, _ in throw FunctionError.notFound("the payment sandbox is off") }
             }
             return
@@ -41,6 +41,9 @@ public enum SandboxBundle: FunctionBundle {
         }
         registry.raw("darajaReversal") { request, context in
             await Reversal.run(request, context: context, settings: settings).response
+        }
+        registry.raw("africasTalkingSendMessage") { request, context in
+            try await AfricasTalkingMessaging.run(request, context: context, settings: settings)
         }
         for (name, work) in stripe {
             registry.raw(name) { request, context in

@@ -66,5 +66,16 @@ enum SandboxSchema {
                 """,
                 "CREATE INDEX reversal_requests_original ON reversal_requests (original_transaction_id, result_code)",
             ]),
+        Migration(
+            3, "africa's talking messages",
+            [
+                // Every recipient of every accepted messaging request, as the fake answered it.
+                """
+                CREATE TABLE sms_messages (
+                    message_id TEXT PRIMARY KEY, username TEXT NOT NULL, sender TEXT, recipient TEXT NOT NULL,
+                    message TEXT NOT NULL, status_code INTEGER NOT NULL, status TEXT NOT NULL, cost TEXT NOT NULL,
+                    created_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }

@@ -51,7 +51,7 @@ struct Register: DependentFunction {
         }
         let user = UserProfile(
             id: id, email: email, name: name, roles: ["customer"], phone: nil, shippingAddress: nil, createdAt: now,
-            emailVerified: false)
+            emailVerified: false, smsNotifications: true)
         return .created(user, location: "/users/me")
     }
 }

@@ -12,6 +12,8 @@ struct User: Sendable {
     var createdAt: String
     /// When the owner followed a verification (or reset) link; nil while unverified.
     var emailVerifiedAt: String?
+    /// The user asked for no SMS notifications (email still goes out).
+    var smsOptOut: Bool
 
     init(row: Row) throws {
         id = try row.string("id") ?? ""
@@ -25,9 +27,11 @@ struct User: Sendable {
         }
         createdAt = try row.string("created_at") ?? ""
         emailVerifiedAt = try row.string("email_verified_at")
+        smsOptOut = try row.bool("sms_opt_out") ?? false
     }
 
-    static let columns = "id, email, name, password_hash, roles, phone, shipping_address, created_at, email_verified_at"
+    static let columns =
+        "id, email, name, password_hash, roles, phone, shipping_address, created_at, email_verified_at, sms_opt_out"
 
     static func find(email: String, in store: Store) async throws -> User? {
         try await store.query("SELECT \(columns) FROM users WHERE email = $1", [.text(email)]).first.map(User.init)
@@ -41,7 +45,8 @@ struct User: Sendable {
     var profile: UserProfile {
         UserProfile(
             id: id, email: email, name: name, roles: roles, phone: phone, shippingAddress: shippingAddress,
-            createdAt: createdAt, emailVerified: emailVerifiedAt != nil)
+            createdAt: createdAt, emailVerified: emailVerifiedAt != nil,
+            smsNotifications: !smsOptOut)
     }
 }
 
@@ -55,12 +60,15 @@ struct UserProfile: Codable, Sendable, Equatable {
     var createdAt: String
     /// Whether the owner confirmed the address by a mailed link (orders are allowed before).
     var emailVerified: Bool
+    /// Whether order updates also go out by SMS to `phone` (`PATCH /users/me` turns them off).
+    var smsNotifications: Bool
 
     enum CodingKeys: String, CodingKey {
         case id, email, name, roles, phone
         case shippingAddress = "shipping_address"
         case createdAt = "created_at"
         case emailVerified = "email_verified"
+        case smsNotifications = "sms_notifications"
     }
 }
 

@@ -47,6 +47,7 @@ public enum UsersBundle: FunctionBundle {
         registry.add(VerifyEmail.self)
         registry.add(ResendVerification.self)
         registry.add(IssueAccountLink.self)
+        registry.add(SmsContactLookup.self)
     }
 }
 

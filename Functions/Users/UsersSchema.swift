@@ -67,5 +67,8 @@ enum UsersSchema {
                 "CREATE INDEX account_links_email ON account_links (purpose, email, created_at)",
                 "CREATE INDEX account_links_user ON account_links (user_id, purpose)",
             ]),
+        Migration(
+            7, "SMS opt-out",
+            ["ALTER TABLE users ADD COLUMN sms_opt_out INTEGER NOT NULL DEFAULT 0"]),
     ]
 }

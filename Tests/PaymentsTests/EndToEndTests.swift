@@ -214,4 +214,64 @@ struct PaymentsEndToEndTests {
             try await running.request("POST", "/admin/refunds/rev_000000000000000000000000/retry", token: admin).status == 404)
         #expect(try await running.waitForOrder(order, "cancelled", token: customer))
     }
+
+    /// The SMS log's rows, newest first.
+    func texts(_ running: Running, admin: String) async throws -> [[String: Any]] {
+        try await running.request("GET", "/admin/notifications/sms", token: admin).object["items"] as? [[String: Any]] ?? []
+    }
+
+    /// Waits for the SMS log to have a row of `kind` in `status`; returns it.
+    func text(_ running: Running, admin: String, kind: String, status: String) async throws -> [String: Any]? {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let row = try await texts(running, admin: admin).first(where: {
+                $0["kind"] as? String == kind && $0["status"] as? String == status
+            }) {
+                return row
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test func orderTextsGoThroughAfricasTalkingsSandboxUnlessTheCustomerOptsOut() async throws {
+        let (running, admin, customer, order, _) = try await serve()
+        defer { stop(running) }
+        // The order was placed before the customer gave a phone number: that text was skipped.
+        let placed = try #require(try await text(running, admin: admin, kind: "order_confirmation", status: "skipped"))
+        #expect(placed["last_error"] as? String == "no phone number on file")
+
+        let phone = try await running.request("PATCH", "/users/me", token: customer, json: #"{"phone":"+254708374149"}"#)
+        #expect(phone.object["sms_notifications"] as? Bool == true)
+        _ = try await running.request(
+            "POST", "/orders/\(order)/pay", token: customer, json: #"{"method":"mpesa","phone":"0708374149"}"#)
+        #expect(try await running.waitForOrder(order, "paid", token: customer))
+        let paid = try #require(try await text(running, admin: admin, kind: "payment_receipt", status: "sent"))
+        #expect(paid["recipient"] as? String == "+254708374149")
+        #expect((paid["message_id"] as? String)?.hasPrefix("ATXid_") == true)
+        #expect(paid["provider_status"] as? String == "Success")
+        #expect(paid["cost"] as? String == "KES 0.8000")
+        let message = try #require(paid["message"] as? String)
+        #expect(message.contains("KES 1,53") && message.contains("M-Pesa ref"), "\(message)")
+
+        // Opting out stops the texts, not the emails.
+        let off = try await running.request("PATCH", "/users/me", token: customer, json: #"{"sms_notifications":false}"#)
+        #expect(off.object["sms_notifications"] as? Bool == false)
+        let shipped = try await running.request(
+            "POST", "/orders/\(order)/ship", token: admin, json: #"{"carrier":"G4S","tracking_number":"G4S-7781"}"#)
+        #expect(shipped.status == 200, "\(shipped.object)")
+        let skipped = try #require(try await text(running, admin: admin, kind: "order_shipped", status: "skipped"))
+        #expect(skipped["last_error"] as? String == "the customer opted out of SMS")
+        var emailed = false
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !emailed, ContinuousClock.now < deadline {
+            let log = try await running.request("GET", "/admin/notifications?status=sent", token: admin)
+            emailed = (log.object["items"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "order_shipped" }
+            if !emailed { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(emailed)
+        let contact = try await running.request("GET", "/admin/notifications/sms?status=nope", token: admin)
+        #expect(contact.status == 400)
+        #expect(try await running.request("GET", "/admin/notifications/sms", token: customer).status == 403)
+    }
 }
