@@ -50,20 +50,26 @@ enum MpesaRefunds {
         return try await submit(id, token: token, context: context, gateways: gateways)
     }
 
-    /// A `failed` reversal again, with a new token (an admin's retry). 409 `refund-not-retryable`
-    /// unless it failed.
+    /// How long a `requested` reversal waits for its result before an admin may send it again
+    /// (the result was lost; Daraja answers a repeat with R000001, which settles it).
+    static let resultGrace = 3600
+
+    /// A `failed` reversal — or a `requested` one whose result has not come for ``resultGrace``
+    /// seconds — again, with a new token (an admin's retry). 409 `refund-not-retryable` otherwise.
     static func retry(_ reversal: MpesaReversal, context: FunctionContext, gateways: Gateways) async throws -> MpesaReversal? {
         let token = CallbackToken.generate()
+        let stale = WallTime(unixSeconds: context.now.unixSeconds - resultGrace).timestamp
         let changed = try await context.store.execute(
             """
             UPDATE mpesa_reversals SET status = 'pending', callback_token_hash = $2, conversation_id = NULL,
                 originator_conversation_id = NULL, result_code = NULL, result_desc = NULL, updated_at = $3
-            WHERE id = $1 AND status = 'failed'
-            """, [.text(reversal.id), .text(token.hash), .text(context.now.timestamp)])
+            WHERE id = $1 AND (status = 'failed' OR (status = 'requested' AND updated_at < $4))
+            """, [.text(reversal.id), .text(token.hash), .text(context.now.timestamp), .text(stale)])
         guard changed == 1 else {
             throw FunctionError(
                 status: 409, code: "refund-not-retryable",
-                detail: "the refund is \(reversal.status.rawValue); only a failed refund is retried",
+                detail: "the refund is \(reversal.status.rawValue); only a failed refund, or one whose result has not "
+                    + "come for an hour, is retried",
                 errors: [FieldError(field: "status", message: "is \(reversal.status.rawValue)")])
         }
         return try await submit(reversal.id, token: token, context: context, gateways: gateways)

@@ -8,7 +8,8 @@ import SokoFunctions
 /// Idempotent on the reversal: only a `requested` (or still `pending`: the result beat our own
 /// write of Daraja's answer) reversal is settled, by a conditional update, and a success records
 /// the refund on the payment (`payment.refunded {full: true}`) in the same transaction — a
-/// duplicate result changes nothing.
+/// duplicate result changes nothing. `R000001` ("the transaction has already been reversed") counts
+/// as a success: it answers a retry whose first result was lost.
 enum MpesaReversalResult: RawFunction {
     static func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         try await ReversalCallback.handle(request, timedOut: false, context: context)
@@ -49,7 +50,10 @@ enum ReversalCallback {
             return accepted
         }
         let now = context.now
-        if timedOut || result?.succeeded != true {
+        // R000001, "already reversed": an earlier request of ours went through and its result was
+        // lost (the retry of a stale `requested` one) — the money is back, so it is a success.
+        let alreadyReversed = result?.resultCode == "R000001"
+        if timedOut || (result?.succeeded != true && !alreadyReversed) {
             let code = timedOut ? "queue-timeout" : (result?.resultCode ?? "unreadable")
             let description = timedOut ? "the request timed out in Safaricom's queue" : (result?.resultDesc ?? "no result")
             try await MpesaRefunds.settle(reversal.id, .failed, code: code, description: description, context: context)

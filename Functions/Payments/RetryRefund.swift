@@ -1,9 +1,10 @@
 import SokoFunctions
 
-/// `POST /admin/refunds/{id}/retry` (admin) → 202 with the refund: sends a `failed` M-Pesa
+/// `POST /admin/refunds/{id}/retry` (admin) → 202 with the refund: sends a failed (or stale) M-Pesa
 /// reversal to Daraja again (a new callback token; the attempt counted). 404
-/// `refund-not-found`; 409 `refund-not-retryable` unless it failed — a `requested` one is still
-/// awaiting Safaricom's result, and a second request for a reversed transaction would be refused.
+/// `refund-not-found`; 409 `refund-not-retryable` unless it failed, or was requested over an hour ago
+/// and no result came (Daraja answers a repeat of a reversal that went through with R000001,
+/// which settles it as a success).
 struct RetryRefund: DependentFunction {
     let gateways: Gateways
 

@@ -193,6 +193,26 @@ struct MpesaRefundTests {
             let listed = await shop.shop.request("GET", "/admin/refunds?status=failed", token: shop.admin)
             #expect(listed.text.contains(current.id))
             #expect(try await shop.events(named: "payment.refunded").isEmpty)
+
+            // Sent again and its result lost: an hour later it may be retried, and Daraja's
+            // "already reversed" (R000001) settles it as the success it was.
+            current = try await retried(shop, current)
+            await #expect(throws: FunctionError.self) { _ = try await retried(shop, current) }
+            try await shop.payments.execute(
+                "UPDATE mpesa_reversals SET updated_at = '2000-01-01T00:00:00.000Z' WHERE id = $1", [.text(current.id)])
+            current = try await retried(shop, current)
+            #expect(current.status == .requested && current.attempts == 5)
+            token = try #require(
+                (shop.fake.requests(to: "/reversal/").last?.jsonObject["ResultURL"] as? String)?.split(separator: "/")
+                    .dropLast().last.map(String.init))
+            _ = await post(
+                shop, "/webhooks/mpesa/reversal/\(token)/result",
+                Self.result(
+                    conversation: current.conversationID ?? "", code: #""R000001""#,
+                    description: "The transaction has already been reversed."))
+            current = try await reversal(shop, payment: payment.id, status: .succeeded)
+            #expect(try await shop.payment(payment.id).status == .refunded)
+            #expect(try await shop.events(named: "payment.refunded").count == 1)
         }
     }
 }
