@@ -29,22 +29,18 @@ enum MpesaRefunds {
             try tx.execute(
                 "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
                 [.text(payment.id), .text(now)])
-            guard try MpesaReversal.find("payment_id = $1", [.text(payment.id)], in: tx) == nil else { return false }
-            do {
-                try tx.execute(
-                    """
-                    INSERT INTO mpesa_reversals (id, payment_id, order_id, amount, currency, receipt, status, attempts,
-                        callback_token_hash, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $8)
-                    """,
-                    [
-                        .text(id), .text(payment.id), .text(payment.orderID), SQLValue(payment.amount - payment.refundedAmount),
-                        .text(payment.currency), .text(receipt), .text(token.hash), .text(now),
-                    ])
-            } catch StoreError.uniqueViolation {
-                return false
-            }
-            return true
+            // The unique payment_id decides (two deliveries at once: one reversal), not a check.
+            return try tx.execute(
+                """
+                INSERT INTO mpesa_reversals (id, payment_id, order_id, amount, currency, receipt, status, attempts,
+                    callback_token_hash, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $8)
+                ON CONFLICT (payment_id) DO NOTHING
+                """,
+                [
+                    .text(id), .text(payment.id), .text(payment.orderID), SQLValue(payment.amount - payment.refundedAmount),
+                    .text(payment.currency), .text(receipt), .text(token.hash), .text(now),
+                ]) == 1
         }
         guard created else { return try await MpesaReversal.find("payment_id = $1", [.text(payment.id)], in: context.store) }
         return try await submit(id, token: token, context: context, gateways: gateways)

@@ -215,4 +215,50 @@ struct MpesaRefundTests {
             #expect(try await shop.events(named: "payment.refunded").count == 1)
         }
     }
+
+    @Test func concurrentStartsAndResultsMoveTheMoneyOnce() async throws {
+        try await PaymentsShop.with(fake: FakeGateway(Self.darajaWithReversals())) { try await concurrently($0) }
+    }
+
+    @Test func concurrentStartsAndResultsMoveTheMoneyOnceOnPostgreSQL() async throws {
+        guard let configuration = ShopHost.postgresConfiguration() else {
+            if ShopHost.inCI { Issue.record("SOKO_TEST_POSTGRES_URL is not set") }
+            return
+        }
+        try await PaymentsShop.with(fake: FakeGateway(Self.darajaWithReversals()), configuration: configuration) {
+            try await concurrently($0)
+        }
+    }
+
+    func concurrently(_ shop: PaymentsShop) async throws {
+        let (_, payment) = try await paidOrder(shop)
+        // Six deliveries of the same cause at once (redeliveries, two replicas): one reversal.
+        let gateways = shop.gateways
+        let context = try shop.context("refundUnneededPayment")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 {
+                group.addTask { _ = try await MpesaRefunds.start(payment, context: context, gateways: gateways) }
+            }
+            try await group.waitForAll()
+        }
+        let rows = try await shop.payments.query("SELECT id FROM mpesa_reversals WHERE payment_id = $1", [.text(payment.id)])
+        #expect(rows.count == 1)
+        #expect(shop.fake.requests(to: "/mpesa/reversal/v1/request").count == 1)
+        let requested = try await reversal(shop, payment: payment.id, status: .requested)
+        let sent = try #require(shop.fake.requests(to: "/mpesa/reversal/v1/request").last).jsonObject
+        let token = try #require((sent["ResultURL"] as? String)?.split(separator: "/").dropLast().last.map(String.init))
+
+        // The result eight times at once: one refund, one event.
+        let body = Self.result(conversation: requested.conversationID ?? "")
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask { await post(shop, "/webhooks/mpesa/reversal/\(token)/result", body).status }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: 8))
+        #expect(try await shop.events(named: "payment.refunded").count == 1)
+        let refunded = try await shop.payment(payment.id)
+        #expect(refunded.status == .refunded && refunded.refundedAmount == 153_500)
+    }
 }
