@@ -6,6 +6,9 @@ enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case orderShipped = "order_shipped"
     case orderDelivered = "order_delivered"
     case cancellation
+    case passwordReset = "password_reset"
+    case emailVerification = "email_verification"
+    case refund
 }
 
 /// Where a log row stands: `sent`, or not yet (`retrying`: the relay will try again), or given up

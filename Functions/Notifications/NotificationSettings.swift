@@ -12,6 +12,9 @@ struct NotificationSettings: Sendable {
     var from: Mailbox
     /// The name the emails sign with: the sender's display name.
     var shop: String
+    /// `SOKO_PUBLIC_URL` without a trailing slash: the base of the links in account emails
+    /// (production requires it for every process; development defaults to this machine).
+    var publicURL = "http://127.0.0.1:8080"
 
     static let defaultFrom = "Soko <no-reply@soko.example>"
 
@@ -66,5 +69,8 @@ struct NotificationSettings: Sendable {
         }
         self.from = from
         shop = from.name ?? "Soko"
+        if let url = environment["SOKO_PUBLIC_URL"]?.trimmingSpaces, !url.isEmpty {
+            publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
     }
 }

@@ -18,11 +18,34 @@ public enum NotificationsBundle: FunctionBundle {
             return
         }
         registry.report("SOKO_MAIL_FROM", settings.from.description)
+        let sms: SmsSettings
+        do {
+            sms = try SmsSettings(environment: registry.environment, mode: registry.mode)
+        } catch {
+            registry.refuse("\(error)")
+            return
+        }
+        registry.report("SOKO_SMS", sms.enabled ? "on" : "off")
+        if sms.enabled {
+            registry.report("SOKO_AT_BASE_URL", sms.baseURL)
+            registry.report("SOKO_AT_USERNAME", sms.username)
+            registry.report("SOKO_AT_API_KEY", ReportedSetting.masked(sms.apiKey))
+            registry.report("SOKO_SMS_SENDER_ID", sms.senderID ?? "(the provider's default)")
+        }
+        let texts = sms.enabled ? AfricasTalkingClient(settings: sms) : nil
         registry.add(SendWelcome(settings: settings))
         registry.add(SendOrderConfirmation(settings: settings))
         registry.add(SendPaymentReceipt(settings: settings))
         registry.add(SendShippingUpdate(settings: settings))
         registry.add(SendCancellation(settings: settings))
+        registry.add(SendPasswordReset(settings: settings))
+        registry.add(SendEmailVerification(settings: settings))
+        registry.add(SendRefundConfirmation(settings: settings))
+        registry.add(TextOrderPlaced(settings: settings, client: texts))
+        registry.add(TextOrderPaid(settings: settings, client: texts))
+        registry.add(TextOrderShipped(settings: settings, client: texts))
+        registry.add(TextRefund(settings: settings, client: texts))
         registry.add(ListNotifications.self)
+        registry.add(ListTextMessages.self)
     }
 }

@@ -19,6 +19,20 @@ enum NotificationsSchema {
                 """,
                 "CREATE INDEX notifications_created ON notifications (created_at, id)",
                 "CREATE INDEX notifications_status ON notifications (status, created_at, id)",
-            ])
+            ]),
+        Migration(
+            2, "SMS delivery log",
+            [
+                // status: sent | retrying | failed | skipped. provider_status is Africa's Talking's
+                // per-recipient status ("Success", "InvalidPhoneNumber", …), message_id its id.
+                """
+                CREATE TABLE sms_messages (
+                    id TEXT PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL, recipient TEXT, message TEXT,
+                    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, provider_status TEXT,
+                    message_id TEXT, cost TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                    UNIQUE (event_id, kind))
+                """,
+                "CREATE INDEX sms_messages_created ON sms_messages (created_at, id)",
+            ]),
     ]
 }

@@ -152,7 +152,7 @@ struct DarajaClient: Sendable {
 
     /// Sends `make(token)`; when Daraja says the token is invalid (401, or `404.001.03`), fetches a
     /// new one and sends once more — the first request was not processed, so this is safe.
-    private func authorised(
+    func authorised(
         context: FunctionContext, _ make: (String) throws -> OutgoingRequest
     ) async throws -> OutgoingResponse {
         var token = try await accessToken(context: context)

@@ -27,5 +27,9 @@ public enum PaymentsBundle: FunctionBundle {
         registry.add(GetPayment.self)
         registry.add(RefundCancelledOrder(gateways: gateways))
         registry.add(RefundUnneededPayment(gateways: gateways))
+        registry.add(MpesaReversalResult.self)
+        registry.add(MpesaReversalTimeout.self)
+        registry.add(ListRefunds.self)
+        registry.add(RetryRefund(gateways: gateways))
     }
 }

@@ -34,6 +34,24 @@ enum PaymentsSchema {
                     received_at TEXT NOT NULL)
                 """,
                 "CREATE INDEX mpesa_callbacks_checkout ON mpesa_callbacks (checkout_request_id)",
-            ])
+            ]),
+        Migration(
+            2, "M-Pesa refunds through Daraja's Reversal API",
+            [
+                // One row per M-Pesa payment to give back (UNIQUE payment_id: never two reversals of
+                // one transaction), retried in place. status: pending (not yet accepted by Daraja) |
+                // requested (accepted; the result is awaited) | succeeded | failed (retryable by an
+                // admin). `amount` is minor units (whole shillings × 100); the callback token's
+                // SHA-256 authenticates the ResultURL and QueueTimeOutURL.
+                """
+                CREATE TABLE mpesa_reversals (
+                    id TEXT PRIMARY KEY, payment_id TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL, amount BIGINT NOT NULL,
+                    currency TEXT NOT NULL, receipt TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                    callback_token_hash TEXT UNIQUE, conversation_id TEXT UNIQUE, originator_conversation_id TEXT,
+                    result_code TEXT, result_desc TEXT, reversal_transaction_id TEXT,
+                    created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX mpesa_reversals_status ON mpesa_reversals (status, created_at, id)",
+            ]),
     ]
 }

@@ -18,6 +18,8 @@ import SokoFunctions
 /// | `SOKO_DARAJA_CONSUMER_KEY`, `…_SECRET` (or `…_FILE`) | OAuth client credentials | `sandbox-key`, `sandbox-secret` |
 /// | `SOKO_DARAJA_SHORTCODE` | the Paybill number (5–7 digits) | `174379` |
 /// | `SOKO_DARAJA_PASSKEY` (or `…_FILE`) | Lipa na M-Pesa passkey | the public sandbox passkey |
+/// | `SOKO_DARAJA_INITIATOR_NAME` | the API operator with the "Org Reversals Initiator" role (refunds) | `testapi` |
+/// | `SOKO_DARAJA_SECURITY_CREDENTIAL` (or `…_FILE`) | that operator's password, RSA-encrypted with Safaricom's certificate, base64 | `sandbox-credential` |
 /// | `SOKO_STRIPE_BASE_URL` | Stripe's API (`https://api.stripe.com` for real) | `SOKO_PUBLIC_URL/_sandbox/stripe` |
 /// | `SOKO_STRIPE_SECRET_KEY` (or `…_FILE`) | `sk_…` or `rk_…` | `sk_test_sandbox` |
 /// | `SOKO_STRIPE_WEBHOOK_SECRETS` (or `…_FILE`) | comma-separated `whsec_…` (several while rotating); else `SOKO_STRIPE_WEBHOOK_SECRET` | `whsec_sandbox` |
@@ -34,6 +36,9 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
     public var darajaConsumerSecret: String
     public var darajaShortcode: String
     public var darajaPasskey: String
+    /// The Reversal API's `Initiator` and `SecurityCredential` (M-Pesa refunds).
+    public var darajaInitiatorName: String
+    public var darajaSecurityCredential: String
     public var stripeBaseURL: String
     public var stripeSecretKey: String
     public var stripeWebhookSecrets: [String]
@@ -53,6 +58,8 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
     public static let sandboxShortcode = "174379"
     static let sandboxConsumerKey = "sandbox-key"
     static let sandboxConsumerSecret = "sandbox-secret"
+    public static let sandboxInitiatorName = "testapi"
+    public static let sandboxSecurityCredential = "sandbox-credential"
     static let sandboxStripeKey = "sk_test_sandbox"
     static let sandboxWebhookSecret = "whsec_sandbox"
 
@@ -77,6 +84,21 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
             throw PaymentsSettingsError(variable: "SOKO_DARAJA_SHORTCODE", problem: "must be 5 to 7 digits")
         }
         darajaPasskey = try reader.value("SOKO_DARAJA_PASSKEY", secret: true, default: Self.sandboxPasskey, required: mpesa)
+        darajaInitiatorName = try reader.value(
+            "SOKO_DARAJA_INITIATOR_NAME", default: Self.sandboxInitiatorName, required: mpesa)
+        darajaSecurityCredential = try reader.value(
+            "SOKO_DARAJA_SECURITY_CREDENTIAL", secret: true, default: Self.sandboxSecurityCredential, required: mpesa)
+        if mode == .production, mpesa {
+            // Refunds would be refused by Daraja (or worse, sent to the sandbox's operator).
+            if darajaInitiatorName == Self.sandboxInitiatorName {
+                throw PaymentsSettingsError(
+                    variable: "SOKO_DARAJA_INITIATOR_NAME", problem: "is the sandbox's operator; production names the shop's own")
+            }
+            if darajaSecurityCredential == Self.sandboxSecurityCredential {
+                throw PaymentsSettingsError(
+                    variable: "SOKO_DARAJA_SECURITY_CREDENTIAL", problem: "is the sandbox's; production uses the shop's own")
+            }
+        }
         stripeSecretKey = try reader.value(
             "SOKO_STRIPE_SECRET_KEY", secret: true, default: Self.sandboxStripeKey, required: stripe)
         guard stripeSecretKey.hasPrefix("sk_") || stripeSecretKey.hasPrefix("rk_") else {
@@ -124,6 +146,9 @@ public struct PaymentsSettings: Sendable, CustomStringConvertible {
                 ReportedSetting(name: "SOKO_DARAJA_CONSUMER_SECRET", value: ReportedSetting.masked(darajaConsumerSecret)),
                 ReportedSetting(name: "SOKO_DARAJA_SHORTCODE", value: darajaShortcode),
                 ReportedSetting(name: "SOKO_DARAJA_PASSKEY", value: ReportedSetting.masked(darajaPasskey)),
+                ReportedSetting(name: "SOKO_DARAJA_INITIATOR_NAME", value: darajaInitiatorName),
+                ReportedSetting(
+                    name: "SOKO_DARAJA_SECURITY_CREDENTIAL", value: ReportedSetting.masked(darajaSecurityCredential)),
             ]
         }
         if methods.contains(.stripe) {

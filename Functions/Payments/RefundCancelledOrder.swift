@@ -4,8 +4,9 @@ import SokoFunctions
 /// The `refundCancelledOrder` consumer of `order.cancelled`: when a **paid** order is cancelled
 /// (`previous_status: "paid"`), its succeeded payments are refunded in full — Stripe through the
 /// Refunds API (the same idempotency key on every redelivery, so never twice), M-Pesa marked
-/// `refund_due` and logged for a person to reverse. `payment.refunded {full: true}` then lets
-/// Orders move the order on to `refunded`. Other cancellations are ignored.
+/// `refund_due` and reversed through Daraja's Reversal API (``MpesaRefunds``: one reversal per
+/// payment, whatever the redeliveries). `payment.refunded {full: true}` then lets Orders move the
+/// order on to `refunded`. Other cancellations are ignored.
 struct RefundCancelledOrder: DependentEventFunction {
     let gateways: Gateways
 
@@ -18,29 +19,20 @@ struct RefundCancelledOrder: DependentEventFunction {
     }
 
     /// Stripe: a full refund through the Refunds API (idempotent per payment and amount); M-Pesa:
-    /// marked `refund_due` and logged for a person to reverse.
+    /// marked `refund_due` and reversed through Daraja (the result settles it later).
     static func refundInFull(_ payment: Payment, context: FunctionContext, gateways: Gateways) async throws {
         switch payment.method {
         case .stripe:
             _ = try await RefundPayment.refund(payment, amount: nil, context: context, gateways: gateways)
         case .mpesa:
-            let marked = try await context.store.execute(
-                "UPDATE payments SET refund_due = 1, updated_at = $2 WHERE id = $1 AND refund_due = 0",
-                [.text(payment.id), .text(context.now.timestamp)])
-            if marked == 1 {
-                context.logger.error(
-                    "M-Pesa payment to give back: reverse it by hand",
-                    metadata: [
-                        "payment_id": "\(payment.id)", "order_id": "\(payment.orderID)", "receipt": "\(payment.receipt ?? "")",
-                    ])
-            }
+            try await MpesaRefunds.start(payment, context: context, gateways: gateways)
         }
     }
 }
 
 /// The `refundUnneededPayment` consumer of `payment.unneeded` (from Orders): a payment succeeded for
 /// an order that no longer awaited one — paid by another payment, or cancelled — so it is refunded
-/// in full (Stripe) or marked for a person to reverse (M-Pesa).
+/// in full (Stripe, or M-Pesa through Daraja's Reversal API).
 struct RefundUnneededPayment: DependentEventFunction {
     let gateways: Gateways
 

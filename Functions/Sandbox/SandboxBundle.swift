@@ -1,7 +1,7 @@
 import SokoFunctions
 
-/// The payment gateways' sandbox: Safaricom Daraja (OAuth token, STK push, STK query, and the
-/// callback posted after the push) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
+/// The payment gateways' sandbox: Safaricom Daraja (OAuth token, STK push, STK query, the
+/// callback posted after the push, and reversals with their asynchronous result) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
 /// events), speaking their documented HTTP APIs under `/_sandbox/daraja/…` and
 /// `/_sandbox/stripe/v1/…` so the platform runs end to end with no credentials. The real Payments
 /// client talks to it; only base URLs and credentials change for the real gateways.
@@ -25,7 +25,7 @@ public enum SandboxBundle: FunctionBundle {
         }
         guard settings.enabled else {
             // Off (SOKO_SANDBOX=off, or a live Stripe key configured): the routes exist, answer 404.
-            for name in daraja + stripe.map(\.0) {
+            for name in daraja + stripe.map(\.0) + ["africasTalkingSendMessage"] {
                 registry.raw(name) { _, _ in throw FunctionError.notFound("the payment sandbox is off") }
             }
             return
@@ -39,6 +39,12 @@ public enum SandboxBundle: FunctionBundle {
         registry.raw("darajaStkQuery") { request, context in
             await StkQuery.run(request, context: context, settings: settings)
         }
+        registry.raw("darajaReversal") { request, context in
+            await Reversal.run(request, context: context, settings: settings).response
+        }
+        registry.raw("africasTalkingSendMessage") { request, context in
+            try await AfricasTalkingMessaging.run(request, context: context, settings: settings)
+        }
         for (name, work) in stripe {
             registry.raw(name) { request, context in
                 await StripeEndpoint.answer(
@@ -47,7 +53,7 @@ public enum SandboxBundle: FunctionBundle {
         }
     }
 
-    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery"]
+    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery", "darajaReversal"]
 
     static let stripe: [(String, @Sendable (StripeEndpoint) async throws -> (Int, [UInt8]))] = [
         ("stripeCreatePaymentIntent", CreatePaymentIntent.run),

@@ -50,6 +50,32 @@ enum SandboxSchema {
                     key TEXT PRIMARY KEY, endpoint TEXT NOT NULL, fingerprint TEXT NOT NULL,
                     status INTEGER, body TEXT, created BIGINT NOT NULL)
                 """,
-            ])
+            ]),
+        Migration(
+            2, "daraja reversals",
+            [
+                // One row per accepted Reversal request; `result_code` is the outcome ("0", "2001",
+                // "R000001", …, or "timeout": posted to the QueueTimeOutURL instead) and
+                // `result_state` what became of the result's delivery.
+                """
+                CREATE TABLE reversal_requests (
+                    conversation_id TEXT PRIMARY KEY, originator_conversation_id TEXT NOT NULL,
+                    original_transaction_id TEXT NOT NULL, amount BIGINT NOT NULL, result_url TEXT NOT NULL,
+                    timeout_url TEXT NOT NULL, result_code TEXT NOT NULL, transaction_id TEXT, result_state TEXT NOT NULL,
+                    created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX reversal_requests_original ON reversal_requests (original_transaction_id, result_code)",
+            ]),
+        Migration(
+            3, "africa's talking messages",
+            [
+                // Every recipient of every accepted messaging request, as the fake answered it.
+                """
+                CREATE TABLE sms_messages (
+                    message_id TEXT PRIMARY KEY, username TEXT NOT NULL, sender TEXT, recipient TEXT NOT NULL,
+                    message TEXT NOT NULL, status_code INTEGER NOT NULL, status TEXT NOT NULL, cost TEXT NOT NULL,
+                    created_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }

@@ -6,6 +6,8 @@ import SokoFunctions
 /// |---|---|---|
 /// | `SOKO_DARAJA_CONSUMER_KEY` / `SOKO_DARAJA_CONSUMER_SECRET` | the Basic credentials the token endpoint accepts | `sandbox-key` / `sandbox-secret` |
 /// | `SOKO_DARAJA_PASSKEY` | the Lipa na M-Pesa passkey inside `Password` | Safaricom's public sandbox passkey |
+/// | `SOKO_DARAJA_INITIATOR_NAME` / `SOKO_DARAJA_SECURITY_CREDENTIAL` | the Reversal API's operator and credential | `testapi` / `sandbox-credential` |
+/// | `SOKO_AT_USERNAME` / `SOKO_AT_API_KEY` | what Africa's Talking's messaging endpoint accepts | `sandbox` / `sandbox-api-key` |
 /// | `SOKO_SANDBOX_DARAJA_TOKEN_TTL` | seconds a Daraja token lives (`expires_in`) | 3599 |
 /// | `SOKO_SANDBOX_CALLBACK_DELAY_MS` | from STK push to its outcome and callback | 1500 |
 /// | `SOKO_SANDBOX_CALLBACK_HOSTS` | hosts callbacks may go to, comma-separated, `*` for any | loopback and `SOKO_PUBLIC_URL`'s host |
@@ -24,6 +26,12 @@ public struct SandboxSettings: Sendable, Equatable {
     public var darajaConsumerSecret = "sandbox-secret"
     public var darajaPasskey = SandboxSettings.publicPasskey
     public var darajaTokenTTL = 3599
+    /// The operator the Reversal API accepts (`Initiator`, `SecurityCredential`).
+    public var darajaInitiatorName = "testapi"
+    public var darajaSecurityCredential = "sandbox-credential"
+    /// Africa's Talking: the username and `apiKey` the messaging endpoint accepts.
+    public var africasTalkingUsername = "sandbox"
+    public var africasTalkingAPIKey = "sandbox-api-key"
     public var callbackDelay: Duration = .milliseconds(1500)
     /// Hosts (lower-case) an STK CallBackURL may name; nil accepts any.
     public var callbackHosts: Set<String>? = ["127.0.0.1", "localhost", "[::1]"]
@@ -61,6 +69,10 @@ public struct SandboxSettings: Sendable, Equatable {
         if let value = environment["SOKO_DARAJA_CONSUMER_KEY"] { darajaConsumerKey = value }
         if let value = environment["SOKO_DARAJA_CONSUMER_SECRET"] { darajaConsumerSecret = value }
         if let value = environment["SOKO_DARAJA_PASSKEY"] { darajaPasskey = value }
+        if let value = environment["SOKO_DARAJA_INITIATOR_NAME"] { darajaInitiatorName = value }
+        if let value = environment["SOKO_DARAJA_SECURITY_CREDENTIAL"] { darajaSecurityCredential = value }
+        if let value = environment["SOKO_AT_USERNAME"] { africasTalkingUsername = value }
+        if let value = environment["SOKO_AT_API_KEY"] { africasTalkingAPIKey = value }
         if let text = environment["SOKO_SANDBOX_DARAJA_TOKEN_TTL"] {
             guard let value = Int(text), (1...86_400).contains(value) else {
                 throw SandboxSettingsError(

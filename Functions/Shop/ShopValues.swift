@@ -11,7 +11,12 @@ import SokoManifest
 /// public_url: https://duka.co.ke          # required: where shoppers and Daraja reach the gateway
 /// token_issuer: https://duka.co.ke        # default: public_url
 /// mpesa_shortcode: "600123"               # required while mpesa is offered
+/// mpesa_initiator: duka-api               # the Reversal API operator (M-Pesa refunds); else set
+///                                         # SOKO_DARAJA_INITIATOR_NAME, or production refuses to start
 /// payment_methods: [mpesa, stripe]        # default: both
+/// sms_username: duka                      # Africa's Talking's application username (SMS); with
+/// sms_sender_id: DUKA                     # the registered sender id; else SOKO_AT_USERNAME and
+///                                         # SOKO_SMS_SENDER_ID, or SOKO_SMS=off, or production refuses
 /// mail_from: "Duka <orders@duka.co.ke>"   # required
 /// cluster_issuer: letsencrypt-prod        # Kubernetes: cert-manager's ClusterIssuer (default letsencrypt-prod)
 /// stripe_publishable_key: pk_live_…       # the storefront's card page (Stripe.js); needed while cards are offered
@@ -20,6 +25,9 @@ public struct ShopValues: DeploymentValues, Equatable {
     public var publicURL: String
     public var tokenIssuer: String
     public var mpesaShortcode: String?
+    public var mpesaInitiator: String?
+    public var smsUsername: String?
+    public var smsSenderID: String?
     public var paymentMethods: [String]
     public var mailFrom: String
     public var clusterIssuer: String
@@ -28,8 +36,8 @@ public struct ShopValues: DeploymentValues, Equatable {
 
     /// The keys a values file may have.
     public static let keys = [
-        "public_url", "token_issuer", "mpesa_shortcode", "payment_methods", "mail_from", "cluster_issuer",
-        "stripe_publishable_key",
+        "public_url", "token_issuer", "mpesa_shortcode", "mpesa_initiator", "payment_methods", "mail_from", "cluster_issuer",
+        "sms_username", "sms_sender_id", "stripe_publishable_key",
     ]
 
     /// Why the values cannot render production (one line, naming the key).
@@ -92,6 +100,11 @@ public struct ShopValues: DeploymentValues, Equatable {
             }
             guard code != "174379" else { throw Invalid("mpesa_shortcode", "174379 is Safaricom's public sandbox paybill") }
         }
+        mpesaInitiator = field("mpesa_initiator")
+        if mpesaInitiator == "testapi" { throw Invalid("mpesa_initiator", "testapi is Daraja's sandbox operator") }
+        smsUsername = field("sms_username")
+        if smsUsername == "sandbox" { throw Invalid("sms_username", "sandbox is Africa's Talking's test environment") }
+        smsSenderID = field("sms_sender_id")
         guard let mailFrom = field("mail_from") else {
             throw Invalid("mail_from", "is required (the shop's sender, e.g. \"Duka <orders@duka.co.ke>\")")
         }
@@ -124,6 +137,9 @@ public struct ShopValues: DeploymentValues, Equatable {
         ]
         if let mpesaShortcode { out.append(("SOKO_DARAJA_SHORTCODE", mpesaShortcode)) }
         if let stripePublishableKey { out.append(("SOKO_STRIPE_PUBLISHABLE_KEY", stripePublishableKey)) }
+        if let mpesaInitiator { out.append(("SOKO_DARAJA_INITIATOR_NAME", mpesaInitiator)) }
+        if let smsUsername { out.append(("SOKO_AT_USERNAME", smsUsername)) }
+        if let smsSenderID { out.append(("SOKO_SMS_SENDER_ID", smsSenderID)) }
         return out
     }
 }

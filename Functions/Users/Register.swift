@@ -9,7 +9,8 @@ struct RegisterInput: Decodable, Sendable {
 }
 
 /// `POST /users/register` → 201 with the new user (no password fields); 409 when the email is
-/// taken. Emits `user.registered` `{user_id, email, name}` with the insert.
+/// taken. Emits `user.registered` `{user_id, email, name}` with the insert, and
+/// `user.verification_requested` (the verification mail; the account is unverified until then).
 struct Register: DependentFunction {
     let passwords: PasswordHasher
 
@@ -38,12 +39,19 @@ struct Register: DependentFunction {
                     """,
                     [.text(id), .text(email), .text(name), .text(hash), .text("customer"), .text(now), .text(now)])
                 try transaction.emit(UsersEvents.registered, UserContact(userID: id, email: email, name: name))
+                // The address is unverified until its owner follows the mailed link.
+                if case .created(let request) = try AccountLinks.request(
+                    .emailVerification, email: email, userID: id, at: context.now, transaction)
+                {
+                    try transaction.emit(AccountEvents.verificationRequested, AccountLinkRequest(requestID: request, userID: id))
+                }
             }
         } catch StoreError.uniqueViolation {
             throw FunctionError.conflict("an account with this email already exists", code: "email-taken")
         }
         let user = UserProfile(
-            id: id, email: email, name: name, roles: ["customer"], phone: nil, shippingAddress: nil, createdAt: now)
+            id: id, email: email, name: name, roles: ["customer"], phone: nil, shippingAddress: nil, createdAt: now,
+            emailVerified: false, smsNotifications: true)
         return .created(user, location: "/users/me")
     }
 }

@@ -1,14 +1,17 @@
 import SokoFunctions
 
-/// `PATCH /users/me`: any of `name`, `phone` (E.164), `shipping_address` (an object).
+/// `PATCH /users/me`: any of `name`, `phone` (E.164), `shipping_address` (an object) and
+/// `sms_notifications` (false: no order texts to `phone`; emails still go out).
 struct UpdateMeInput: Decodable, Sendable {
     var name: String?
     var phone: String?
     var shippingAddress: JSONValue?
+    var smsNotifications: Bool?
 
     enum CodingKeys: String, CodingKey {
         case name, phone
         case shippingAddress = "shipping_address"
+        case smsNotifications = "sms_notifications"
     }
 }
 
@@ -38,9 +41,13 @@ enum UpdateMe: Function {
         try await context.store.execute(
             """
             UPDATE users SET name = COALESCE($1, name), phone = COALESCE($2, phone),
-                shipping_address = COALESCE($3, shipping_address), updated_at = $4 WHERE id = $5
+                shipping_address = COALESCE($3, shipping_address), sms_opt_out = COALESCE($6, sms_opt_out), updated_at = $4
+            WHERE id = $5
             """,
-            [SQLValue(name), SQLValue(input.phone), SQLValue(address), .text(context.now.timestamp), .text(user.id)])
+            [
+                SQLValue(name), SQLValue(input.phone), SQLValue(address), .text(context.now.timestamp), .text(user.id),
+                input.smsNotifications.map { SQLValue($0 ? 0 : 1) } ?? .null,
+            ])
         guard let updated = try await User.find(id: user.id, in: context.store) else {
             throw FunctionError.notFound("no such user", code: "user-not-found")
         }

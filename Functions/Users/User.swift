@@ -10,6 +10,10 @@ struct User: Sendable {
     var phone: String?
     var shippingAddress: JSONValue?
     var createdAt: String
+    /// When the owner followed a verification (or reset) link; nil while unverified.
+    var emailVerifiedAt: String?
+    /// The user asked for no SMS notifications (email still goes out).
+    var smsOptOut: Bool
 
     init(row: Row) throws {
         id = try row.string("id") ?? ""
@@ -22,9 +26,12 @@ struct User: Sendable {
             try? JSONCoding.decode(JSONValue.self, from: Array($0.utf8))
         }
         createdAt = try row.string("created_at") ?? ""
+        emailVerifiedAt = try row.string("email_verified_at")
+        smsOptOut = try row.bool("sms_opt_out") ?? false
     }
 
-    static let columns = "id, email, name, password_hash, roles, phone, shipping_address, created_at"
+    static let columns =
+        "id, email, name, password_hash, roles, phone, shipping_address, created_at, email_verified_at, sms_opt_out"
 
     static func find(email: String, in store: Store) async throws -> User? {
         try await store.query("SELECT \(columns) FROM users WHERE email = $1", [.text(email)]).first.map(User.init)
@@ -38,7 +45,8 @@ struct User: Sendable {
     var profile: UserProfile {
         UserProfile(
             id: id, email: email, name: name, roles: roles, phone: phone, shippingAddress: shippingAddress,
-            createdAt: createdAt)
+            createdAt: createdAt, emailVerified: emailVerifiedAt != nil,
+            smsNotifications: !smsOptOut)
     }
 }
 
@@ -50,11 +58,17 @@ struct UserProfile: Codable, Sendable, Equatable {
     var phone: String?
     var shippingAddress: JSONValue?
     var createdAt: String
+    /// Whether the owner confirmed the address by a mailed link (orders are allowed before).
+    var emailVerified: Bool
+    /// Whether order updates also go out by SMS to `phone` (`PATCH /users/me` turns them off).
+    var smsNotifications: Bool
 
     enum CodingKeys: String, CodingKey {
         case id, email, name, roles, phone
         case shippingAddress = "shipping_address"
         case createdAt = "created_at"
+        case emailVerified = "email_verified"
+        case smsNotifications = "sms_notifications"
     }
 }
 

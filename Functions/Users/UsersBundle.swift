@@ -42,6 +42,12 @@ public enum UsersBundle: FunctionBundle {
         registry.add(ChangePassword(passwords: passwords, throttle: throttle))
         registry.add(Logout.self)
         registry.add(Contact.self)
+        registry.add(ForgotPassword.self)
+        registry.add(ResetPassword(passwords: passwords))
+        registry.add(VerifyEmail.self)
+        registry.add(ResendVerification.self)
+        registry.add(IssueAccountLink.self)
+        registry.add(SmsContactLookup.self)
     }
 }
 

@@ -52,5 +52,23 @@ enum UsersSchema {
                     token_hash TEXT PRIMARY KEY, email TEXT NOT NULL, created_at BIGINT NOT NULL, last_used_at BIGINT NOT NULL)
                 """,
             ]),
+        Migration(
+            6, "password resets and email verification",
+            [
+                "ALTER TABLE users ADD COLUMN email_verified_at TEXT",
+                // One row per emailed link (or per throttled ask for an unknown email: user_id null).
+                // purpose: password_reset | email_verification. token_hash is the SHA-256 of the
+                // latest token minted for it (null until the mail is composed).
+                """
+                CREATE TABLE account_links (
+                    id TEXT PRIMARY KEY, purpose TEXT NOT NULL, email TEXT NOT NULL, user_id TEXT, token_hash TEXT UNIQUE,
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
+                """,
+                "CREATE INDEX account_links_email ON account_links (purpose, email, created_at)",
+                "CREATE INDEX account_links_user ON account_links (user_id, purpose)",
+            ]),
+        Migration(
+            7, "SMS opt-out",
+            ["ALTER TABLE users ADD COLUMN sms_opt_out INTEGER NOT NULL DEFAULT 0"]),
     ]
 }

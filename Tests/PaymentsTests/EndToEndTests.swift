@@ -140,4 +140,138 @@ struct PaymentsEndToEndTests {
         #expect(try await running.waitForOrder(order, "refunded", token: customer))
     }
 
+    /// Waits for the admin refunds list to show one refund in `status`; returns it.
+    func refund(_ running: Running, admin: String, status: String) async throws -> [String: Any]? {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let list = try await running.request("GET", "/admin/refunds?status=\(status)", token: admin)
+            if let first = (list.object["items"] as? [[String: Any]])?.first { return first }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test func aCancelledMpesaOrderIsReversedThroughTheSandboxAndTheCustomerIsTold() async throws {
+        let (running, admin, customer, order, _) = try await serve()
+        defer { stop(running) }
+        let paid = try await running.request(
+            "POST", "/orders/\(order)/pay", token: customer, json: #"{"method":"mpesa","phone":"0708374149"}"#)
+        let paymentID = try #require(paid.object["payment_id"] as? String)
+        #expect(try await running.waitForOrder(order, "paid", token: customer))
+        let receipt = try await running.request("GET", "/payments/\(paymentID)", token: customer).object["receipt"] as? String
+
+        let cancelled = try await running.request("POST", "/orders/\(order)/cancel", token: customer, json: "{}")
+        #expect(cancelled.status == 200, "\(cancelled.object)")
+        // Reversal request → the sandbox's result at the ResultURL → payment refunded → order refunded.
+        #expect(try await running.waitForOrder(order, "refunded", token: customer))
+        let payment = try await running.request("GET", "/payments/\(paymentID)", token: customer)
+        #expect(payment.object["status"] as? String == "refunded")
+        #expect(payment.object["refunded_amount"] as? Int == 153_500)
+        let settled = try #require(try await refund(running, admin: admin, status: "succeeded"))
+        #expect(settled["receipt"] as? String == receipt)
+        #expect(settled["amount"] as? Int == 153_500)
+        #expect((settled["reversal_transaction_id"] as? String)?.count == 10)
+        #expect((settled["conversation_id"] as? String)?.hasPrefix("AG_") == true)
+
+        // The refund email, through the notifications log.
+        let deadline = ContinuousClock.now + .seconds(20)
+        var sent = false
+        while !sent, ContinuousClock.now < deadline {
+            let log = try await running.request("GET", "/admin/notifications?status=sent", token: admin)
+            sent = (log.object["items"] as? [[String: Any]] ?? []).contains {
+                $0["kind"] as? String == "refund" && ($0["subject"] as? String)?.contains("Refund of KES 1,535.00") == true
+            }
+            if !sent { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(sent)
+    }
+
+    @Test func aReversalThatTimesOutInTheQueueIsListedAndRetried() async throws {
+        let (running, admin, customer, order, _) = try await serve()
+        defer { stop(running) }
+        // 254700000006: the sandbox lets its reversals time out in the queue.
+        _ = try await running.request(
+            "POST", "/orders/\(order)/pay", token: customer, json: #"{"method":"mpesa","phone":"0700000006"}"#)
+        #expect(try await running.waitForOrder(order, "paid", token: customer))
+        _ = try await running.request("POST", "/orders/\(order)/cancel", token: customer, json: "{}")
+        let failed = try #require(try await refund(running, admin: admin, status: "failed"))
+        #expect(failed["result_code"] as? String == "queue-timeout")
+        #expect(failed["attempts"] as? Int == 1)
+        let id = try #require(failed["id"] as? String)
+
+        let retried = try await running.request("POST", "/admin/refunds/\(id)/retry", token: admin)
+        #expect(retried.status == 202, "\(retried.object)")
+        let deadline = ContinuousClock.now + .seconds(20)
+        var attempts = 0
+        while attempts < 2, ContinuousClock.now < deadline {
+            let again = try await refund(running, admin: admin, status: "failed")
+            attempts = again?["attempts"] as? Int ?? 0
+            if attempts < 2 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(attempts == 2)
+        #expect(try await running.request("POST", "/admin/refunds/\(id)/retry", token: customer).status == 403)
+        #expect(
+            try await running.request("POST", "/admin/refunds/rev_000000000000000000000000/retry", token: admin).status == 404)
+        #expect(try await running.waitForOrder(order, "cancelled", token: customer))
+    }
+
+    /// The SMS log's rows, newest first.
+    func texts(_ running: Running, admin: String) async throws -> [[String: Any]] {
+        try await running.request("GET", "/admin/notifications/sms", token: admin).object["items"] as? [[String: Any]] ?? []
+    }
+
+    /// Waits for the SMS log to have a row of `kind` in `status`; returns it.
+    func text(_ running: Running, admin: String, kind: String, status: String) async throws -> [String: Any]? {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let row = try await texts(running, admin: admin).first(where: {
+                $0["kind"] as? String == kind && $0["status"] as? String == status
+            }) {
+                return row
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test func orderTextsGoThroughAfricasTalkingsSandboxUnlessTheCustomerOptsOut() async throws {
+        let (running, admin, customer, order, _) = try await serve()
+        defer { stop(running) }
+        // The order was placed before the customer gave a phone number: that text was skipped.
+        let placed = try #require(try await text(running, admin: admin, kind: "order_confirmation", status: "skipped"))
+        #expect(placed["last_error"] as? String == "no phone number on file")
+
+        let phone = try await running.request("PATCH", "/users/me", token: customer, json: #"{"phone":"+254708374149"}"#)
+        #expect(phone.object["sms_notifications"] as? Bool == true)
+        _ = try await running.request(
+            "POST", "/orders/\(order)/pay", token: customer, json: #"{"method":"mpesa","phone":"0708374149"}"#)
+        #expect(try await running.waitForOrder(order, "paid", token: customer))
+        let paid = try #require(try await text(running, admin: admin, kind: "payment_receipt", status: "sent"))
+        #expect(paid["recipient"] as? String == "+254708374149")
+        #expect((paid["message_id"] as? String)?.hasPrefix("ATXid_") == true)
+        #expect(paid["provider_status"] as? String == "Success")
+        #expect(paid["cost"] as? String == "KES 0.8000")
+        let message = try #require(paid["message"] as? String)
+        #expect(message.contains("KES 1,53") && message.contains("M-Pesa ref"), "\(message)")
+
+        // Opting out stops the texts, not the emails.
+        let off = try await running.request("PATCH", "/users/me", token: customer, json: #"{"sms_notifications":false}"#)
+        #expect(off.object["sms_notifications"] as? Bool == false)
+        let shipped = try await running.request(
+            "POST", "/orders/\(order)/ship", token: admin, json: #"{"carrier":"G4S","tracking_number":"G4S-7781"}"#)
+        #expect(shipped.status == 200, "\(shipped.object)")
+        let skipped = try #require(try await text(running, admin: admin, kind: "order_shipped", status: "skipped"))
+        #expect(skipped["last_error"] as? String == "the customer opted out of SMS")
+        var emailed = false
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !emailed, ContinuousClock.now < deadline {
+            let log = try await running.request("GET", "/admin/notifications?status=sent", token: admin)
+            emailed = (log.object["items"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "order_shipped" }
+            if !emailed { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(emailed)
+        let contact = try await running.request("GET", "/admin/notifications/sms?status=nope", token: admin)
+        #expect(contact.status == 400)
+        #expect(try await running.request("GET", "/admin/notifications/sms", token: customer).status == 403)
+    }
 }

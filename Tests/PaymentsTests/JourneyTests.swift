@@ -192,11 +192,12 @@ struct JourneyTests {
             "POST", "/orders/\(first)/pay", token: token, json: #"{"method":"mpesa","phone":"0708374149"}"#)
         #expect(pushed.status == 202, "\(pushed.object)")
         #expect(try await shop.waitForOrder(first, "paid", token: token))
-        let afterPaying = try await mail.waitFor(3, to: email)
-        #expect(afterPaying.count == 3)
+        // Welcome, address verification, confirmation, receipt.
+        let afterPaying = try await mail.waitFor(4, to: email)
+        #expect(afterPaying.count == 4)
         let subjects = afterPaying.map(\.subject).joined(separator: " | ")
         #expect(afterPaying.contains { $0.text.contains("multipart/alternative") })
-        #expect(afterPaying.map(\.subject).filter { !$0.isEmpty }.count == 3, "\(subjects)")
+        #expect(afterPaying.map(\.subject).filter { !$0.isEmpty }.count == 4, "\(subjects)")
 
         // A second order: a declined card, then a good one, through Stripe.
         _ = try await shop.request("POST", "/cart/items", token: token, json: #"{"product_id":"\#(productID)","quantity":1}"#)
@@ -219,18 +220,22 @@ struct JourneyTests {
         let cancelled = try await shop.request("POST", "/orders/\(second)/cancel", token: token)
         #expect(cancelled.status == 200, "\(cancelled.object)")
         #expect(try await shop.waitForOrder(second, "refunded", token: token))
-        let all = try await mail.waitFor(7, to: email)
+        let all = try await mail.waitFor(9, to: email)
         let kinds = all.map(\.subject).map { subject -> String in
             for (kind, phrase) in [
                 ("welcome", "Welcome"), ("confirmation", "We received your order"), ("receipt", "Receipt for your order"),
-                ("shipping", "is on its way"), ("cancellation", "was cancelled"),
+                ("shipping", "is on its way"), ("cancellation", "was cancelled"), ("refund", "Refund of"),
+                ("verification", "Confirm your email address"),
             ] where subject.contains(phrase) {
                 return kind
             }
             return subject
         }
         #expect(
-            kinds.sorted() == ["cancellation", "confirmation", "confirmation", "receipt", "receipt", "shipping", "welcome"],
+            kinds.sorted() == [
+                "cancellation", "confirmation", "confirmation", "receipt", "receipt", "refund", "shipping", "verification",
+                "welcome",
+            ],
             "\(all.map(\.subject))")
         #expect(all.contains { $0.text.contains("G4S-123") })
         #expect(all.contains { $0.text.contains("4242") })

@@ -21,7 +21,13 @@ struct ProductionModeTests {
         "SOKO_DARAJA_CONSUMER_SECRET": "live-consumer-secret-0123456789",
         "SOKO_DARAJA_SHORTCODE": "600123",
         "SOKO_DARAJA_PASSKEY": String(repeating: "7f", count: 32),
+        "SOKO_DARAJA_INITIATOR_NAME": "duka-api-operator",
+        "SOKO_DARAJA_SECURITY_CREDENTIAL": "LiveEncryptedCredentialForTheTestsOnly0123456789==",
         "SOKO_STRIPE_BASE_URL": "https://api.stripe.com",
+        "SOKO_AT_BASE_URL": "https://api.africastalking.com",
+        "SOKO_AT_USERNAME": "duka",
+        "SOKO_AT_API_KEY": "atsk_liveKeyForTheTestsOnly0123456789",
+        "SOKO_SMS_SENDER_ID": "DUKA",
         "SOKO_STRIPE_SECRET_KEY": "sk_live_51LiveKeyForTheTestsOnly0123456789",
         "SOKO_STRIPE_WEBHOOK_SECRETS": "whsec_liveSecretForTheTestsOnly0123",
         // The web pages' CSRF key (console and storefront) and the card page's publishable key.
@@ -35,6 +41,14 @@ struct ProductionModeTests {
 
     /// Each case: the change to ``live`` (nil removes a variable), the variable the refusal names.
     static let refusals: [([String: String?], String)] = [
+        (["SOKO_DARAJA_SECURITY_CREDENTIAL": nil], "SOKO_DARAJA_SECURITY_CREDENTIAL: is required in production"),
+        (["SOKO_AT_API_KEY": nil], "SOKO_AT_API_KEY: is required in production"),
+        (["SOKO_SMS_SENDER_ID": nil], "SOKO_SMS_SENDER_ID: is required in production"),
+        (
+            ["SOKO_AT_BASE_URL": "https://api.sandbox.africastalking.com"],
+            "SOKO_AT_BASE_URL: \"https://api.sandbox.africastalking.com\" is a sandbox"
+        ),
+        (["SOKO_DARAJA_INITIATOR_NAME": "testapi"], "SOKO_DARAJA_INITIATOR_NAME: is the sandbox's operator"),
         (["SOKO_PUBLIC_URL": nil], "SOKO_PUBLIC_URL: is required in production"),
         (["SOKO_PUBLIC_URL": "http://duka.co.ke"], "SOKO_PUBLIC_URL: \"http://duka.co.ke\" must be https"),
         (["SOKO_PUBLIC_URL": "https://127.0.0.1:8080"], "SOKO_PUBLIC_URL: \"https://127.0.0.1:8080\" points at this machine"),
@@ -212,6 +226,7 @@ struct ProductionModeTests {
         #expect(output.contains("sk_live_… (masked"))
         for secret in [
             "SOKO_STRIPE_SECRET_KEY", "SOKO_STRIPE_WEBHOOK_SECRETS", "SOKO_DARAJA_PASSKEY", "SOKO_DARAJA_CONSUMER_SECRET",
+            "SOKO_DARAJA_SECURITY_CREDENTIAL", "SOKO_AT_API_KEY",
         ] {
             #expect(!output.contains(Self.live[secret]!), "\(secret) printed in clear")
         }
