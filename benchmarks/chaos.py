@@ -322,6 +322,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=10)
     parser.add_argument("--kill-every", type=float, default=3)
+    parser.add_argument("--reconcile-wait", type=float, default=420,
+                        help="how long to wait for reconcileMpesa (every 2 min, payments pending past 3 min) to settle "
+                             "charges whose callback was lost")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="soko-chaos-")
     database = Database(args.postgres)
@@ -412,7 +415,10 @@ def main():
             thread.join()
         wait_for(lambda: all(r.ready() for n in names for r in services[n][1]), 60, "restarted replicas", work)
         settled = settle(database, 120)
+        reconciled = reconcile(database, args.reconcile_wait)
+        settle(database, 60)  # what reconciliation paid: order.paid, the stock, the receipts
         report(shop, chaos, started, args, settled)
+        print(reconciled)
         print("replicas that exited on their own (restarted like a kubelet would): %d%s" % (
             len(kubelet.crashes), "".join("\n  %s-%d: %s" % c for c in kubelet.crashes[:8])))
         ok = check(shop, database, initial, mail)
@@ -484,6 +490,28 @@ def settle(database, seconds):
     return None
 
 
+def unpaid_charges(database):
+    """Approved STK pushes without a succeeded payment, by what became of their callback."""
+    rows = database.rows(
+        "SELECT s.callback_state, COUNT(*) FROM %ssandbox.stk_requests s LEFT JOIN %spayments.payments p "
+        "ON p.checkout_request_id = s.checkout_request_id AND p.status = 'succeeded' "
+        "WHERE s.result_code = 0 AND p.id IS NULL GROUP BY 1" % (PREFIX, PREFIX))
+    return {state: int(count) for state, count in rows}
+
+
+def reconcile(database, seconds):
+    """A callback lost with a killed replica leaves a charge Payments has not seen; its
+    reconcileMpesa schedule asks Daraja (STK Query) about payments pending past 3 minutes."""
+    started = time.monotonic()
+    first = unpaid_charges(database)
+    while unpaid_charges(database) and time.monotonic() - started < seconds:
+        time.sleep(10)
+    left = unpaid_charges(database)
+    settled = "settled after %.0fs" % (time.monotonic() - started) if not left else "NOT settled in %.0fs: %s" % (seconds, left)
+    return "M-Pesa charges Payments had not seen when the load stopped: %d (callback %s); %s" % (
+        sum(first.values()), ", ".join("%s %d" % item for item in sorted(first.items())) or "-", settled)
+
+
 def report(shop, chaos, started, args, settled):
     kinds = {}
     for _, _, _, kind in chaos.kills:
@@ -536,8 +564,11 @@ def check(shop, database, initial, mail):
     paid_states = {"paid", "shipped", "delivered", "cancelled", "refunded"}
     orphan = [x for x, o, _ in succeeded if statuses.get(o) not in paid_states and x not in unneeded]
     invariant("every succeeded payment has its order paid", not orphan, "%d payments" % len(orphan))
-    charged_stk = {row[0] for row in database.rows(
-        "SELECT checkout_request_id FROM %ssandbox.stk_requests WHERE result_code = 0 AND callback_state <> 'pending'" % p)}
+    # Every approved STK push is a charge, whatever became of its callback (a sandbox replica killed
+    # before sending it, a callback replica killed under it): Payments must still learn of it.
+    stk = database.rows("SELECT checkout_request_id, callback_state FROM %ssandbox.stk_requests WHERE result_code = 0" % p)
+    charged_stk = {row[0] for row in stk}
+    lost_callbacks = sum(1 for row in stk if row[1] != "delivered")
     recorded = dict(database.rows("SELECT checkout_request_id, status FROM %spayments.payments WHERE method = 'mpesa' "
                                   "AND checkout_request_id IS NOT NULL" % p))
     unpaid_stk = [c for c in charged_stk if recorded.get(c) != "succeeded"]
@@ -545,7 +576,8 @@ def check(shop, database, initial, mail):
     recorded_pi = dict(database.rows("SELECT payment_intent_id, status FROM %spayments.payments WHERE payment_intent_id IS NOT NULL" % p))
     unpaid_pi = [c for c in charged_pi if recorded_pi.get(c) not in ("succeeded", "refunded", "partially_refunded")]
     invariant("no charge (sandbox M-Pesa or card) without a succeeded payment", not unpaid_stk and not unpaid_pi,
-              "%d M-Pesa, %d card of %d + %d charges" % (len(unpaid_stk), len(unpaid_pi), len(charged_stk), len(charged_pi)))
+              "%d M-Pesa, %d card of %d + %d charges; %d callbacks never delivered" % (
+                  len(unpaid_stk), len(unpaid_pi), len(charged_stk), len(charged_pi), lost_callbacks))
 
     # Receipts: exactly one Message-ID per paid order, through the order.paid event.
     events = {}
