@@ -2,8 +2,10 @@ import SokoManifest
 
 /// The parts beside the services: log shipping and the KEDA overlay.
 extension KubernetesManifests {
-    /// Grafana Alloy on every node: the pods' stdout (the hosts' JSON lines) to Loki, labelled only
-    /// with namespace, app and level — request and order ids stay in the line.
+    /// Grafana Alloy on every node: the Soko pods' stdout (the hosts' JSON lines) to Loki, labelled
+    /// only with namespace, `service` (the unit, as compose labels it, so one dashboard reads both)
+    /// and level — request and order ids stay in the line. It reads this namespace only: a Role,
+    /// not a ClusterRole, and its discovery names the namespace.
     func alloy() -> String {
         Self.header + """
             apiVersion: v1
@@ -12,19 +14,19 @@ extension KubernetesManifests {
               name: alloy
             ---
             apiVersion: rbac.authorization.k8s.io/v1
-            kind: ClusterRole
+            kind: Role
             metadata:
               name: soko-alloy
             rules:
               - apiGroups: [""]
-                resources: [nodes, pods, pods/log, namespaces]
+                resources: [pods, pods/log]
                 verbs: [get, list, watch]
             ---
             apiVersion: rbac.authorization.k8s.io/v1
-            kind: ClusterRoleBinding
+            kind: RoleBinding
             metadata:
               name: soko-alloy
-            roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: soko-alloy }
+            roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: soko-alloy }
             subjects:
               - { kind: ServiceAccount, name: alloy, namespace: soko }
             ---
@@ -36,6 +38,9 @@ extension KubernetesManifests {
               config.alloy: |
                 discovery.kubernetes "pods" {
                   role = "pod"
+                  namespaces {
+                    names = ["soko"]
+                  }
                   // This node's pods only: each line is shipped once, by the DaemonSet pod beside it.
                   selectors {
                     role  = "pod"
@@ -50,7 +55,7 @@ extension KubernetesManifests {
                   }
                   rule {
                     source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
-                    target_label  = "app"
+                    target_label  = "service"
                   }
                 }
                 loki.source.kubernetes "pods" {
@@ -85,6 +90,13 @@ extension KubernetesManifests {
                   labels: { app.kubernetes.io/name: alloy, app.kubernetes.io/part-of: soko }
                 spec:
                   serviceAccountName: alloy
+                  # Alloy reads pods and their logs through the API: it needs its token, not the node's files.
+                  automountServiceAccountToken: true
+                  securityContext:
+                    runAsNonRoot: true
+                    runAsUser: 473
+                    runAsGroup: 473
+                    seccompProfile: { type: RuntimeDefault }
                   containers:
                     - name: alloy
                       image: grafana/alloy:v1.4.2
@@ -98,6 +110,7 @@ extension KubernetesManifests {
                       securityContext:
                         allowPrivilegeEscalation: false
                         readOnlyRootFilesystem: true
+                        capabilities: { drop: [ALL] }
                       volumeMounts:
                         - { name: config, mountPath: /etc/alloy, readOnly: true }
                         - { name: data, mountPath: /tmp }
@@ -131,7 +144,7 @@ extension KubernetesManifests {
                       metadata:
                         serverAddress: http://prometheus.monitoring.svc:9090
                         # The unit's pods only (<deployment>-<replica set>-<pod>), not a longer unit's.
-                        query: sum(rate(http_requests_total{namespace="soko",pod=~"\(unit.name)-[a-z0-9]+-[a-z0-9]+"}[1m]))
+                        query: sum(rate(http_requests_total{namespace="soko",pod=~"\(unit.name)-[a-z0-9]+-[a-z0-9]+"}[2m]))
                         threshold: "\(rps)"
 
                 """

