@@ -26,7 +26,7 @@ struct Storefront: Sendable {
         document.stylesheets = [assets.url("store.css")]
         document.scripts = scripts + [assets.url("store.js")]
         document.header = header(web)
-        document.footer = "<p>\(settings.shopName) · prices include VAT</p>"
+        document.footer = "<p>\(settings.shopName)</p>"
         document.flash = web.session.flash
         document.head = head
         document.data = data

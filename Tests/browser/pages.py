@@ -1,6 +1,6 @@
 """Finding things the way a shopper (and a screen reader) does: by their accessible names."""
 
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,8 +37,16 @@ def click_button(driver, name, within="//main"):
 
 def wait_text(driver, text, timeout=TIMEOUT):
     """Polls the page (WebDriverWait, no sleeps) until `text` shows in <main>."""
-    WebDriverWait(driver, timeout, poll_frequency=0.2).until(
-        EC.text_to_be_present_in_element((By.TAG_NAME, "main"), text))
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: text in main_text(d))
+
+
+def main_text(driver):
+    """The text of <main>, or "" while the page is being replaced (the driver may then answer with any
+    error, e.g. "unhandled inspector error: cannot find context", not only a stale element)."""
+    try:
+        return driver.find_element(By.TAG_NAME, "main").text
+    except WebDriverException:
+        return ""
 
 
 def wait_path(driver, fragment, timeout=TIMEOUT):

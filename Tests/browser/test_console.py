@@ -21,6 +21,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -90,11 +91,18 @@ def form_with(driver, button_name):
 NAVIGATING = (StaleElementReferenceException, NoSuchElementException)
 
 
+def body_text(driver):
+    """The page's text, or "" while the page is being replaced: Chromium's driver can then answer any
+    command with an error ("unhandled inspector error: cannot find context"), not only a stale element."""
+    try:
+        return driver.find_element(By.TAG_NAME, "body").text
+    except WebDriverException:
+        return ""
+
+
 def wait_for_text(driver, text, timeout=20):
     try:
-        WebDriverWait(driver, timeout, ignored_exceptions=NAVIGATING).until(
-            lambda d: text in d.find_element(By.TAG_NAME, "body").text
-        )
+        WebDriverWait(driver, timeout, ignored_exceptions=NAVIGATING).until(lambda d: text in body_text(d))
     except TimeoutException:
         body = driver.find_element(By.TAG_NAME, "body").text
         raise AssertionError(f"{text!r} did not appear at {driver.current_url}; the page says:\n{body[:2000]}") from None
