@@ -51,9 +51,6 @@ enum DeliveryLog {
     }
 
     static func isID(_ text: String) -> Bool {
-        text.utf8.count == 28 && text.hasPrefix("ntf_")
-            && text.utf8.dropFirst(4).allSatisfy {
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
-            }
+        LogQuery.isID(text, prefix: "ntf_")
     }
 }

@@ -1,6 +1,6 @@
 import SokoFunctions
 
-/// A position in the newest-first delivery log: the last row shown (`created_at`, `id`), as
+/// A position in a newest-first delivery log (email or SMS): the last row shown (`created_at`, `id`), as
 /// opaque base64url text.
 struct NotificationCursor: Equatable {
     var createdAt: String
@@ -14,9 +14,12 @@ struct NotificationCursor: Equatable {
     var text: String { PageCursor.encode([createdAt, id]) }
 
     /// Nil for anything this service did not hand out.
-    init?(text: String) {
+    init?(text: String) { self.init(text: text, isID: DeliveryLog.isID) }
+
+    /// Nil for anything this service did not hand out, `isID` telling the log's ids (email, SMS).
+    init?(text: String, isID: (String) -> Bool) {
         guard let parts = PageCursor.decode(text, parts: 2), parts[0].count == 24,
-            parts[0].allSatisfy({ $0.isASCII && !$0.isWhitespace }), DeliveryLog.isID(parts[1])
+            parts[0].allSatisfy({ $0.isASCII && !$0.isWhitespace }), isID(parts[1])
         else { return nil }
         createdAt = parts[0]
         id = parts[1]

@@ -12,6 +12,13 @@ enum SmsLog {
         case skipped
     }
 
+    /// `sms_` and 24 random hex digits.
+    static func newID() -> String { "sms_" + Hex.random(digits: 24) }
+
+    static func isID(_ text: String) -> Bool {
+        LogQuery.isID(text, prefix: "sms_")
+    }
+
     struct Attempt: Sendable {
         var eventID: String
         var kind: NotificationKind
@@ -48,7 +55,7 @@ enum SmsLog {
             WHERE sms_messages.status NOT IN ('sent', 'skipped')
             """,
             [
-                .text("sms_" + Hex.random(digits: 24)), .text(attempt.eventID), .text(attempt.kind.rawValue),
+                .text(newID()), .text(attempt.eventID), .text(attempt.kind.rawValue),
                 SQLValue(attempt.recipient), SQLValue(attempt.message), .text(attempt.status.rawValue),
                 SQLValue(attempt.lastError.map { String($0.prefix(1000)) }), SQLValue(attempt.providerStatus),
                 SQLValue(attempt.messageID), SQLValue(attempt.cost), .text(now.timestamp),
