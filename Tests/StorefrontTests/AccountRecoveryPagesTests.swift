@@ -77,7 +77,9 @@ struct AccountRecoveryPagesTests {
         let token = try await Self.token(shop, kind: "password_reset", to: "amina@example.com", path: "/account/reset-password")
         let page = await browser.get("/account/reset-password?token=\(token)")
         #expect(page.status == 200)
-        #expect(page.text.contains("name=\"token\" value=\"\(token)\"") && page.text.contains("<label for=\"password\">Password</label>"))
+        #expect(
+            page.text.contains("name=\"token\" value=\"\(token)\"")
+                && page.text.contains("<label for=\"password\">Password</label>"))
         let weak = await browser.post("/account/reset-password", [("token", token), ("password", "short")])
         #expect(weak.status == 200 && weak.text.contains("role=\"alert\""), "a refused password shows the form again")
         await browser.get("/account/reset-password?token=\(token)")
@@ -104,7 +106,8 @@ struct AccountRecoveryPagesTests {
         let bare = await browser.get("/account/reset-password")
         #expect(bare.status == 400 && bare.text.contains("This link no longer works"))
         await browser.get("/account/reset-password?token=made-up")
-        let madeUp = await browser.post("/account/reset-password", [("token", "made-up"), ("password", "a brand new passphrase")])
+        let madeUp = await browser.post(
+            "/account/reset-password", [("token", "made-up"), ("password", "a brand new passphrase")])
         #expect(madeUp.status == 400 && madeUp.text.contains("href=\"/account/forgot-password\""))
     }
 
