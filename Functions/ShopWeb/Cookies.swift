@@ -51,8 +51,10 @@ public struct SetCookie: Sendable, Equatable {
         SetCookie(name: name, value: "", maxAge: 0, secure: secure)
     }
 
-    /// The header's value. Values are the pages' own tokens (base64url, hex, ids): anything outside
-    /// RFC 6265's cookie-octets is percent-encoded so a header can never be split or widened.
+    /// The header's value. Values are the pages' own tokens (base64url, hex, ids) or already
+    /// encoded text (the flash message, ``WebSession/flashCookie(_:secure:)``), which pass as they
+    /// are. Anything outside RFC 6265's cookie-octets is percent-encoded, only as a last guard so a
+    /// header can never be split or widened.
     public var headerValue: String {
         var text = "\(name)=\(Self.octets(value)); Path=\(path)"
         if let maxAge { text += "; Max-Age=\(maxAge)" }

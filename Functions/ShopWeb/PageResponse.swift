@@ -37,7 +37,7 @@ public struct PageResponse: Sendable {
 
     /// Leaves `message` for the next page (a short-lived cookie, shown once, escaped when shown).
     public mutating func flash(_ message: String, secure: Bool) {
-        setCookie(SetCookie(name: WebSession.Cookie.flash, value: FormEncoding.encode(message), maxAge: 60, secure: secure))
+        setCookie(WebSession.flashCookie(message, secure: secure))
     }
 
     public var response: FunctionResponse { FunctionResponse(status: status, headers: headers, body: body) }

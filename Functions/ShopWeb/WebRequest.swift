@@ -132,10 +132,7 @@ public struct WebRequest: Sendable {
 
     /// Leaves `message` for the next page.
     public mutating func flash(_ message: String) {
-        cookies.append(
-            SetCookie(
-                name: WebSession.Cookie.flash, value: FormEncoding.encode(message), maxAge: 60,
-                secure: settings.secureCookies))
+        cookies.append(WebSession.flashCookie(message, secure: settings.secureCookies))
     }
 
     /// The response with this request's cookies.

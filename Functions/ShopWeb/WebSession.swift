@@ -28,7 +28,19 @@ public struct WebSession: Sendable {
         refreshToken = cookies[Cookie.refreshToken]
         cartToken = cookies[Cookie.cartToken]
         browserID = cookies[Cookie.browser].flatMap { Base64URL.decode($0)?.count == 16 ? $0 : nil }
-        flash = cookies[Cookie.flash].map { PercentDecoding.decode(Substring($0), plusIsSpace: true) }
+        flash = cookies[Cookie.flash].map(Self.flashMessage(fromCookie:))
+    }
+
+    /// The cookie that leaves `message` for the next page. The message is form-encoded here and
+    /// only here (its output is all cookie-octets, so ``SetCookie`` leaves it as it is) and decoded
+    /// once on read (``flashMessage(fromCookie:)``): punctuation and non-ASCII text arrive as typed.
+    public static func flashCookie(_ message: String, secure: Bool) -> SetCookie {
+        SetCookie(name: Cookie.flash, value: FormEncoding.encode(message), maxAge: 60, secure: secure)
+    }
+
+    /// The message a ``flashCookie(_:secure:)`` value carries.
+    public static func flashMessage(fromCookie value: String) -> String {
+        PercentDecoding.decode(Substring(value), plusIsSpace: true)
     }
 
     public var isSignedIn: Bool { accessToken != nil }

@@ -14,6 +14,7 @@ enum AccountForms {
         <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
         <button type="submit">Sign in</button>
         </form>
+        <p><a href="/account/forgot-password">Forgot your password?</a></p>
         <p>New here? <a href="/register?next=\(FormEncoding.encode(next))">Register</a></p>
         """
     }

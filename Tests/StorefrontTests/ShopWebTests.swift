@@ -48,6 +48,21 @@ struct ShopWebTests {
         #expect(parsed["a"] == "1" && parsed["soko_at"] == "tok" && parsed["b"] == "q" && parsed["none"] == nil)
     }
 
+    @Test(
+        "a flash message is encoded once and reads back as typed",
+        arguments: ["Saved: 50% off; “Chai”, KES 1,250", "100%25 sure + \"quoted\" \\ back", "Asante sana"])
+    func flashRoundTrip(_ message: String) throws {
+        var page = PageResponse.redirect(to: "/")
+        page.flash(message, secure: true)
+        let header = try #require(page.headers.values("Set-Cookie").first)
+        #expect(header == WebSession.flashCookie(message, secure: true).headerValue)
+        let pair = try #require(header.split(separator: ";").first)
+        let value = String(pair.dropFirst("soko_flash=".count))
+        #expect(value == FormEncoding.encode(message), "one encoding, not two")
+        let request = FunctionRequest(method: "GET", path: "/", headers: ["Cookie": "soko_sid=x; \(pair)"])
+        #expect(WebSession(request).flash == message)
+    }
+
     @Test("CSRF tokens are tied to the browser id and the secret")
     func csrf() {
         let csrf = CSRF(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })

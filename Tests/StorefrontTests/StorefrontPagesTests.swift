@@ -108,6 +108,21 @@ struct StorefrontPagesTests {
         #expect(reuse.status == 400, "the revoked refresh token is refused: \(reuse.text)")
     }
 
+    @Test("a flash message with punctuation and non-ASCII text shows as typed on the next page")
+    func flashShowsAsTyped() async throws {
+        let store = try await StorefrontShop.start()
+        defer { Task { await store.shop.shutdown() } }
+        let browser = PageBrowser(store.shop)
+        await browser.get("/register")
+        let name = "Saved: 50% off; “Chai”, KES 1,250"
+        let registered = await browser.post(
+            "/register", [("name", name), ("email", "chai@example.com"), ("password", ShopHost.password), ("next", "/")])
+        #expect(registered.status == 303)
+        let home = await browser.get("/")
+        #expect(home.text.contains("<p class=\"flash\" role=\"status\">Welcome, \(name).</p>"), "\(browser.setCookies)")
+        #expect(browser.cookies["soko_flash"] == nil, "shown once")
+    }
+
     @Test("signed-out shoppers are sent to sign in, and back afterwards; redirects stay on the site")
     func signInFirst() async throws {
         let store = try await StorefrontShop.start()

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -145,6 +146,32 @@ class Platform:
         except ValueError:
             return status, body.decode("utf-8", "replace")
 
+    def page(self, method, path, form=None, headers=None):
+        """(status, headers, text) of one request through `url` (the gateway when there is one), the
+        way a browser without JavaScript sends it; redirects are not followed."""
+        data = None if form is None else urllib.parse.urlencode(form).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=dict(headers or {}))
+        if data is not None:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=20) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def login(self, email, password):
+        """An access token for `email` (users.login, direct)."""
+        status, tokens = self.api("POST", "/auth/login", {"email": email, "password": password})
+        assert status == 200, tokens
+        return tokens["access_token"]
+
+    def register(self, email, password, name):
+        """Registers a customer through the JSON API and returns an access token."""
+        status, body = self.api("POST", "/users/register", {"email": email, "password": password, "name": name})
+        assert status == 201, body
+        return self.login(email, password)
+
     def admin_token(self, email="admin@example.com"):
         """An access token of an admin account made with `soko users create-admin`."""
         if self._admin is None:
@@ -155,6 +182,21 @@ class Platform:
             assert status == 200, body
             self._admin = body["access_token"]
         return self._admin
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def poll(condition, timeout=30, interval=0.1):
+    """Polls `condition()` until it is truthy or `timeout` passes; returns its last value."""
+    deadline = time.monotonic() + timeout
+    value = condition()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)  # polling interval with a deadline, not a synchronisation sleep
+        value = condition()
+    return value
 
 
 def new_driver(width=360, height=800):
