@@ -38,8 +38,9 @@ struct LostPushAnswerTests {
         return { request in
             let answer = try daraja(request)
             guard request.url.contains("/stkpush/v1/processrequest") else { return answer }
-            let checkout = (try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])?[
-                "CheckoutRequestID"] as? String
+            let checkout =
+                (try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])?[
+                    "CheckoutRequestID"] as? String
             let url = request.jsonObject["CallBackURL"] as? String ?? ""
             let count = accepted.all.withLock { all in
                 all.append(Accepted(checkout: checkout ?? "", token: String(url.split(separator: "/").last ?? "")))
@@ -98,7 +99,9 @@ struct LostPushAnswerTests {
 
             // Daraja's callback arrives: found by the URL's token, it adopts the CheckoutRequestID.
             let first = try #require(accepted.first)
-            #expect(await callback(shop, token: first.token, CallbackSamples.success(checkout: first.checkout, amount: "1535")) == 200)
+            #expect(
+                await callback(shop, token: first.token, CallbackSamples.success(checkout: first.checkout, amount: "1535")) == 200
+            )
             var stored = try await shop.payment(payment.id)
             #expect(stored.checkoutRequestID == first.checkout && stored.receipt == "QKH94M1Z11")
             let event = Event(
@@ -163,7 +166,9 @@ struct LostPushAnswerTests {
 
         // The first push was charged after all; its callback, late, is matched by its token.
         let late = "ws_CO_late_\(UUID().uuidString.prefix(8))"
-        #expect(await callback(shop, token: token, CallbackSamples.success(checkout: late, amount: "1535", receipt: "QKL8TE1Z22")) == 200)
+        #expect(
+            await callback(shop, token: token, CallbackSamples.success(checkout: late, amount: "1535", receipt: "QKL8TE1Z22"))
+                == 200)
         var first = try await shop.payment(lost.id)
         #expect(first.checkoutRequestID == late && first.receipt == "QKL8TE1Z22" && first.callbackAt != nil)
         #expect(first.status == .failed)  // until STK Query confirms it
@@ -203,7 +208,8 @@ struct LostPushAnswerTests {
             let reconcile = ReconcileMpesa(gateways: shop.gateways)
             let expiry = WallTime(
                 unixSeconds: Int(Date().timeIntervalSince1970) + 2 * shop.gateways.settings.reconcileAfter + 10)
-            #expect(try await reconcile.reconcile(context: shop.context("reconcileMpesa", clock: .fixed(expiry))).failed == [lost.id])
+            #expect(
+                try await reconcile.reconcile(context: shop.context("reconcileMpesa", clock: .fixed(expiry))).failed == [lost.id])
             #expect(await callback(shop, token: token, CallbackSamples.failure(checkout: "ws_CO_gone", code: 1032)) == 200)
             let stored = try await shop.payment(lost.id)
             #expect(stored.status == .failed && stored.resultCode == "1032")
