@@ -221,4 +221,26 @@ struct LostPushAnswerTests {
             #expect(try await shop.orderStatus(order) == "pending_payment")
         }
     }
+
+    /// Only an answer that is not Daraja's is "unknown": Daraja's own error envelope, even with a
+    /// 5xx status, is a refusal (nothing reached the phone), so the order can be paid again at once.
+    @Test func darajasOwnErrorWithA500IsStillARefusal() async throws {
+        let daraja = FakeGateway.daraja()
+        let fake = FakeGateway { request in
+            guard request.url.contains("/stkpush/") else { return try daraja(request) }
+            return FakeGateway.json(
+                #"{"requestId":"r","errorCode":"500.001.1001","errorMessage":"Unable to lock subscriber"}"#, status: 500)
+        }
+        try await PaymentsShop.with(fake: fake) { shop in
+            let order = try await shop.order()
+            do {
+                _ = try await shop.pay(order, method: "mpesa", phone: "0708374149")
+                Issue.record("expected a refusal")
+            } catch let error as FunctionError {
+                #expect(error.problem.status == 502 && error.problem.code == "mpesa-refused")
+            }
+            let payments = try await PaymentRepository.all("order_id = $1", [.text(order)], in: shop.payments)
+            #expect(payments.map(\.status) == [.failed] && payments.first?.resultCode == "500.001.1001")
+        }
+    }
 }
