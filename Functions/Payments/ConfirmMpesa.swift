@@ -11,7 +11,7 @@ struct ConfirmMpesa: DependentEventFunction {
 
     func run(_ event: Event<MpesaCallbackReceived>, context: FunctionContext) async throws {
         guard let payment = try await PaymentRepository.find(id: event.payload.paymentID, in: context.store),
-            payment.status == .pending
+            payment.awaitsMpesaOutcome
         else { return }
         let outcome = try await MpesaSettlement.settle(payment, context: context, gateways: gateways)
         if case .unknown(let reason) = outcome {
@@ -20,7 +20,7 @@ struct ConfirmMpesa: DependentEventFunction {
     }
 }
 
-/// Settles a pending M-Pesa payment by STK Query (``ConfirmMpesa`` and ``ReconcileMpesa``).
+/// Settles a pending M-Pesa payment (or an expired unanswered push that got a callback) by STK Query (``ConfirmMpesa`` and ``ReconcileMpesa``).
 enum MpesaSettlement {
     /// Queries Daraja for `payment` and applies a final answer: `"0"` → succeeded (with the
     /// callback's receipt, if one came), another code → failed. Returns what Daraja said.
@@ -37,8 +37,11 @@ enum MpesaSettlement {
         }
         switch outcome {
         case .paid:
+            // An expired unanswered push that was paid after all is recorded too (`failedWith`):
+            // if the order was paid by a retry meanwhile, Orders answers `payment.unneeded`.
             let changed = try await context.store.transaction { transaction in
-                try PaymentTransitions.succeed(paymentID: payment.id, at: context.now, in: transaction)
+                try PaymentTransitions.succeed(
+                    paymentID: payment.id, failedWith: MpesaPayment.unansweredCode, at: context.now, in: transaction)
             }
             if changed {
                 context.logger.info(
@@ -52,6 +55,15 @@ enum MpesaSettlement {
             }
             try await PaymentTransitions.fail(
                 paymentID: payment.id, resultCode: code, resultDesc: description, context: context)
+            if payment.isExpiredUnansweredPush {
+                // Known unpaid now: it stays failed and drops out of reconciliation.
+                try await context.store.execute(
+                    "UPDATE payments SET result_code = $2, result_desc = $3, updated_at = $4 WHERE id = $1 AND result_code = $5",
+                    [
+                        .text(payment.id), .text(code), .text(description), .text(context.now.timestamp),
+                        .text(MpesaPayment.unansweredCode),
+                    ])
+            }
         case .unknown:
             break
         }

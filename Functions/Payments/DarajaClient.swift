@@ -32,6 +32,9 @@ struct DarajaClient: Sendable {
         case accepted(PushAccepted)
         /// Daraja answered and refused (`detail` is its message); nothing was sent to the phone.
         case refused(status: Int, code: String?, detail: String)
+        /// Something other than Daraja answered (a proxy's 502/504, a 408, a 200 that is not
+        /// Daraja's acknowledgement): the push may have reached the phone, so it is not a refusal.
+        case unknown(String)
     }
 
     /// What STK Query says about a push.
@@ -88,10 +91,17 @@ struct DarajaClient: Sendable {
     struct ErrorEnvelope: Decodable {
         var errorCode: String?
         var errorMessage: String?
+        /// Present in Daraja's acknowledgements, also the refusing ones.
+        var responseCode: String?
+        enum CodingKeys: String, CodingKey {
+            case errorCode, errorMessage
+            case responseCode = "ResponseCode"
+        }
     }
 
     /// Sends the STK push. Not retried: a push has no idempotency key, and a second one would
-    /// prompt the customer twice. A transport failure or timeout throws ``OutgoingError``.
+    /// prompt the customer twice. A transport failure or timeout throws ``OutgoingError``; both it
+    /// and ``PushOutcome/unknown(_:)`` mean the outcome is unknown, never that the push failed.
     func push(
         amount: Int, phone: MpesaPhone, callbackURL: String, accountReference: String, description: String,
         context: FunctionContext
@@ -107,10 +117,17 @@ struct DarajaClient: Sendable {
                 "POST", settings.darajaBaseURL + "/mpesa/stkpush/v1/processrequest", body,
                 headers: ["Authorization": "Bearer \(token)"], idempotent: false)
         }
-        if response.status == 200, let accepted = try? response.json(PushAccepted.self), accepted.responseCode == "0" {
+        let accepted = try? response.json(PushAccepted.self)
+        if response.status == 200, let accepted, accepted.responseCode == "0" {
             return .accepted(accepted)
         }
         let envelope = try? response.json(ErrorEnvelope.self)
+        // Only Daraja's own refusal (its error envelope, or its acknowledgement with a non-zero
+        // ResponseCode) proves nothing went to the phone; anything else may hide an accepted push.
+        let fromDaraja = envelope?.errorCode != nil || envelope?.responseCode != nil
+        if !fromDaraja, response.status == 200 || response.status == 408 || response.status >= 500 {
+            return .unknown("HTTP \(response.status) without Daraja's answer")
+        }
         let detail =
             envelope?.errorMessage ?? (try? response.json(PushAccepted.self))?.customerMessage ?? "HTTP \(response.status)"
         return .refused(status: response.status, code: envelope?.errorCode, detail: detail)

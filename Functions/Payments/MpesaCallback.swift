@@ -18,7 +18,9 @@ import SokoFunctions
 ///
 /// Checks, in order: the payment is found by CheckoutRequestID (or, before payOrder stored the ids,
 /// by the token's hash); the token hashes to the stored one (constant-time); the payment is still
-/// pending. Then a failure code (1032 cancelled, 1037 timeout, 1 funds, 2001 PIN, any other) fails
+/// pending, or is a push Daraja never answered that reconciliation expired (its charge must still be
+/// recorded: a success there goes on to `payment.succeeded`, and Orders refunds it as
+/// `payment.unneeded` if the shopper's retry paid the order meanwhile). Then a failure code (1032 cancelled, 1037 timeout, 1 funds, 2001 PIN, any other) fails
 /// the payment with `payment.failed`; code 0 with the expected amount stores the receipt and emits
 /// `mpesa.callback_received`, on which ``ConfirmMpesa`` asks STK Query before marking it paid — so
 /// the answer to Daraja never waits on a remote call. An amount that differs is logged and the
@@ -103,7 +105,8 @@ enum MpesaCallback: RawFunction {
                 metadata: ["payment_id": "\(payment.id)", "checkout_request_id": "\(checkout)"])
             return .badToken
         }
-        guard payment.status == .pending else {
+        // An expired push Daraja never answered still takes its callback: it was charged.
+        guard payment.awaitsMpesaOutcome else {
             logger.info("M-Pesa callback for a decided payment", metadata: ["payment_id": "\(payment.id)"])
             return .alreadyDecided
         }
@@ -115,6 +118,16 @@ enum MpesaCallback: RawFunction {
                 """, [.text(payment.id), .text(checkout), SQLValue(callback.merchantRequestID), .text(context.now.timestamp)])
         }
         guard callback.resultCode == 0 else {
+            if payment.isExpiredUnansweredPush {
+                // Now known never paid: the expiry's "failed" stands, and nothing can revive it.
+                try await context.store.execute(
+                    "UPDATE payments SET result_code = $2, result_desc = $3, updated_at = $4 WHERE id = $1 AND result_code = $5",
+                    [
+                        .text(payment.id), .text(String(callback.resultCode)), .text(callback.resultDesc),
+                        .text(context.now.timestamp), .text(MpesaPayment.unansweredCode),
+                    ])
+                return .alreadyDecided
+            }
             let changed = try await PaymentTransitions.fail(
                 paymentID: payment.id, resultCode: String(callback.resultCode), resultDesc: callback.resultDesc,
                 context: context)
@@ -133,9 +146,14 @@ enum MpesaCallback: RawFunction {
         let recorded = try await context.store.transaction { transaction in
             let changed = try transaction.execute(
                 """
-                UPDATE payments SET callback_at = $2, receipt = $3, result_code = '0', result_desc = $4, updated_at = $2
-                WHERE id = $1 AND status = 'pending' AND callback_at IS NULL
-                """, [.text(payment.id), .text(context.now.timestamp), SQLValue(receipt), .text(callback.resultDesc)])
+                UPDATE payments SET callback_at = $2, receipt = $3, result_desc = $4, updated_at = $2,
+                    result_code = CASE WHEN status = 'pending' THEN '0' ELSE result_code END
+                WHERE id = $1 AND callback_at IS NULL AND (status = 'pending' OR (status = 'failed' AND result_code = $5))
+                """,
+                [
+                    .text(payment.id), .text(context.now.timestamp), SQLValue(receipt), .text(callback.resultDesc),
+                    .text(MpesaPayment.unansweredCode),
+                ])
             guard changed == 1 else { return false }
             try transaction.emit(
                 "mpesa.callback_received", MpesaCallbackReceived(paymentID: payment.id, checkoutRequestID: checkout))

@@ -29,11 +29,7 @@ enum MpesaPayment {
                 amount: shillings, phone: phone, callbackURL: gateways.settings.publicURL + "/webhooks/mpesa/" + token.text,
                 accountReference: accountReference(orderID: order.id), description: "Soko order", context: context)
         } catch {
-            // No answer: the push may or may not have reached the phone. The payment stays pending
-            // (a callback still finds it by its token); ReconcileMpesa fails it if nothing comes.
-            context.logger.warning(
-                "STK push got no answer", metadata: ["payment_id": "\(payment.id)", "error": "\(error)"])
-            throw PaymentsProblem.gatewayUnavailable("M-Pesa")
+            throw unanswered(payment, reason: "\(error)", context: context)
         }
         switch outcome {
         case .accepted(let accepted):
@@ -63,7 +59,23 @@ enum MpesaPayment {
                 throw FunctionError.validation([FieldError(field: "phone", message: "M-Pesa refused it: \(detail)")])
             }
             throw PaymentsProblem.gatewayRefused("mpesa", detail)
+        case .unknown(let reason):
+            throw unanswered(payment, reason: reason, context: context)
         }
+    }
+
+    /// `result_code` of a payment whose push never got Daraja's answer and that ``ReconcileMpesa``
+    /// expired: the only failed payment a late callback (found by its token) may still revive.
+    static let unansweredCode = "push-unanswered"
+
+    /// The push got no answer from Daraja (a timeout, a dropped connection, a proxy's 502): it may
+    /// have reached the phone and be paid. So the payment stays `pending` — never `failed`, which
+    /// would let the shopper pay again while the first charge goes unrecorded — its callback is
+    /// still matched by the URL's token, and ``ReconcileMpesa`` expires it after the STK window.
+    /// A new push for the order meanwhile is 409 `payment-pending`.
+    private static func unanswered(_ payment: Payment, reason: String, context: FunctionContext) -> FunctionError {
+        context.logger.warning("STK push got no answer", metadata: ["payment_id": "\(payment.id)", "error": "\(reason)"])
+        return PaymentsProblem.outcomeUnknown("M-Pesa", payment)
     }
 
     /// Minor units → whole shillings, rounded up (Daraja takes whole numbers only).
@@ -74,4 +86,15 @@ enum MpesaPayment {
     static func accountReference(orderID: String) -> String {
         "SOKO" + String(orderID.filter { $0 != "-" }.prefix(accountReferenceLimit - 4)).uppercased()
     }
+}
+
+extension Payment {
+    /// An M-Pesa push Daraja never answered, expired by reconciliation: a late success callback
+    /// (or STK Query) still records its charge, as ``MpesaPayment/unansweredCode`` explains.
+    var isExpiredUnansweredPush: Bool {
+        method == .mpesa && status == .failed && resultCode == MpesaPayment.unansweredCode
+    }
+
+    /// Whether an M-Pesa callback or STK Query may still decide this payment.
+    var awaitsMpesaOutcome: Bool { status == .pending || isExpiredUnansweredPush }
 }

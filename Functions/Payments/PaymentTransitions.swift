@@ -6,19 +6,20 @@ import SokoFunctions
 /// same transaction.
 enum PaymentTransitions {
     /// `pending` (or one of `from`) → `succeeded`, emitting `payment.succeeded`. Returns whether it
-    /// changed (false: already decided).
+    /// changed (false: already decided). `failedWith` also takes a `failed` payment whose result
+    /// code is that one (an expired M-Pesa push that was charged after all).
     @discardableResult
     static func succeed(
-        paymentID: String, from: [PaymentStatus] = [.pending], receipt: String? = nil, cardLast4: String? = nil,
-        at now: WallTime, in transaction: Transaction
+        paymentID: String, from: [PaymentStatus] = [.pending], failedWith: String? = nil, receipt: String? = nil,
+        cardLast4: String? = nil, at now: WallTime, in transaction: Transaction
     ) throws -> Bool {
         let allowed = from.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let changed = try transaction.execute(
             """
             UPDATE payments SET status = 'succeeded', receipt = COALESCE($2, receipt),
                 card_last4 = COALESCE($3, card_last4), result_code = '0', updated_at = $4
-            WHERE id = $1 AND status IN (\(allowed))
-            """, [.text(paymentID), SQLValue(receipt), SQLValue(cardLast4), .text(now.timestamp)])
+            WHERE id = $1 AND (status IN (\(allowed)) OR (status = 'failed' AND result_code = $5))
+            """, [.text(paymentID), SQLValue(receipt), SQLValue(cardLast4), .text(now.timestamp), SQLValue(failedWith)])
         guard changed == 1, let payment = try PaymentRepository.find(id: paymentID, in: transaction) else { return false }
         try transaction.emit(PaymentEvents.succeeded, PaymentSucceeded(payment))
         return true

@@ -29,4 +29,14 @@ enum PaymentsProblem {
             status: 503, code: "gateway-unavailable",
             detail: "\(gateway) could not be reached; try again in a moment", headers: ["Retry-After": "5"])
     }
+
+    /// The gateway did not answer a request it may have carried out; `Location` names the payment,
+    /// which stays pending until its outcome is known (or it expires).
+    static func outcomeUnknown(_ gateway: String, _ payment: Payment) -> FunctionError {
+        FunctionError(
+            status: 503, code: "gateway-unavailable",
+            detail: "\(gateway) did not answer; payment \(payment.id) stays pending until its outcome is known — "
+                + "complete the prompt if one reached your phone",
+            headers: ["Retry-After": "5", "Location": "/payments/\(payment.id)"])
+    }
 }

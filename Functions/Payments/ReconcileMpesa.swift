@@ -4,8 +4,11 @@ import SokoFunctions
 /// pending ``PaymentsSettings/reconcileAfter`` seconds after they started — the callback never
 /// came, was not genuine, or its confirmation gave up — are settled by STK Query: `"0"` →
 /// succeeded, a final code → failed, still processing (4999) or no answer → left for the next run.
-/// A pending payment that never got a CheckoutRequestID (the push had no answer) cannot be queried:
-/// after twice the wait it is failed.
+/// A pending payment that never got a CheckoutRequestID (Daraja's answer to the push was lost)
+/// cannot be queried: after twice the wait — well past the phone's STK prompt timeout — it is
+/// expired (`failed` with result code ``MpesaPayment/unansweredCode``) so the shopper can pay again.
+/// Its callback is still accepted by its token afterwards; such a late success callback's
+/// payment is then settled here too, if ``ConfirmMpesa`` gave up on it.
 struct ReconcileMpesa: DependentFunction {
     let gateways: Gateways
 
@@ -29,14 +32,19 @@ struct ReconcileMpesa: DependentFunction {
         let wait = gateways.settings.reconcileAfter
         let before = Timestamp.format(seconds: now - wait)
         let pending = try await PaymentRepository.all(
-            "status = 'pending' AND method = 'mpesa' AND created_at < $1 ORDER BY created_at LIMIT \(Self.batch)",
-            [.text(before)], in: context.store)
+            """
+            method = 'mpesa' AND created_at < $1
+                AND (status = 'pending' OR (status = 'failed' AND result_code = $2 AND callback_at IS NOT NULL))
+            ORDER BY created_at LIMIT \(Self.batch)
+            """,
+            [.text(before), .text(MpesaPayment.unansweredCode)], in: context.store)
         var report = Report()
         for payment in pending {
             if payment.checkoutRequestID == nil {
                 if payment.createdAt < Timestamp.format(seconds: now - 2 * wait),
                     try await PaymentTransitions.fail(
-                        paymentID: payment.id, resultCode: nil, resultDesc: "Daraja never answered the STK push",
+                        paymentID: payment.id, resultCode: MpesaPayment.unansweredCode,
+                        resultDesc: "Daraja never answered the STK push; expired so the order can be paid again",
                         context: context)
                 {
                     report.failed.append(payment.id)

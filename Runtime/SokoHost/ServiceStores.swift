@@ -47,13 +47,19 @@ public final class ServiceStores: Sendable {
 
     /// Tables the host keeps in every service's store: schedule claims, the outbox, deliveries and
     /// dead letters, processed event ids, leases.
-    private static func createHostTables(_ store: Store) async throws {
-        for statement in HostTables.statements(for: store.dialect) {
-            do {
-                try await store.execute(statement, [])
-            } catch StoreError.uniqueViolation {
-                // A replica starting at the same instant created it (PostgreSQL's IF NOT EXISTS race).
+    ///
+    /// Units sharing a schema (`catalog` and `catalog-get-product`) start at the same instant, and
+    /// PostgreSQL's `CREATE … IF NOT EXISTS` is not atomic: the loser fails on the catalog's
+    /// `pg_type`/`pg_class` unique index ("relation already exists", 42P07/23505). So the
+    /// statements run in one transaction under the advisory lock the migrations take
+    /// (``Migrator/advisoryLockKey``): the second creator waits, then finds everything there.
+    static func createHostTables(_ store: Store) async throws {
+        let statements = HostTables.statements(for: store.dialect)
+        try await store.transaction { transaction in
+            if transaction.dialect == .postgres {
+                try transaction.query("SELECT pg_advisory_xact_lock($1)", [.integer(Migrator.advisoryLockKey)])
             }
+            for statement in statements { try transaction.execute(statement, []) }
         }
     }
 

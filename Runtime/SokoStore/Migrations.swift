@@ -39,18 +39,24 @@ public struct MigrationReport: Sendable, Equatable {
 /// Applies a bundle's migrations, records them in `soko_migrations`, and refuses to run when the
 /// database is ahead of the code (a rollback of the code must not meet a newer schema silently).
 public enum Migrator {
+    /// The PostgreSQL advisory lock every schema change of a store takes (migrations, the host's
+    /// own tables), so replicas starting together take turns instead of racing in the catalog.
+    public static let advisoryLockKey: Int64 = 7_405_001
+
     public static func migrate(_ store: Store, migrations: [Migration]) async throws -> MigrationReport {
         for (index, migration) in migrations.enumerated() where migration.version != index + 1 {
             throw StoreError.database(
                 "migration \"\(migration.name)\" has version \(migration.version); versions must be 1, 2, 3, … in order")
         }
-        do {
-            try await store.execute(
+        // PostgreSQL's IF NOT EXISTS is not safe against a concurrent creator (the loser fails on
+        // the catalog's unique index), so replicas starting together take turns on the lock.
+        try await store.transaction { transaction in
+            if transaction.dialect == .postgres {
+                try transaction.query("SELECT pg_advisory_xact_lock($1)", [.integer(advisoryLockKey)])
+            }
+            try transaction.execute(
                 "CREATE TABLE IF NOT EXISTS soko_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
                 [])
-        } catch StoreError.uniqueViolation {
-            // PostgreSQL's IF NOT EXISTS is not safe against a concurrent creator: another replica
-            // made the table in the same instant, which is all this statement wanted.
         }
         let from = try await currentVersion(store)
         let latest = migrations.count
@@ -62,7 +68,7 @@ public enum Migrator {
             // already recorded and skips it.
             let didApply = try await store.transaction { transaction -> Bool in
                 if transaction.dialect == .postgres {
-                    try transaction.query("SELECT pg_advisory_xact_lock(7405001)", [])
+                    try transaction.query("SELECT pg_advisory_xact_lock($1)", [.integer(advisoryLockKey)])
                 }
                 let done = try transaction.query(
                     "SELECT version FROM soko_migrations WHERE version = $1", [.integer(Int64(migration.version))])
