@@ -12,7 +12,9 @@ import Synchronization
 /// a quiet service) keeps one thread and one connection instead of `size` of each — in a whole
 /// shop at rest, 7 threads and connections instead of 28 (idle RSS, benchmarks/README.md).
 public final class WorkerPool<Connection>: @unchecked Sendable {
-    private typealias Job = (Connection?) -> Void
+    /// Runs the caller's body and returns how to hand its result back: the worker counts itself
+    /// available first, so a caller that queues its next call at once finds this worker free.
+    private typealias Job = (Connection?) -> () -> Void
 
     // Guarded by `mutex`; `condition` signals a new job or the close.
     private var jobs: [Job] = []
@@ -61,11 +63,9 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
     public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let job: Job = { connection in
-                guard let connection else {
-                    continuation.resume(throwing: WorkerPoolError.noConnection)
-                    return
-                }
-                do { continuation.resume(returning: try body(connection)) } catch { continuation.resume(throwing: error) }
+                guard let connection else { return { continuation.resume(throwing: WorkerPoolError.noConnection) } }
+                let result = Result { try body(connection) }
+                return { continuation.resume(with: result) }
             }
             pthread_mutex_lock(&mutex)
             let accepted = !closed
@@ -80,11 +80,10 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
         }
     }
 
-    /// The next job, once there is one (nil: closed). `finished` says the caller ran one before.
-    private func next(finished: Bool) -> Job? {
+    /// The next job, once there is one (nil: closed).
+    private func next() -> Job? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        if finished { available += 1 }
         while head == jobs.count && !closed { pthread_cond_wait(&condition, &mutex) }
         guard head < jobs.count else { return nil }
         available -= 1
@@ -99,11 +98,13 @@ public final class WorkerPool<Connection>: @unchecked Sendable {
 
     private func work() {
         var connection: Connection? = nil  // opened on the first job: idle workers hold nothing
-        var finished = false
-        while let job = next(finished: finished) {
-            finished = true
+        while let job = next() {
             if connection == nil { connection = try? makeConnection() }  // reconnect after a failure
-            job(connection)
+            let deliver = job(connection)
+            pthread_mutex_lock(&mutex)
+            available += 1
+            pthread_mutex_unlock(&mutex)
+            deliver()
         }
         if let connection { closeConnection(connection) }
     }

@@ -165,8 +165,11 @@ struct ClientIdentityTests {
         }
         let partner = try token("erp", Self.partnerSecret)
         let envelope = Self.envelope.replacingOccurrences(of: "evt-1", with: "evt-sockets")
-        #expect(try status("POST", "/_soko/events/partner/onPaid", partner, body: envelope) == "403")
-        #expect(try status("POST", "/internal/mark-paid", partner, body: "{}") == "403")
+        // Bound first, so that a failure shows the status that came back.
+        let eventPost = try status("POST", "/_soko/events/partner/onPaid", partner, body: envelope)
+        #expect(eventPost == "403")
+        let internalCall = try status("POST", "/internal/mark-paid", partner, body: "{}")
+        #expect(internalCall == "403")
         #expect(try status("GET", "/partner/orders-report", partner) == "200")
         #expect(!Self.received.withLock { $0.contains("evt-sockets") })
         let platform = try token("platform", Self.platformSecret)
