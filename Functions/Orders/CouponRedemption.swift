@@ -55,7 +55,8 @@ enum CouponRedemption {
                 try transaction.execute("UPDATE coupons SET used = used - 1 WHERE code = $1", [.text(code)])
                 throw refusal(
                     "coupon-exhausted",
-                    "\(code) can be used \(perCustomer == 1 ? "once" : "\(perCustomer) times") per customer, and you have used it up")
+                    "\(code) can be used \(perCustomer == 1 ? "once" : "\(perCustomer) times") per customer, and you have used it up"
+                )
             }
         }
         guard

@@ -81,7 +81,8 @@ public struct Order: Sendable, Equatable, Encodable {
         self.status = status
         currency = try row.string("currency")
         totals = OrderTotals(
-            subtotal: try row.int("subtotal") ?? 0, discount: try row.int("discount") ?? 0, shipping: try row.int("shipping") ?? 0, tax: try row.int("tax") ?? 0,
+            subtotal: try row.int("subtotal") ?? 0, discount: try row.int("discount") ?? 0,
+            shipping: try row.int("shipping") ?? 0, tax: try row.int("tax") ?? 0,
             total: try row.int("total") ?? 0)
         couponCode = try row.string("coupon_code")
         shippingAddress = try JSONCoding.decode(

@@ -154,7 +154,8 @@ struct CouponTests {
         #expect(missing.status == 404)
         let ann = try await shop.shop.customer("ann@example.com")
         let customer = try await shop.shop.request(
-            "POST", "/admin/coupons", token: ann, json: ["code": "MINE", "kind": "percentage", "value": 99] as [String: CouponField])
+            "POST", "/admin/coupons", token: ann,
+            json: ["code": "MINE", "kind": "percentage", "value": 99] as [String: CouponField])
         #expect(customer.status == 403)
         #expect(await shop.shop.request("GET", "/admin/coupons", token: ann).status == 403)
         await shop.shutdown()
@@ -188,6 +189,20 @@ enum LastCouponUseRace {
         #expect(try await shop.count("SELECT COUNT(*) AS n FROM coupon_uses WHERE coupon_code = 'LASTONE'") == 2)
         #expect(try await shop.count("SELECT used AS n FROM coupons WHERE code = 'LASTONE'") == 2)
         #expect(try await shop.available(mug) == 98)
+
+        // One customer racing themself with five keys for a once-per-customer coupon: one order.
+        #expect(
+            try await shop.createCoupon([
+                "code": "ONEEACH", "kind": "percentage", "value": 10, "max_uses_per_customer": 1,
+            ]).status == 201)
+        let solo = try await shop.shop.customer("solo@example.com")
+        try await shop.addToCart(solo, mug, quantity: 1)
+        let own = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for _ in 0..<5 { group.addTask { try await shop.placeOrder(solo, coupon: "ONEEACH") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(own.filter { $0.status == 201 }.count == 1, "\(own.map(\.text))")
+        #expect(own.filter { $0.problem?.code == "coupon-exhausted" }.count == 4)
     }
 }
 
