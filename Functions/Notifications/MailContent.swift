@@ -47,10 +47,18 @@ enum MailLayout {
         }
         out += "\n"
         out += "  Subtotal: \(Money.format(order.subtotal, currency: order.currency))\n"
+        if order.discount > 0 {
+            out += "  Discount: \(Money.format(-order.discount, currency: order.currency))\(couponNote(order))\n"
+        }
         out += "  Shipping: \(Money.format(order.shipping, currency: order.currency))\n"
         out += "  Tax:      \(Money.format(order.tax, currency: order.currency))\n"
         out += "  Total:    \(Money.format(order.total, currency: order.currency))\n"
         return out
+    }
+
+    /// ` (coupon KARIBU10)` after a discount, when the order names its coupon.
+    static func couponNote(_ order: OrderEvent) -> String {
+        order.couponCode.map { " (coupon \(MailHeader.singleLine($0)))" } ?? ""
     }
 
     /// The order's lines and totals as an HTML table.
@@ -64,11 +72,12 @@ enum MailLayout {
             rows += "<td \(number)>\(HTML.escape(Money.format(line.lineTotal, currency: order.currency)))</td></tr>\n"
         }
         var totals = ""
-        for (label, amount) in [
-            ("Subtotal", order.subtotal), ("Shipping", order.shipping), ("Tax", order.tax), ("Total", order.total),
+        let discount = order.discount > 0 ? [("Discount\(couponNote(order))", -order.discount)] : []
+        for (label, amount) in [("Subtotal", order.subtotal)] + discount + [
+            ("Shipping", order.shipping), ("Tax", order.tax), ("Total", order.total),
         ] {
             let weight = label == "Total" ? ";font-weight:bold" : ""
-            totals += "<tr><td colspan=\"3\" style=\"padding:6px 8px;text-align:right\(weight)\">\(label)</td>"
+            totals += "<tr><td colspan=\"3\" style=\"padding:6px 8px;text-align:right\(weight)\">\(HTML.escape(label))</td>"
             totals += "<td style=\"padding:6px 8px;text-align:right\(weight)\">"
             totals += "\(HTML.escape(Money.format(amount, currency: order.currency)))</td></tr>\n"
         }

@@ -35,7 +35,7 @@ enum CouponRedemption {
         if subtotal < coupon.minimumSubtotal {
             throw refusal(
                 "coupon-minimum-not-met",
-                "\(code) needs a subtotal of at least \(Money.text(coupon.minimumSubtotal, currency)); this order's is \(Money.text(subtotal, currency))"
+                "\(code) needs a subtotal of at least \(coupon.minimumSubtotal) \(currency) minor units; this order's is \(subtotal)"
             )
         }
         let taken = try transaction.execute(
@@ -90,21 +90,5 @@ enum CouponRedemption {
 
     private static func refusal(_ code: String, _ detail: String) -> OrderPlacement.Refusal {
         OrderPlacement.Refusal(problem: StoredProblem(status: 422, code: code, detail: detail))
-    }
-}
-
-/// Amounts in problem details: `KES 1,500.00` from minor units (two decimals).
-enum Money {
-    static func text(_ minor: Int, _ currency: String) -> String {
-        let sign = minor < 0 ? "-" : ""
-        let units = abs(minor) / 100
-        let cents = abs(minor) % 100
-        var digits = String(units)
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + digits.suffix(3) + grouped
-            digits = String(digits.dropLast(3))
-        }
-        return "\(currency) \(sign)\(digits)\(grouped).\(cents < 10 ? "0" : "")\(cents)"
     }
 }
