@@ -41,6 +41,9 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     public var shipping: Int
     public var tax: Int
     public var total: Int
+    /// Set when the prices included VAT at this rate (basis points): `tax` is then the VAT
+    /// contained in `total` (receipts say "incl. VAT 16%"), not an amount added to it.
+    public var vatIncludedRateBasisPoints: Int?
     public var lines: [OrderLine]
     /// Why an order was cancelled (`customer`, `admin`, `expired`, `payment_failed`, `refund`).
     public var reason: String?
@@ -85,6 +88,7 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case status, currency, subtotal, discount, shipping, tax, total, lines, reason, carrier, payment
         case couponCode = "coupon_code"
+        case vatIncludedRateBasisPoints = "vat_rate_bps"
         case fromCart = "from_cart"
         case orderID = "order_id"
         case customerID = "customer_id"
@@ -95,7 +99,8 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     public init(
         orderID: String, customerID: String, status: String? = nil, previousStatus: String? = nil, currency: String,
         subtotal: Int, discount: Int = 0, couponCode: String? = nil, shipping: Int = 0, tax: Int = 0, total: Int,
-        lines: [OrderLine], reason: String? = nil, carrier: String? = nil, trackingNumber: String? = nil,
+        vatIncludedRateBasisPoints: Int? = nil, lines: [OrderLine], reason: String? = nil, carrier: String? = nil,
+        trackingNumber: String? = nil,
         fromCart: Bool = false, payment: Payment? = nil
     ) {
         self.orderID = orderID
@@ -109,6 +114,7 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         self.shipping = shipping
         self.tax = tax
         self.total = total
+        self.vatIncludedRateBasisPoints = vatIncludedRateBasisPoints
         self.lines = lines
         self.reason = reason
         self.carrier = carrier
@@ -130,6 +136,7 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         shipping = try container.decodeIfPresent(Int.self, forKey: .shipping) ?? 0
         tax = try container.decodeIfPresent(Int.self, forKey: .tax) ?? 0
         total = try container.decodeIfPresent(Int.self, forKey: .total) ?? 0
+        vatIncludedRateBasisPoints = try container.decodeIfPresent(Int.self, forKey: .vatIncludedRateBasisPoints)
         lines = try container.decodeIfPresent([OrderLine].self, forKey: .lines) ?? []
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         carrier = try container.decodeIfPresent(String.self, forKey: .carrier)

@@ -2,8 +2,9 @@ import Contracts
 import SokoFunctions
 
 /// An order as stored, with its lines. Encoded, it is the public order document:
-/// `{id, customer_id, status, currency, subtotal, discount, coupon_code, shipping, tax, total, lines,
-/// shipping_address, carrier, tracking_number, created_at, updated_at}` (absent values as `null`).
+/// `{id, customer_id, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
+/// prices_include_vat, vat_rate_bps, lines, shipping_address, carrier, tracking_number, created_at,
+/// updated_at}` (absent values as `null`).
 public struct Order: Sendable, Equatable, Encodable {
     public var id: String
     public var customerID: String
@@ -37,6 +38,8 @@ public struct Order: Sendable, Equatable, Encodable {
         case id, status, currency, subtotal, discount, shipping, tax, total, lines, carrier
         case customerID = "customer_id"
         case couponCode = "coupon_code"
+        case pricesIncludeVAT = "prices_include_vat"
+        case vatRateBasisPoints = "vat_rate_bps"
         case shippingAddress = "shipping_address"
         case trackingNumber = "tracking_number"
         case createdAt = "created_at"
@@ -55,6 +58,8 @@ public struct Order: Sendable, Equatable, Encodable {
         try container.encode(totals.shipping, forKey: .shipping)
         try container.encode(totals.tax, forKey: .tax)
         try container.encode(totals.total, forKey: .total)
+        try container.encode(totals.vatIncludedRateBasisPoints != nil, forKey: .pricesIncludeVAT)
+        try container.encode(totals.vatIncludedRateBasisPoints, forKey: .vatRateBasisPoints)
         try container.encode(lines, forKey: .lines)
         try container.encode(shippingAddress, forKey: .shippingAddress)
         try container.encode(carrier, forKey: .carrier)
@@ -66,7 +71,7 @@ public struct Order: Sendable, Equatable, Encodable {
     /// The columns ``init(row:lines:)`` reads.
     static let columns = """
         id, customer_id, idempotency_key, request, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
-        shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at
+        vat_rate_bps, shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at
         """
 
     init(row: Row, lines: [OrderLine]) throws {
@@ -83,7 +88,7 @@ public struct Order: Sendable, Equatable, Encodable {
         totals = OrderTotals(
             subtotal: try row.int("subtotal") ?? 0, discount: try row.int("discount") ?? 0,
             shipping: try row.int("shipping") ?? 0, tax: try row.int("tax") ?? 0,
-            total: try row.int("total") ?? 0)
+            total: try row.int("total") ?? 0, vatIncludedRateBasisPoints: try row.int("vat_rate_bps"))
         couponCode = try row.string("coupon_code")
         shippingAddress = try JSONCoding.decode(
             ShippingAddress.self, from: Array((try row.string("shipping_address") ?? "{}").utf8))

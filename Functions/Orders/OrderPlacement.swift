@@ -243,12 +243,13 @@ struct OrderPlacement {
         let changed = try transaction.execute(
             """
             UPDATE orders SET currency = $2, subtotal = $3, shipping = $4, tax = $5, total = $6, priced_at = $7,
-                updated_at = $7
+                updated_at = $7, vat_rate_bps = $8
             WHERE id = $1 AND status = 'placing' AND priced_at IS NULL
             """,
             [
                 .text(id), .text(priced.currency), SQLValue(priced.totals.subtotal), SQLValue(priced.totals.shipping),
                 SQLValue(priced.totals.tax), SQLValue(priced.totals.total), .text(now),
+                priced.totals.vatIncludedRateBasisPoints.map { SQLValue($0) } ?? .null,
             ])
         guard changed == 1 else { return }
         if let coupon {

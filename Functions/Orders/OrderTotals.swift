@@ -8,8 +8,14 @@ public struct OrderTotals: Sendable, Equatable {
     public var shipping: Int
     public var tax: Int
     public var total: Int
+    /// The VAT rate (basis points) the total includes, when prices are shown VAT-inclusive; then
+    /// `tax` is the VAT contained in `total`, not added to it. Nil: `tax` is added on top.
+    public var vatIncludedRateBasisPoints: Int?
 
-    public init(subtotal: Int, discount: Int = 0, shipping: Int, tax: Int, total: Int) {
+    public init(
+        subtotal: Int, discount: Int = 0, shipping: Int, tax: Int, total: Int, vatIncludedRateBasisPoints: Int? = nil
+    ) {
+        self.vatIncludedRateBasisPoints = vatIncludedRateBasisPoints
         self.subtotal = subtotal
         self.discount = discount
         self.shipping = shipping
@@ -18,7 +24,10 @@ public struct OrderTotals: Sendable, Equatable {
     }
 
     /// Shipping is flat, waived from the free-shipping threshold; tax is the subtotal times the
-    /// rate in basis points, rounded half up, in integer arithmetic.
+    /// rate in basis points, rounded half up, in integer arithmetic. When prices include VAT
+    /// (``OrdersSettings/pricesIncludeVAT``) nothing is added: `total = subtotal − discount +
+    /// shipping`, and `tax` is the VAT that total contains, `total × rate / (100 % + rate)`, rounded
+    /// half up once per order (not per line).
     /// With a coupon, `discount` gives its discount on the subtotal (clamped to 0...subtotal); the
     /// free-shipping threshold and the tax then apply to the discounted subtotal (what the
     /// customer pays for the goods), and `total = subtotal − discount + shipping + tax`.
@@ -41,8 +50,25 @@ public struct OrderTotals: Sendable, Equatable {
         guard !overflow, !overflow0 else { return nil }
         let tax = rounded / 10_000
         let (partial, overflow1) = goods.addingReportingOverflow(shipping)
+        guard !overflow1 else { return nil }
+        if settings.pricesIncludeVAT {
+            guard let vat = includedVAT(in: partial, rateBasisPoints: settings.vatRateBasisPoints) else { return nil }
+            return OrderTotals(
+                subtotal: subtotal, discount: off, shipping: shipping, tax: vat, total: partial,
+                vatIncludedRateBasisPoints: settings.vatRateBasisPoints)
+        }
         let (total, overflow2) = partial.addingReportingOverflow(tax)
-        guard !overflow1, !overflow2 else { return nil }
+        guard !overflow2 else { return nil }
         return OrderTotals(subtotal: subtotal, discount: off, shipping: shipping, tax: tax, total: total)
+    }
+
+    /// The VAT contained in a VAT-inclusive `gross` at `rate` basis points: `gross × rate / (10000 +
+    /// rate)`, rounded half up, in integer arithmetic; nil on overflow.
+    public static func includedVAT(in gross: Int, rateBasisPoints rate: Int) -> Int? {
+        let divisor = 10_000 + rate
+        let (scaled, overflow) = gross.multipliedReportingOverflow(by: rate * 2)
+        let (rounded, overflow0) = scaled.addingReportingOverflow(divisor)
+        guard !overflow, !overflow0 else { return nil }
+        return rounded / (divisor * 2)
     }
 }

@@ -77,5 +77,12 @@ enum OrdersSchema {
                 "ALTER TABLE orders ADD COLUMN discount BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE orders ADD COLUMN coupon_code TEXT",
             ]),
+        Migration(
+            4, "VAT-inclusive prices",
+            [
+                // Non-null: the order's prices included VAT at this rate (basis points), and `tax`
+                // is the VAT its total contains rather than an amount added on top.
+                "ALTER TABLE orders ADD COLUMN vat_rate_bps INTEGER"
+            ]),
     ]
 }

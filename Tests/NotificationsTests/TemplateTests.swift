@@ -95,6 +95,22 @@ struct TemplateTests {
         #expect(plain.part("text/plain")?.content.contains("Discount") == false)
     }
 
+    @Test func vatIncludedPricesShowTheVATAfterTheTotal() throws {
+        var order = Self.order()
+        order.vatIncludedRateBasisPoints = 1_600
+        order.total = 175_050
+        order.tax = 24_145
+        let parsed = try Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
+        let text = (parsed.part("text/plain")?.content ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(text.contains("Total:    KES 1,750.50\n  incl. VAT 16%: KES 241.45\n"), "\(text)")
+        #expect(!text.contains("Tax:"))
+        #expect(parsed.part("text/html")?.content.contains("incl. VAT 16%") == true)
+        order.vatIncludedRateBasisPoints = 705
+        #expect(MailLayout.vatIncludedLabel(order) == "incl. VAT 7.05%")
+        order.vatIncludedRateBasisPoints = 750
+        #expect(MailLayout.vatIncludedLabel(order) == "incl. VAT 7.5%")
+    }
+
     @Test func aReceiptWithoutPaymentDetailsStillReads() {
         let content = MailTemplates.paymentReceipt(Self.order(), name: "Ann", shop: "Soko")
         #expect(content.text.contains("We received your payment of KES 1,998.58"))

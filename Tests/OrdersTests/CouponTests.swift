@@ -263,7 +263,7 @@ struct PaymentTotal: Decodable { var total: Int }
 
 struct CouponOrderBody: Encodable {
     var shippingAddress: AddressBody
-    var couponCode: String
+    var couponCode: String?
     enum CodingKeys: String, CodingKey {
         case shippingAddress = "shipping_address"
         case couponCode = "coupon_code"
@@ -280,7 +280,7 @@ extension OrdersShop {
         return try await shop.request("GET", "/admin/coupons", token: admin).json(Page.self).items
     }
 
-    func placeOrder(_ token: String, key: String = UUID().uuidString, coupon: String) async throws -> TestResponse {
+    func placeOrder(_ token: String, key: String = UUID().uuidString, coupon: String?) async throws -> TestResponse {
         try await shop.request(
             "POST", "/orders", token: token, headers: [("Idempotency-Key", key)],
             json: CouponOrderBody(shippingAddress: OrdersShop.address, couponCode: coupon))
