@@ -19,25 +19,10 @@ enum CouponRedemption {
         code: String, orderID: String, customerID: String, currency: String, lines: [OrderLine], settings: OrdersSettings,
         at now: String, in transaction: Transaction
     ) throws -> OrderTotals {
-        guard let coupon = try Coupon.find(code: code, in: transaction), coupon.active else {
-            throw CouponProblem.invalid("\(code) is not a valid coupon code")
-        }
-        if let starts = coupon.startsAt, now < starts {
-            throw refusal("coupon-expired", "\(code) can be used from \(starts)")
-        }
-        if let ends = coupon.endsAt, now >= ends {
-            throw refusal("coupon-expired", "\(code) expired at \(ends)")
-        }
-        if let couponCurrency = coupon.currency, couponCurrency != currency {
-            throw CouponProblem.invalid("\(code) applies to orders in \(couponCurrency), not \(currency)")
-        }
+        let coupon = try Coupon.find(code: code, in: transaction)
         let subtotal = lines.reduce(0) { $0 &+ $1.lineTotal }
-        if subtotal < coupon.minimumSubtotal {
-            throw refusal(
-                "coupon-minimum-not-met",
-                "\(code) needs a subtotal of at least \(coupon.minimumSubtotal) \(currency) minor units; this order's is \(subtotal)"
-            )
-        }
+        try check(coupon, code: code, currency: currency, subtotal: subtotal, at: now)
+        guard let coupon else { throw CouponProblem.invalid("\(code) is not a valid coupon code") }
         let taken = try transaction.execute(
             """
             UPDATE coupons SET used = used + 1, updated_at = $2
@@ -88,7 +73,31 @@ enum CouponRedemption {
         }
     }
 
-    private static func refusal(_ code: String, _ detail: String) -> OrderPlacement.Refusal {
+    /// The checks that need no lock: known and active, inside its window, the order's currency,
+    /// the minimum subtotal. Shared with ``ValidateCoupon`` (which also reads the use counts).
+    /// - Throws: ``OrderPlacement/Refusal`` with the 422 problem.
+    static func check(_ coupon: Coupon?, code: String, currency: String, subtotal: Int, at now: String) throws {
+        guard let coupon, coupon.active else {
+            throw CouponProblem.invalid("\(code) is not a valid coupon code")
+        }
+        if let starts = coupon.startsAt, now < starts {
+            throw refusal("coupon-expired", "\(code) can be used from \(starts)")
+        }
+        if let ends = coupon.endsAt, now >= ends {
+            throw refusal("coupon-expired", "\(code) expired at \(ends)")
+        }
+        if let couponCurrency = coupon.currency, couponCurrency != currency {
+            throw CouponProblem.invalid("\(code) applies to orders in \(couponCurrency), not \(currency)")
+        }
+        if subtotal < coupon.minimumSubtotal {
+            throw refusal(
+                "coupon-minimum-not-met",
+                "\(code) needs a subtotal of at least \(coupon.minimumSubtotal) \(currency) minor units; this order's is \(subtotal)"
+            )
+        }
+    }
+
+    static func refusal(_ code: String, _ detail: String) -> OrderPlacement.Refusal {
         OrderPlacement.Refusal(problem: StoredProblem(status: 422, code: code, detail: detail))
     }
 }

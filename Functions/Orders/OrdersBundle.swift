@@ -32,5 +32,6 @@ public enum OrdersBundle: FunctionBundle {
         registry.add(CreateCoupon.self)
         registry.add(ListCoupons.self)
         registry.add(UpdateCoupon.self)
+        registry.add(ValidateCoupon(settings: settings))
     }
 }

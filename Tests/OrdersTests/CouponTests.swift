@@ -130,6 +130,38 @@ struct CouponTests {
         await shop.shutdown()
     }
 
+    @Test func aShopperCanQuoteACouponOnTheirCart() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let mug = try await shop.product("MUG", price: 50_000, onHand: 5)
+        try await shop.addToCart(ann, mug, quantity: 2)
+        #expect(
+            try await shop.createCoupon([
+                "code": "QUOTE", "kind": "fixed", "value": 10_000, "currency": "KES", "max_uses_per_customer": 1,
+            ]).status == 201)
+        #expect(
+            try await shop.createCoupon([
+                "code": "TOOBIG", "kind": "percentage", "value": 5, "currency": "KES", "minimum_subtotal": 1_000_000,
+            ]).status == 201)
+        let quote = try await shop.shop.request("POST", "/coupons/validate", token: ann, json: ["code": "quote"])
+        #expect(quote.status == 200, "\(quote.text)")
+        let body = try quote.json(Quote.self)
+        #expect([body.subtotal, body.discount, body.total] as [Int] == [100_000, 10_000, 120_000])
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM coupon_uses") == 0)
+        let short = try await shop.shop.request("POST", "/coupons/validate", token: ann, json: ["code": "TOOBIG"])
+        #expect(short.problem?.code == "coupon-minimum-not-met")
+        let unknown = try await shop.shop.request("POST", "/coupons/validate", token: ann, json: ["code": "NOPE"])
+        #expect(unknown.status == 422)
+        #expect(unknown.problem?.code == "coupon-invalid")
+        #expect(try await shop.placeOrder(ann, coupon: "QUOTE").status == 201)
+        try await shop.addToCart(ann, mug, quantity: 1)
+        let used = try await shop.shop.request("POST", "/coupons/validate", token: ann, json: ["code": "QUOTE"])
+        #expect(used.problem?.code == "coupon-exhausted")
+        let anonymous = await shop.shop.request("POST", "/coupons/validate", body: Array(#"{"code":"QUOTE"}"#.utf8))
+        #expect(anonymous.status == 401)
+        await shop.shutdown()
+    }
+
     @Test func theAdminRoutesValidateAndGuard() async throws {
         let shop = try await OrdersShop.start()
         let bad = try await shop.createCoupon([
@@ -260,6 +292,12 @@ struct DiscountedOrder: Decodable {
 }
 
 struct PaymentTotal: Decodable { var total: Int }
+
+struct Quote: Decodable {
+    var subtotal: Int
+    var discount: Int
+    var total: Int
+}
 
 struct CouponOrderBody: Encodable {
     var shippingAddress: AddressBody
