@@ -162,6 +162,24 @@ struct CouponTests {
         await shop.shutdown()
     }
 
+    @Test func anOrderRefusedForStockGivesItsUseBack() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let bob = try await shop.shop.customer("bob@example.com")
+        let lamp = try await shop.product("LAMP", price: 50_000, onHand: 1)
+        #expect(
+            try await shop.createCoupon(["code": "LAMPDEAL", "kind": "percentage", "value": 10, "max_uses": 1]).status == 201)
+        try await shop.addToCart(ann, lamp, quantity: 1)
+        try await shop.addToCart(bob, lamp, quantity: 1)
+        #expect(try await shop.placeOrder(bob).status == 201)  // takes the only lamp, no coupon
+        let refused = try await shop.placeOrder(ann, coupon: "LAMPDEAL")
+        #expect(refused.status == 409)
+        #expect(refused.problem?.code == "insufficient-stock")
+        #expect(try await shop.coupons().first { $0.code == "LAMPDEAL" }?.used == 0)
+        #expect(try await shop.count("SELECT COUNT(*) AS n FROM coupon_uses") == 0)
+        await shop.shutdown()
+    }
+
     @Test func theAdminRoutesValidateAndGuard() async throws {
         let shop = try await OrdersShop.start()
         let bad = try await shop.createCoupon([
