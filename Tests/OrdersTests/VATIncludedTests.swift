@@ -59,7 +59,18 @@ struct VATIncludedTests {
     }
 
     @Test func anOrderShowsTheVATItsTotalContains() async throws {
-        let shop = try await OrdersShop.start(environment: ["SOKO_PRICES_INCLUDE_VAT": "true"])
+        try await Self.vatAndCouponOrder(try await OrdersShop.start(environment: ["SOKO_PRICES_INCLUDE_VAT": "true"]))
+    }
+
+    @Test(.enabled(if: ShopHost.postgresURL != nil)) func anOrderShowsTheVATItsTotalContainsOnPostgres() async throws {
+        var configuration = try #require(ShopHost.postgresConfiguration())
+        configuration.store.poolSize = 8
+        try await Self.vatAndCouponOrder(
+            try await OrdersShop.start(environment: ["SOKO_PRICES_INCLUDE_VAT": "true"], configuration: configuration))
+    }
+
+    /// A VAT-inclusive order with a coupon, placed, read back and announced.
+    static func vatAndCouponOrder(_ shop: OrdersShop) async throws {
         let ann = try await shop.shop.customer("ann@example.com")
         let kettle = try await shop.product("KETTLE", price: 58_000, onHand: 5)
         try await shop.addToCart(ann, kettle, quantity: 2)
