@@ -34,9 +34,16 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     public var previousStatus: String?
     public var currency: String
     public var subtotal: Int
+    /// A coupon's discount off the subtotal (0 without one).
+    public var discount: Int
+    /// The coupon the order was placed with, upper-cased.
+    public var couponCode: String?
     public var shipping: Int
     public var tax: Int
     public var total: Int
+    /// Set when the prices included VAT at this rate (basis points): `tax` is then the VAT
+    /// contained in `total` (receipts say "incl. VAT 16%"), not an amount added to it.
+    public var vatIncludedRateBasisPoints: Int?
     public var lines: [OrderLine]
     /// Why an order was cancelled (`customer`, `admin`, `expired`, `payment_failed`, `refund`).
     public var reason: String?
@@ -79,7 +86,9 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, currency, subtotal, shipping, tax, total, lines, reason, carrier, payment
+        case status, currency, subtotal, discount, shipping, tax, total, lines, reason, carrier, payment
+        case couponCode = "coupon_code"
+        case vatIncludedRateBasisPoints = "vat_rate_bps"
         case fromCart = "from_cart"
         case orderID = "order_id"
         case customerID = "customer_id"
@@ -89,8 +98,10 @@ public struct OrderEvent: Codable, Sendable, Equatable {
 
     public init(
         orderID: String, customerID: String, status: String? = nil, previousStatus: String? = nil, currency: String,
-        subtotal: Int, shipping: Int = 0, tax: Int = 0, total: Int, lines: [OrderLine], reason: String? = nil,
-        carrier: String? = nil, trackingNumber: String? = nil, fromCart: Bool = false, payment: Payment? = nil
+        subtotal: Int, discount: Int = 0, couponCode: String? = nil, shipping: Int = 0, tax: Int = 0, total: Int,
+        vatIncludedRateBasisPoints: Int? = nil, lines: [OrderLine], reason: String? = nil, carrier: String? = nil,
+        trackingNumber: String? = nil,
+        fromCart: Bool = false, payment: Payment? = nil
     ) {
         self.orderID = orderID
         self.customerID = customerID
@@ -98,9 +109,12 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         self.previousStatus = previousStatus
         self.currency = currency
         self.subtotal = subtotal
+        self.discount = discount
+        self.couponCode = couponCode
         self.shipping = shipping
         self.tax = tax
         self.total = total
+        self.vatIncludedRateBasisPoints = vatIncludedRateBasisPoints
         self.lines = lines
         self.reason = reason
         self.carrier = carrier
@@ -117,9 +131,12 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         previousStatus = try container.decodeIfPresent(String.self, forKey: .previousStatus)
         currency = try container.decodeIfPresent(String.self, forKey: .currency) ?? ""
         subtotal = try container.decodeIfPresent(Int.self, forKey: .subtotal) ?? 0
+        discount = try container.decodeIfPresent(Int.self, forKey: .discount) ?? 0
+        couponCode = try container.decodeIfPresent(String.self, forKey: .couponCode)
         shipping = try container.decodeIfPresent(Int.self, forKey: .shipping) ?? 0
         tax = try container.decodeIfPresent(Int.self, forKey: .tax) ?? 0
         total = try container.decodeIfPresent(Int.self, forKey: .total) ?? 0
+        vatIncludedRateBasisPoints = try container.decodeIfPresent(Int.self, forKey: .vatIncludedRateBasisPoints)
         lines = try container.decodeIfPresent([OrderLine].self, forKey: .lines) ?? []
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         carrier = try container.decodeIfPresent(String.self, forKey: .carrier)

@@ -47,10 +47,35 @@ enum MailLayout {
         }
         out += "\n"
         out += "  Subtotal: \(Money.format(order.subtotal, currency: order.currency))\n"
+        if order.discount > 0 {
+            out += "  Discount: \(Money.format(-order.discount, currency: order.currency))\(couponNote(order))\n"
+        }
         out += "  Shipping: \(Money.format(order.shipping, currency: order.currency))\n"
-        out += "  Tax:      \(Money.format(order.tax, currency: order.currency))\n"
-        out += "  Total:    \(Money.format(order.total, currency: order.currency))\n"
+        if let label = vatIncludedLabel(order) {
+            out += "  Total:    \(Money.format(order.total, currency: order.currency))\n"
+            out += "  \(label): \(Money.format(order.tax, currency: order.currency))\n"
+        } else {
+            out += "  Tax:      \(Money.format(order.tax, currency: order.currency))\n"
+            out += "  Total:    \(Money.format(order.total, currency: order.currency))\n"
+        }
         return out
+    }
+
+    /// `incl. VAT 16%` for an order whose prices included VAT (its tax is contained in the total,
+    /// so it is shown after the total rather than added above it); nil otherwise.
+    static func vatIncludedLabel(_ order: OrderEvent) -> String? {
+        guard let rate = order.vatIncludedRateBasisPoints else { return nil }
+        let fraction = rate % 100
+        let percent =
+            fraction == 0
+            ? "\(rate / 100)"
+            : fraction % 10 == 0 ? "\(rate / 100).\(fraction / 10)" : "\(rate / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        return "incl. VAT \(percent)%"
+    }
+
+    /// ` (coupon KARIBU10)` after a discount, when the order names its coupon.
+    static func couponNote(_ order: OrderEvent) -> String {
+        order.couponCode.map { " (coupon \(MailHeader.singleLine($0)))" } ?? ""
     }
 
     /// The order's lines and totals as an HTML table.
@@ -64,11 +89,13 @@ enum MailLayout {
             rows += "<td \(number)>\(HTML.escape(Money.format(line.lineTotal, currency: order.currency)))</td></tr>\n"
         }
         var totals = ""
-        for (label, amount) in [
-            ("Subtotal", order.subtotal), ("Shipping", order.shipping), ("Tax", order.tax), ("Total", order.total),
-        ] {
+        let discount = order.discount > 0 ? [("Discount\(couponNote(order))", -order.discount)] : []
+        let taxes =
+            vatIncludedLabel(order).map { [("Total", order.total), ($0, order.tax)] }
+            ?? [("Tax", order.tax), ("Total", order.total)]
+        for (label, amount) in [("Subtotal", order.subtotal)] + discount + [("Shipping", order.shipping)] + taxes {
             let weight = label == "Total" ? ";font-weight:bold" : ""
-            totals += "<tr><td colspan=\"3\" style=\"padding:6px 8px;text-align:right\(weight)\">\(label)</td>"
+            totals += "<tr><td colspan=\"3\" style=\"padding:6px 8px;text-align:right\(weight)\">\(HTML.escape(label))</td>"
             totals += "<td style=\"padding:6px 8px;text-align:right\(weight)\">"
             totals += "\(HTML.escape(Money.format(amount, currency: order.currency)))</td></tr>\n"
         }

@@ -2,8 +2,9 @@ import Contracts
 import SokoFunctions
 
 /// An order as stored, with its lines. Encoded, it is the public order document:
-/// `{id, customer_id, status, currency, subtotal, shipping, tax, total, lines, shipping_address,
-/// carrier, tracking_number, created_at, updated_at}` (absent values as `null`).
+/// `{id, customer_id, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
+/// prices_include_vat, vat_rate_bps, lines, shipping_address, carrier, tracking_number, created_at,
+/// updated_at}` (absent values as `null`).
 public struct Order: Sendable, Equatable, Encodable {
     public var id: String
     public var customerID: String
@@ -11,6 +12,8 @@ public struct Order: Sendable, Equatable, Encodable {
     /// Nil only while the order is `placing` and not yet priced.
     public var currency: String?
     public var totals: OrderTotals
+    /// The coupon the order was placed with (normalised), or nil.
+    public var couponCode: String?
     public var lines: [OrderLine]
     public var shippingAddress: ShippingAddress
     public var carrier: String?
@@ -32,8 +35,11 @@ public struct Order: Sendable, Equatable, Encodable {
     var pricedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, currency, subtotal, shipping, tax, total, lines, carrier
+        case id, status, currency, subtotal, discount, shipping, tax, total, lines, carrier
         case customerID = "customer_id"
+        case couponCode = "coupon_code"
+        case pricesIncludeVAT = "prices_include_vat"
+        case vatRateBasisPoints = "vat_rate_bps"
         case shippingAddress = "shipping_address"
         case trackingNumber = "tracking_number"
         case createdAt = "created_at"
@@ -47,9 +53,13 @@ public struct Order: Sendable, Equatable, Encodable {
         try container.encode(status, forKey: .status)
         try container.encode(currency, forKey: .currency)
         try container.encode(totals.subtotal, forKey: .subtotal)
+        try container.encode(totals.discount, forKey: .discount)
+        try container.encode(couponCode, forKey: .couponCode)
         try container.encode(totals.shipping, forKey: .shipping)
         try container.encode(totals.tax, forKey: .tax)
         try container.encode(totals.total, forKey: .total)
+        try container.encode(totals.vatIncludedRateBasisPoints != nil, forKey: .pricesIncludeVAT)
+        try container.encode(totals.vatIncludedRateBasisPoints, forKey: .vatRateBasisPoints)
         try container.encode(lines, forKey: .lines)
         try container.encode(shippingAddress, forKey: .shippingAddress)
         try container.encode(carrier, forKey: .carrier)
@@ -60,8 +70,8 @@ public struct Order: Sendable, Equatable, Encodable {
 
     /// The columns ``init(row:lines:)`` reads.
     static let columns = """
-        id, customer_id, idempotency_key, request, status, currency, subtotal, shipping, tax, total,
-        shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at
+        id, customer_id, idempotency_key, request, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
+        vat_rate_bps, shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at
         """
 
     init(row: Row, lines: [OrderLine]) throws {
@@ -76,8 +86,10 @@ public struct Order: Sendable, Equatable, Encodable {
         self.status = status
         currency = try row.string("currency")
         totals = OrderTotals(
-            subtotal: try row.int("subtotal") ?? 0, shipping: try row.int("shipping") ?? 0, tax: try row.int("tax") ?? 0,
-            total: try row.int("total") ?? 0)
+            subtotal: try row.int("subtotal") ?? 0, discount: try row.int("discount") ?? 0,
+            shipping: try row.int("shipping") ?? 0, tax: try row.int("tax") ?? 0,
+            total: try row.int("total") ?? 0, vatIncludedRateBasisPoints: try row.int("vat_rate_bps"))
+        couponCode = try row.string("coupon_code")
         shippingAddress = try JSONCoding.decode(
             ShippingAddress.self, from: Array((try row.string("shipping_address") ?? "{}").utf8))
         carrier = try row.string("carrier")

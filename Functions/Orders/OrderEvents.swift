@@ -9,7 +9,9 @@ extension OrderEvent {
         self.init(
             orderID: order.id, customerID: order.customerID, status: order.status.rawValue,
             previousStatus: previousStatus?.rawValue, currency: order.currency ?? "", subtotal: order.totals.subtotal,
-            shipping: order.totals.shipping, tax: order.totals.tax, total: order.totals.total,
+            discount: order.totals.discount, couponCode: order.couponCode, shipping: order.totals.shipping, tax: order.totals.tax,
+            total: order.totals.total,
+            vatIncludedRateBasisPoints: order.totals.vatIncludedRateBasisPoints,
             lines: order.lines,
             reason: reason?.rawValue, carrier: shipped ? order.carrier : nil,
             trackingNumber: shipped ? order.trackingNumber : nil, fromCart: order.isFromCart, payment: payment)

@@ -16,6 +16,8 @@ struct OrderPlacement {
     let settings: OrdersSettings
     /// The request's own lines ("buy now"); nil: the customer's cart.
     var items: [PlaceOrder.RequestedItem]? = nil
+    /// The coupon to redeem (normalised), or nil.
+    var couponCode: String? = nil
 
     /// A refusal that rejects the order: it is stored and answered on every repeat of the key.
     struct Refusal: Error {
@@ -89,6 +91,7 @@ struct OrderPlacement {
         let id = UUID().uuidString.lowercased()
         let customerID = self.customerID
         let pendingLimit = settings.maxPendingOrders
+        let coupon = couponRedemption
         return try await context.store.transaction { transaction in
             if case .success = priced { try PendingOrders.lock(customerID: customerID, in: transaction) }
             let now = context.now.timestamp
@@ -104,7 +107,7 @@ struct OrderPlacement {
             switch priced {
             case .success(let snapshot):
                 try PendingOrders.enforce(customerID: customerID, limit: pendingLimit, in: transaction)
-                try Self.storePricing(orderID: id, snapshot, at: now, in: transaction)
+                try Self.storePricingOrReject(orderID: id, snapshot, coupon: coupon, at: now, in: transaction)
             case .failure(let refusal):
                 try OrderRejection.reject(
                     orderID: id, problem: refusal.problem, onlyUnpriced: true, releaseDue: false,
@@ -196,38 +199,80 @@ struct OrderPlacement {
     {
         let id = order.id
         let now = context.now.timestamp
+        let coupon = couponRedemption
         return try await context.store.transaction { transaction in
-            try Self.storePricing(orderID: id, priced, at: now, in: transaction)
+            try Self.storePricingOrReject(orderID: id, priced, coupon: coupon, at: now, in: transaction)
             guard let stored = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
             return stored
         }
     }
 
+    /// The coupon this placement redeems, with what redeeming it needs.
+    struct CouponRedemptionRequest: Sendable {
+        var code: String
+        var customerID: String
+        var settings: OrdersSettings
+    }
+
+    var couponRedemption: CouponRedemptionRequest? {
+        couponCode.map { CouponRedemptionRequest(code: $0, customerID: customerID, settings: settings) }
+    }
+
+    /// ``storePricing(orderID:_:coupon:at:in:)``, rejecting the order (in the same transaction)
+    /// when its coupon is refused, so the refusal is stored and answered on every repeat of the key.
+    static func storePricingOrReject(
+        orderID id: String, _ priced: Priced, coupon: CouponRedemptionRequest?, at now: String, in transaction: Transaction
+    ) throws {
+        do {
+            try storePricing(orderID: id, priced, coupon: coupon, at: now, in: transaction)
+        } catch let refusal as Refusal {
+            try OrderRejection.reject(
+                orderID: id, problem: refusal.problem, onlyUnpriced: false, releaseDue: false,
+                actor: "customer:\(coupon?.customerID ?? "")", at: now, in: transaction)
+        }
+    }
+
     /// The snapshot's part of ``storePricing(_:_:)``, inside a caller's transaction; `now` is the
-    /// store's timestamp text.
-    static func storePricing(orderID id: String, _ priced: Priced, at now: String, in transaction: Transaction) throws {
+    /// store's timestamp text. The order is claimed first (priced once, its row locked), then the
+    /// coupon is redeemed in the same transaction (``CouponRedemption``).
+    /// - Throws: ``Refusal`` when the coupon is refused (after which the caller rejects the order).
+    static func storePricing(
+        orderID id: String, _ priced: Priced, coupon: CouponRedemptionRequest? = nil, at now: String,
+        in transaction: Transaction
+    ) throws {
         let changed = try transaction.execute(
             """
             UPDATE orders SET currency = $2, subtotal = $3, shipping = $4, tax = $5, total = $6, priced_at = $7,
-                updated_at = $7
+                updated_at = $7, vat_rate_bps = $8
             WHERE id = $1 AND status = 'placing' AND priced_at IS NULL
             """,
             [
                 .text(id), .text(priced.currency), SQLValue(priced.totals.subtotal), SQLValue(priced.totals.shipping),
                 SQLValue(priced.totals.tax), SQLValue(priced.totals.total), .text(now),
+                priced.totals.vatIncludedRateBasisPoints.map { SQLValue($0) } ?? .null,
             ])
-        if changed == 1 {
-            for (position, line) in priced.lines.enumerated() {
-                try transaction.execute(
-                    """
-                    INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                    """,
-                    [
-                        .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
-                        SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
-                    ])
-            }
+        guard changed == 1 else { return }
+        if let coupon {
+            let totals = try CouponRedemption.redeem(
+                code: coupon.code, orderID: id, customerID: coupon.customerID, currency: priced.currency,
+                lines: priced.lines, settings: coupon.settings, at: now, in: transaction)
+            try transaction.execute(
+                "UPDATE orders SET discount = $2, coupon_code = $3, shipping = $4, tax = $5, total = $6 WHERE id = $1",
+                [
+                    .text(id), SQLValue(totals.discount), .text(coupon.code), SQLValue(totals.shipping), SQLValue(totals.tax),
+                    SQLValue(totals.total),
+                ])
+        }
+        for (position, line) in priced.lines.enumerated() {
+            try transaction.execute(
+                """
+                INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
+                [
+                    .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
+                    SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
+                ])
         }
     }
 
@@ -294,6 +339,8 @@ enum OrderRejection {
         if changed == 1 {
             try transaction.recordTransition(
                 orderID: orderID, from: .placing, to: .rejected, actor: actor, reason: problem.code, at: now)
+            // Stock refused after the coupon was redeemed, or the placement died: the use goes back.
+            try CouponRedemption.giveBack(orderID: orderID, in: transaction)
         }
     }
 }

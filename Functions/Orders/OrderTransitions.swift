@@ -83,6 +83,11 @@ public enum OrderTransitions {
             let current = try OrderRepository.find(id: orderID, in: transaction)?.status ?? from
             throw IllegalTransition(from: current, to: target, reason: "the order changed meanwhile")
         }
+        if target == .cancelled && from == .pendingPayment {
+            // An unpaid order cancelled (by its customer, an admin or expiry) gives its coupon use
+            // back; one cancelled after payment keeps it (it was spent, even if refunded).
+            try CouponRedemption.giveBack(orderID: orderID, in: transaction)
+        }
         order.status = target
         order.updatedAt = now
         let cancelReason = target == .cancelled ? (reason ?? .admin) : nil

@@ -1,7 +1,7 @@
 import SokoFunctions
 
 /// The Orders bundle: placing orders (idempotent, priced server-side, stock reserved), the order
-/// state machine, customers' and admins' order lists, and the expiry of unpaid orders.
+/// state machine, customers' and admins' order lists, the expiry of unpaid orders, and coupons.
 public enum OrdersBundle: FunctionBundle {
     public static let service = "orders"
 
@@ -29,5 +29,9 @@ public enum OrdersBundle: FunctionBundle {
         registry.add(MarkPaid.self)
         registry.add(MarkRefunded.self)
         registry.add(ExpireOrders(settings: settings))
+        registry.add(CreateCoupon.self)
+        registry.add(ListCoupons.self)
+        registry.add(UpdateCoupon.self)
+        registry.add(ValidateCoupon(settings: settings))
     }
 }

@@ -53,5 +53,36 @@ enum OrdersSchema {
                     payment_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, order_status TEXT NOT NULL, recorded_at TEXT NOT NULL)
                 """
             ]),
+        Migration(
+            3, "coupons and their uses",
+            [
+                // Codes are stored upper-cased. `used` counts the rows of `coupon_uses`; the
+                // conditional update of it is what keeps concurrent orders within `max_uses`
+                // (CouponRedemption). `active` is 0 once the merchant deactivated the coupon.
+                """
+                CREATE TABLE coupons (
+                    code TEXT PRIMARY KEY, kind TEXT NOT NULL, value BIGINT NOT NULL, currency TEXT,
+                    minimum_subtotal BIGINT NOT NULL DEFAULT 0, starts_at TEXT, ends_at TEXT,
+                    max_uses INTEGER, max_uses_per_customer INTEGER, used INTEGER NOT NULL DEFAULT 0,
+                    active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                // One use per (coupon, order); deleted when the unpaid order is cancelled or rejected.
+                """
+                CREATE TABLE coupon_uses (
+                    coupon_code TEXT NOT NULL, order_id TEXT NOT NULL, customer_id TEXT NOT NULL, used_at TEXT NOT NULL,
+                    PRIMARY KEY (coupon_code, order_id))
+                """,
+                "CREATE INDEX coupon_uses_customer ON coupon_uses (coupon_code, customer_id)",
+                "CREATE INDEX coupon_uses_order ON coupon_uses (order_id)",
+                "ALTER TABLE orders ADD COLUMN discount BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE orders ADD COLUMN coupon_code TEXT",
+            ]),
+        Migration(
+            4, "VAT-inclusive prices",
+            [
+                // Non-null: the order's prices included VAT at this rate (basis points), and `tax`
+                // is the VAT its total contains rather than an amount added on top.
+                "ALTER TABLE orders ADD COLUMN vat_rate_bps INTEGER"
+            ]),
     ]
 }

@@ -6,7 +6,9 @@ import SokoFunctions
 /// |---|---|---|
 /// | `SOKO_SHIPPING_FLAT` | flat shipping, minor units of the order's currency | 30000 (KES 300) |
 /// | `SOKO_FREE_SHIPPING_FROM` | subtotal from which shipping is free, minor units | 500000 |
-/// | `SOKO_TAX_RATE_BPS` | tax on the subtotal in basis points (1600 = 16 %) | 0 |
+/// | `SOKO_TAX_RATE_BPS` | tax added on top of the subtotal in basis points (1600 = 16 %) | 0 |
+/// | `SOKO_PRICES_INCLUDE_VAT` | `true`: catalog prices (and shipping) include VAT; the order's `tax` is the VAT the total contains | false |
+/// | `SOKO_VAT_RATE` | the VAT rate in percent, up to two decimals (`16`, `7.5`), used when prices include VAT | 16 |
 /// | `SOKO_ORDER_TTL` | how long an order waits for payment: `30m`, `2h`, `90s` or seconds | 30m |
 /// | `SOKO_MAX_PENDING_ORDERS` | orders one customer may have awaiting payment (or being placed) at once | 5 |
 /// | `SOKO_MAX_LINE_QUANTITY` | units of one product per order line, 1–99 (the cart reads it too) | 20 |
@@ -26,6 +28,11 @@ public struct OrdersSettings: Sendable, Equatable {
     public var maxPendingOrders: Int = 5
     /// Units of one product an order line may hold (422 naming the line above it).
     public var maxLineQuantity: Int = 20
+    /// Whether prices as shown include VAT (Kenya's shops show VAT-inclusive prices). Then no tax is
+    /// added on top; the order's `tax` is the VAT contained in its total (``OrderTotals``).
+    public var pricesIncludeVAT: Bool = false
+    /// The VAT rate in basis points (1600 = 16 %, Kenya's standard rate).
+    public var vatRateBasisPoints: Int = 1_600
 
     public static let defaults = OrdersSettings(
         shippingFlat: 30_000, freeShippingFrom: 500_000, taxRateBasisPoints: 0, orderTTL: 30 * 60)
@@ -56,6 +63,27 @@ public struct OrdersSettings: Sendable, Equatable {
         if let value = try integer("SOKO_MAX_PENDING_ORDERS", 1...10_000) { maxPendingOrders = value }
         // 99: the cart's schema holds no more in a line.
         if let value = try integer("SOKO_MAX_LINE_QUANTITY", 1...99) { maxLineQuantity = value }
+        if let text = environment["SOKO_PRICES_INCLUDE_VAT"] {
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": pricesIncludeVAT = true
+            case "false", "0", "no", "off": pricesIncludeVAT = false
+            default: throw OrdersSettingsError(variable: "SOKO_PRICES_INCLUDE_VAT", value: text, expected: "true or false")
+            }
+        }
+        if let text = environment["SOKO_VAT_RATE"] {
+            guard let bps = Self.basisPoints(percent: text), (0...10_000).contains(bps) else {
+                throw OrdersSettingsError(
+                    variable: "SOKO_VAT_RATE", value: text,
+                    expected: "a percentage from 0 to 100 with up to two decimals, such as 16")
+            }
+            vatRateBasisPoints = bps
+        }
+        // Both would tax the goods twice.
+        if pricesIncludeVAT && taxRateBasisPoints > 0 {
+            throw OrdersSettingsError(
+                variable: "SOKO_TAX_RATE_BPS", value: String(taxRateBasisPoints),
+                expected: "0 (or unset) while SOKO_PRICES_INCLUDE_VAT=true: prices already include VAT")
+        }
         if let text = environment["SOKO_ORDER_TTL"] {
             guard let seconds = Self.seconds(text), (1...7 * 86_400).contains(seconds) else {
                 throw OrdersSettingsError(
@@ -63,6 +91,23 @@ public struct OrdersSettings: Sendable, Equatable {
             }
             orderTTL = seconds
         }
+    }
+
+    /// `16` → 1600, `7.5` → 750, `12.25` → 1225; nil for anything else (signs, three decimals, `%`).
+    static func basisPoints(percent text: String) -> Int? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 3,
+            whole.allSatisfy({ $0.isASCII && $0.isNumber }), let units = Int(whole)
+        else { return nil }
+        var fraction = 0
+        if parts.count == 2 {
+            let digits = parts[1]
+            guard (1...2).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let value = Int(digits)
+            else { return nil }
+            fraction = digits.count == 1 ? value * 10 : value
+        }
+        return units * 100 + fraction
     }
 
     /// `1800`, `90s`, `30m`, `2h`, `1d` → seconds; nil for anything else.

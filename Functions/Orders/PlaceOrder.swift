@@ -6,10 +6,12 @@ import SokoFunctions
     import Foundation
 #endif
 
-/// `POST /orders` with `Idempotency-Key` and `{shipping_address, items?}` → 201 with the order in
-/// `pending_payment`. Without `items` the order is the customer's cart (which `order.placed` then
+/// `POST /orders` with `Idempotency-Key` and `{shipping_address, items?, coupon_code?}` → 201 with the
+/// order in `pending_payment`. Without `items` the order is the customer's cart (which `order.placed` then
 /// clears); with `items: [{product_id, quantity}]` it is exactly those ("buy now"), and the cart is
-/// left alone.
+/// left alone. With `coupon_code` (case-insensitive) the order carries the coupon's `discount`, or
+/// is refused with 422 `coupon-invalid`, `coupon-expired`, `coupon-exhausted` or
+/// `coupon-minimum-not-met` (``CouponRedemption``).
 ///
 /// The key is held by the unique `(customer_id, idempotency_key)` constraint: the request inserts
 /// its order first and, when the constraint refuses it, carries on with the order that holds the
@@ -23,9 +25,11 @@ struct PlaceOrder: DependentRawFunction {
     struct Body: Decodable {
         var shippingAddress: ShippingAddressInput?
         var items: [RequestedItem]?
+        var couponCode: String?
         enum CodingKeys: String, CodingKey {
             case shippingAddress = "shipping_address"
             case items
+            case couponCode = "coupon_code"
         }
     }
 
@@ -57,9 +61,12 @@ struct PlaceOrder: DependentRawFunction {
     struct Fingerprint: Codable {
         var shippingAddress: ShippingAddress
         var items: [RequestedItem]?
+        /// Normalised; absent without a coupon (so fingerprints of orders without one are unchanged).
+        var couponCode: String?
         enum CodingKeys: String, CodingKey {
             case shippingAddress = "shipping_address"
             case items
+            case couponCode = "coupon_code"
         }
     }
 
@@ -68,12 +75,14 @@ struct PlaceOrder: DependentRawFunction {
             throw FunctionError.unauthorized("sign in to place an order")
         }
         let key = try Self.idempotencyKey(request.headers.values("Idempotency-Key"))
-        let (input, items) = try Self.decode(request.body, maxQuantity: settings.maxLineQuantity)
+        let (input, items, coupon) = try Self.decode(request.body, maxQuantity: settings.maxLineQuantity)
         let address = try input.validated()
         let fingerprint = String(
-            decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items)), as: UTF8.self)
+            decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items, couponCode: coupon)),
+            as: UTF8.self)
 
-        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings, items: items)
+        let placement = OrderPlacement(
+            customerID: customerID, context: context, settings: settings, items: items, couponCode: coupon)
         var created = false
         var existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
         if existing == nil {
@@ -152,7 +161,7 @@ struct PlaceOrder: DependentRawFunction {
         return value
     }
 
-    static func decode(_ body: [UInt8], maxQuantity: Int) throws -> (ShippingAddressInput, [RequestedItem]?) {
+    static func decode(_ body: [UInt8], maxQuantity: Int) throws -> (ShippingAddressInput, [RequestedItem]?, String?) {
         guard !body.isEmpty else {
             throw FunctionError(status: 400, code: "body-required", detail: "this endpoint needs a JSON request body")
         }
@@ -165,7 +174,18 @@ struct PlaceOrder: DependentRawFunction {
         guard let address = parsed.shippingAddress else {
             throw FunctionError.validation([FieldError(field: "shipping_address", message: "is required")])
         }
-        guard let items = parsed.items else { return (address, nil) }
+        var coupon: String?
+        if let text = parsed.couponCode {
+            let code = Coupon.normalised(text)
+            guard Coupon.isCode(code) else {
+                throw FunctionError(
+                    status: 422, code: "coupon-invalid",
+                    detail: "coupon_code must be 3 to 32 letters, digits, dashes or underscores",
+                    errors: [FieldError(field: "coupon_code", message: "is not a coupon code")])
+            }
+            coupon = code
+        }
+        guard let items = parsed.items else { return (address, nil, coupon) }
         var errors: [FieldError] = []
         if items.isEmpty || items.count > maximumItems {
             errors.append(
@@ -185,7 +205,7 @@ struct PlaceOrder: DependentRawFunction {
             }
         }
         guard errors.isEmpty else { throw FunctionError.validation(errors) }
-        return (address, items)
+        return (address, items, coupon)
     }
 }
 

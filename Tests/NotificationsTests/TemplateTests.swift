@@ -80,6 +80,37 @@ struct TemplateTests {
         #expect(parsed.part("text/html")?.content.contains(line) == true)
     }
 
+    @Test func aCouponDiscountShowsBetweenSubtotalAndShipping() throws {
+        var order = Self.order()
+        order.discount = 15_505
+        order.couponCode = "KARIBU<10>"
+        order.total -= 15_505
+        let parsed = try Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
+        let text = (parsed.part("text/plain")?.content ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(text.contains("Subtotal: KES 1,550.50\n  Discount: KES -155.05 (coupon KARIBU<10>)\n  Shipping"), "\(text)")
+        let html = parsed.part("text/html")?.content ?? ""
+        #expect(html.contains("Discount (coupon KARIBU&lt;10&gt;)"), "\(html)")
+        #expect(html.contains("KES -155.05"))
+        let plain = try Self.render(MailTemplates.orderConfirmation(Self.order(), name: "Ann", shop: "Soko"))
+        #expect(plain.part("text/plain")?.content.contains("Discount") == false)
+    }
+
+    @Test func vatIncludedPricesShowTheVATAfterTheTotal() throws {
+        var order = Self.order()
+        order.vatIncludedRateBasisPoints = 1_600
+        order.total = 175_050
+        order.tax = 24_145
+        let parsed = try Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
+        let text = (parsed.part("text/plain")?.content ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(text.contains("Total:    KES 1,750.50\n  incl. VAT 16%: KES 241.45\n"), "\(text)")
+        #expect(!text.contains("Tax:"))
+        #expect(parsed.part("text/html")?.content.contains("incl. VAT 16%") == true)
+        order.vatIncludedRateBasisPoints = 705
+        #expect(MailLayout.vatIncludedLabel(order) == "incl. VAT 7.05%")
+        order.vatIncludedRateBasisPoints = 750
+        #expect(MailLayout.vatIncludedLabel(order) == "incl. VAT 7.5%")
+    }
+
     @Test func aReceiptWithoutPaymentDetailsStillReads() {
         let content = MailTemplates.paymentReceipt(Self.order(), name: "Ann", shop: "Soko")
         #expect(content.text.contains("We received your payment of KES 1,998.58"))

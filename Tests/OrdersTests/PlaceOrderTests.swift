@@ -40,13 +40,14 @@ struct PlaceOrderTests {
         #expect(events.first?.payload.status == "pending_payment")
         #expect(events.first?.payload.lines.map(\.quantity) == [1, 2])
         #expect(events.first?.payload.total == 360_000)
-        // The wire form of the contract: states as text, what the state adds only when it has it.
+        // The wire form of the contract: states as text, money always (`discount` 0 without a coupon),
+        // what the state or a coupon adds only when it has it.
         let raw = try #require(try await shop.orders.query("SELECT payload FROM soko_outbox", []).first?.string("payload"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any])
         #expect(
             Set(object.keys) == [
-                "order_id", "customer_id", "status", "previous_status", "currency", "subtotal", "shipping", "tax", "total",
-                "lines", "from_cart",
+                "order_id", "customer_id", "status", "previous_status", "currency", "subtotal", "discount", "shipping", "tax",
+                "total", "lines", "from_cart",
             ])
         #expect(object["previous_status"] as? String == "placing")
         let line = try #require((object["lines"] as? [[String: Any]])?.first)
