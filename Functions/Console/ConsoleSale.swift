@@ -35,6 +35,20 @@ struct ConsoleSale: DependentRawFunction {
                 <td class="num">\(line.quantity)</td><td class="num">\(MoneyText.format(line.lineTotal, currency: currency))</td></tr>
                 """
             })
+        let discount = order.discount ?? 0
+        let discountRow: HTML =
+            discount == 0
+            ? .empty
+            : """
+            <tr><th scope="row" colspan="2">Discount\(order.couponCode.map { " (coupon \($0))" } ?? "")</th>\
+            <td class="num">−\(MoneyText.format(discount, currency: currency))</td></tr>
+            """
+        // Tax added on top is a row above the total; VAT a VAT-inclusive total contains is shown under it.
+        let vatRate = (order.vatRateBasisPoints ?? 0) / 100
+        let taxRow: HTML =
+            order.pricesIncludeVAT == true
+            ? "<tr><th scope=\"row\" colspan=\"2\">incl. VAT \(vatRate)%</th><td class=\"num\">\(MoneyText.format(order.tax, currency: currency))</td></tr>"
+            : "<tr><th scope=\"row\" colspan=\"2\">Tax</th><td class=\"num\">\(MoneyText.format(order.tax, currency: currency))</td></tr>"
         let timeline = HTML.join(
             (order.transitions ?? []).map { step -> HTML in
                 let reason: HTML = step.reason.map { " (\($0))" } ?? .empty
@@ -101,9 +115,11 @@ struct ConsoleSale: DependentRawFunction {
                 <tbody>\(lines)</tbody>
                 <tfoot>
                 <tr><th scope="row" colspan="2">Subtotal</th><td class="num">\(MoneyText.format(order.subtotal, currency: currency))</td></tr>
+                \(discountRow)
                 <tr><th scope="row" colspan="2">Shipping</th><td class="num">\(MoneyText.format(order.shipping, currency: currency))</td></tr>
-                <tr><th scope="row" colspan="2">Tax</th><td class="num">\(MoneyText.format(order.tax, currency: currency))</td></tr>
+                \(order.pricesIncludeVAT == true ? "" : taxRow)
                 <tr><th scope="row" colspan="2">Total</th><td class="num">\(MoneyText.format(order.total, currency: currency))</td></tr>
+                \(order.pricesIncludeVAT == true ? taxRow : "")
                 </tfoot>
                 </table></div>
                 <h2>Actions</h2>

@@ -116,6 +116,12 @@ struct OrderRow: Decodable, Sendable {
     var shipping: Int
     var tax: Int
     var total: Int
+    /// The coupon's discount (0 without one) and its code.
+    var discount: Int?
+    var couponCode: String?
+    /// True when the total includes VAT and `tax` is the VAT it contains (at `vatRateBasisPoints`).
+    var pricesIncludeVAT: Bool?
+    var vatRateBasisPoints: Int?
     var lines: [Line]
     var shippingAddress: Address
     var carrier: String?
@@ -127,7 +133,11 @@ struct OrderRow: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, currency, subtotal, shipping, tax, total, lines, carrier, transitions
+        case discount
         case customerID = "customer_id"
+        case couponCode = "coupon_code"
+        case pricesIncludeVAT = "prices_include_vat"
+        case vatRateBasisPoints = "vat_rate_bps"
         case shippingAddress = "shipping_address"
         case trackingNumber = "tracking_number"
         case createdAt = "created_at"
