@@ -67,15 +67,26 @@ class Replica:
         self.log = os.path.join(work, "%s-%d.log" % (unit, index))
         self.process = None
         self.killed = False
+        # Guards process/killed: the killer and the kubelet thread both look at them.
+        self.lock = threading.Lock()
 
     def start(self):
-        self.killed = False
-        self.process = subprocess.Popen(
-            [self.soko, "serve", "--unit", self.unit, "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.environment, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
+        # Under the lock, so the kubelet thread never sees the killed process as not killed (it would
+        # count it as a crash and start the replica twice).
+        with self.lock:
+            self.process = subprocess.Popen(
+                [self.soko, "serve", "--unit", self.unit, "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.environment, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
+            self.killed = False
+
+    def crashed(self):
+        """Whether the replica's process exited without being killed."""
+        with self.lock:
+            return self.process is not None and not self.killed and self.process.poll() is not None
 
     def kill(self):
-        self.killed = True
+        with self.lock:
+            self.killed = True
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
@@ -136,8 +147,7 @@ class Kubelet:
     def run(self):
         while not self.stopping:
             for replica in self.replicas:
-                process = replica.process
-                if process is not None and not replica.killed and process.poll() is not None:
+                if replica.crashed():
                     self.crashes.append((replica.unit, replica.index, replica.last_error()))
                     time.sleep(1.0)
                     if not self.stopping:
