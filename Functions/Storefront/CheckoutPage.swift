@@ -65,6 +65,7 @@ struct CheckoutPage: StorefrontPage {
             <div class="field"><label for="phone">Phone (optional)</label><input id="phone" name="phone" type="tel" autocomplete="tel" value="\(value("phone"))"></div>
             <input type="hidden" name="country" value="KE">
             </fieldset>
+            <div class="field"><label for="coupon_code">Coupon code (optional)</label><input id="coupon_code" name="coupon_code" autocomplete="off" autocapitalize="characters" value="\(value("coupon_code"))"></div>
             <button type="submit">Place order</button>
             </form>
             """

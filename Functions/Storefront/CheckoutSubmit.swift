@@ -17,7 +17,12 @@ struct CheckoutSubmit: StorefrontPage {
 
     struct Placement: Encodable {
         var shippingAddress: Address
-        enum CodingKeys: String, CodingKey { case shippingAddress = "shipping_address" }
+        /// The coupon the shopper typed (omitted when none).
+        var couponCode: String?
+        enum CodingKeys: String, CodingKey {
+            case shippingAddress = "shipping_address"
+            case couponCode = "coupon_code"
+        }
     }
 
     struct Placed: Decodable {
@@ -29,18 +34,22 @@ struct CheckoutSubmit: StorefrontPage {
         let address = Address(
             name: form["name"] ?? "", line1: form["line1"] ?? "", line2: form["line2"], city: form["city"] ?? "",
             country: form["country"] ?? "KE", phone: form["phone"])
+        let coupon = form["coupon_code"].map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         let key = form["idempotency_key"].flatMap { $0.count <= 64 ? $0 : nil } ?? Hex.random(digits: 32)
         let answer = try await web.call(
             "orders", "placeOrder",
-            RouteCall(headers: ["Idempotency-Key": key], body: try JSONCoding.encode(Placement(shippingAddress: address))))
+            RouteCall(
+                headers: ["Idempotency-Key": key],
+                body: try JSONCoding.encode(Placement(shippingAddress: address, couponCode: coupon))))
         guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
         guard answer.succeeded else {
+            var entries = Dictionary(form.fields.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            // A refused order (a bad coupon, stock) spent its key: the corrected form is a new order. After
+            // a 5xx the outcome is unknown, so the same key goes again and finds the order if it was placed.
+            if answer.status < 500 { entries["idempotency_key"] = nil }
             return shop.page(
                 web, title: "Checkout",
-                CheckoutPage.form(
-                    web, cart: nil, shop: shop,
-                    entries: Dictionary(form.fields.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
-                    error: answer.problem.message),
+                CheckoutPage.form(web, cart: nil, shop: shop, entries: entries, error: answer.problem.message),
                 status: answer.status >= 500 ? 503 : 422)
         }
         let order = try answer.decode(Placed.self)

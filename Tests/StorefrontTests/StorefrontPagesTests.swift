@@ -174,4 +174,47 @@ struct StorefrontPagesTests {
         }
         #expect(total < 50_000, "\(total) bytes")
     }
+
+    @Test("a coupon typed at checkout discounts the order; a bad one is explained and the form keeps the rest")
+    func couponAtCheckout() async throws {
+        struct NewCoupon: Encodable {
+            var code = "save10"
+            var kind = "percentage"
+            var value = 10
+        }
+        struct Discounted: Decodable {
+            var discount: Int
+            var couponCode: String?
+            enum CodingKeys: String, CodingKey {
+                case discount
+                case couponCode = "coupon_code"
+            }
+        }
+        let store = try await StorefrontShop.start()
+        defer { Task { await store.shop.shutdown() } }
+        let made = try await store.shop.request("POST", "/admin/coupons", token: store.admin, json: NewCoupon())
+        #expect(made.status == 201, "\(made.text)")
+        let id = try await store.product("Kettle", sku: "KET-C")
+        let browser = PageBrowser(store.shop)
+        await browser.get("/register")
+        _ = await browser.post(
+            "/register", [("name", "Akinyi"), ("email", "akinyi@example.com"), ("password", ShopHost.password), ("next", "/")])
+        await browser.get("/p/\(id)")
+        #expect(await browser.post("/basket/items", [("product_id", id), ("quantity", "1")]).status == 303)
+        let form = await browser.get("/checkout")
+        #expect(form.text.contains("<label for=\"coupon_code\">Coupon code (optional)</label>"))
+        let address = [("name", "Akinyi"), ("line1", "Moi Avenue 1"), ("city", "Nairobi"), ("country", "KE")]
+        let refused = await browser.post("/checkout", address + [("coupon_code", "NOPE"), ("idempotency_key", "k-coupon-1")])
+        #expect(refused.status == 422)
+        #expect(refused.text.contains("role=\"alert\""))
+        #expect(refused.text.contains("value=\"Moi Avenue 1\""), "the address is kept")
+        #expect(!refused.text.contains("value=\"k-coupon-1\""), "a refused order's key is not offered again")
+        let placed = await browser.post("/checkout", address + [("coupon_code", " save10 "), ("idempotency_key", "k-coupon-2")])
+        #expect(placed.status == 303, "\(placed.text)")
+        let location = try #require(placed.headers["Location"])
+        let orderID = try #require(location.split(separator: "/").dropLast().last.map(String.init))
+        let order = try await store.shop.request("GET", "/admin/orders/\(orderID)", token: store.admin).json(Discounted.self)
+        #expect(order.discount == 15_000)
+        #expect(order.couponCode == "SAVE10")
+    }
 }
