@@ -27,6 +27,18 @@ struct OrderPage: StorefrontPage {
         if let tracking = order.trackingNumber {
             notes.append("<p>Tracking number: <strong>\(tracking)</strong>\(order.carrier.map { " (\($0))" as HTML })</p>")
         }
+        let discount: HTML =
+            (order.discount ?? 0) == 0
+            ? .empty
+            : "<p>Discount\(order.couponCode.map { " (\($0))" as HTML }): −\(shop.money(order.discount ?? 0, order.currency))</p>"
+        // VAT a VAT-inclusive total contains is shown under it; tax added on top, above it.
+        let taxAmount = order.tax ?? 0
+        let tax: HTML =
+            taxAmount == 0
+            ? .empty
+            : order.pricesIncludeVAT == true
+                ? "<p>incl. VAT \((order.vatRateBasisPoints ?? 0) / 100)%: \(shop.money(taxAmount, order.currency))</p>"
+                : "<p>Tax: \(shop.money(taxAmount, order.currency))</p>"
         let address: HTML =
             order.shippingAddress.map {
                 "<p>Deliver to: \($0.name), \($0.line1)\($0.line2.map { ", \($0)" as HTML }), \($0.city)</p>"
@@ -38,8 +50,11 @@ struct OrderPage: StorefrontPage {
             <p>Status: <span class="status" id="order-status">\(OrderText.status(order.status))</span></p>
             \(notes)
             <ul class="lines">\(lines)</ul>
+            \(discount)
             <p>Delivery: \(shop.money(order.shipping, order.currency))</p>
+            \(order.pricesIncludeVAT == true ? .empty : tax)
             <p>Total: <span class="price">\(shop.money(order.total, order.currency))</span></p>
+            \(order.pricesIncludeVAT == true ? tax : .empty)
             \(address)
             <p><a href="/account/orders">My orders</a></p>
             """)

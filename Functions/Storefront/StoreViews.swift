@@ -114,6 +114,13 @@ struct OrderData: Decodable, Sendable {
     var subtotal: Int
     var shipping: Int
     var total: Int
+    /// The tax: added on top, or (`pricesIncludeVAT`) the VAT the total contains.
+    var tax: Int?
+    /// A coupon's discount and its code.
+    var discount: Int?
+    var couponCode: String?
+    var pricesIncludeVAT: Bool?
+    var vatRateBasisPoints: Int?
     var lines: [Line]
     var shippingAddress: Address?
     var carrier: String?
@@ -121,7 +128,10 @@ struct OrderData: Decodable, Sendable {
     var createdAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, status, currency, subtotal, shipping, total, lines, carrier
+        case id, status, currency, subtotal, shipping, total, lines, carrier, tax, discount
+        case couponCode = "coupon_code"
+        case pricesIncludeVAT = "prices_include_vat"
+        case vatRateBasisPoints = "vat_rate_bps"
         case shippingAddress = "shipping_address"
         case trackingNumber = "tracking_number"
         case createdAt = "created_at"

@@ -216,5 +216,7 @@ struct StorefrontPagesTests {
         let order = try await store.shop.request("GET", "/admin/orders/\(orderID)", token: store.admin).json(Discounted.self)
         #expect(order.discount == 15_000)
         #expect(order.couponCode == "SAVE10")
+        let page = await browser.get("/account/orders/\(orderID)")
+        #expect(page.text.contains("Discount (SAVE10): −KES 150.00"), "\(page.text)")
     }
 }
