@@ -132,7 +132,9 @@ let package = Package(
         .target(
             name: "Cart", dependencies: ["Contracts", "SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/Cart"),
-        .target(name: "Orders", dependencies: ["Contracts", "SokoFunctions"], path: "Functions/Orders"),
+        .target(
+            name: "Orders", dependencies: ["Contracts", "SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Functions/Orders"),
         .target(
             name: "Payments",
             dependencies: ["Contracts", "SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],

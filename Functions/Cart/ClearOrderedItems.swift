@@ -17,11 +17,18 @@ enum ClearOrderedItems: EventFunction {
 
     @discardableResult
     static func clear(_ placed: PlacedOrder, context: FunctionContext) async throws -> Bool {
-        try await context.store.transaction { transaction in
+        // A guest order's cart is known only to Orders' call (by its token, which events never
+        // carry): the event leaves it to that call rather than mark the order cleared first.
+        let guest = placed.cartToken.flatMap(CartToken.init(presented:))
+        if guest == nil && GuestOrdersContract.isGuest(placed.customerID) { return false }
+        return try await context.store.transaction { transaction in
             guard try transaction.markProcessed(eventID: "order:\(placed.orderID)", consumer: "cart.clearOrderedItems")
             else { return false }
             guard placed.fromCart != false else { return true }
-            guard let cartID = try CartRepository.cartID(customer: placed.customerID, transaction) else { return true }
+            let cart =
+                try guest.map { try CartRepository.cartID(guest: $0, transaction) }
+                ?? CartRepository.cartID(customer: placed.customerID, transaction)
+            guard let cartID = cart else { return true }
             for line in placed.lines where line.quantity > 0 {
                 // Delete first: a line the decrement reduced must not then match the delete.
                 try transaction.execute(

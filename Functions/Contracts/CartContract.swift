@@ -13,10 +13,18 @@ public enum CartContract {
 /// The body of a call about one customer (`{customer_id}`).
 public struct CustomerReference: Codable, Sendable, Equatable {
     public var customerID: String
+    /// A guest cart's token (`X-Cart-Token`), for a guest's order: the cart is then that one.
+    public var cartToken: String?
 
-    public init(customerID: String) { self.customerID = customerID }
+    public init(customerID: String, cartToken: String? = nil) {
+        self.customerID = customerID
+        self.cartToken = cartToken
+    }
 
-    enum CodingKeys: String, CodingKey { case customerID = "customer_id" }
+    enum CodingKeys: String, CodingKey {
+        case customerID = "customer_id"
+        case cartToken = "cart_token"
+    }
 }
 
 /// What `cart.checkoutCart` answers: the cart's lines (none without a cart).
@@ -34,12 +42,18 @@ public struct PlacedOrder: Codable, Sendable, Equatable {
     public var lines: [ProductQuantity]
     /// False for a "buy now" order that named its own lines: the cart was not ordered.
     public var fromCart: Bool?
+    /// A guest order's cart token (only in Orders' call, never in the event): the guest cart to
+    /// clear. The `order.placed` event of a guest order leaves the cart to this call.
+    public var cartToken: String?
 
-    public init(orderID: String, customerID: String, lines: [ProductQuantity], fromCart: Bool? = nil) {
+    public init(
+        orderID: String, customerID: String, lines: [ProductQuantity], fromCart: Bool? = nil, cartToken: String? = nil
+    ) {
         self.orderID = orderID
         self.customerID = customerID
         self.lines = lines
         self.fromCart = fromCart
+        self.cartToken = cartToken
     }
 
     enum CodingKeys: String, CodingKey {
@@ -47,5 +61,6 @@ public struct PlacedOrder: Codable, Sendable, Equatable {
         case customerID = "customer_id"
         case lines
         case fromCart = "from_cart"
+        case cartToken = "cart_token"
     }
 }

@@ -13,15 +13,20 @@ public struct PaymentDetailsRequest: Codable, Sendable, Equatable {
     public var orderID: String
     /// The customer the order must belong to (any customer's when nil).
     public var customerID: String?
+    /// A guest order's access token: the order must be the one it opens (for `POST
+    /// /guest/orders/{id}/pay`, which has no customer).
+    public var accessToken: String?
 
-    public init(orderID: String, customerID: String?) {
+    public init(orderID: String, customerID: String?, accessToken: String? = nil) {
         self.orderID = orderID
         self.customerID = customerID
+        self.accessToken = accessToken
     }
 
     enum CodingKeys: String, CodingKey {
         case orderID = "order_id"
         case customerID = "customer_id"
+        case accessToken = "access_token"
     }
 }
 

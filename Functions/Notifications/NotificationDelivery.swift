@@ -109,6 +109,7 @@ enum CustomerContact {
     /// The customer's mailbox and name; ``Undeliverable`` when Users does not know them or the
     /// address cannot be written to; other failures are thrown for a retry.
     static func lookup(_ customerID: String, context: FunctionContext) async throws -> (mailbox: Mailbox, name: String) {
+        if GuestOrdersContract.isGuest(customerID) { return try await guest(customerID, context: context) }
         let contact: UserContact
         do {
             contact = try await context.invoke(UsersContract.contact, UserReference(userID: customerID))
@@ -117,6 +118,20 @@ enum CustomerContact {
         }
         guard let mailbox = Mailbox(name: contact.name, address: contact.email) else {
             throw Undeliverable(description: "the address of customer \(customerID) cannot be written to")
+        }
+        return (mailbox, contact.name)
+    }
+
+    /// A guest's mailbox (`customer_id` `guest:…`), as Orders keeps it with their orders.
+    static func guest(_ customerID: String, context: FunctionContext) async throws -> (mailbox: Mailbox, name: String) {
+        let contact: GuestContact
+        do {
+            contact = try await context.invoke(GuestOrdersContract.contact, CustomerReference(customerID: customerID))
+        } catch let error as InvocationError where error.status == 404 || error.status == 422 {
+            throw Undeliverable(description: "orders does not know guest \(customerID)")
+        }
+        guard let mailbox = Mailbox(name: contact.name, address: contact.email) else {
+            throw Undeliverable(description: "the address of guest \(customerID) cannot be written to")
         }
         return (mailbox, contact.name)
     }

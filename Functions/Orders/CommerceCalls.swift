@@ -38,10 +38,11 @@ enum Stock {
 
 /// `cart.orderPlaced`: takes a cart order's units out of the cart (idempotent on the order id).
 enum CartClearing {
-    static func clear(_ order: Order, context: FunctionContext) async {
+    static func clear(_ order: Order, cartToken: String? = nil, context: FunctionContext) async {
         let placed = PlacedOrder(
             orderID: order.id, customerID: order.customerID,
-            lines: order.lines.map { ProductQuantity(productID: $0.productID, quantity: $0.quantity) }, fromCart: true)
+            lines: order.lines.map { ProductQuantity(productID: $0.productID, quantity: $0.quantity) }, fromCart: true,
+            cartToken: cartToken)
         do {
             _ = try await context.invoke(CartContract.orderPlaced, placed)
         } catch {

@@ -22,6 +22,9 @@ public struct Order: Sendable, Equatable, Encodable {
     public var updatedAt: String
     public var placedAt: String?
     public var paidAt: String?
+    /// A guest order's contact (nil for a customer's order): see GuestPlaceOrder.
+    public var guestEmail: String?
+    public var guestPhone: String?
     var idempotencyKey: String
     /// Canonical JSON of the request that created the order.
     var request: String
@@ -44,6 +47,8 @@ public struct Order: Sendable, Equatable, Encodable {
         case trackingNumber = "tracking_number"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case guestEmail = "guest_email"
+        case guestPhone = "guest_phone"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -66,12 +71,18 @@ public struct Order: Sendable, Equatable, Encodable {
         try container.encode(trackingNumber, forKey: .trackingNumber)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
+        // Only a guest order has these keys.
+        if let guestEmail {
+            try container.encode(guestEmail, forKey: .guestEmail)
+            try container.encode(guestPhone, forKey: .guestPhone)
+        }
     }
 
     /// The columns ``init(row:lines:)`` reads.
     static let columns = """
         id, customer_id, idempotency_key, request, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
-        vat_rate_bps, shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at
+        vat_rate_bps, shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at,
+        guest_email, guest_phone
         """
 
     init(row: Row, lines: [OrderLine]) throws {
@@ -100,6 +111,8 @@ public struct Order: Sendable, Equatable, Encodable {
         pricedAt = try row.string("priced_at")
         placedAt = try row.string("placed_at")
         paidAt = try row.string("paid_at")
+        guestEmail = try row.string("guest_email")
+        guestPhone = try row.string("guest_phone")
         self.lines = lines
     }
 }

@@ -18,6 +18,10 @@ struct OrderPlacement {
     var items: [PlaceOrder.RequestedItem]? = nil
     /// The coupon to redeem (normalised), or nil.
     var couponCode: String? = nil
+    /// A guest order's contact (its `customerID` is then ``GuestDetails/customerID``), or nil.
+    var guest: GuestDetails? = nil
+    /// A guest order's cart (`X-Cart-Token`), ordered when there are no `items`.
+    var cartToken: String? = nil
 
     /// A refusal that rejects the order: it is stored and answered on every repeat of the key.
     struct Refusal: Error {
@@ -75,7 +79,7 @@ struct OrderPlacement {
             // The ordered units leave the cart before the customer sees the order (so a unit added
             // right after is not taken by a late clear). Once per order; `order.placed` does it if
             // this call cannot.
-            await CartClearing.clear(order, context: context)
+            await CartClearing.clear(order, cartToken: cartToken, context: context)
         }
         return order
     }
@@ -104,6 +108,7 @@ struct OrderPlacement {
                     .text(id), .text(customerID), .text(key), .text(request), .text(OrderStatus.placing.rawValue),
                     .text(shippingAddress), .text(now),
                 ])
+            if let guest { try GuestOrders.record(guest, orderID: id, in: transaction) }
             switch priced {
             case .success(let snapshot):
                 try PendingOrders.enforce(customerID: customerID, limit: pendingLimit, in: transaction)
@@ -124,7 +129,7 @@ struct OrderPlacement {
         if let items {
             requested = items.map { ($0.productID, $0.quantity) }
         } else {
-            let cart = try await context.invoke(CartContract.checkoutCart, CustomerReference(customerID: customerID))
+            let cart = try await context.invoke(CartContract.checkoutCart, CustomerReference(customerID: customerID, cartToken: cartToken))
             requested = cart.items.map { ($0.productID, $0.quantity) }
         }
         var quantities: [String: Int] = [:]

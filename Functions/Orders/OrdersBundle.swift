@@ -33,5 +33,12 @@ public enum OrdersBundle: FunctionBundle {
         registry.add(ListCoupons.self)
         registry.add(UpdateCoupon.self)
         registry.add(ValidateCoupon(settings: settings))
+        registry.add(GuestPlaceOrder(settings: settings))
+        registry.add(GetGuestOrder.self)
+        registry.add(CancelGuestOrder.self)
+        registry.add(GuestOrderAccessGrant.self)
+        registry.add(GuestContactLookup.self)
+        registry.add(ClaimGuestOrders.self)
+        registry.add(ClaimOrder.self)
     }
 }

@@ -84,5 +84,19 @@ enum OrdersSchema {
                 // is the VAT its total contains rather than an amount added on top.
                 "ALTER TABLE orders ADD COLUMN vat_rate_bps INTEGER"
             ]),
+        Migration(
+            5, "guest orders and their access tokens",
+            [
+                // A guest order's customer_id is `guest:<hash of the email>` (GuestIdentity); these
+                // columns keep the contact the guest gave. Claiming moves customer_id to the account.
+                "ALTER TABLE orders ADD COLUMN guest_email TEXT",
+                "ALTER TABLE orders ADD COLUMN guest_phone TEXT",
+                // The bearer secrets of order-access links, as SHA-256 only (GuestAccessTokens).
+                """
+                CREATE TABLE guest_access_tokens (
+                    token_hash TEXT PRIMARY KEY, order_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX guest_access_tokens_order ON guest_access_tokens (order_id)",
+            ]),
     ]
 }

@@ -83,6 +83,23 @@ struct PlaceOrder: DependentRawFunction {
 
         let placement = OrderPlacement(
             customerID: customerID, context: context, settings: settings, items: items, couponCode: coupon)
+        let (order, headers) = try await Self.place(placement, key: key, fingerprint: fingerprint, address: address)
+        var response = try FunctionResponse.json(order, status: 201)
+        response.headers.add("Location", "/orders/\(order.id)")
+        for field in headers { response.headers.add(field.name, field.value) }
+        return response
+    }
+
+    /// The part of placing an order that customers' and guests' orders share (``GuestPlaceOrder``):
+    /// the key's order found or inserted, carried as far as it goes, and answered — the order in
+    /// `pending_payment` or later with the headers to send (`Idempotent-Replayed` on a repeat), or
+    /// the order's problem thrown.
+    static func place(_ placement: OrderPlacement, key: String, fingerprint: String, address: ShippingAddress)
+        async throws -> (order: Order, headers: HTTPHeaders)
+    {
+        let customerID = placement.customerID
+        let context = placement.context
+        let settings = placement.settings
         var created = false
         var existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
         if existing == nil {
@@ -129,12 +146,10 @@ struct PlaceOrder: DependentRawFunction {
                 status: 409, code: "order-in-progress", detail: "the order is still being placed; repeat the request",
                 headers: headers)
         default:
-            var response = try FunctionResponse.json(order, status: 201)
-            response.headers.add("Location", "/orders/\(order.id)")
-            for field in headers { response.headers.add(field.name, field.value) }
-            return response
+            return (order, headers)
         }
     }
+
 
     /// One key (a header sent twice must repeat the same value: two different keys would leave it
     /// to chance which one guards the order); 400 otherwise.

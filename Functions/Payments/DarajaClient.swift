@@ -1,4 +1,5 @@
 import Glibc
+import Contracts
 import SokoFunctions
 
 #if canImport(FoundationEssentials)

@@ -51,6 +51,14 @@ struct PayOrder: DependentFunction {
 
     func run(_ input: Input, context: FunctionContext) async throws -> Reply<Started> {
         guard let customer = context.identity?.subject else { throw FunctionError.unauthorized("sign in to pay") }
+        return try await start(input, customerID: customer, accessToken: nil, context: context)
+    }
+
+    /// Starts the payment of the path's order, which must be `customerID`'s or be opened by the
+    /// guest's `accessToken` (``GuestPayOrder``).
+    func start(_ input: Input, customerID customer: String?, accessToken: String?, context: FunctionContext) async throws
+        -> Reply<Started>
+    {
         guard let method = PaymentMethod(rawValue: input.method) else {
             throw FunctionError.validation([FieldError(field: "method", message: "must be \"mpesa\" or \"stripe\"")])
         }
@@ -70,7 +78,7 @@ struct PayOrder: DependentFunction {
         guard let orderID = context.pathParameter("id"), !orderID.isEmpty, orderID.utf8.count <= 64 else {
             throw PaymentsProblem.orderNotFound
         }
-        let order = try await OrderLookup.order(orderID, customerID: customer, context: context)
+        let order = try await OrderLookup.order(orderID, customerID: customer, accessToken: accessToken, context: context)
         guard order.status == "pending_payment" else { throw PaymentsProblem.notPayable(order.status) }
         switch method {
         case .mpesa:

@@ -19,6 +19,7 @@ public enum PaymentsBundle: FunctionBundle {
         for setting in settings.report { registry.report(setting.name, setting.value) }
         let gateways = Gateways(settings: settings)
         registry.add(PayOrder(gateways: gateways))
+        registry.add(GuestPayOrder(pay: PayOrder(gateways: gateways)))
         registry.add(MpesaCallback.self)
         registry.add(ConfirmMpesa(gateways: gateways))
         registry.add(ReconcileMpesa(gateways: gateways))

@@ -38,6 +38,7 @@ struct ResetPassword: DependentFunction {
         let hash = try await passwords.hash(input.newPassword)
         let reset = try await context.store.transaction { tx -> Bool in
             guard try AccountLinks.consume(input.token, purpose: .passwordReset, at: time, tx) == user.id else { return false }
+            try EmailVerification.markVerified(userID: user.id, at: time, tx)
             try tx.execute(
                 """
                 UPDATE users SET password_hash = $1, updated_at = $2, email_verified_at = COALESCE(email_verified_at, $2)

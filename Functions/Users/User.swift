@@ -1,3 +1,4 @@
+import Contracts
 import SokoFunctions
 
 /// An account as the service keeps it (the password hash never leaves this bundle).
@@ -75,14 +76,7 @@ struct UserProfile: Codable, Sendable, Equatable {
 /// Email normalisation and the password policy.
 enum AccountRules {
     /// Trimmed and lower-cased; nil when it is not a plausible address.
-    static func normalise(email: String) -> String? {
-        let trimmed = email.trimmingWhitespace().lowercased()
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard trimmed.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !trimmed.contains(" ")
-        else { return nil }
-        return trimmed
-    }
+    static func normalise(email: String) -> String? { EmailAddress.normalised(email) }
 
     static func passwordProblems(_ password: String, email: String) -> [FieldError] {
         var errors: [FieldError] = []

@@ -16,9 +16,7 @@ enum VerifyEmail: Function {
             guard let userID = try AccountLinks.consume(input.token, purpose: .emailVerification, at: time, tx) else {
                 return false
             }
-            try tx.execute(
-                "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2",
-                [.text(time.timestamp), .text(userID)])
+            try EmailVerification.markVerified(userID: userID, at: time, tx)
             try AccountLinks.spendAll(.emailVerification, userID: userID, at: time, tx)
             return true
         }
