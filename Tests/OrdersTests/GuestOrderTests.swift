@@ -237,7 +237,7 @@ enum GuestJourney {
         // The guest cart is emptied (its token keeps working).
         let cart = await shop.shop.request("GET", "/cart", headers: [("X-Cart-Token", cartToken)])
         #expect(cart.status == 200, "\(cart.text)")
-        #expect(try cart.json(CartLines.self).lines.isEmpty, "\(cart.text)")
+        #expect(try cart.json(CartLines.self).items.isEmpty, "\(cart.text)")
         // An empty guest cart is refused (and stored as the key's answer).
         let empty = try await shop.guestOrder(
             GuestOrderBody(email: "cart@example.com", items: nil), headers: [("X-Cart-Token", cartToken)])
@@ -407,7 +407,7 @@ struct GuestOrderDocument: Decodable {
 
 struct CartLines: Decodable {
     struct Line: Decodable { var quantity: Int }
-    var lines: [Line]
+    var items: [Line]
 }
 
 extension TestResponse {
