@@ -129,7 +129,8 @@ struct OrderPlacement {
         if let items {
             requested = items.map { ($0.productID, $0.quantity) }
         } else {
-            let cart = try await context.invoke(CartContract.checkoutCart, CustomerReference(customerID: customerID, cartToken: cartToken))
+            let cart = try await context.invoke(
+                CartContract.checkoutCart, CustomerReference(customerID: customerID, cartToken: cartToken))
             requested = cart.items.map { ($0.productID, $0.quantity) }
         }
         var quantities: [String: Int] = [:]

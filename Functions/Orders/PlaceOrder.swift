@@ -150,7 +150,6 @@ struct PlaceOrder: DependentRawFunction {
         }
     }
 
-
     /// One key (a header sent twice must repeat the same value: two different keys would leave it
     /// to chance which one guards the order); 400 otherwise.
     static func idempotencyKey(_ values: [String]) throws -> String {

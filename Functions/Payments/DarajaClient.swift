@@ -1,5 +1,5 @@
-import Glibc
 import Contracts
+import Glibc
 import SokoFunctions
 
 #if canImport(FoundationEssentials)

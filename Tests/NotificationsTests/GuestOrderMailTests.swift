@@ -39,7 +39,8 @@ struct GuestOrderMailTests {
                 sku: "KIKOI", name: "Kikoi <striped>", description: "", price: 150_000, currency: "KES",
                 categoryID: try category.json(Identified.self).id, onHand: 10))
         let productID = try product.json(Identified.self).id
-        let body = #"{"email":"Akinyi.Guest@example.com","phone":"0712345678","shipping_address":{"name":"Akinyi Otieno","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"},"items":[{"product_id":"\#(productID)","quantity":1}]}"#
+        let body =
+            #"{"email":"Akinyi.Guest@example.com","phone":"0712345678","shipping_address":{"name":"Akinyi Otieno","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"},"items":[{"product_id":"\#(productID)","quantity":1}]}"#
         let placed = await shop.request(
             "POST", "/guest/orders", headers: [("Idempotency-Key", UUID().uuidString)], body: Array(body.utf8))
         #expect(placed.status == 201, "\(placed.text)")

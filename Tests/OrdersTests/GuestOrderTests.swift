@@ -259,7 +259,8 @@ enum GuestJourney {
         #expect(Set(try created.map { try $0.json(GuestOrderDocument.self).id }).count == 1)
         #expect(
             try await shop.count(
-                "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1", [.text(GuestIdentity.customerID(email: "racer@example.com"))])
+                "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1",
+                [.text(GuestIdentity.customerID(email: "racer@example.com"))])
                 == 1)
         #expect(try await shop.available(mug) == 3)
     }

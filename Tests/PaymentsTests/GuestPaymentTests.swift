@@ -21,7 +21,11 @@ struct GuestPaymentTests {
         let productID = try product.json(Identified.self).id
         struct Placed: Decodable {
             var id: String
-            var access_token: String
+            var accessToken: String
+            enum CodingKeys: String, CodingKey {
+                case id
+                case accessToken = "access_token"
+            }
         }
         let placed = try await shop.shop.request(
             "POST", "/guest/orders", headers: [("Idempotency-Key", UUID().uuidString)],
@@ -30,7 +34,7 @@ struct GuestPaymentTests {
                     .utf8))
         guard placed.status == 201 else { throw ShopTestError("guest order: \(placed.status) \(placed.text)") }
         let order = try placed.json(Placed.self)
-        return (order.id, order.access_token)
+        return (order.id, order.accessToken)
     }
 
     func pay(_ shop: PaymentsShop, _ orderID: String, token: String?) async throws -> Reply<PayOrder.Started> {
