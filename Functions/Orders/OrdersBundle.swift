@@ -35,6 +35,7 @@ public enum OrdersBundle: FunctionBundle {
         registry.add(ValidateCoupon(settings: settings))
         registry.add(GuestPlaceOrder(settings: settings))
         registry.add(GetGuestOrder.self)
+        registry.add(OpenGuestOrder.self)
         registry.add(CancelGuestOrder.self)
         registry.add(GuestOrderAccessGrant.self)
         registry.add(GuestContactLookup.self)

@@ -2,13 +2,13 @@ import ShopWeb
 import SokoFunctions
 
 /// `GET /checkout`: the cart's summary and the shipping address form (signed-in shoppers; others
-/// sign in first and come back). The form carries a fresh idempotency key, so a double click or a
+/// get the guest checkout, ``GuestCheckout``). The form carries a fresh idempotency key, so a double click or a
 /// resubmission places one order.
 struct CheckoutPage: StorefrontPage {
     let shop: Storefront
 
     func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
-        guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
+        guard web.session.isSignedIn else { return try await GuestCheckout.page(&web, shop: shop) }
         let cart = try await BasketPage.load(&web)
         guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
         guard let cart, !cart.items.isEmpty else {

@@ -30,7 +30,7 @@ struct CheckoutSubmit: StorefrontPage {
     }
 
     func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
-        guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/checkout") }
+        guard web.session.isSignedIn else { return try await GuestCheckout.submit(&web, form: form, shop: shop) }
         let address = Address(
             name: form["name"] ?? "", line1: form["line1"] ?? "", line2: form["line2"], city: form["city"] ?? "",
             country: form["country"] ?? "KE", phone: form["phone"])

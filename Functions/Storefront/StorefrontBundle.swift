@@ -45,6 +45,8 @@ public enum StorefrontBundle: FunctionBundle {
         registry.add(CardPage(shop: shop))
         registry.add(PaymentWaitPage(shop: shop))
         registry.add(OrderStatus(shop: shop))
+        registry.add(GuestOrderPage(shop: shop))
+        registry.add(GuestPaySubmit(shop: shop))
         registry.add(StorefrontAsset.self)
     }
 }

@@ -1,0 +1,91 @@
+import ShopWeb
+import SokoFunctions
+
+/// Checkout without an account: what `GET /checkout` and `POST /checkout` do for a shopper who is
+/// not signed in. The form asks for an email and phone with the delivery address; the order is the
+/// guest cart (`orders.guestPlaceOrder` with the session's `X-Cart-Token`), and the shopper goes on
+/// to the order's access-link page (`/orders/access/<token>`, the link the confirmation mails),
+/// where they pay.
+enum GuestCheckout {
+    struct Placement: Encodable {
+        var email: String
+        var phone: String?
+        var shippingAddress: CheckoutSubmit.Address
+        var couponCode: String?
+        enum CodingKeys: String, CodingKey {
+            case email, phone
+            case shippingAddress = "shipping_address"
+            case couponCode = "coupon_code"
+        }
+    }
+
+    struct Placed: Decodable {
+        var accessToken: String
+        enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
+    }
+
+    /// `GET /checkout` for a guest: the form, or back to the basket when it is empty.
+    static func page(_ web: inout WebRequest, shop: Storefront) async throws -> FunctionResponse {
+        let cart = try await BasketPage.load(&web)
+        guard let cart, !cart.items.isEmpty else {
+            web.flash("Your cart is empty.")
+            return shop.redirect(web, to: "/basket")
+        }
+        return shop.page(web, title: "Checkout", form(web, cart: cart, shop: shop, entries: [:], error: nil))
+    }
+
+    /// `POST /checkout` for a guest: places the order, then its page.
+    static func submit(_ web: inout WebRequest, form: FormBody, shop: Storefront) async throws -> FunctionResponse {
+        func text(_ name: String) -> String? { form[name].map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 } }
+        let address = CheckoutSubmit.Address(
+            name: form["name"] ?? "", line1: form["line1"] ?? "", line2: text("line2"), city: form["city"] ?? "",
+            country: form["country"] ?? "KE", phone: text("phone"))
+        let key = form["idempotency_key"].flatMap { $0.count <= 64 ? $0 : nil } ?? Hex.random(digits: 32)
+        let placement = Placement(
+            email: form["email"] ?? "", phone: text("phone"), shippingAddress: address, couponCode: text("coupon_code"))
+        let answer = try await web.call(
+            "orders", "guestPlaceOrder",
+            RouteCall(headers: ["Idempotency-Key": key], body: try JSONCoding.encode(placement)))
+        guard answer.succeeded else {
+            var entries = Dictionary(form.fields.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            if answer.status < 500 { entries["idempotency_key"] = nil }
+            return shop.page(
+                web, title: "Checkout", Self.form(web, cart: nil, shop: shop, entries: entries, error: answer.problem.message),
+                status: answer.status >= 500 ? 503 : 422)
+        }
+        let placed = try answer.decode(Placed.self)
+        web.flash("Order placed. We emailed you a link to this page. Pay below.")
+        return shop.redirect(web, to: GuestOrderPage.path(placed.accessToken))
+    }
+
+    static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?) -> HTML {
+        func value(_ name: String) -> String { entries[name] ?? "" }
+        let key = entries["idempotency_key"] ?? Hex.random(digits: 32)
+        let summary: HTML =
+            cart.map {
+                "<p>\($0.itemCount) item(s), subtotal <span class=\"price\">\(shop.money($0.subtotal, $0.currency))</span></p>"
+            } ?? .empty
+        return """
+            <h1>Checkout</h1>
+            \(summary)
+            <p>Have an account? <a href="/signin?next=%2Fcheckout">Sign in</a> — or check out as a guest:</p>
+            \(error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" as HTML })
+            <form method="post" action="/checkout">\(web.csrfField)
+            <input type="hidden" name="idempotency_key" value="\(key)">
+            <fieldset><legend>Your contact</legend>
+            <div class="field"><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required value="\(value("email"))"></div>
+            <div class="field"><label for="phone">Phone</label><input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="0712 345678" value="\(value("phone"))"></div>
+            </fieldset>
+            <fieldset><legend>Delivery address</legend>
+            <div class="field"><label for="name">Name</label><input id="name" name="name" autocomplete="name" required value="\(value("name"))"></div>
+            <div class="field"><label for="line1">Address line 1</label><input id="line1" name="line1" autocomplete="address-line1" required value="\(value("line1"))"></div>
+            <div class="field"><label for="line2">Address line 2 (optional)</label><input id="line2" name="line2" autocomplete="address-line2" value="\(value("line2"))"></div>
+            <div class="field"><label for="city">City</label><input id="city" name="city" autocomplete="address-level2" required value="\(value("city"))"></div>
+            <input type="hidden" name="country" value="KE">
+            </fieldset>
+            <div class="field"><label for="coupon_code">Coupon code (optional)</label><input id="coupon_code" name="coupon_code" autocomplete="off" autocapitalize="characters" value="\(value("coupon_code"))"></div>
+            <button type="submit">Place order</button>
+            </form>
+            """
+    }
+}
