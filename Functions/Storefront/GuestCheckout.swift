@@ -24,13 +24,11 @@ enum GuestCheckout {
         enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
     }
 
-    /// `GET /checkout` for a guest: the form, or back to the basket when it is empty.
+    /// `GET /checkout` for a guest: the form; without a guest cart, sign in first (the shopper's
+    /// cart may be in their account).
     static func page(_ web: inout WebRequest, shop: Storefront) async throws -> FunctionResponse {
         let cart = try await BasketPage.load(&web)
-        guard let cart, !cart.items.isEmpty else {
-            web.flash("Your cart is empty.")
-            return shop.redirect(web, to: "/basket")
-        }
+        guard let cart, !cart.items.isEmpty else { return shop.signInFirst(web, next: "/checkout") }
         return shop.page(web, title: "Checkout", form(web, cart: cart, shop: shop, entries: [:], error: nil))
     }
 
