@@ -6,7 +6,9 @@ Each worker is a shopper on one keep-alive connection, picking actions with a sh
 browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
 15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
 lines bought now) 4%, three in four of those orders then paid with M-Pesa (payOrder against the
-sandbox, whose callback reaches mpesaCallback). Prints per function: requests, requests/s, errors
+sandbox, whose callback reaches mpesaCallback), and guest checkout 3% (a new guest cart with one
+line, guestPlaceOrder from it with X-Cart-Token and an email, then guestPayOrder with M-Pesa and
+the order's X-Order-Access token). Prints per function: requests, requests/s, errors
 and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
@@ -62,7 +64,8 @@ tokens, products = prepare()
 results = {}
 lock = threading.Lock()
 stop_at = time.time() + args.seconds
-ACTIONS = [("listProducts", 40), ("getProduct", 25), ("search", 15), ("addToCart", 10), ("getCart", 6), ("placeOrder", 4)]
+ACTIONS = [("listProducts", 40), ("getProduct", 25), ("search", 15), ("addToCart", 10), ("getCart", 6), ("placeOrder", 4),
+           ("guestCheckout", 3)]
 names = [name for name, weight in ACTIONS for _ in range(weight)]
 
 
@@ -93,6 +96,22 @@ def shopper(index):
                 status, _ = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1}, auth)
             elif action == "getCart":
                 status, _ = call(connection, "GET", "/cart", None, auth)
+            elif action == "guestCheckout":
+                action = "addToCart (guest)"
+                status, cart = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1})
+                if status in (200, 201) and cart and cart.get("cart_token"):
+                    record(local, action, started, status)
+                    action, started = "guestPlaceOrder", time.perf_counter()
+                    body = {"email": "guest-%s@example.com" % uuid.uuid4().hex[:10], "phone": "0708374149",
+                            "shipping_address": ADDRESS}
+                    status, order = call(connection, "POST", "/guest/orders", body,
+                                         {"X-Cart-Token": cart["cart_token"], "Idempotency-Key": uuid.uuid4().hex})
+                    if status == 201:
+                        record(local, action, started, status)
+                        action, started = "guestPayOrder", time.perf_counter()
+                        status, _ = call(connection, "POST", "/guest/orders/%s/pay" % order["id"],
+                                         {"method": "mpesa", "phone": "254708374149"},
+                                         {"X-Order-Access": order["access_token"]})
             else:
                 lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
                 status, order = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
