@@ -57,8 +57,10 @@ def test_guest_buys_with_mpesa_through_the_gateway(platform, driver):
     add_nokia_to_cart(driver, platform.url, quantity="2")
     screenshot(driver, "storefront-cart-360")
 
-    # Checkout asks to sign in; the shopper registers instead and comes back to checkout.
+    # Checkout offers guest checkout or signing in; the shopper registers instead and comes back.
     link(driver, "Checkout").click()
+    wait_text(driver, "check out as a guest")
+    driver.find_element(By.XPATH, "//main//a[normalize-space(.)='Sign in']").click()
     wait_path(driver, "/signin")
     driver.find_element(By.XPATH, "//main//a[normalize-space(.)='Register']").click()
     wait_path(driver, "/register")
