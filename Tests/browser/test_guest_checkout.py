@@ -86,4 +86,4 @@ def test_a_guest_buys_pays_and_opens_the_mailed_link(platform, driver):
             browser.quit()
     # A link with another token is not found.
     driver.get(platform.url + "/orders/access/" + "A" * 43)
-    wait_text(driver, "not")
+    wait_text(driver, "Not found")
