@@ -13,9 +13,12 @@ struct GuestOrderPage: StorefrontPage {
 
     func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
         let token = web.context.pathParameter("token") ?? ""
-        guard let order = try await Self.load(&web, token) else {
+        guard let loaded = try await Self.load(&web, token) else {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
+        let (order, guestPhone) = loaded
+        // The phone the guest gave at checkout, as they would type it (07…), unless a retry sends one.
+        let phone = web.request.query["phone"] ?? guestPhone.map { "0" + String($0.dropFirst(3)) } ?? ""
         let lines = order.lines.map { line -> HTML in
             "<li>\(line.name) × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
         }
@@ -29,7 +32,7 @@ struct GuestOrderPage: StorefrontPage {
             <section aria-labelledby="mpesa"><h2 id="mpesa">Pay with M-Pesa</h2>
             <form method="post" action="\(Self.path(token, "/pay"))">\(web.csrfField)
             <div class="field"><label for="phone">M-Pesa phone number</label>
-            <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="0712 345678" required value="\(web.request.query["phone"] ?? "")"></div>
+            <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="0712 345678" required value="\(phone)"></div>
             <button type="submit">Pay with M-Pesa</button>
             </form>
             <p>You will get a prompt on your phone: enter your M-Pesa PIN there, then reload this page.</p></section>
@@ -59,12 +62,16 @@ struct GuestOrderPage: StorefrontPage {
         return response
     }
 
-    /// The order `token` opens, or nil.
-    static func load(_ web: inout WebRequest, _ token: String) async throws -> OrderData? {
+    /// The order `token` opens with the guest's phone (`2547…`, if given), or nil.
+    static func load(_ web: inout WebRequest, _ token: String) async throws -> (OrderData, String?)? {
+        struct Guest: Decodable {
+            var guestPhone: String?
+            enum CodingKeys: String, CodingKey { case guestPhone = "guest_phone" }
+        }
         guard !token.isEmpty, token.utf8.count <= 64 else { return nil }
         let answer = try await web.call("orders", "openGuestOrder", RouteCall(headers: ["X-Order-Access": token]))
         guard answer.succeeded else { return nil }
-        return try answer.decode(OrderData.self)
+        return (try answer.decode(OrderData.self), try answer.decode(Guest.self).guestPhone)
     }
 }
 
@@ -79,7 +86,7 @@ struct GuestPaySubmit: StorefrontPage {
             var phone: String
         }
         let token = web.context.pathParameter("token") ?? ""
-        guard let order = try await GuestOrderPage.load(&web, token) else {
+        guard let order = try await GuestOrderPage.load(&web, token)?.0 else {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
         let phone = form["phone"] ?? ""

@@ -39,6 +39,7 @@ struct GuestCheckoutPagesTests {
         #expect(page.headers["Referrer-Policy"] == "no-referrer")
         #expect(page.text.contains("Kettle × 2"))
         #expect(page.text.contains("Pay with M-Pesa"))
+        #expect(page.text.contains("value=\"0712345678\""), "the M-Pesa number is the one given at checkout")
         #expect(page.text.contains("We emailed you a link"))
         // The order is the guest's, placed from the guest cart, which is now empty.
         let token = String(location.dropFirst("/orders/access/".count))
