@@ -7,7 +7,8 @@ import SokoFunctions
 /// 2. `placing` orders older than ``OrdersSettings/placingTimeout`` — their request died between
 ///    reserving and confirming — are rejected;
 /// 3. every order still marked `release_due` (those two, and cancellations whose release failed)
-///    has its stock released through `catalog.releaseStock`.
+///    has its stock released through `catalog.releaseStock`;
+/// 4. guest orders' access tokens past their expiry are deleted.
 public struct ExpireOrders: DependentFunction {
     let settings: OrdersSettings
 
@@ -82,6 +83,7 @@ public struct ExpireOrders: DependentFunction {
                     "released": "\(report.released.count)", "release_failures": "\(report.releaseFailures.count)",
                 ])
         }
+        try await GuestAccessTokens.deleteExpired(at: WallTime(unixSeconds: now), store: store)
         return report
     }
 }

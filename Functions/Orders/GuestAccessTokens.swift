@@ -48,6 +48,12 @@ enum GuestAccessTokens {
         ).first.flatMap { try $0.string("order_id") }
     }
 
+    /// Deletes the tokens that expired by `now` (the expiry schedule's last step); returns how many.
+    @discardableResult
+    static func deleteExpired(at now: WallTime, store: Store) async throws -> Int {
+        try await store.execute("DELETE FROM guest_access_tokens WHERE expires_at <= $1", [.text(now.timestamp)])
+    }
+
     /// 43 base64url characters (what ``issue(orderID:at:in:)`` makes).
     static func isWellFormed(_ token: String) -> Bool {
         token.utf8.count == 43 && Base64URL.decode(token)?.count == 32
