@@ -104,7 +104,7 @@ struct ConsoleSale: DependentRawFunction {
                 <dt>Order id</dt><dd>\(order.id)</dd>
                 <dt>Placed</dt><dd>\(ConsoleLayout.time(order.createdAt))</dd>
                 <dt>Paid</dt><dd>\(ConsoleLayout.time(order.paidAt))</dd>
-                <dt>Customer</dt><dd>\(order.customerID)</dd>
+                <dt>Customer</dt><dd>\(order.guestEmail.map { "Guest: \($0)" + (order.guestPhone.map { ", +\($0)" } ?? "") } ?? order.customerID)</dd>
                 <dt>Carrier</dt><dd>\(order.carrier ?? "—")</dd>
                 <dt>Tracking number</dt><dd>\(order.trackingNumber ?? "—")</dd>
                 <dt>Ship to</dt><dd>\(addressLines.joined(separator: ", "))</dd>

@@ -128,6 +128,9 @@ struct OrderRow: Decodable, Sendable {
     var trackingNumber: String?
     var createdAt: String
     var paidAt: String?
+    /// A guest order's contact (no account): shown instead of the `guest:…` customer id.
+    var guestEmail: String?
+    var guestPhone: String?
     var transitions: [Step]?
     var nextStates: [String]?
 
@@ -142,6 +145,8 @@ struct OrderRow: Decodable, Sendable {
         case trackingNumber = "tracking_number"
         case createdAt = "created_at"
         case paidAt = "paid_at"
+        case guestEmail = "guest_email"
+        case guestPhone = "guest_phone"
         case nextStates = "next_states"
     }
 }

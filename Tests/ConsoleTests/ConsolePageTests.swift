@@ -166,6 +166,17 @@ struct ConsolePageTests {
 
         #expect(await shop.post("/admin/sales/\(order)/deliver", [], as: shop.admin).status == 303)
         #expect(try await shop.shop.request("GET", "/orders/\(order)", token: ann).json(OrderDocument.self).status == "delivered")
+
+        // A guest's order names the guest's email and phone rather than an account.
+        let guest = await shop.shop.request(
+            "POST", "/guest/orders", headers: [("Idempotency-Key", UUID().uuidString)],
+            body: Array(
+                #"{"email":"Guest@Example.com","phone":"0712345678","shipping_address":{"name":"G","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"},"items":[{"product_id":"\#(product)","quantity":1}]}"#
+                    .utf8))
+        #expect(guest.status == 201, "\(guest.text)")
+        let guestOrder = try guest.json(ShopTesting.Identified.self).id
+        let guestPage = await shop.get("/admin/sales/\(guestOrder)", as: shop.admin)
+        #expect(guestPage.text.contains("<dt>Customer</dt><dd>Guest: guest@example.com, +254712345678</dd>"), "\(guestPage.text)")
         await shop.shutdown()
     }
 
