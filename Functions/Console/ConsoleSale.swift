@@ -79,7 +79,7 @@ struct ConsoleSale: DependentRawFunction {
         if next.contains("cancelled") {
             let note: HTML =
                 order.status == "paid"
-                ? "A paid order is refunded: card payments at once, M-Pesa payments are marked for a manual refund."
+                ? "A paid order is refunded: card payments at once, M-Pesa payments by a reversal through Safaricom."
                 : "The reserved stock goes back on sale."
             actions.append(
                 """

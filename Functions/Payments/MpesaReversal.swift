@@ -32,6 +32,11 @@ struct MpesaReversal: Sendable, Equatable, Encodable {
     var reversalTransactionID: String?
     var createdAt: String
     var updatedAt: String
+    /// The SHA-256 of the callback token of the latest Transaction Status query (``ReconcileReversals``).
+    var statusTokenHash: String?
+    /// How many times Transaction Status was asked about this reversal, and when last.
+    var statusQueries: Int
+    var statusQueriedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, method, amount, currency, receipt, status, attempts
@@ -67,7 +72,8 @@ struct MpesaReversal: Sendable, Equatable, Encodable {
 
     static let columns = """
         id, payment_id, order_id, amount, currency, receipt, status, attempts, callback_token_hash, conversation_id,
-        originator_conversation_id, result_code, result_desc, reversal_transaction_id, created_at, updated_at
+        originator_conversation_id, result_code, result_desc, reversal_transaction_id, created_at, updated_at,
+        status_token_hash, status_queries, status_queried_at
         """
 
     init(row: Row) throws {
@@ -90,6 +96,9 @@ struct MpesaReversal: Sendable, Equatable, Encodable {
         reversalTransactionID = try row.string("reversal_transaction_id")
         createdAt = try row.string("created_at") ?? ""
         updatedAt = try row.string("updated_at") ?? ""
+        statusTokenHash = try row.string("status_token_hash")
+        statusQueries = try row.int("status_queries") ?? 0
+        statusQueriedAt = try row.string("status_queried_at")
     }
 
     static func find(_ condition: String, _ parameters: [SQLValue], in store: Store) async throws -> MpesaReversal? {
