@@ -127,7 +127,9 @@ struct DarajaClient: Sendable {
             businessShortCode: settings.darajaShortcode, password: password.password, timestamp: password.timestamp,
             amount: amount, partyA: phone.msisdn, partyB: settings.darajaShortcode, phoneNumber: phone.msisdn,
             callBackURL: callbackURL, accountReference: accountReference, transactionDesc: description)
-        switch try await call("/mpesa/stkpush/v1/processrequest", body, as: PushAccepted.self, idempotent: false, context: context) {
+        switch try await call(
+            "/mpesa/stkpush/v1/processrequest", body, as: PushAccepted.self, idempotent: false, context: context)
+        {
         case .accepted(let accepted): return .accepted(accepted)
         case .refused(let status, let code, let detail): return .refused(status: status, code: code, detail: detail)
         case .unknown(_, let detail): return .unknown(detail)

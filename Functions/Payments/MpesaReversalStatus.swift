@@ -17,7 +17,9 @@ enum MpesaReversalStatus: RawFunction {
     static func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         let json = try ReversalCallback.json(request)
         let logger = context.logger
-        guard let reversal = try await ReversalCallback.reversal(tokenColumn: "status_token_hash", \.statusTokenHash, context: context)
+        guard
+            let reversal = try await ReversalCallback.reversal(
+                tokenColumn: "status_token_hash", \.statusTokenHash, context: context)
         else {
             logger.warning("M-Pesa transaction status with an unknown token; acknowledged and ignored")
             return ReversalCallback.accepted

@@ -30,7 +30,8 @@ struct RefundPayment: DependentFunction {
             let payment = try await PaymentRepository.find(id: id, in: context.store)
         else { throw PaymentsProblem.paymentNotFound }
         switch payment.method {
-        case .stripe: return Reply(body: try await Self.refund(payment, amount: input.amount, context: context, gateways: gateways))
+        case .stripe:
+            return Reply(body: try await Self.refund(payment, amount: input.amount, context: context, gateways: gateways))
         case .mpesa: return try await Self.reverse(payment, amount: input.amount, context: context, gateways: gateways)
         }
     }

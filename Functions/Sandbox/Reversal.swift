@@ -55,7 +55,9 @@ enum Reversal {
     static func decide(_ reversal: ReversalRequest, settings: SandboxSettings, store: Store) async throws
         -> ReversalResult.Outcome
     {
-        guard reversal.initiator.isOperator(settings) else { return .failed(code: "2001", description: "The initiator information is invalid.") }
+        guard reversal.initiator.isOperator(settings) else {
+            return .failed(code: "2001", description: "The initiator information is invalid.")
+        }
         guard
             let paid = try await store.query(
                 "SELECT amount, phone FROM stk_requests WHERE receipt = $1 AND result_code = 0", [.text(reversal.transactionID)]

@@ -56,7 +56,8 @@ struct MpesaAdminRefundTests {
             for n in 0..<8 {
                 let context = try shop.context("refundPayment", roles: ["admin"], path: ["id": payment.id])
                 group.addTask {
-                    try await RefundPayment(gateways: gateways).run(.init(amount: n.isMultiple(of: 2) ? nil : 153_500), context: context)
+                    try await RefundPayment(gateways: gateways).run(
+                        .init(amount: n.isMultiple(of: 2) ? nil : 153_500), context: context)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

@@ -109,7 +109,8 @@ struct ReversalReconciliationTests {
         #expect(try await shop.payment(reversal.paymentID).status == .refunded)
         #expect(try await shop.waitForOrder(order, status: "refunded"))
         // The late result, and the status again: one refund.
-        let resultURL = try #require(shop.fake.requests(to: "/mpesa/reversal/v1/request").last?.jsonObject["ResultURL"] as? String)
+        let resultURL = try #require(
+            shop.fake.requests(to: "/mpesa/reversal/v1/request").last?.jsonObject["ResultURL"] as? String)
         _ = await flows.post(
             shop, String(resultURL.dropFirst("http://127.0.0.1:9".count)),
             MpesaRefundTests.result(conversation: reversal.conversationID ?? ""))

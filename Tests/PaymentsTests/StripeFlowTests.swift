@@ -267,7 +267,8 @@ struct StripeFlowTests {
                 "UPDATE payments SET status = 'succeeded' WHERE id = $1", [.text(reply.body.paymentID)])
             let payment = try await shop.payment(reply.body.paymentID)
             do {
-                _ = try await RefundPayment.refund(payment, amount: nil, context: shop.context("refundPayment"), gateways: shop.gateways)
+                _ = try await RefundPayment.refund(
+                    payment, amount: nil, context: shop.context("refundPayment"), gateways: shop.gateways)
                 Issue.record("an M-Pesa payment was refunded through Stripe")
             } catch let error as FunctionError {
                 #expect(error.problem.status == 422)

@@ -102,7 +102,8 @@ struct TransactionStatusSandboxTests {
             ("PartyA", .string("12")), ("IdentifierType", .string("9")), ("ResultURL", .string("https://evil.example/x")),
             ("QueueTimeOutURL", .string("not a url")), ("Remarks", .string("")), ("Initiator", .string("")),
         ] {
-            let response = await shop.daraja("transactionstatus/v1/query", token: token, body: Self.query([field: value], resultURL: url))
+            let response = await shop.daraja(
+                "transactionstatus/v1/query", token: token, body: Self.query([field: value], resultURL: url))
             #expect(response.status == 400, "\(field)")
             #expect(try response.object()["errorMessage"] == .string("Bad Request - Invalid \(field)"))
         }
