@@ -4,48 +4,17 @@ import SokoFunctions
 /// back. The synchronous answer only says the request was queued (`ResponseCode "0"` with
 /// `ConversationID` and `OriginatorConversationID`); the outcome is posted later to `ResultURL`,
 /// or to `QueueTimeOutURL` when the request expired in Safaricom's queue (``MpesaReversalResult``).
-/// Asks Daraja to reverse `amount` whole shillings of the M-Pesa transaction `receipt`.
 extension DarajaClient {
-    struct ReversalRequest: Encodable {
-        var initiator: String
-        var securityCredential: String
-        var commandID = "TransactionReversal"
-        var transactionID: String
-        var amount: Int
-        var receiverParty: String
-        /// `11`: the receiving party is an organisation (the shop's shortcode).
-        var receiverIdentifierType = "11"
-        var resultURL: String
-        var queueTimeOutURL: String
-        var remarks: String
-        var occasion: String
-
-        // "RecieverIdentifierType" is Daraja's own spelling.
-        enum CodingKeys: String, CodingKey {
-            case initiator = "Initiator"
-            case securityCredential = "SecurityCredential"
-            case commandID = "CommandID"
-            case transactionID = "TransactionID"
-            case amount = "Amount"
-            case receiverParty = "ReceiverParty"
-            case receiverIdentifierType = "RecieverIdentifierType"
-            case resultURL = "ResultURL"
-            case queueTimeOutURL = "QueueTimeOutURL"
-            case remarks = "Remarks"
-            case occasion = "Occasion"
-        }
-    }
-
-    /// Not retried on a transport failure (that throws, and the outcome is unknown). A second
+    /// Asks Daraja to reverse `amount` whole shillings of the M-Pesa transaction `receipt`. Not retried on a transport failure (that throws, and the outcome is unknown). A second
     /// request for a transaction that was reversed is answered R000001 ("already reversed"), so a
     /// retry, the admin's or ``MpesaRefunds``'s, never gives the money back twice.
     func reverse(
         receipt: String, amount: Int, resultURL: String, timeoutURL: String, remarks: String, context: FunctionContext
     ) async throws -> Answer<Queued> {
-        let body = ReversalRequest(
-            initiator: settings.darajaInitiatorName, securityCredential: settings.darajaSecurityCredential,
-            transactionID: receipt, amount: amount, receiverParty: settings.darajaShortcode, resultURL: resultURL,
-            queueTimeOutURL: timeoutURL, remarks: String(remarks.prefix(100)), occasion: String(remarks.prefix(100)))
+        var body = InitiatorRequest(
+            settings, command: "TransactionReversal", transactionID: receipt, resultURL: resultURL, timeoutURL: timeoutURL,
+            remarks: remarks)
+        (body.amount, body.receiverParty, body.receiverIdentifierType) = (amount, settings.darajaShortcode, "11")
         return try await call("/mpesa/reversal/v1/request", body, as: Queued.self, idempotent: false, context: context)
     }
 }

@@ -18,13 +18,10 @@ struct ReversalReconciliationTests {
     /// Daraja accepting reversals (whose results the test never posts: lost) and status queries.
     static func daraja() -> @Sendable (OutgoingRequest) throws -> OutgoingResponse {
         let reversals = MpesaRefundTests.darajaWithReversals()
-        let counter = Mutex(0)
+        let next = FakeGateway.counter()
         return { request in
             guard request.url.contains("/mpesa/transactionstatus/v1/query") else { return try reversals(request) }
-            let n = counter.withLock { value in
-                value += 1
-                return value
-            }
+            let n = next()
             return FakeGateway.json(
                 #"{"OriginatorConversationID":"5118-111210482-\#(n)","ConversationID":"AG_20261206_S\#(n)","#
                     + #""ResponseCode":"0","ResponseDescription":"Accept the service request successfully."}"#)
