@@ -6,8 +6,10 @@ import SokoFunctions
 /// `pending` → (Daraja accepts) `requested` → (the ResultURL's result) `succeeded` or `failed`;
 /// `pending` → (Daraja refuses, or cannot be reached) `failed`; `requested` → (QueueTimeOutURL)
 /// `failed`. An admin retries a `failed` one (`POST /admin/refunds/{id}/retry`), which makes it
-/// `pending` again with a new callback token. Only ``MpesaRefunds`` changes rows, each change a
-/// conditional `UPDATE … WHERE status …`.
+/// `pending` again with a new callback token. A `pending` or `requested` one with no news for ten
+/// minutes is asked after with Transaction Status (``ReconcileReversals``), whose answer
+/// (``MpesaReversalStatus``) makes it `succeeded` or `failed`. Only ``MpesaRefunds`` and those two
+/// change rows, each change a conditional `UPDATE … WHERE status …`.
 struct MpesaReversal: Sendable, Equatable, Encodable {
     enum Status: String, Sendable, Codable, CaseIterable {
         case pending
