@@ -113,9 +113,19 @@ struct MpesaAdminRefundTests {
             let failed = try await flows.reversal(shop, payment: payment.id, status: .failed)
             #expect(failed.resultCode == "400.002.02" && failed.attempts == 2)
 
+            // Six admins at once on the failed refund: it is reopened once, sent once.
             refuse.withLock { $0 = false }
-            let accepted = try await refund(shop, payment.id)
-            #expect(accepted.status == 202 && accepted.body.refund.status == "pending" && accepted.body.refund.id == failed.id)
+            let gateways = shop.gateways
+            let replies = try await withThrowingTaskGroup(of: Reply<RefundPayment.Refunded>.self) { group in
+                for _ in 0..<6 {
+                    let context = try shop.context("refundPayment", roles: ["admin"], path: ["id": payment.id])
+                    group.addTask { try await RefundPayment(gateways: gateways).run(.init(), context: context) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(
+                replies.allSatisfy { $0.status == 202 && $0.body.refund.status == "pending" && $0.body.refund.id == failed.id })
+            let accepted = try #require(replies.first)
             #expect(accepted.body.payment.refundDue && accepted.body.payment.status == .succeeded)
             #expect(try await flows.reversal(shop, payment: payment.id, status: .requested).attempts == 3)
             #expect(shop.fake.requests(to: "/mpesa/reversal/v1/request").count == 2)
