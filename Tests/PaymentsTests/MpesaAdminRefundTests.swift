@@ -113,6 +113,18 @@ struct MpesaAdminRefundTests {
             let failed = try await flows.reversal(shop, payment: payment.id, status: .failed)
             #expect(failed.resultCode == "400.002.02" && failed.attempts == 2)
 
+            // The claim that decides who sends a failed refund again: one of eight at once wins.
+            let context = try shop.context("refundPayment", roles: ["admin"])
+            let claims = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await MpesaRefunds.reopen(failed.id, staleBefore: nil, context: context) != nil }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(claims.filter { $0 }.count == 1)
+            try await shop.payments.execute(
+                "UPDATE mpesa_reversals SET status = 'failed' WHERE id = $1", [.text(failed.id)])
+
             // Six admins at once on the failed refund: it is reopened once, sent once.
             refuse.withLock { $0 = false }
             let gateways = shop.gateways
