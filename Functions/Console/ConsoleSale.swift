@@ -57,6 +57,7 @@ struct ConsoleSale: DependentRawFunction {
             })
         let next = Set(order.nextStates ?? [])
         var actions: [HTML] = []
+        if order.status == "confirmed" { actions.append(ConsoleCollect.form(order, csrf: csrf)) }
         if next.contains("shipped") {
             actions.append(
                 """
@@ -105,6 +106,7 @@ struct ConsoleSale: DependentRawFunction {
                 <dt>Placed</dt><dd>\(ConsoleLayout.time(order.createdAt))</dd>
                 <dt>Paid</dt><dd>\(ConsoleLayout.time(order.paidAt))</dd>
                 <dt>Customer</dt><dd>\(order.customerID)</dd>
+                \(ConsoleCollect.facts(order))
                 <dt>Carrier</dt><dd>\(order.carrier ?? "—")</dd>
                 <dt>Tracking number</dt><dd>\(order.trackingNumber ?? "—")</dd>
                 <dt>Ship to</dt><dd>\(addressLines.joined(separator: ", "))</dd>

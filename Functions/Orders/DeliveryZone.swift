@@ -89,10 +89,10 @@ struct DeliveryZone: Codable, Sendable, Equatable {
         try await store.query("SELECT \(columns) FROM delivery_zones WHERE id = $1", [.text(id)]).first.map(Self.init(row:))
     }
 
-    /// Every zone (or only the active ones), cheapest first; a shop has a handful, at most 200 are listed.
+    /// Every zone (or only the active ones): deliveries cheapest first, then pickup stations; a shop has a handful, at most 200 are listed.
     static func list(activeOnly: Bool, in store: Store) async throws -> [DeliveryZone] {
         try await store.query(
-            "SELECT \(columns) FROM delivery_zones\(activeOnly ? " WHERE active = 1" : "") ORDER BY fee, name, id LIMIT 200",
+            "SELECT \(columns) FROM delivery_zones\(activeOnly ? " WHERE active = 1" : "") ORDER BY pickup, fee, name, id LIMIT 200",
             []
         ).map(Self.init(row:))
     }

@@ -7,13 +7,15 @@ import SokoHost
 import SokoStore
 
 /// `soko seed`: loads the demo catalog into an empty catalog store (a store that has products is
-/// left alone, so running it twice is harmless), and the demo delivery zones into an Orders store
-/// without zones.
+/// left alone, so running it twice is harmless); with `--delivery-zones`, also the four demo
+/// delivery zones into an Orders store without zones (`scripts/run.sh` passes it). Without the flag
+/// the shop has no zones and orders need none — what the benchmarks and most tests expect.
 struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract:
-            "Load the demo catalog (categories, products, stock) when the catalog has no products yet, and the demo delivery zones when there are none."
-    )
+        abstract: "Load the demo catalog (categories, products, stock) when the catalog has no products yet.")
+
+    @Flag(help: "Also load the demo delivery zones (Nairobi CBD, outskirts, upcountry, a pickup station) when there are none.")
+    var deliveryZones = false
 
     func run() async throws {
         try await StartupFailure.reporting {
@@ -30,6 +32,7 @@ struct Seed: AsyncParsableCommand {
                 await store.close()
                 throw StartupFailure(error.description)
             }
+            guard deliveryZones else { return }
             let orders = try configuration.store.open(service: OrdersBundle.service)
             do {
                 _ = try await Migrator.migrate(orders, migrations: OrdersBundle.migrations)
