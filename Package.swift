@@ -163,7 +163,8 @@ let package = Package(
         .executableTarget(
             name: "ShopCLI",
             dependencies: [
-                "Shop", "SokoCommands", "SokoDeploy", "SokoHost", "SokoOutbound", "SokoWorkers", "SokoStore", "Users", "Catalog", "Orders",
+                "Shop", "SokoCommands", "SokoDeploy", "SokoHost", "SokoOutbound", "SokoWorkers", "SokoStore", "Users", "Catalog",
+                "Orders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Functions/ShopCLI", linkerSettings: compactExecutable),

@@ -97,6 +97,7 @@ struct ConsoleZones: DependentRawFunction {
             "free_above": free.map { .integer(Int64($0)) } ?? .null, "pickup": .bool(form["pickup"] != nil),
             "cash_on_delivery": .bool(form["cash_on_delivery"] != nil), "active": .bool(form["active"] != nil),
         ]
-        return (try? JSONCoding.encode(fields)).map { .success($0) } ?? .failure(FormErrors(messages: ["The form could not be read."]))
+        return (try? JSONCoding.encode(fields)).map { .success($0) }
+            ?? .failure(FormErrors(messages: ["The form could not be read."]))
     }
 }

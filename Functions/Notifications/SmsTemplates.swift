@@ -13,7 +13,8 @@ enum SmsTemplates {
     }
 
     static func orderPlaced(_ order: OrderEvent, name: String, shop: String) -> String {
-        let received = "\(shop): \(greeting(name))we received order \(order.reference) of \(Money.format(order.total, currency: order.currency))."
+        let received =
+            "\(shop): \(greeting(name))we received order \(order.reference) of \(Money.format(order.total, currency: order.currency))."
         let payment = order.payOnDeliveryLine ?? "We hold it until it is paid."
         return ([received] + [order.deliveryLine.map { $0 + "." }, payment].compactMap { $0 }).joined(separator: " ")
     }

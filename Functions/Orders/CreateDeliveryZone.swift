@@ -19,7 +19,8 @@ enum CreateDeliveryZone: Function {
                     SQLValue(zone.active), .text(zone.createdAt),
                 ])
         } catch StoreError.uniqueViolation {
-            throw FunctionError(status: 409, code: "delivery-zone-exists", detail: "a delivery zone with the id \(zone.id) exists")
+            throw FunctionError(
+                status: 409, code: "delivery-zone-exists", detail: "a delivery zone with the id \(zone.id) exists")
         }
         return .created(zone, location: "/admin/delivery-zones/\(zone.id)")
     }

@@ -13,7 +13,8 @@ extension OrderPlacement {
             return nil
         } catch {
             context.logger.error(
-                "stock for an order paid on delivery was not committed", metadata: ["order_id": "\(order.id)", "error": "\(error)"])
+                "stock for an order paid on delivery was not committed",
+                metadata: ["order_id": "\(order.id)", "error": "\(error)"])
             let problem = StoredProblem(
                 status: 409, code: "order-incomplete",
                 detail: "placing the order did not complete and nothing was reserved; place it again with a new Idempotency-Key")

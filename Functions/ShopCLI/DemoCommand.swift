@@ -94,7 +94,8 @@ struct Demo: AsyncParsableCommand {
             zone = #","delivery_zone":"\#(id)""#
             step("delivery: \(first["name"]?.text ?? id), \(Demo.money(first["fee"], first["currency"]))")
         }
-        let address = #"{"shipping_address":{"name":"Demo Shopper","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}\#(zone)}"#
+        let address =
+            #"{"shipping_address":{"name":"Demo Shopper","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}\#(zone)}"#
         let placed = try await call(
             "POST", "/orders", token: token, headers: [("Idempotency-Key", UUID().uuidString)], json: address)
         guard placed.status == 201, let orderID = placed.body["id"]?.string else {

@@ -35,8 +35,11 @@ struct ConsoleDeliveryTests {
         #expect(empty.text.contains("aria-current=\"page\">Delivery zones</a>"))
         let added = await shop.post(
             "/admin/zones",
-            [("name", "Nairobi <CBD>"), ("fee", "200"), ("free_above", "5,000"), ("currency", "KES"), ("cash_on_delivery", "1"),
-             ("active", "1")], as: shop.admin)
+            [
+                ("name", "Nairobi <CBD>"), ("fee", "200"), ("free_above", "5,000"), ("currency", "KES"),
+                ("cash_on_delivery", "1"),
+                ("active", "1"),
+            ], as: shop.admin)
         #expect(added.status == 303 && added.headers["Location"] == "/admin/zones", "\(added.text)")
         var zones = try await shop.shop.request("GET", "/admin/delivery-zones", token: shop.admin).json(Zones.self).items
         let zone = try #require(zones.first)
@@ -86,7 +89,8 @@ struct ConsoleDeliveryTests {
             "POST", "/orders", token: ann, headers: [("Idempotency-Key", UUID().uuidString)],
             json: [
                 "shipping_address": JSONValue.object([
-                    "name": .string("Ann"), "line1": .string("1 Moi Avenue"), "city": .string("Nairobi"), "country": .string("KE"),
+                    "name": .string("Ann"), "line1": .string("1 Moi Avenue"), "city": .string("Nairobi"),
+                    "country": .string("KE"),
                 ]),
                 "delivery_zone": .string("cbd"), "payment_method": .string("mpesa_on_delivery"),
             ]

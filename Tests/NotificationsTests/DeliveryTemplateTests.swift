@@ -38,7 +38,8 @@ struct DeliveryTemplateTests {
     }
 
     @Test func theSMSNamesTheZoneAndWhatToHaveReady() {
-        let cash = SmsTemplates.orderPlaced(Self.order(zone: "Nairobi CBD", method: "cash_on_delivery"), name: "Ann", shop: "Soko")
+        let cash = SmsTemplates.orderPlaced(
+            Self.order(zone: "Nairobi CBD", method: "cash_on_delivery"), name: "Ann", shop: "Soko")
         #expect(
             cash
                 == "Soko: Ann, we received order #1F3A9C2B of KES 1,700.00. Delivery: Nairobi CBD, KES 200.00. Pay on delivery: KES 1,700.00 in cash when the order arrives."

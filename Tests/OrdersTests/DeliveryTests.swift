@@ -14,17 +14,25 @@ import Testing
 struct DeliveryTests {
     @Test func theMerchantManagesZonesAndShoppersSeeTheActiveOnes() async throws {
         let shop = try await OrdersShop.start()
-        let created = try await shop.zone(#"{"id": "cbd", "name": " Nairobi CBD ", "fee": 20000, "currency": "kes", "free_above": 500000, "cash_on_delivery": true}"#)
+        let created = try await shop.zone(
+            #"{"id": "cbd", "name": " Nairobi CBD ", "fee": 20000, "currency": "kes", "free_above": 500000, "cash_on_delivery": true}"#
+        )
         #expect(created.status == 201, "\(created.text)")
         #expect(created.headers["Location"] == "/admin/delivery-zones/cbd")
         let zone = try created.json(ZoneDocument.self)
-        #expect(zone == ZoneDocument(id: "cbd", name: "Nairobi CBD", fee: 20_000, currency: "KES", freeAbove: 500_000, pickup: false, cashOnDelivery: true, active: true))
+        #expect(
+            zone
+                == ZoneDocument(
+                    id: "cbd", name: "Nairobi CBD", fee: 20_000, currency: "KES", freeAbove: 500_000, pickup: false,
+                    cashOnDelivery: true, active: true))
         let generated = try await shop.zone(#"{"name": "Pickup station", "fee": 10000, "currency": "KES", "pickup": true}"#)
         #expect(generated.status == 201, "\(generated.text)")
         let pickup = try generated.json(ZoneDocument.self)
         #expect(pickup.pickup && !pickup.cashOnDelivery && pickup.freeAbove == nil && pickup.id.count == 36)
 
-        #expect(try await shop.zone(#"{"id": "cbd", "name": "Again", "fee": 1, "currency": "KES"}"#).problem?.code == "delivery-zone-exists")
+        #expect(
+            try await shop.zone(#"{"id": "cbd", "name": "Again", "fee": 1, "currency": "KES"}"#).problem?.code
+                == "delivery-zone-exists")
         let bad = try await shop.zone(#"{"id": "Not An Id", "name": "", "fee": -1, "currency": "shilling", "free_above": -5}"#)
         #expect(bad.status == 422)
         #expect(Set(bad.problem?.errors?.map(\.field) ?? []) == ["id", "name", "fee", "currency", "free_above"])
@@ -51,8 +59,8 @@ struct DeliveryTests {
             "PATCH", "/admin/delivery-zones/cbd", token: shop.admin, body: Array(#"{"id": "other", "currency": "ke"}"#.utf8))
         #expect(Set(renamed.problem?.errors?.map(\.field) ?? []) == ["id", "currency"])
 
-        let public_ = try await shop.shop.request("GET", "/delivery-zones").json(ZoneList.self).items
-        #expect(public_.map(\.id) == ["cbd"])
+        let listed = try await shop.shop.request("GET", "/delivery-zones").json(ZoneList.self).items
+        #expect(listed.map(\.id) == ["cbd"])
         let all = try await shop.shop.request("GET", "/admin/delivery-zones", token: shop.admin).json(ZoneList.self).items
         #expect(all.map(\.id) == ["cbd", pickup.id])
         #expect(await shop.shop.request("GET", "/admin/delivery-zones", token: ann).status == 403)
@@ -246,7 +254,8 @@ enum PayOnDelivery {
         #expect(collected.status == 200, "\(collected.text)")
         #expect(try collected.json(DeliveryOrder.self).status == "paid")
         let paid = try await shop.events().last { $0.name == "order.paid" }
-        #expect(paid?.payload.payment == OrderEvent.Payment(method: "mpesa", amount: 220_000, currency: "KES", receipt: "QKX12ABC3D"))
+        #expect(
+            paid?.payload.payment == OrderEvent.Payment(method: "mpesa", amount: 220_000, currency: "KES", receipt: "QKX12ABC3D"))
         #expect(paid?.payload.deliveryZone == "Nairobi CBD")
         let again = await shop.collect(order.id, #"{"method": "cash"}"#)
         #expect(again.status == 409 && again.problem?.code == "illegal-transition")
@@ -314,7 +323,8 @@ extension OrdersShop {
     ) async throws -> TestResponse {
         try await shop.request(
             "POST", "/orders", token: token, headers: [("Idempotency-Key", key)],
-            json: DeliveryOrderBody(shippingAddress: OrdersShop.address, deliveryZone: zone, paymentMethod: method, couponCode: coupon))
+            json: DeliveryOrderBody(
+                shippingAddress: OrdersShop.address, deliveryZone: zone, paymentMethod: method, couponCode: coupon))
     }
 
     func collect(_ orderID: String, _ json: String) async -> TestResponse {
