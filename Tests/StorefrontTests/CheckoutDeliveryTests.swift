@@ -45,6 +45,7 @@ struct CheckoutDeliveryTests {
         await browser.get("/register")
         _ = await browser.post(
             "/register", [("name", "Akinyi"), ("email", "akinyi@example.com"), ("password", ShopHost.password), ("next", "/")])
+        await browser.get("/p/\(id)")
         #expect(await browser.post("/basket/items", [("product_id", id), ("quantity", "1")]).status == 303)
         let form = await browser.get("/checkout")
         #expect(form.text.contains("<legend>Delivery</legend>"))
