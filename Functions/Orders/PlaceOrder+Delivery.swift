@@ -66,7 +66,11 @@ struct DeliveryRequest: Equatable, Sendable {
     static func unavailable(_ detail: String) -> FunctionError {
         FunctionError(
             status: 422, code: "payment-method-unavailable", detail: detail,
-            errors: [FieldError(field: "payment_method", message: "is not available for this delivery")])
+            errors: [
+                FieldError(
+                    field: "payment_method",
+                    message: "is not taken for this delivery zone: pay online, or choose a zone that takes it")
+            ])
     }
 }
 

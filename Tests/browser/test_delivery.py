@@ -131,7 +131,7 @@ def test_a_shopper_pays_on_delivery_and_the_merchant_collects(platform):
         choose(shopper, "Upcountry")
         choose(shopper, "M-Pesa on delivery")
         click_button(shopper, "Place order")
-        wait_text(shopper, "does not take payment on delivery")
+        wait_text(shopper, "is not taken for this delivery zone")
     finally:
         admin.quit()
         shopper.quit()
