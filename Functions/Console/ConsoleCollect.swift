@@ -36,13 +36,22 @@ enum ConsoleCollect {
             <form class="stack" method="post" action="/admin/sales/\(order.id)/collect">\(csrf)
             <h3>Collected</h3><p>Record the \(total) the customer paid on delivery.</p>
             <fieldset><legend>Paid with</legend>
-            <label><input type="radio" name="method" value="cash"\(cashMark)> Cash</label>
-            <label><input type="radio" name="method" value="mpesa"\(mpesaMark)> M-Pesa</label>
+            <label class="check"><input type="radio" name="method" value="cash"\(cashMark)> Cash</label>
+            <label class="check"><input type="radio" name="method" value="mpesa"\(mpesaMark)> M-Pesa</label>
             </fieldset>
             <label>Receipt or M-Pesa code (optional) <input name="reference" maxlength="64" spellcheck="false" autocomplete="off"></label>
             <button type="submit">Collected</button>
             </form>
             """
+    }
+
+    /// What cancelling means for an order paid on delivery (nil for one paid online): the money
+    /// collected is not Soko's to refund.
+    static func cancelNote(_ order: OrderRow) -> HTML? {
+        guard let method = order.paymentMethod, method != "online" else { return nil }
+        return order.status == "confirmed"
+            ? "Nothing was paid yet; its stock goes back on sale."
+            : "Paid on delivery: hand the money back yourself. The stock goes back on sale."
     }
 
     /// The form as the body of `collectPayment`.

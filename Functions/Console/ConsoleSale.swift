@@ -79,9 +79,10 @@ struct ConsoleSale: DependentRawFunction {
         }
         if next.contains("cancelled") {
             let note: HTML =
-                order.status == "paid"
-                ? "A paid order is refunded: card payments at once, M-Pesa payments are marked for a manual refund."
-                : "The reserved stock goes back on sale."
+                ConsoleCollect.cancelNote(order)
+                ?? (order.status == "paid"
+                    ? "A paid order is refunded: card payments at once, M-Pesa payments are marked for a manual refund."
+                    : "The reserved stock goes back on sale.")
             actions.append(
                 """
                 <form method="post" action="/admin/sales/\(order.id)/cancel">\(csrf)

@@ -76,9 +76,9 @@ struct ConsoleZones: DependentRawFunction {
             <label>Fee (\(currency)) <input name="fee" value="\(fee)" required inputmode="decimal" placeholder="200.00"></label>
             <label>Free from (\(currency), optional) <input name="free_above" value="\(free)" inputmode="decimal"></label>
             <input type="hidden" name="currency" value="\(currency)">
-            <label><input type="checkbox" name="pickup" value="1"\(check(zone?.pickup ?? false))> Pickup station</label>
-            <label><input type="checkbox" name="cash_on_delivery" value="1"\(check(zone?.cashOnDelivery ?? false))> Pay on delivery</label>
-            <label><input type="checkbox" name="active" value="1"\(check(zone?.active ?? true))> Active</label>
+            <label class="check"><input type="checkbox" name="pickup" value="1"\(check(zone?.pickup ?? false))> Pickup station</label>
+            <label class="check"><input type="checkbox" name="cash_on_delivery" value="1"\(check(zone?.cashOnDelivery ?? false))> Pay on delivery</label>
+            <label class="check"><input type="checkbox" name="active" value="1"\(check(zone?.active ?? true))> Active</label>
             """
     }
 
