@@ -102,6 +102,8 @@ struct ConsoleDeliveryTests {
         #expect(page.text.contains(">Collected</button>") && page.text.contains("KES 2,700.00"))
         #expect(!page.text.contains(">Ship</button>"))
         #expect(await shop.get("/admin/sales?status=confirmed", as: shop.admin).text.contains(String(order.prefix(8))))
+        let dashboard = await shop.get("/admin", as: shop.admin)
+        #expect(dashboard.text.contains("To deliver and collect</a><strong>1</strong>"), "\(dashboard.text)")
 
         let wrong = await shop.post("/admin/sales/\(order)/collect", [("method", "cheque")], as: shop.admin)
         #expect(wrong.status == 422 && wrong.text.contains("must be cash or mpesa"), "\(wrong.text)")
