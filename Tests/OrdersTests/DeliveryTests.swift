@@ -143,6 +143,43 @@ struct DeliveryTests {
         await shop.shutdown()
     }
 
+    @Test func aCouponQuoteCarriesTheZonesFee() async throws {
+        let shop = try await OrdersShop.start()
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 100_000, onHand: 20)
+        try await shop.standardZones()
+        #expect(try await shop.createCoupon(["code": "TENOFF", "kind": "percentage", "value": 10]).status == 201)
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let quote = try await shop.shop.request(
+            "POST", "/coupons/validate", token: ann, json: ["code": "tenoff", "delivery_zone": "upcountry"])
+        #expect(quote.status == 200, "\(quote.text)")
+        #expect(try quote.json(Quote.self).total == 90_000 + 60_000)
+        let flat = try await shop.shop.request("POST", "/coupons/validate", token: ann, json: ["code": "tenoff"])
+        #expect(try flat.json(Quote.self).total == 90_000 + 30_000)
+        let unknown = try await shop.shop.request(
+            "POST", "/coupons/validate", token: ann, json: ["code": "tenoff", "delivery_zone": "mars"])
+        #expect(unknown.problem?.code == "delivery-zone-unknown", "\(unknown.text)")
+        await shop.shutdown()
+    }
+
+    @Test func uncollectedOrdersCountTowardsTheUnpaidCap() async throws {
+        let shop = try await OrdersShop.start(environment: ["SOKO_MAX_PENDING_ORDERS": "1"])
+        let ann = try await shop.shop.customer("ann@example.com")
+        let kettle = try await shop.product("KETTLE", price: 100_000, onHand: 20)
+        try await shop.standardZones()
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let first = try await shop.deliveryOrder(ann, zone: "cbd", method: "cash_on_delivery")
+        #expect(first.status == 201, "\(first.text)")
+        try await shop.addToCart(ann, kettle, quantity: 1)
+        let second = try await shop.deliveryOrder(ann, zone: "cbd", method: "cash_on_delivery")
+        #expect(second.status == 409 && second.problem?.code == "too-many-pending-orders", "\(second.text)")
+        // Collected, it no longer holds a place.
+        let order = try first.json(DeliveryOrder.self)
+        #expect(await shop.collect(order.id, #"{"method": "cash"}"#).status == 200)
+        #expect(try await shop.deliveryOrder(ann, zone: "cbd", method: "cash_on_delivery").status == 201)
+        await shop.shutdown()
+    }
+
     @Test func payOnDeliveryIsConfirmedCommittedAndCollectedOnce() async throws {
         let shop = try await OrdersShop.start()
         try await PayOnDelivery.run(shop)
