@@ -35,8 +35,7 @@ enum MailTemplates {
         let text = """
             \(MailLayout.greeting(name))
 
-            \(intro)
-            \(delivery.map { "\($0)\n" }.joined())
+            \(([intro] + delivery).joined(separator: "\n"))
 
             \(MailLayout.textSummary(order))
             The \(shop) team
