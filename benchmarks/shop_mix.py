@@ -6,8 +6,11 @@ Each worker is a shopper on one keep-alive connection, picking actions with a sh
 browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
 15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
 lines bought now) 4%, three in four of those orders then paid with M-Pesa (payOrder against the
-sandbox, whose callback reaches mpesaCallback). Prints per function: requests, requests/s, errors
-and error rate, p50 and p99 (ms).
+sandbox, whose callback reaches mpesaCallback). With --admin-email/--admin-password (shop-mix.sh
+makes the admin) the setup also creates two delivery zones and a coupon with a high usage limit:
+every checkout then chooses a zone, one in four uses the coupon, and one in four pays on delivery,
+collected at once by the admin (collectPayment) instead of paying online. Prints per function:
+requests, requests/s, errors and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
 import argparse
@@ -24,6 +27,8 @@ parser.add_argument("base")
 parser.add_argument("--customers", type=int, default=8)
 parser.add_argument("--seconds", type=float, default=20.0)
 parser.add_argument("--workers", type=int, default=16)
+parser.add_argument("--admin-email")
+parser.add_argument("--admin-password")
 args = parser.parse_args()
 url = urllib.parse.urlparse(args.base)
 WORDS = ["tea", "coffee", "kanga", "phone", "rice", "honey", "sandals", "mug"]
@@ -54,11 +59,25 @@ def prepare():
             raise SystemExit("login: %s %s" % (status, body))
         tokens.append(body["access_token"])
     status, page = call(connection, "GET", "/products?limit=100&in_stock=true")
-    products = [item["id"] for item in page["items"] if item["available"] > 20]
-    return tokens, products
+    products = [item["id"] for item in page["items"] if item["available"] > 20 and item["currency"] == "KES"]
+    admin = None
+    if args.admin_email:
+        status, body = call(connection, "POST", "/auth/login", {"email": args.admin_email, "password": args.admin_password})
+        if status != 200:
+            raise SystemExit("admin login: %s %s" % (status, body))
+        admin = {"Authorization": "Bearer " + body["access_token"]}
+        setup = [("/admin/delivery-zones", {"id": "mix-cbd", "name": "Nairobi CBD", "fee": 20000, "currency": "KES",
+                                            "free_above": 500000, "cash_on_delivery": True}),
+                 ("/admin/delivery-zones", {"id": "mix-upcountry", "name": "Upcountry", "fee": 60000, "currency": "KES"}),
+                 ("/admin/coupons", {"code": "MIX10", "kind": "percentage", "value": 10, "max_uses": 100000000})]
+        for path, body in setup:
+            status, answer = call(connection, "POST", path, body, admin)
+            if status not in (201, 409):
+                raise SystemExit("setup %s: %s %s" % (path, status, answer))
+    return tokens, products, admin
 
 
-tokens, products = prepare()
+tokens, products, admin = prepare()
 results = {}
 lock = threading.Lock()
 stop_at = time.time() + args.seconds
@@ -69,7 +88,8 @@ names = [name for name, weight in ACTIONS for _ in range(weight)]
 def record(local, action, started, status):
     entry = local.setdefault(action, [[], 0])
     entry[0].append((time.perf_counter() - started) * 1000)
-    if status == 0 or status >= 500 or status == 429:
+    if status == 0 or status >= 500 or status == 429 or (action == "collectPayment" and status >= 400) \
+            or (action == "placeOrder" and 400 <= status < 500 and status != 409):
         entry[1] += 1
 
 
@@ -95,9 +115,21 @@ def shopper(index):
                 status, _ = call(connection, "GET", "/cart", None, auth)
             else:
                 lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
-                status, order = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
-                                     dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
-                if status == 201 and random.random() < 0.75:
+                body = {"shipping_address": ADDRESS, "items": lines}
+                on_delivery = False
+                if admin:
+                    on_delivery = random.random() < 0.25
+                    body["delivery_zone"] = "mix-cbd" if on_delivery else random.choice(["mix-cbd", "mix-upcountry"])
+                    if on_delivery:
+                        body["payment_method"] = "cash_on_delivery"
+                    if random.random() < 0.25:
+                        body["coupon_code"] = "mix10"
+                status, order = call(connection, "POST", "/orders", body, dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
+                if status == 201 and on_delivery:
+                    record(local, action, started, status)
+                    action, started = "collectPayment", time.perf_counter()
+                    status, _ = call(connection, "POST", "/admin/orders/%s/collect" % order["id"], {"method": "cash"}, admin)
+                elif status == 201 and random.random() < 0.75:
                     record(local, action, started, status)
                     action, started = "payOrder", time.perf_counter()
                     status, _ = call(connection, "POST", "/orders/%s/pay" % order["id"],

@@ -130,10 +130,14 @@ struct OrderRow: Decodable, Sendable {
     var paidAt: String?
     var transitions: [Step]?
     var nextStates: [String]?
+    /// The delivery zone chosen at checkout and how the order is paid (``ConsoleCollect``).
+    var delivery: ConsoleCollect.Delivery?
+    var paymentMethod: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, currency, subtotal, shipping, tax, total, lines, carrier, transitions
-        case discount
+        case discount, delivery
+        case paymentMethod = "payment_method"
         case customerID = "customer_id"
         case couponCode = "coupon_code"
         case pricesIncludeVAT = "prices_include_vat"

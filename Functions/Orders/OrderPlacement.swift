@@ -18,6 +18,8 @@ struct OrderPlacement {
     var items: [PlaceOrder.RequestedItem]? = nil
     /// The coupon to redeem (normalised), or nil.
     var couponCode: String? = nil
+    /// The delivery zone and payment method chosen, or nil (a shop without zones).
+    var delivery: DeliveryChoice? = nil
 
     /// A refusal that rejects the order: it is stored and answered on every repeat of the key.
     struct Refusal: Error {
@@ -52,6 +54,7 @@ struct OrderPlacement {
                 : StoredProblem(error.problem)
             return try await rejectAndRelease(order.id, refused)
         }
+        if order.paysOnDelivery, let refused = try await commitForDelivery(order) { return refused }
         do {
             order = try await confirm(order.id)
         } catch {
@@ -92,6 +95,7 @@ struct OrderPlacement {
         let customerID = self.customerID
         let pendingLimit = settings.maxPendingOrders
         let coupon = couponRedemption
+        let delivery = self.delivery
         return try await context.store.transaction { transaction in
             if case .success = priced { try PendingOrders.lock(customerID: customerID, in: transaction) }
             let now = context.now.timestamp
@@ -104,6 +108,7 @@ struct OrderPlacement {
                     .text(id), .text(customerID), .text(key), .text(request), .text(OrderStatus.placing.rawValue),
                     .text(shippingAddress), .text(now),
                 ])
+            try delivery?.record(orderID: id, in: transaction)
             switch priced {
             case .success(let snapshot):
                 try PendingOrders.enforce(customerID: customerID, limit: pendingLimit, in: transaction)
@@ -170,6 +175,7 @@ struct OrderPlacement {
                     status: 422, code: "currency-mismatch",
                     detail: "an order is paid in one currency; the cart holds \(currencies.sorted().joined(separator: ", "))"))
         }
+        try delivery?.check(currency: currency)
         guard let totals = OrderTotals.compute(lineTotals: lines.map(\.lineTotal), settings: settings) else {
             throw Refusal(problem: StoredProblem(status: 422, code: "order-too-large", detail: "the order total is too large"))
         }
@@ -276,17 +282,20 @@ struct OrderPlacement {
         }
     }
 
-    /// `placing → pending_payment` and `order.placed`, once; returns the order as it now is.
+    /// `placing → pending_payment` (or `confirmed`, paid on delivery) and `order.placed`, once;
+    /// returns the order as it now is.
     func confirm(_ id: String) async throws -> Order {
         try await context.store.transaction { transaction in
             let now = context.now.timestamp
+            let target: OrderStatus =
+                try OrderRepository.find(id: id, in: transaction)?.paysOnDelivery == true ? .confirmed : .pendingPayment
             let changed = try transaction.execute(
-                "UPDATE orders SET status = 'pending_payment', placed_at = $2, updated_at = $2 WHERE id = $1 AND status = 'placing'",
-                [.text(id), .text(now)])
+                "UPDATE orders SET status = $3, placed_at = $2, updated_at = $2 WHERE id = $1 AND status = 'placing'",
+                [.text(id), .text(now), .text(target.rawValue)])
             guard let order = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
             if changed == 1 {
                 try transaction.recordTransition(
-                    orderID: id, from: .placing, to: .pendingPayment, actor: "customer:\(order.customerID)", reason: nil, at: now)
+                    orderID: id, from: .placing, to: target, actor: "customer:\(order.customerID)", reason: nil, at: now)
                 try transaction.emitOrderEvent(OrderEvents.placed, order: order, previousStatus: .placing)
             }
             return order

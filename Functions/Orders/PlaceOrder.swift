@@ -11,7 +11,9 @@ import SokoFunctions
 /// clears); with `items: [{product_id, quantity}]` it is exactly those ("buy now"), and the cart is
 /// left alone. With `coupon_code` (case-insensitive) the order carries the coupon's `discount`, or
 /// is refused with 422 `coupon-invalid`, `coupon-expired`, `coupon-exhausted` or
-/// `coupon-minimum-not-met` (``CouponRedemption``).
+/// `coupon-minimum-not-met` (``CouponRedemption``). With `delivery_zone` the shipping is the zone's
+/// fee, and `payment_method: cash_on_delivery | mpesa_on_delivery` places the order `confirmed`
+/// instead (``DeliveryRequest``, ``DeliveryChoice``).
 ///
 /// The key is held by the unique `(customer_id, idempotency_key)` constraint: the request inserts
 /// its order first and, when the constraint refuses it, carries on with the order that holds the
@@ -63,10 +65,15 @@ struct PlaceOrder: DependentRawFunction {
         var items: [RequestedItem]?
         /// Normalised; absent without a coupon (so fingerprints of orders without one are unchanged).
         var couponCode: String?
+        /// Absent without a zone, and without payment on delivery.
+        var deliveryZone: String?
+        var paymentMethod: String?
         enum CodingKeys: String, CodingKey {
             case shippingAddress = "shipping_address"
             case items
             case couponCode = "coupon_code"
+            case deliveryZone = "delivery_zone"
+            case paymentMethod = "payment_method"
         }
     }
 
@@ -77,14 +84,22 @@ struct PlaceOrder: DependentRawFunction {
         let key = try Self.idempotencyKey(request.headers.values("Idempotency-Key"))
         let (input, items, coupon) = try Self.decode(request.body, maxQuantity: settings.maxLineQuantity)
         let address = try input.validated()
+        let delivery = try DeliveryRequest.decode(request.body)
         let fingerprint = String(
-            decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items, couponCode: coupon)),
+            decoding: try JSONCoding.encode(
+                Fingerprint(
+                    shippingAddress: address, items: items, couponCode: coupon, deliveryZone: delivery.zoneID,
+                    paymentMethod: delivery.paymentMethod.isOnDelivery ? delivery.paymentMethod.rawValue : nil)),
             as: UTF8.self)
 
-        let placement = OrderPlacement(
-            customerID: customerID, context: context, settings: settings, items: items, couponCode: coupon)
-        var created = false
         var existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
+        // The zone is checked while the order is still to be placed (a replay of a placed order
+        // answers it even if the zone has closed since).
+        let choice = existing.map { $0.status != .placing } == true ? nil : try await delivery.resolved(in: context.store)
+        let placement = OrderPlacement(
+            customerID: customerID, context: context, settings: choice?.pricing(settings) ?? settings, items: items,
+            couponCode: coupon, delivery: choice)
+        var created = false
         if existing == nil {
             // Fails fast for a customer at the pending cap (``OrderPlacement/insert`` decides, locked).
             try await PendingOrders.check(customerID: customerID, limit: settings.maxPendingOrders, store: context.store)

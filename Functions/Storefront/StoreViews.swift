@@ -126,9 +126,13 @@ struct OrderData: Decodable, Sendable {
     var carrier: String?
     var trackingNumber: String?
     var createdAt: String
+    /// The delivery zone chosen at checkout, and how the order is paid (``OrderDeliveryView``).
+    var delivery: OrderDeliveryView.Zone?
+    var paymentMethod: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, currency, subtotal, shipping, total, lines, carrier, tax, discount
+        case id, status, currency, subtotal, shipping, total, lines, carrier, tax, discount, delivery
+        case paymentMethod = "payment_method"
         case couponCode = "coupon_code"
         case pricesIncludeVAT = "prices_include_vat"
         case vatRateBasisPoints = "vat_rate_bps"
