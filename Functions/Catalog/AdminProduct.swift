@@ -23,8 +23,8 @@ struct AdminProduct: Encodable, Sendable, Equatable {
     /// ``ProductRecords/select``'s columns with the two counters.
     static let select = """
         SELECT p.id, p.sku, p.name, p.description, p.price, p.currency, p.category_id, p.images, p.attributes,
-            p.archived, p.created_at, p.updated_at,
-            COALESCE(i.on_hand, 0) - COALESCE(i.reserved, 0) AS available,
+            p.archived, p.created_at, p.updated_at, p.options,
+            \(ProductRecords.available) AS available,
             COALESCE(i.on_hand, 0) AS on_hand, COALESCE(i.reserved, 0) AS reserved
         FROM products p LEFT JOIN inventory i ON i.product_id = p.id
         """
