@@ -84,5 +84,6 @@ enum OrdersSchema {
                 // is the VAT its total contains rather than an amount added on top.
                 "ALTER TABLE orders ADD COLUMN vat_rate_bps INTEGER"
             ]),
+        Migration(5, "order lines per variant", OrderLineVariants.migration),
     ]
 }
