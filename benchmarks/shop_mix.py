@@ -6,7 +6,9 @@ Each worker is a shopper on one keep-alive connection, picking actions with a sh
 browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
 15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
 lines bought now) 4%, three in four of those orders then paid with M-Pesa (payOrder against the
-sandbox, whose callback reaches mpesaCallback). Prints per function: requests, requests/s, errors
+sandbox, whose callback reaches mpesaCallback). Products sold as variants (the demo's sandals,
+kitenge and kikoi) are added and bought as one of their variants in stock, reported apart as
+"addToCart (variant)" (a buy-now order with a variant line counts under placeOrder). Prints per function: requests, requests/s, errors
 and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
@@ -55,10 +57,25 @@ def prepare():
         tokens.append(body["access_token"])
     status, page = call(connection, "GET", "/products?limit=100&in_stock=true")
     products = [item["id"] for item in page["items"] if item["available"] > 20]
-    return tokens, products
+    variants = {}
+    for item in page["items"]:
+        if item["id"] in products and item.get("options"):
+            status, product = call(connection, "GET", "/products/" + item["id"])
+            variants[item["id"]] = [v["id"] for v in product["variants"] if v["available"] > 0]
+    return tokens, products, variants
 
 
-tokens, products = prepare()
+tokens, products, variants = prepare()
+
+
+def line(product):
+    """A cart or order line for `product`: one of its variants in stock when it is sold as variants."""
+    entry = {"product_id": product, "quantity": 1}
+    if product in variants:
+        entry["variant_id"] = random.choice(variants[product])
+    return entry
+
+
 results = {}
 lock = threading.Lock()
 stop_at = time.time() + args.seconds
@@ -90,11 +107,14 @@ def shopper(index):
                 status, _ = call(connection, "GET", "/products?q=" + random.choice(WORDS))
                 action = "listProducts (search)"
             elif action == "addToCart":
-                status, _ = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1}, auth)
+                entry = line(random.choice(products))
+                status, _ = call(connection, "POST", "/cart/items", entry, auth)
+                if "variant_id" in entry:
+                    action = "addToCart (variant)"
             elif action == "getCart":
                 status, _ = call(connection, "GET", "/cart", None, auth)
             else:
-                lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
+                lines = [line(p) for p in random.sample(products, 3)]
                 status, order = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
                                      dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
                 if status == 201 and random.random() < 0.75:
