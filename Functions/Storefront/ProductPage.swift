@@ -13,8 +13,11 @@ struct ProductPage: StorefrontPage {
         }
         let product = try answer.decode(ProductItem.self)
         let available = product.available ?? 0
+        let variants = try answer.decode(ProductVariantsData.self)
         let buy: HTML =
-            available > 0
+            variants.isSoldAsVariants
+            ? variants.form(web, productID: product.id) { shop.money($0, product.currency) }
+            : available > 0
             ? """
             <form method="post" action="/basket/items">\(web.csrfField)
             <input type="hidden" name="product_id" value="\(product.id)">
