@@ -27,6 +27,7 @@ struct ConsoleProduct: DependentRawFunction {
             )
         }
         let product = try answer.decode(ProductRow.self)
+        let variants = try answer.decode(ConsoleVariants.self)
         let categories = try await page.web.call("catalog", "listCategories").decode(CategoryForest.self)
         let csrf = page.web.csrfField
         let shown = form ?? ProductForm(product)
@@ -70,6 +71,7 @@ struct ConsoleProduct: DependentRawFunction {
                 \(archive)
                 </section>
                 </div>
+                \(variants.section(productID: product.id, currency: product.currency, csrf: csrf))
                 <section aria-labelledby="details-heading">
                 <h2 id="details-heading">Details</h2>
                 <form class="stack" method="post" action="/admin/catalog/\(product.id)">
