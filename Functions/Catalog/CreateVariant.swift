@@ -51,9 +51,10 @@ enum CreateVariant: Function {
                         detail: "declare the product's options (PATCH /products/{id} with options) before adding variants")
                 }
                 let values = try OptionRules.match(input.options, to: options).get()
-                let count = try transaction.query(
-                    "SELECT COUNT(*) AS n FROM variants WHERE product_id = $1", [.text(productID)]
-                ).first?.int("n") ?? 0
+                let count =
+                    try transaction.query(
+                        "SELECT COUNT(*) AS n FROM variants WHERE product_id = $1", [.text(productID)]
+                    ).first?.int("n") ?? 0
                 guard count < OptionRules.maximumVariants else {
                     throw FunctionError(
                         status: 422, code: "too-many-variants",

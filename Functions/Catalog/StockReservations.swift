@@ -149,16 +149,20 @@ public enum StockReservations {
         var needVariant: [FieldError] = []
         for (index, line) in lines.enumerated() {
             guard let options = hasOptions[line.productID] else {
-                unknown.append(FieldError(field: "lines[\(index)].product_id", message: "no such product (or it is no longer sold)"))
+                unknown.append(
+                    FieldError(field: "lines[\(index)].product_id", message: "no such product (or it is no longer sold)"))
                 continue
             }
             if let variantID = line.variantID {
                 if variantOf[variantID] != line.productID {
                     unknown.append(
-                        FieldError(field: "lines[\(index)].variant_id", message: "no such variant of the product (or it is no longer sold)"))
+                        FieldError(
+                            field: "lines[\(index)].variant_id",
+                            message: "no such variant of the product (or it is no longer sold)"))
                 }
             } else if options {
-                needVariant.append(FieldError(field: "lines[\(index)].variant_id", message: "the product is sold as variants; name one"))
+                needVariant.append(
+                    FieldError(field: "lines[\(index)].variant_id", message: "the product is sold as variants; name one"))
             }
         }
         guard unknown.isEmpty else {
@@ -166,7 +170,8 @@ public enum StockReservations {
         }
         guard needVariant.isEmpty else {
             throw FunctionError(
-                status: 422, code: "variant-required", detail: "some products are sold as variants: choose one", errors: needVariant)
+                status: 422, code: "variant-required", detail: "some products are sold as variants: choose one",
+                errors: needVariant)
         }
     }
 

@@ -30,7 +30,8 @@ enum UpdateProduct: Function {
         let given: [SQLValue] = [
             .text(id), SQLValue(fields.sku), SQLValue(fields.name), SQLValue(fields.description),
             fields.price.map { SQLValue($0) } ?? .null, SQLValue(fields.currency), .null,
-            SQLValue(images), SQLValue(attributes), input.archived.map { SQLValue($0) } ?? .null, .text(context.now.timestamp), SQLValue(options),
+            SQLValue(images), SQLValue(attributes), input.archived.map { SQLValue($0) } ?? .null, .text(context.now.timestamp),
+            SQLValue(options),
         ]
         do {
             return try await context.store.transaction { transaction in

@@ -145,7 +145,8 @@ struct ConsoleAddVariant: DependentRawFunction {
         ]
         if let text = form["price"], !text.trimmingWhitespace().isEmpty {
             guard let minor = PriceText.minorUnits(text, currency: row.currency) else {
-                return try await ConsoleProduct.render(&page, id: id, form: nil, errors: ["Price: must be an amount such as 1250.00"])
+                return try await ConsoleProduct.render(
+                    &page, id: id, form: nil, errors: ["Price: must be an amount such as 1250.00"])
             }
             body["price"] = .integer(Int64(minor))
         }

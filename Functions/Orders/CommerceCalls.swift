@@ -41,7 +41,8 @@ enum CartClearing {
     static func clear(_ order: Order, context: FunctionContext) async {
         let placed = PlacedOrder(
             orderID: order.id, customerID: order.customerID,
-            lines: order.lines.map { ProductQuantity(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) }, fromCart: true)
+            lines: order.lines.map { ProductQuantity(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) },
+            fromCart: true)
         do {
             _ = try await context.invoke(CartContract.orderPlaced, placed)
         } catch {

@@ -56,7 +56,8 @@ struct OrderLineKey: Hashable, Sendable {
         for (index, key) in keys.enumerated() {
             guard let product = products[key.productID] else { continue }
             if key.variantID == nil, product.variants != nil {
-                missing.append(FieldError(field: "lines[\(index)].variant_id", message: "the product is sold as variants; choose one"))
+                missing.append(
+                    FieldError(field: "lines[\(index)].variant_id", message: "the product is sold as variants; choose one"))
             } else if key.variantID != nil, product.variants == nil {
                 stray.append(FieldError(field: "lines[\(index)].variant_id", message: "the product has no variants"))
             }

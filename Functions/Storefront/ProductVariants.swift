@@ -47,7 +47,8 @@ struct ProductVariantsData: Decodable, Sendable {
         let options = self.options ?? []
         let variants = self.variants ?? []
         guard variants.contains(where: { $0.available > 0 }) else {
-            return "\(list(money: money))<p><button type=\"button\" disabled>Add to cart</button> This product is out of stock.</p>"
+            return
+                "\(list(money: money))<p><button type=\"button\" disabled>Add to cart</button> This product is out of stock.</p>"
         }
         let selects = options.enumerated().map { index, option -> HTML in
             // One option: a value is one variant, so its price and stock show in the choice, the

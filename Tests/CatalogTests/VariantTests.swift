@@ -176,7 +176,9 @@ struct VariantTests {
 extension CatalogShop {
     /// A product that declares `options` (name → values, in name order).
     func optionedProduct(_ sku: String, category: String, options: [String: [String]]) async throws -> ProductView {
-        let list = options.keys.sorted().map { ["name": JSONValue.string($0), "values": .array(options[$0]!.map { .string($0) })] }
+        let list = options.keys.sorted().map {
+            ["name": JSONValue.string($0), "values": .array(options[$0]!.map { .string($0) })]
+        }
         let body: [String: JSONValue] = [
             "sku": .string(sku), "name": .string("Product \(sku)"), "price": .integer(1_000), "currency": .string("KES"),
             "category_id": .string(category), "options": .array(list.map { .object($0) }),
@@ -200,6 +202,7 @@ extension CatalogShop {
 
     func reserveLines(_ order: String, _ lines: [StockReservations.Line], ttl: Int? = nil) async throws -> TestResponse {
         try await shop.request(
-            "POST", "/internal/inventory/reserve", token: service, json: ReserveBody(orderID: order, lines: lines, ttlSeconds: ttl))
+            "POST", "/internal/inventory/reserve", token: service,
+            json: ReserveBody(orderID: order, lines: lines, ttlSeconds: ttl))
     }
 }

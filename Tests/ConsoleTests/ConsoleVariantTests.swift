@@ -61,7 +61,8 @@ struct ConsoleVariantTests {
 
         // Setting a variant's stock from its row's form.
         let action = try #require(
-            page.text.range(of: #"/admin/catalog/[0-9a-f-]{36}/variants/[0-9a-f-]{36}/stock"#, options: .regularExpression,
+            page.text.range(
+                of: #"/admin/catalog/[0-9a-f-]{36}/variants/[0-9a-f-]{36}/stock"#, options: .regularExpression,
                 range: page.text.range(of: "AKALA-42")!.lowerBound..<page.text.endIndex))
         #expect(await shop.post(String(page.text[action]), [("on_hand", "6")], as: shop.admin).status == 303)
         shown = try await shop.shop.request("GET", "/products/\(id)").json(Shown.self)

@@ -145,7 +145,8 @@ struct VariantOrderTests {
         #expect(try fetched.json(VariantOrder.self).lines == order.lines)
         // The ordered units left the cart, per variant.
         let after = await shop.shop.request("GET", "/cart", token: ann)
-        #expect(try #require(try JSONSerialization.jsonObject(with: Data(after.body)) as? [String: Any])["item_count"] as? Int == 0)
+        #expect(
+            try #require(try JSONSerialization.jsonObject(with: Data(after.body)) as? [String: Any])["item_count"] as? Int == 0)
         await shop.shutdown()
     }
 
