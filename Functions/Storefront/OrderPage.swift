@@ -15,7 +15,7 @@ struct OrderPage: StorefrontPage {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
         let lines = order.lines.map { line -> HTML in
-            "<li>\(line.name) × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
+            "<li>\(line.name)\(line.optionText.map { " (\($0))" } ?? "") × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
         }
         var notes: [HTML] = []
         if OrderText.isPaid(order.status) {

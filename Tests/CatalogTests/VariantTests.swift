@@ -1,6 +1,8 @@
+import Contracts
 import Foundation
 import ShopTesting
 import SokoFunctions
+import SokoHost
 import SokoTesting
 import Testing
 

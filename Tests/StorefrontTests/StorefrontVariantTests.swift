@@ -10,9 +10,9 @@ struct StorefrontVariantTests {
     /// Sandals in sizes 40 (2 in stock), 42 (none) and 44 (priced apart, 1 in stock).
     static func sandals(_ store: StorefrontShop) async throws -> (id: String, variants: [String: String]) {
         let body: [String: JSONValue] = [
-            "sku": "AKALA", "name": "Akala Sandals", "price": .integer(80_000), "currency": "KES",
+            "sku": .string("AKALA"), "name": .string("Akala Sandals"), "price": .integer(80_000), "currency": .string("KES"),
             "category_id": .string(store.category),
-            "options": .array([.object(["name": "Size", "values": .array(["40", "42", "44"])])]),
+            "options": .array([.object(["name": .string("Size"), "values": .array(["40", "42", "44"].map { .string($0) })])]),
         ]
         let made = try await store.shop.request("POST", "/products", token: store.admin, json: body)
         guard made.status == 201 else { throw ShopTestError("product: \(made.status) \(made.text)") }
