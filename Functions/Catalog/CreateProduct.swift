@@ -40,6 +40,8 @@ enum CreateProduct: Function {
                 guard let categoryID = try CategoryRecords.resolve(categoryID, in: transaction) else {
                     throw FunctionError.validation([FieldError(field: "category_id", message: "no such category")])
                 }
+                // SKUs are unique across products and variants.
+                if try VariantSKU.isVariantSKU(sku, in: transaction) { throw StoreError.uniqueViolation("sku") }
                 try transaction.execute(
                     """
                     INSERT INTO products (id, sku, name, description, price, currency, category_id, images, attributes,
