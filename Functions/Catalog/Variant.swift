@@ -67,27 +67,44 @@ enum VariantRecords {
 
     static let order = " ORDER BY v.created_at, v.id"
 
-    static func view(_ row: Row) throws -> VariantView {
+    static func view(_ row: Row) throws -> VariantView { try ranked(row).view }
+
+    /// The variant with its place in the product's option order (the positions of its values in
+    /// the options' value lists): variants are listed as the merchant declared the values (sizes
+    /// S, M, L), not as they were added.
+    private static func ranked(_ row: Row) throws -> (rank: [Int], view: VariantView) {
         let options = try decode([String: String].self, try row.string("options")) ?? [:]
         let productOptions = try decode([ProductOption].self, try row.string("product_options")) ?? []
         let override = try row.int("price_override")
         let productPrice = try row.int("product_price") ?? 0
         let onHand = try row.int("on_hand") ?? 0
         let reserved = try row.int("reserved") ?? 0
-        return VariantView(
-            id: try row.string("id") ?? "", sku: try row.string("sku") ?? "", options: options,
-            optionText: OptionRules.text(options, options: productOptions),
-            price: override ?? productPrice, priceOverride: override, available: onHand - reserved,
-            archived: try row.bool("archived") ?? false, onHand: onHand, reserved: reserved)
+        let rank = productOptions.map { option in options[option.name].flatMap { option.values.firstIndex(of: $0) } ?? Int.max }
+        return (
+            rank,
+            VariantView(
+                id: try row.string("id") ?? "", sku: try row.string("sku") ?? "", options: options,
+                optionText: OptionRules.text(options, options: productOptions),
+                price: override ?? productPrice, priceOverride: override, available: onHand - reserved,
+                archived: try row.bool("archived") ?? false, onHand: onHand, reserved: reserved)
+        )
     }
 
-    /// The product's variants, oldest first (archived ones too).
+    /// Rows in option order (ties, which a product's options cannot make, by age).
+    private static func sorted(_ rows: [Row]) throws -> [VariantView] {
+        try rows.map(ranked).enumerated().sorted { left, right in
+            left.element.rank == right.element.rank
+                ? left.offset < right.offset : left.element.rank.lexicographicallyPrecedes(right.element.rank)
+        }.map(\.element.view)
+    }
+
+    /// The product's variants in option order (archived ones too).
     static func of(_ productID: String, in transaction: Transaction) throws -> [VariantView] {
-        try transaction.query(select + " WHERE v.product_id = $1" + order, [.text(productID)]).map(view)
+        try sorted(transaction.query(select + " WHERE v.product_id = $1" + order, [.text(productID)]))
     }
 
     static func of(_ productID: String, in store: Store) async throws -> [VariantView] {
-        try await store.query(select + " WHERE v.product_id = $1" + order, [.text(productID)]).map(view)
+        try sorted(await store.query(select + " WHERE v.product_id = $1" + order, [.text(productID)]))
     }
 
     /// The variants of every product in `productIDs`, by product id.
@@ -96,9 +113,9 @@ enum VariantRecords {
         let placeholders = (1...productIDs.count).map { "$\($0)" }.joined(separator: ", ")
         let rows = try await store.query(
             select + " WHERE v.product_id IN (\(placeholders))" + order, productIDs.map { .text($0) })
-        var byProduct: [String: [VariantView]] = [:]
-        for row in rows { byProduct[try row.string("product_id") ?? "", default: []].append(try view(row)) }
-        return byProduct
+        var byProduct: [String: [Row]] = [:]
+        for row in rows { byProduct[try row.string("product_id") ?? "", default: []].append(row) }
+        return try byProduct.mapValues(sorted)
     }
 
     /// The variant `id` of product `productID`, or nil.
