@@ -48,11 +48,20 @@ enum ProductRecords {
 
     /// A product's available units: its own stock, or for one sold as variants (it has options)
     /// the sum of its variants' on sale.
-    static let available = """
-        CASE WHEN p.options = '[]' THEN COALESCE(i.on_hand, 0) - COALESCE(i.reserved, 0)
-            ELSE COALESCE((SELECT CAST(SUM(vi.on_hand - vi.reserved) AS BIGINT) FROM variants v
-                JOIN variant_inventory vi ON vi.variant_id = v.id WHERE v.product_id = p.id AND v.archived = 0), 0) END
-        """
+    static let available = counter("on_hand - reserved")
+
+    /// `column` (an expression over `inventory`'s counters) of the product: its own row's, or
+    /// for one sold as variants the sum over its variants on sale.
+    static func counter(_ column: String) -> String {
+        let own = column.replacing("on_hand", with: "COALESCE(i.on_hand, 0)").replacing(
+            "reserved", with: "COALESCE(i.reserved, 0)")
+        let variant = column.replacing("on_hand", with: "vi.on_hand").replacing("reserved", with: "vi.reserved")
+        return """
+            CASE WHEN p.options = '[]' THEN \(own)
+                ELSE COALESCE((SELECT CAST(SUM(\(variant)) AS BIGINT) FROM variants v
+                    JOIN variant_inventory vi ON vi.variant_id = v.id WHERE v.product_id = p.id AND v.archived = 0), 0) END
+            """
+    }
 
     /// Whether the row's product declares options (and is sold as variants).
     static func hasOptions(_ row: Row) throws -> Bool { (try row.string("options") ?? "[]") != "[]" }

@@ -44,6 +44,16 @@ struct ConsoleProduct: DependentRawFunction {
             <form method="post" action="/admin/catalog/\(product.id)/archive">\(csrf)<input type="hidden" name="archived" value="true">\
             <button type="submit" class="danger">Archive</button></form>
             """
+        // A product sold as variants keeps its stock per variant (the Variants section).
+        let stock: HTML = """
+            <section aria-labelledby="stock-heading">
+            <h2 id="stock-heading">Stock</h2>
+            <form class="inline" method="post" action="/admin/catalog/\(product.id)/stock">\(csrf)
+            <label>On hand <input name="on_hand" type="number" min="\(product.reserved)" step="1" inputmode="numeric" value="\(product.onHand)" required></label>
+            <button type="submit">Update stock</button>
+            </form>
+            </section>
+            """
         return page.page(
             product.name, status: errors.isEmpty ? 200 : 422, current: .catalog,
             main: """
@@ -59,13 +69,7 @@ struct ConsoleProduct: DependentRawFunction {
                 <dt>Updated</dt><dd>\(ConsoleLayout.time(product.updatedAt))</dd>
                 </dl>
                 <div class="actions">
-                <section aria-labelledby="stock-heading">
-                <h2 id="stock-heading">Stock</h2>
-                <form class="inline" method="post" action="/admin/catalog/\(product.id)/stock">\(csrf)
-                <label>On hand <input name="on_hand" type="number" min="\(product.reserved)" step="1" inputmode="numeric" value="\(product.onHand)" required></label>
-                <button type="submit">Update stock</button>
-                </form>
-                </section>
+                \(variants.soldAsVariants ? .empty : stock)
                 <section aria-labelledby="archive-heading">
                 <h2 id="archive-heading">Availability</h2>
                 \(archive)

@@ -31,6 +31,8 @@ struct ConsoleVariants: Decodable, Sendable {
     var options: [Option]?
     var variants: [Variant]?
 
+    var soldAsVariants: Bool { !(options ?? []).isEmpty }
+
     func section(productID: String, currency: String, csrf: HTML) -> HTML {
         let options = self.options ?? []
         guard !options.isEmpty else {

@@ -52,6 +52,9 @@ struct VariantTests {
         // The merchant's view has the counters.
         let admin = await setup.shop.shop.request("GET", "/admin/products/\(setup.product.id)", token: setup.shop.admin)
         #expect(try admin.json(ProductView.self).variants?.map(\.onHand) == [3, 5])
+        // The merchant's counters of a product sold as variants are the sums over them.
+        let counters = try #require(try JSONSerialization.jsonObject(with: Data(admin.body)) as? [String: Any])
+        #expect(counters["on_hand"] as? Int == 8 && counters["reserved"] as? Int == 0)
         // Listings count the variants' stock too (in_stock filter included).
         let listed = try await setup.shop.list("in_stock=true")
         #expect(listed.items.first { $0.id == setup.product.id }?.available == 8)
