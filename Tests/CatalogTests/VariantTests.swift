@@ -39,7 +39,20 @@ struct VariantTests {
     }
 
     @Test func productShowsItsOptionsAndVariantsWithEffectivePriceAndStock() async throws {
-        let setup = try await Setup.make()
+        try await Self.showsVariants(try await Setup.make())
+    }
+
+    @Test func reservationsTakeFromTheVariantsOwnStock() async throws {
+        try await Self.reservesPerVariant(try await Setup.make())
+    }
+
+    @Test(.enabled(if: ShopHost.postgresURL != nil)) func variantsOnPostgres() async throws {
+        // A configuration each: every one has fresh schemas.
+        try await Self.showsVariants(try await Setup.make(configuration: try #require(ShopHost.postgresConfiguration())))
+        try await Self.reservesPerVariant(try await Setup.make(configuration: try #require(ShopHost.postgresConfiguration())))
+    }
+
+    static func showsVariants(_ setup: Setup) async throws {
         let product = try await setup.shop.get(setup.product.id)
         #expect(product.options == [ProductOption(name: "Size", values: ["40", "42"])])
         let variants = try #require(product.variants)
@@ -124,8 +137,7 @@ struct VariantTests {
         await shop.shutdown()
     }
 
-    @Test func reservationsTakeFromTheVariantsOwnStock() async throws {
-        let setup = try await Setup.make()
+    static func reservesPerVariant(_ setup: Setup) async throws {
         let shop = setup.shop
         let bare = try await shop.reserveLines("order-0", [.init(productID: setup.product.id, quantity: 1)])
         #expect(bare.status == 422 && bare.problem?.code == "variant-required")

@@ -105,7 +105,14 @@ enum LastVariantUnitsRace {
 @Suite("Orders of variants")
 struct VariantOrderTests {
     @Test func twoVariantsOfOneProductAreTwoLinesPricedAndStockedApart() async throws {
-        let shop = try await OrdersShop.start()
+        try await Self.twoVariants(try await OrdersShop.start())
+    }
+
+    @Test(.enabled(if: ShopHost.postgresURL != nil)) func twoVariantsOfOneProductOnPostgres() async throws {
+        try await Self.twoVariants(try await PostgresOrderTests.start())
+    }
+
+    static func twoVariants(_ shop: OrdersShop) async throws {
         let sandal = try await VariantProduct.make(shop, sku: "SANDAL", sizes: [("40", nil, 5), ("42", 12_500, 3)])
         let ann = try await shop.shop.customer("ann@example.com")
 
