@@ -9,8 +9,10 @@ lines bought now) 4%, three in four of those orders then paid with M-Pesa (payOr
 sandbox, whose callback reaches mpesaCallback). With --admin-email/--admin-password (shop-mix.sh
 makes the admin) the setup also creates two delivery zones and a coupon with a high usage limit:
 every checkout then chooses a zone, one in four uses the coupon, and one in four pays on delivery,
-collected at once by the admin (collectPayment) instead of paying online. Prints per function:
-requests, requests/s, errors and error rate, p50 and p99 (ms).
+collected at once by the admin (collectPayment) instead of paying online. Products sold as variants
+(the demo's sandals, kitenge and kikoi) are added and bought as one of their variants in stock,
+reported apart as "addToCart (variant)" (a buy-now order with a variant line counts under
+placeOrder). Prints per function: requests, requests/s, errors and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
 import argparse
@@ -60,6 +62,11 @@ def prepare():
         tokens.append(body["access_token"])
     status, page = call(connection, "GET", "/products?limit=100&in_stock=true")
     products = [item["id"] for item in page["items"] if item["available"] > 20 and item["currency"] == "KES"]
+    variants = {}
+    for item in page["items"]:
+        if item["id"] in products and item.get("options"):
+            status, product = call(connection, "GET", "/products/" + item["id"])
+            variants[item["id"]] = [v["id"] for v in product["variants"] if v["available"] > 0]
     admin = None
     if args.admin_email:
         status, body = call(connection, "POST", "/auth/login", {"email": args.admin_email, "password": args.admin_password})
@@ -74,10 +81,18 @@ def prepare():
             status, answer = call(connection, "POST", path, body, admin)
             if status not in (201, 409):
                 raise SystemExit("setup %s: %s %s" % (path, status, answer))
-    return tokens, products, admin
+    return tokens, products, variants, admin
 
 
-tokens, products, admin = prepare()
+tokens, products, variants, admin = prepare()
+
+
+def line(product):
+    """A cart or order line for `product`: one of its variants in stock when it is sold as variants."""
+    entry = {"product_id": product, "quantity": 1}
+    if product in variants:
+        entry["variant_id"] = random.choice(variants[product])
+    return entry
 results = {}
 lock = threading.Lock()
 stop_at = time.time() + args.seconds
@@ -110,11 +125,14 @@ def shopper(index):
                 status, _ = call(connection, "GET", "/products?q=" + random.choice(WORDS))
                 action = "listProducts (search)"
             elif action == "addToCart":
-                status, _ = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1}, auth)
+                entry = line(random.choice(products))
+                status, _ = call(connection, "POST", "/cart/items", entry, auth)
+                if "variant_id" in entry:
+                    action = "addToCart (variant)"
             elif action == "getCart":
                 status, _ = call(connection, "GET", "/cart", None, auth)
             else:
-                lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
+                lines = [line(p) for p in random.sample(products, 3)]
                 body = {"shipping_address": ADDRESS, "items": lines}
                 on_delivery = False
                 if admin:

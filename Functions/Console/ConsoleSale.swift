@@ -31,7 +31,7 @@ struct ConsoleSale: DependentRawFunction {
         let lines = HTML.join(
             order.lines.map { line -> HTML in
                 """
-                <tr><td>\(line.name)<br><small>SKU \(line.sku) · \(MoneyText.format(line.unitPrice, currency: currency)) each</small></td>\
+                <tr><td>\(line.name)\(line.optionText.map { " (\($0))" } ?? "")<br><small>SKU \(line.sku) · \(MoneyText.format(line.unitPrice, currency: currency)) each</small></td>\
                 <td class="num">\(line.quantity)</td><td class="num">\(MoneyText.format(line.lineTotal, currency: currency))</td></tr>
                 """
             })

@@ -77,11 +77,14 @@ struct OrderRow: Decodable, Sendable {
         var unitPrice: Int
         var quantity: Int
         var lineTotal: Int
+        /// A variant's options as text (`Size: 42`).
+        var optionText: String?
 
         enum CodingKeys: String, CodingKey {
             case sku, name, quantity
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
+            case optionText = "option_text"
         }
     }
 

@@ -170,9 +170,18 @@ public struct OrderLine: Sendable, Equatable, Codable {
     public var unitPrice: Int
     public var quantity: Int
     public var lineTotal: Int
+    /// The variant bought (absent for a product without variants), and its options as text — a
+    /// snapshot, like `sku` (the variant's) and `unit_price` (its effective price).
+    public var variantID: String?
+    public var optionText: String?
 
-    public init(productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int) {
+    public init(
+        productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int,
+        variantID: String? = nil, optionText: String? = nil
+    ) {
         self.productID = productID
+        self.variantID = variantID
+        self.optionText = optionText
         self.sku = sku
         self.name = name
         self.unitPrice = unitPrice
@@ -185,5 +194,7 @@ public struct OrderLine: Sendable, Equatable, Codable {
         case sku, name, quantity
         case unitPrice = "unit_price"
         case lineTotal = "line_total"
+        case variantID = "variant_id"
+        case optionText = "option_text"
     }
 }

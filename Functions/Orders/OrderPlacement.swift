@@ -125,42 +125,46 @@ struct OrderPlacement {
 
     /// Server-side lines and totals for the requested items, or else the customer's cart.
     func price() async throws -> Priced {
-        let requested: [(productID: String, quantity: Int)]
+        let requested: [OrderLineKey.Requested]
         if let items {
-            requested = items.map { ($0.productID, $0.quantity) }
+            requested = items.map { (OrderLineKey(productID: $0.productID, variantID: $0.variantID), $0.quantity) }
         } else {
             let cart = try await context.invoke(CartContract.checkoutCart, CustomerReference(customerID: customerID))
-            requested = cart.items.map { ($0.productID, $0.quantity) }
+            requested = cart.items.map { (OrderLineKey(productID: $0.productID, variantID: $0.variantID), $0.quantity) }
         }
-        var quantities: [String: Int] = [:]
-        var productIDs: [String] = []
+        var quantities: [OrderLineKey: Int] = [:]
+        var keys: [OrderLineKey] = []
         for item in requested where item.quantity > 0 {
-            if quantities[item.productID] == nil { productIDs.append(item.productID) }
-            quantities[item.productID, default: 0] += item.quantity
+            if quantities[item.key] == nil { keys.append(item.key) }
+            quantities[item.key, default: 0] += item.quantity
         }
-        guard !productIDs.isEmpty else {
+        let productIDs = keys.map(\.productID)
+        guard !keys.isEmpty else {
             throw Refusal(problem: StoredProblem(status: 422, code: "cart-empty", detail: "the cart is empty"))
         }
-        try checkLineQuantities(productIDs.map { quantities[$0] ?? 0 })
+        try checkLineQuantities(keys.map { quantities[$0] ?? 0 })
         let found = try await context.invoke(CatalogContract.lookupProducts, ProductLookup(productIDs: productIDs))
         let products = Dictionary(found.products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        try OrderLineKey.requireVariants(keys, products)
         var lines: [OrderLine] = []
         var errors: [FieldError] = []
-        for (index, productID) in productIDs.enumerated() {
-            guard let product = products[productID], !product.archived, product.price >= 0 else {
+        for (index, key) in keys.enumerated() {
+            let productID = key.productID
+            guard let product = products[productID], !product.archived, let priced = key.priced(product), priced.price >= 0
+            else {
                 errors.append(FieldError(field: "lines[\(index)].product_id", message: "\(productID) is no longer available"))
                 continue
             }
-            let quantity = quantities[productID] ?? 0
-            let (lineTotal, overflow) = product.price.multipliedReportingOverflow(by: quantity)
+            let quantity = quantities[key] ?? 0
+            let (lineTotal, overflow) = priced.price.multipliedReportingOverflow(by: quantity)
             guard !overflow else {
                 errors.append(FieldError(field: "lines[\(index)].quantity", message: "is too large"))
                 continue
             }
             lines.append(
                 OrderLine(
-                    productID: productID, sku: product.sku, name: product.name, unitPrice: product.price, quantity: quantity,
-                    lineTotal: lineTotal))
+                    productID: productID, sku: priced.sku, name: product.name, unitPrice: priced.price, quantity: quantity,
+                    lineTotal: lineTotal, variantID: key.variantID, optionText: priced.optionText))
         }
         guard errors.isEmpty else {
             throw Refusal(
@@ -272,12 +276,14 @@ struct OrderPlacement {
         for (position, line) in priced.lines.enumerated() {
             try transaction.execute(
                 """
-                INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO order_lines (
+                    order_id, product_id, position, sku, name, unit_price, quantity, line_total, variant_id, option_text)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """,
                 [
                     .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
                     SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
+                    .text(line.variantID ?? ""), SQLValue(line.optionText),
                 ])
         }
     }

@@ -102,5 +102,6 @@ enum OrdersSchema {
                 "ALTER TABLE orders ADD COLUMN delivery_pickup INTEGER",
                 "ALTER TABLE orders ADD COLUMN payment_method TEXT",
             ]),
+        Migration(6, "order lines per variant", OrderLineVariants.migration),
     ]
 }

@@ -38,20 +38,25 @@ struct PlaceOrder: DependentRawFunction {
     /// One line of a "buy now" order.
     struct RequestedItem: Codable, Sendable, Equatable {
         var productID: String
+        /// The variant, for a product sold as variants (left out of the fingerprint otherwise).
+        var variantID: String? = nil
         var quantity: Int
         enum CodingKeys: String, CodingKey {
             case productID = "product_id"
+            case variantID = "variant_id"
             case quantity
         }
 
-        init(productID: String, quantity: Int) {
+        init(productID: String, variantID: String? = nil, quantity: Int) {
             self.productID = productID
+            self.variantID = variantID
             self.quantity = quantity
         }
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             productID = try container.decode(String.self, forKey: .productID)
+            variantID = try container.decodeIfPresent(String.self, forKey: .variantID)
             quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
         }
     }
@@ -212,7 +217,11 @@ struct PlaceOrder: DependentRawFunction {
                 || AddressRules.hasControlCharacters(item.productID)
             {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "must be a product id"))
-            } else if !seen.insert(item.productID).inserted {
+            } else if let variantID = item.variantID,
+                variantID.isEmpty || variantID.unicodeScalars.count > 64 || AddressRules.hasControlCharacters(variantID)
+            {
+                errors.append(FieldError(field: "items[\(index)].variant_id", message: "must be a variant id"))
+            } else if !seen.insert(item.productID + "/" + (item.variantID ?? "")).inserted {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "is listed twice"))
             }
             if !(1...maxQuantity).contains(item.quantity) {

@@ -16,7 +16,7 @@ struct OrderPage: StorefrontPage {
         }
         let timeline = try await OrderDeliveryView.timeline(&web, order.id)
         let lines = order.lines.map { line -> HTML in
-            "<li>\(line.name) × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
+            "<li>\(line.name)\(line.optionText.map { " (\($0))" } ?? "") × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
         }
         var notes: [HTML] = []
         if OrderText.isPaid(order.status) {

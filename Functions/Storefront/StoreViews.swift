@@ -64,12 +64,16 @@ struct CartData: Decodable, Sendable {
         var lineTotal: Int?
         var available: Int?
         var warning: String?
+        var variantID: String?
+        var optionText: String?
 
         enum CodingKeys: String, CodingKey {
             case name, currency, quantity, available, warning
             case productID = "product_id"
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
+            case variantID = "variant_id"
+            case optionText = "option_text"
         }
     }
 
@@ -91,12 +95,15 @@ struct OrderData: Decodable, Sendable {
         var quantity: Int
         var unitPrice: Int
         var lineTotal: Int
+        /// A variant's options as text (`Size: 42`).
+        var optionText: String?
 
         enum CodingKeys: String, CodingKey {
             case name, quantity
             case productID = "product_id"
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
+            case optionText = "option_text"
         }
     }
 
