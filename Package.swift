@@ -166,6 +166,7 @@ let package = Package(
             name: "ShopCLI",
             dependencies: [
                 "Shop", "SokoCommands", "SokoDeploy", "SokoHost", "SokoOutbound", "SokoWorkers", "SokoStore", "Users", "Catalog",
+                "Orders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Functions/ShopCLI", linkerSettings: compactExecutable),

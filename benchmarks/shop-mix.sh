@@ -19,13 +19,15 @@ if [ -z "${SOKO_BIN:-}" ]; then
 fi
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 SOKO_PORT=$(free_port)
 GATEWAY_PORT=$(free_port)
 export SOKO_DATA=$WORK/data SOKO_TRUSTED_PROXIES=127.0.0.1
 "$SOKO_BIN" seed >/dev/null
+# An admin for the mix's setup (delivery zones, a coupon) and for collecting pay-on-delivery orders.
+printf 'mix admin password' | "$SOKO_BIN" users create-admin --email mix-admin@example.com >/dev/null
 "$SOKO_BIN" serve --host 127.0.0.1 --port "$SOKO_PORT" >"$WORK/soko.log" 2>&1 & PIDS+=($!)
 mkdir -p "$WORK/nginx/logs"
 "$SOKO_BIN" render nginx --output "$WORK/nginx/nginx.conf" --listen "127.0.0.1:$GATEWAY_PORT" \
@@ -35,4 +37,5 @@ sed -i -e 's/rate=10r\/m/rate=6000r\/m/' -e 's/burst=5 nodelay/burst=100 nodelay
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g "daemon off;" >/dev/null 2>&1 & PIDS+=($!)
 for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/products?limit=1" && break; sleep 0.05; done
 echo "shop mix through nginx → soko (one process, $SOKO_LOOPS loop), $WORKERS shoppers, ${RUN_SECONDS}s, $(date -u '+%Y-%m-%d %H:%M UTC')"
-python3 benchmarks/shop_mix.py "http://127.0.0.1:$GATEWAY_PORT" --seconds "$RUN_SECONDS" --workers "$WORKERS"
+python3 benchmarks/shop_mix.py "http://127.0.0.1:$GATEWAY_PORT" --seconds "$RUN_SECONDS" --workers "$WORKERS" \
+  --admin-email mix-admin@example.com --admin-password 'mix admin password'

@@ -6,10 +6,15 @@ Each worker is a shopper on one keep-alive connection, picking actions with a sh
 browse the catalog (listProducts) 40%, open a product (getProduct) 25%, search (listProducts ?q=)
 15%, add to cart (addToCart) 10%, look at the cart (getCart) 6%, check out (placeOrder, three
 lines bought now) 4%, three in four of those orders then paid with M-Pesa (payOrder against the
-sandbox, whose callback reaches mpesaCallback), and guest checkout 3% (a new guest cart with one
-line, guestPlaceOrder from it with X-Cart-Token and an email, then guestPayOrder with M-Pesa and
-the order's X-Order-Access token). Prints per function: requests, requests/s, errors
-and error rate, p50 and p99 (ms).
+sandbox, whose callback reaches mpesaCallback). With --admin-email/--admin-password (shop-mix.sh
+makes the admin) the setup also creates two delivery zones and a coupon with a high usage limit:
+every checkout then chooses a zone, one in four uses the coupon, and one in four pays on delivery,
+collected at once by the admin (collectPayment) instead of paying online. Products sold as variants
+(the demo's sandals, kitenge and kikoi) are added and bought as one of their variants in stock,
+reported apart as "addToCart (variant)" (a buy-now order with a variant line counts under
+placeOrder). Guest checkout is 3%: a new guest cart with one line, guestPlaceOrder from it with
+X-Cart-Token, an email and (with zones) a zone, then guestPayOrder with M-Pesa and the order's
+X-Order-Access token. Prints per function: requests, requests/s, errors and error rate, p50 and p99 (ms).
 Standard library only; loopback only.
 """
 import argparse
@@ -26,6 +31,8 @@ parser.add_argument("base")
 parser.add_argument("--customers", type=int, default=8)
 parser.add_argument("--seconds", type=float, default=20.0)
 parser.add_argument("--workers", type=int, default=16)
+parser.add_argument("--admin-email")
+parser.add_argument("--admin-password")
 args = parser.parse_args()
 url = urllib.parse.urlparse(args.base)
 WORDS = ["tea", "coffee", "kanga", "phone", "rice", "honey", "sandals", "mug"]
@@ -56,11 +63,38 @@ def prepare():
             raise SystemExit("login: %s %s" % (status, body))
         tokens.append(body["access_token"])
     status, page = call(connection, "GET", "/products?limit=100&in_stock=true")
-    products = [item["id"] for item in page["items"] if item["available"] > 20]
-    return tokens, products
+    products = [item["id"] for item in page["items"] if item["available"] > 20 and item["currency"] == "KES"]
+    variants = {}
+    for item in page["items"]:
+        if item["id"] in products and item.get("options"):
+            status, product = call(connection, "GET", "/products/" + item["id"])
+            variants[item["id"]] = [v["id"] for v in product["variants"] if v["available"] > 0]
+    admin = None
+    if args.admin_email:
+        status, body = call(connection, "POST", "/auth/login", {"email": args.admin_email, "password": args.admin_password})
+        if status != 200:
+            raise SystemExit("admin login: %s %s" % (status, body))
+        admin = {"Authorization": "Bearer " + body["access_token"]}
+        setup = [("/admin/delivery-zones", {"id": "mix-cbd", "name": "Nairobi CBD", "fee": 20000, "currency": "KES",
+                                            "free_above": 500000, "cash_on_delivery": True}),
+                 ("/admin/delivery-zones", {"id": "mix-upcountry", "name": "Upcountry", "fee": 60000, "currency": "KES"}),
+                 ("/admin/coupons", {"code": "MIX10", "kind": "percentage", "value": 10, "max_uses": 100000000})]
+        for path, body in setup:
+            status, answer = call(connection, "POST", path, body, admin)
+            if status not in (201, 409):
+                raise SystemExit("setup %s: %s %s" % (path, status, answer))
+    return tokens, products, variants, admin
 
 
-tokens, products = prepare()
+tokens, products, variants, admin = prepare()
+
+
+def line(product):
+    """A cart or order line for `product`: one of its variants in stock when it is sold as variants."""
+    entry = {"product_id": product, "quantity": 1}
+    if product in variants:
+        entry["variant_id"] = random.choice(variants[product])
+    return entry
 results = {}
 lock = threading.Lock()
 stop_at = time.time() + args.seconds
@@ -72,7 +106,8 @@ names = [name for name, weight in ACTIONS for _ in range(weight)]
 def record(local, action, started, status):
     entry = local.setdefault(action, [[], 0])
     entry[0].append((time.perf_counter() - started) * 1000)
-    if status == 0 or status >= 500 or status == 429:
+    if status == 0 or status >= 500 or status == 429 or (action == "collectPayment" and status >= 400) \
+            or (action == "placeOrder" and 400 <= status < 500 and status != 409):
         entry[1] += 1
 
 
@@ -93,17 +128,24 @@ def shopper(index):
                 status, _ = call(connection, "GET", "/products?q=" + random.choice(WORDS))
                 action = "listProducts (search)"
             elif action == "addToCart":
-                status, _ = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1}, auth)
+                entry = line(random.choice(products))
+                status, _ = call(connection, "POST", "/cart/items", entry, auth)
+                if "variant_id" in entry:
+                    action = "addToCart (variant)"
             elif action == "getCart":
                 status, _ = call(connection, "GET", "/cart", None, auth)
             elif action == "guestCheckout":
                 action = "addToCart (guest)"
-                status, cart = call(connection, "POST", "/cart/items", {"product_id": random.choice(products), "quantity": 1})
+                status, cart = call(connection, "POST", "/cart/items", line(random.choice(products)))
                 if status in (200, 201) and cart and cart.get("cart_token"):
                     record(local, action, started, status)
                     action, started = "guestPlaceOrder", time.perf_counter()
                     body = {"email": "guest-%s@example.com" % uuid.uuid4().hex[:10], "phone": "0708374149",
                             "shipping_address": ADDRESS}
+                    if admin:
+                        body["delivery_zone"] = random.choice(["mix-cbd", "mix-upcountry"])
+                        if random.random() < 0.25:
+                            body["coupon_code"] = "mix10"
                     status, order = call(connection, "POST", "/guest/orders", body,
                                          {"X-Cart-Token": cart["cart_token"], "Idempotency-Key": uuid.uuid4().hex})
                     if status == 201:
@@ -113,10 +155,22 @@ def shopper(index):
                                          {"method": "mpesa", "phone": "254708374149"},
                                          {"X-Order-Access": order["access_token"]})
             else:
-                lines = [{"product_id": p, "quantity": 1} for p in random.sample(products, 3)]
-                status, order = call(connection, "POST", "/orders", {"shipping_address": ADDRESS, "items": lines},
-                                     dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
-                if status == 201 and random.random() < 0.75:
+                lines = [line(p) for p in random.sample(products, 3)]
+                body = {"shipping_address": ADDRESS, "items": lines}
+                on_delivery = False
+                if admin:
+                    on_delivery = random.random() < 0.25
+                    body["delivery_zone"] = "mix-cbd" if on_delivery else random.choice(["mix-cbd", "mix-upcountry"])
+                    if on_delivery:
+                        body["payment_method"] = "cash_on_delivery"
+                    if random.random() < 0.25:
+                        body["coupon_code"] = "mix10"
+                status, order = call(connection, "POST", "/orders", body, dict(auth, **{"Idempotency-Key": uuid.uuid4().hex}))
+                if status == 201 and on_delivery:
+                    record(local, action, started, status)
+                    action, started = "collectPayment", time.perf_counter()
+                    status, _ = call(connection, "POST", "/admin/orders/%s/collect" % order["id"], {"method": "cash"}, admin)
+                elif status == 201 and random.random() < 0.75:
                     record(local, action, started, status)
                     action, started = "payOrder", time.perf_counter()
                     status, _ = call(connection, "POST", "/orders/%s/pay" % order["id"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the platform: install the Debian packages, build the release `soko`, serve every bundle
 # under manifests/functions in one process (SQLite stores under $SOKO_DATA, default ./data).
-# On first start (a catalog with no products) the demo catalog is loaded; SOKO_SEED_DEMO=0 skips it.
+# On first start (a catalog with no products) the demo catalog and delivery zones are loaded;
+# SOKO_SEED_DEMO=0 skips them.
 # Arguments go to `soko serve`, e.g.  scripts/run.sh --port 9090 --service users
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,7 +18,7 @@ swift build -c release --product soko --static-swift-stdlib
 # deployments run SOKO_ENV=production, which allows none of them).
 export SOKO_ENV="${SOKO_ENV:-development}"
 if [ "${SOKO_SEED_DEMO:-1}" != 0 ] && [ -z "${SOKO_DATABASE_URL:-}" ]; then
-  .build/release/soko seed
+  .build/release/soko seed --delivery-zones
 fi
 # Where to shop: the storefront is served by the same process (its port: --port, else SOKO_PORT, else 8080).
 port="${SOKO_PORT:-8080}"

@@ -4,7 +4,7 @@ import SokoFunctions
 /// guest cart's `X-Cart-Token` (Users calls `cart.mergeCart`), and otherwise on the first cart call
 /// after sign-in that presents the token.
 ///
-/// - Quantities of a product in both carts are summed, capped at 99 and at what the catalog says
+/// - Quantities of a product (of a variant, for one sold as variants) in both carts are summed, capped at 99 and at what the catalog says
 ///   is available. The cap never takes a line below what the customer's cart already held, and
 ///   never drops a guest line: one that is out of stock arrives with quantity 1, so it stays
 ///   visible with its warning. The one exception is a full cart: a guest product the customer's
@@ -57,18 +57,20 @@ enum CartMerge: Function {
             let guestLines = try CartRepository.lines(guestID, transaction)
             try CartRepository.removeAll(from: guestID, transaction)
             let cartID = try CartRepository.customerCart(customer, at: now, transaction)
+            // Lines are per (product, variant): two variants of one product stay two lines.
             let held = Dictionary(
-                try CartRepository.lines(cartID, transaction).map { ($0.productID, $0.quantity) }, uniquingKeysWith: +)
+                try CartRepository.lines(cartID, transaction).map { ($0.key, $0.quantity) }, uniquingKeysWith: +)
             var holding = held.count
             for line in guestLines {
-                if held[line.productID] == nil {
+                if held[line.key] == nil {
                     // A product the cart lacks needs a line of its own, and a cart has at most 100.
                     guard holding < CartLimits.maxLines else { continue }
                     holding += 1
                 }
-                let quantity = mergedQuantity(
-                    customer: held[line.productID] ?? 0, guest: line.quantity, available: products[line.productID]?.available)
-                try CartRepository.put(line.productID, quantity: quantity, in: cartID, at: now, transaction)
+                let product = products[line.productID]
+                let available = line.variantID.map { product?.variant($0)?.available } ?? product?.available
+                let quantity = mergedQuantity(customer: held[line.key] ?? 0, guest: line.quantity, available: available)
+                try CartRepository.put(line.key, quantity: quantity, in: cartID, at: now, transaction)
             }
             try CartRepository.touch(cartID, at: now, transaction)
         }

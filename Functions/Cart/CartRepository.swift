@@ -6,10 +6,23 @@ import SokoFunctions
     import Foundation
 #endif
 
-/// One line of a cart as stored.
+/// One line of a cart as stored: a product, or one variant of it.
 struct CartLine: Sendable, Equatable {
     var productID: String
+    var variantID: String? = nil
     var quantity: Int
+
+    /// What a line is keyed by: no two lines of a cart share it.
+    var key: CartLineKey { CartLineKey(productID: productID, variantID: variantID) }
+}
+
+/// A cart line's identity: the product and, for one sold as variants, the variant.
+struct CartLineKey: Hashable, Sendable {
+    var productID: String
+    var variantID: String?
+
+    /// The `variant_id` column's value ('' for a plain product).
+    var variantColumn: SQLValue { .text(variantID ?? "") }
 }
 
 /// The cart tables' statements, run inside the caller's transaction.
@@ -51,52 +64,60 @@ enum CartRepository {
     /// The cart's lines, oldest first.
     static func lines(_ cartID: String, _ transaction: Transaction) throws -> [CartLine] {
         try transaction.query(
-            "SELECT product_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY seq, product_id", [.text(cartID)]
+            "SELECT product_id, variant_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY seq, product_id, variant_id",
+            [.text(cartID)]
         ).map { row in
-            CartLine(productID: try row.string("product_id") ?? "", quantity: try row.int("quantity") ?? 0)
+            let variant = try row.string("variant_id") ?? ""
+            return CartLine(
+                productID: try row.string("product_id") ?? "", variantID: variant.isEmpty ? nil : variant,
+                quantity: try row.int("quantity") ?? 0)
         }
     }
 
     /// Adds `quantity` to the product's line (a new line goes last). Returns false, changing
     /// nothing, when the line would pass `limit`.
     static func add(
-        _ productID: String, quantity: Int, to cartID: String, limit: Int, at now: WallTime, _ transaction: Transaction
+        _ line: CartLineKey, quantity: Int, to cartID: String, limit: Int, at now: WallTime, _ transaction: Transaction
     ) throws -> Bool {
         // One statement, so concurrent adds to the same line cannot lose one another's quantity.
         try transaction.execute(
             """
-            INSERT INTO cart_items (cart_id, product_id, quantity, seq, added_at)
-            VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
-            ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity
+            INSERT INTO cart_items (cart_id, product_id, variant_id, quantity, seq, added_at)
+            VALUES ($1, $2, $6, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
+            ON CONFLICT (cart_id, product_id, variant_id) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity
             WHERE cart_items.quantity + excluded.quantity <= $5
             """,
-            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(now.timestamp), .integer(Int64(limit))]) == 1
+            [
+                .text(cartID), .text(line.productID), .integer(Int64(quantity)), .text(now.timestamp), .integer(Int64(limit)),
+                line.variantColumn,
+            ]) == 1
     }
 
     /// Sets the product's line to exactly `quantity` (creating it last when missing).
     static func put(
-        _ productID: String, quantity: Int, in cartID: String, at now: WallTime, _ transaction: Transaction
+        _ line: CartLineKey, quantity: Int, in cartID: String, at now: WallTime, _ transaction: Transaction
     ) throws {
         try transaction.execute(
             """
-            INSERT INTO cart_items (cart_id, product_id, quantity, seq, added_at)
-            VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
-            ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity
+            INSERT INTO cart_items (cart_id, product_id, variant_id, quantity, seq, added_at)
+            VALUES ($1, $2, $5, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cart_items WHERE cart_id = $1), $4)
+            ON CONFLICT (cart_id, product_id, variant_id) DO UPDATE SET quantity = excluded.quantity
             """,
-            [.text(cartID), .text(productID), .integer(Int64(quantity)), .text(now.timestamp)])
+            [.text(cartID), .text(line.productID), .integer(Int64(quantity)), .text(now.timestamp), line.variantColumn])
     }
 
     /// Sets an existing line's quantity; returns false when the cart has no such line.
-    static func update(_ productID: String, quantity: Int, in cartID: String, _ transaction: Transaction) throws -> Bool {
+    static func update(_ line: CartLineKey, quantity: Int, in cartID: String, _ transaction: Transaction) throws -> Bool {
         try transaction.execute(
-            "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND product_id = $3",
-            [.integer(Int64(quantity)), .text(cartID), .text(productID)]) == 1
+            "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND product_id = $3 AND variant_id = $4",
+            [.integer(Int64(quantity)), .text(cartID), .text(line.productID), line.variantColumn]) == 1
     }
 
     @discardableResult
-    static func remove(_ productID: String, from cartID: String, _ transaction: Transaction) throws -> Bool {
+    static func remove(_ line: CartLineKey, from cartID: String, _ transaction: Transaction) throws -> Bool {
         try transaction.execute(
-            "DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2", [.text(cartID), .text(productID)]) == 1
+            "DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2 AND variant_id = $3",
+            [.text(cartID), .text(line.productID), line.variantColumn]) == 1
     }
 
     static func removeAll(from cartID: String, _ transaction: Transaction) throws {

@@ -23,6 +23,25 @@ enum CartSchema {
                     quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 99),
                     seq BIGINT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (cart_id, product_id))
                 """,
-            ])
+            ]),
+        // Lines are per (product, variant): a product sold as variants has a line per variant.
+        // `variant_id` is '' for a plain product's line (a primary key column cannot be NULL).
+        // Neither dialect changes a primary key in place: the table is rebuilt, keeping its rows.
+        Migration(
+            2, "cart lines per variant",
+            [
+                """
+                CREATE TABLE cart_items_v2 (
+                    cart_id TEXT NOT NULL, product_id TEXT NOT NULL, variant_id TEXT NOT NULL DEFAULT '',
+                    quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 99),
+                    seq BIGINT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (cart_id, product_id, variant_id))
+                """,
+                """
+                INSERT INTO cart_items_v2 (cart_id, product_id, variant_id, quantity, seq, added_at)
+                SELECT cart_id, product_id, '', quantity, seq, added_at FROM cart_items
+                """,
+                "DROP TABLE cart_items",
+                "ALTER TABLE cart_items_v2 RENAME TO cart_items",
+            ]),
     ]
 }

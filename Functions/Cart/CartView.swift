@@ -17,6 +17,9 @@ struct CartView: Encodable, Sendable, Equatable {
 
     struct Item: Encodable, Sendable, Equatable {
         var productID: String
+        /// The variant (null for a product without variants) and its options as text.
+        var variantID: String? = nil
+        var optionText: String? = nil
         var sku: String?
         var name: String?
         var imageURL: String?
@@ -32,6 +35,8 @@ struct CartView: Encodable, Sendable, Equatable {
             // Absent values are written as null: every line has the same keys.
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(productID, forKey: .productID)
+            try container.encode(variantID, forKey: .variantID)
+            try container.encode(optionText, forKey: .optionText)
             try container.encode(sku, forKey: .sku)
             try container.encode(name, forKey: .name)
             try container.encode(imageURL, forKey: .imageURL)
@@ -46,6 +51,8 @@ struct CartView: Encodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case sku, name, currency, quantity, available, warning
             case productID = "product_id"
+            case variantID = "variant_id"
+            case optionText = "option_text"
             case imageURL = "image_url"
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
@@ -90,21 +97,27 @@ extension CartView {
             guard let product = products[line.productID] else {
                 items.append(
                     Item(
-                        productID: line.productID, quantity: line.quantity, warning: .unavailable))
+                        productID: line.productID, variantID: line.variantID, quantity: line.quantity, warning: .unavailable))
                 continue
             }
+            // A variant's line is priced and stocked as the variant; a line without a variant of a
+            // product now sold as variants, or of a variant gone, cannot be bought as it stands.
+            let variant = line.variantID.flatMap { product.variant($0) }
+            let sellable = line.variantID == nil ? product.variants == nil : variant.map { !$0.archived } ?? false
+            let price = variant?.price ?? product.price
+            let available = variant?.available ?? product.available
             var item = Item(
-                productID: line.productID, sku: product.sku, name: product.name, imageURL: product.imageURL,
-                unitPrice: product.price, currency: product.currency, quantity: line.quantity,
-                available: max(0, product.available))
-            if product.archived || product.currency != currency {
+                productID: line.productID, variantID: line.variantID, optionText: variant?.optionText,
+                sku: variant?.sku ?? product.sku, name: product.name, imageURL: product.imageURL,
+                unitPrice: price, currency: product.currency, quantity: line.quantity, available: max(0, available))
+            if product.archived || !sellable || product.currency != currency {
                 item.warning = .unavailable
             } else {
-                item.lineTotal = product.price * line.quantity
-                subtotal += product.price * line.quantity
-                if product.available <= 0 {
+                item.lineTotal = price * line.quantity
+                subtotal += price * line.quantity
+                if available <= 0 {
                     item.warning = .outOfStock
-                } else if product.available < line.quantity {
+                } else if available < line.quantity {
                     item.warning = .insufficientStock
                 }
             }

@@ -17,6 +17,7 @@ enum CheckoutCart: Function {
                 ?? CartRepository.cartID(customer: input.customerID, transaction)
             return try id.map { try CartRepository.lines($0, transaction) } ?? []
         }
-        return CartCheckout(items: lines.map { ProductQuantity(productID: $0.productID, quantity: $0.quantity) })
+        return CartCheckout(
+            items: lines.map { ProductQuantity(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) })
     }
 }

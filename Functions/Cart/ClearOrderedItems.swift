@@ -31,12 +31,13 @@ enum ClearOrderedItems: EventFunction {
             guard let cartID = cart else { return true }
             for line in placed.lines where line.quantity > 0 {
                 // Delete first: a line the decrement reduced must not then match the delete.
+                let variant = SQLValue.text(line.variantID ?? "")
                 try transaction.execute(
-                    "DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2 AND quantity <= $3",
-                    [.text(cartID), .text(line.productID), .integer(Int64(line.quantity))])
+                    "DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2 AND variant_id = $4 AND quantity <= $3",
+                    [.text(cartID), .text(line.productID), .integer(Int64(line.quantity)), variant])
                 try transaction.execute(
-                    "UPDATE cart_items SET quantity = quantity - $1 WHERE cart_id = $2 AND product_id = $3",
-                    [.integer(Int64(line.quantity)), .text(cartID), .text(line.productID)])
+                    "UPDATE cart_items SET quantity = quantity - $1 WHERE cart_id = $2 AND product_id = $3 AND variant_id = $4",
+                    [.integer(Int64(line.quantity)), .text(cartID), .text(line.productID), variant])
             }
             try CartRepository.touch(cartID, at: context.now, transaction)
             return true

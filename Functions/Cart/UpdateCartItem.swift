@@ -1,6 +1,6 @@
 import SokoFunctions
 
-/// `updateCartItem` — PATCH /cart/items/{product_id} `{quantity}`: sets the line's quantity
+/// `updateCartItem` — PATCH /cart/items/{product_id}[?variant_id=] `{quantity}`: sets the line's quantity
 /// (0…`SOKO_MAX_LINE_QUANTITY`, 20 by default; 0 removes the line, and removing a line that is not there is not an error).
 /// 404 `item-not-found` when setting a quantity on a product the cart does not hold.
 struct UpdateCartItem: DependentFunction {
@@ -19,6 +19,7 @@ struct UpdateCartItem: DependentFunction {
     func run(_ input: Input, context: FunctionContext) async throws -> Reply<CartView> {
         let productID = context.pathParameter("product_id") ?? ""
         try CartLimits.check(productID: productID)
+        let line = try CartVariants.line(productID, context: context)
         try CartLimits.check(input.quantity, in: 0...settings.maxLineQuantity)
         let owner = try await CartOwner.resolve(context)
         let (id, lines) = try await context.store.transaction { transaction -> (String?, [CartLine]) in
@@ -27,8 +28,8 @@ struct UpdateCartItem: DependentFunction {
                 throw CartError.itemNotFound(productID)
             }
             if input.quantity == 0 {
-                try CartRepository.remove(productID, from: id, transaction)
-            } else if try !CartRepository.update(productID, quantity: input.quantity, in: id, transaction) {
+                try CartRepository.remove(line, from: id, transaction)
+            } else if try !CartRepository.update(line, quantity: input.quantity, in: id, transaction) {
                 throw CartError.itemNotFound(productID)
             }
             try CartRepository.touch(id, at: context.now, transaction)

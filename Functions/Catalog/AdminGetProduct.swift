@@ -7,6 +7,9 @@ enum AdminGetProduct: Function {
         guard let id = context.pathParameter("id"), CatalogID.isWellFormed(id),
             let row = try await context.store.query(AdminProduct.select + " WHERE p.id = $1", [.text(id)]).first
         else { throw FunctionError.notFound("no such product", code: "product-not-found") }
-        return try AdminProduct(row: row)
+        var product = try AdminProduct(row: row)
+        // The merchant sees every variant, archived ones too, with its counters.
+        product.product.variants = product.product.options.isEmpty ? [] : try await VariantRecords.of(id, in: context.store)
+        return product
     }
 }

@@ -20,12 +20,13 @@ struct AdminProduct: Encodable, Sendable, Equatable {
         try container.encode(reserved, forKey: .reserved)
     }
 
-    /// ``ProductRecords/select``'s columns with the two counters.
+    /// ``ProductRecords/select``'s columns with the two counters (summed over the variants on sale
+    /// for a product sold as variants).
     static let select = """
         SELECT p.id, p.sku, p.name, p.description, p.price, p.currency, p.category_id, p.images, p.attributes,
-            p.archived, p.created_at, p.updated_at,
-            COALESCE(i.on_hand, 0) - COALESCE(i.reserved, 0) AS available,
-            COALESCE(i.on_hand, 0) AS on_hand, COALESCE(i.reserved, 0) AS reserved
+            p.archived, p.created_at, p.updated_at, p.options,
+            \(ProductRecords.available) AS available,
+            \(ProductRecords.counter("on_hand")) AS on_hand, \(ProductRecords.counter("reserved")) AS reserved
         FROM products p LEFT JOIN inventory i ON i.product_id = p.id
         """
 

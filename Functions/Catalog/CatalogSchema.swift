@@ -13,7 +13,38 @@ enum CatalogSchema {
     static let migrations = [
         Migration(1, "categories, products, inventory and reservations") { dialect in
             tables + search(dialect)
-        }
+        },
+        Migration(2, "product options and variants with their own stock", variants),
+    ]
+
+    /// Variants (docs/commerce.md, "Variants"). A product's `options` is the JSON list of its
+    /// options (`[{"name", "values"}]`, `[]` for a product without). A variant's `option_key` is
+    /// its option values in the product's option order, joined by a unit separator, so one
+    /// combination is one variant. Its stock is its own `variant_inventory` row, under the same
+    /// `reserved <= on_hand` rule as a product's; a reservation's variant lines are in
+    /// `reservation_variant_lines` (the product lines stay where they were, keyed as before).
+    private static let variants = [
+        "ALTER TABLE products ADD COLUMN options TEXT NOT NULL DEFAULT '[]'",
+        """
+        CREATE TABLE variants (
+            id TEXT PRIMARY KEY, product_id TEXT NOT NULL REFERENCES products (id), sku TEXT NOT NULL UNIQUE,
+            options TEXT NOT NULL, option_key TEXT NOT NULL, price BIGINT CHECK (price > 0),
+            archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (product_id, option_key))
+        """,
+        "CREATE INDEX variants_product ON variants (product_id, created_at)",
+        """
+        CREATE TABLE variant_inventory (
+            variant_id TEXT PRIMARY KEY REFERENCES variants (id),
+            on_hand BIGINT NOT NULL CHECK (on_hand >= 0),
+            reserved BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+            CHECK (reserved <= on_hand))
+        """,
+        """
+        CREATE TABLE reservation_variant_lines (
+            order_id TEXT NOT NULL REFERENCES reservations (order_id), variant_id TEXT NOT NULL REFERENCES variants (id),
+            quantity BIGINT NOT NULL CHECK (quantity > 0), PRIMARY KEY (order_id, variant_id))
+        """,
     ]
 
     private static let tables = [

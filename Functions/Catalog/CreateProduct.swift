@@ -16,7 +16,8 @@ struct CreateProductInput: Decodable, Sendable {
 }
 
 /// `POST /products` (admin) → 201 with the product; 422 for invalid fields or an unknown
-/// category; 409 `sku-taken` when another product has the SKU.
+/// category; 409 `sku-taken` when another product (or a variant) has the SKU. `options` declares
+/// the product's options: it is then sold as the variants added to it.
 enum CreateProduct: Function {
     static func run(_ input: CreateProductInput, context: FunctionContext) async throws -> Reply<ProductView> {
         let fields = input.fields.normalised
@@ -32,21 +33,24 @@ enum CreateProduct: Function {
         let now = context.now.timestamp
         let images = try ProductRecords.encodeJSON(fields.images ?? [])
         let attributes = try ProductRecords.encodeJSON(fields.attributes ?? [:])
+        let options = try ProductRecords.encodeJSON(fields.options ?? [])
         let onHand = input.onHand ?? 0
         do {
             let product = try await context.store.transaction { transaction -> ProductView? in
                 guard let categoryID = try CategoryRecords.resolve(categoryID, in: transaction) else {
                     throw FunctionError.validation([FieldError(field: "category_id", message: "no such category")])
                 }
+                // SKUs are unique across products and variants.
+                if try VariantSKU.isVariantSKU(sku, in: transaction) { throw StoreError.uniqueViolation("sku") }
                 try transaction.execute(
                     """
                     INSERT INTO products (id, sku, name, description, price, currency, category_id, images, attributes,
-                        archived, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)
+                        archived, created_at, updated_at, options)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11)
                     """,
                     [
                         .text(id), .text(sku), .text(name), .text(fields.description ?? ""), SQLValue(price),
-                        .text(currency), .text(categoryID), .text(images), .text(attributes), .text(now),
+                        .text(currency), .text(categoryID), .text(images), .text(attributes), .text(now), .text(options),
                     ])
                 try transaction.execute(
                     "INSERT INTO inventory (product_id, on_hand, reserved) VALUES ($1, $2, 0)", [.text(id), SQLValue(onHand)])

@@ -46,6 +46,9 @@ public enum DemoCatalog {
                     try transaction.execute(
                         "INSERT INTO inventory (product_id, on_hand, reserved) VALUES ($1, $2, 0)",
                         [.text(id), SQLValue(product.stock)])
+                    if let variants = DemoVariants.bySKU[product.sku] {
+                        try DemoVariants.insert(variants, productID: id, sku: product.sku, created: created, in: transaction)
+                    }
                 }
                 return DemoCatalogData.products.count
             }

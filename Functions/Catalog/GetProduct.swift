@@ -11,8 +11,10 @@ enum GetProduct: Function {
             let row = try await context.store.query(ProductRecords.select + " WHERE p.id = $1", [.text(id)]).first,
             try row.bool("archived") == false
         else { throw FunctionError.notFound("no such product", code: "product-not-found") }
+        // Only a product with options has variants: a plain one costs no second query.
+        let variants = try ProductRecords.hasOptions(row) ? try await VariantRecords.of(id, in: context.store).onSale : []
         var json = JSONBuffer(capacity: 1024)
-        try ProductRecords.writeJSON(row, into: &json)
+        try ProductRecords.writeJSON(row, variants: variants, into: &json)
         return FunctionResponse(json: json)
     }
 }

@@ -17,9 +17,11 @@ struct ProductFields: Decodable, Sendable {
     var categoryID: String?
     var images: [String]?
     var attributes: [String: JSONValue]?
+    /// Declaring options makes the product sold as variants (``OptionRules``).
+    var options: [ProductOption]?
 
     enum CodingKeys: String, CodingKey {
-        case sku, name, description, price, currency, images, attributes, category
+        case sku, name, description, price, currency, images, attributes, category, options
         case categoryID = "category_id"
     }
 
@@ -36,6 +38,7 @@ struct ProductFields: Decodable, Sendable {
             ?? container.decodeIfPresent(String.self, forKey: .category)
         images = try container.decodeIfPresent([String].self, forKey: .images)
         attributes = try container.decodeIfPresent([String: JSONValue].self, forKey: .attributes)
+        options = try container.decodeIfPresent([ProductOption].self, forKey: .options)
     }
 
     /// Trims the text fields (a SKU or name with stray spaces is the same SKU or name).
@@ -46,6 +49,7 @@ struct ProductFields: Decodable, Sendable {
         fields.description = description?.trimmingWhitespace()
         fields.currency = currency?.trimmingWhitespace()
         fields.categoryID = categoryID?.trimmingWhitespace()
+        fields.options = options.map(OptionRules.normalised)
         return fields
     }
 
@@ -93,6 +97,7 @@ struct ProductFields: Decodable, Sendable {
         }
         if let images { errors += ProductRules.imageProblems(images) }
         if let attributes { errors += ProductRules.attributeProblems(attributes) }
+        if let options { errors += OptionRules.problems(options) }
         return errors
     }
 }

@@ -138,7 +138,7 @@ struct ProductListingQuery {
         }
         if let low = filter.minimumPrice { conditions.append("p.price >= \(bind(SQLValue(low)))") }
         if let high = filter.maximumPrice { conditions.append("p.price <= \(bind(SQLValue(high)))") }
-        if filter.inStockOnly { conditions.append("COALESCE(i.on_hand, 0) - COALESCE(i.reserved, 0) > 0") }
+        if filter.inStockOnly { conditions.append("(\(ProductRecords.available)) > 0") }
         let column = filter.sort.column
         let direction = filter.sort.descending ? "DESC" : "ASC"
         if let cursor = filter.after, let key = filter.sort.parameter(cursor.key) {

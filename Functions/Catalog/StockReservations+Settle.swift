@@ -26,9 +26,10 @@ extension StockReservations {
                 case .active:
                     guard try setStatus(.committed, of: orderID, from: .active, at: now, in: transaction) else { continue }
                     for line in try lines(orderID, in: transaction) {
+                        let (table, key, id) = line.stockRow
                         try transaction.execute(
-                            "UPDATE inventory SET on_hand = on_hand - $2, reserved = reserved - $2 WHERE product_id = $1",
-                            [.text(line.productID), SQLValue(line.quantity)])
+                            "UPDATE \(table) SET on_hand = on_hand - $2, reserved = reserved - $2 WHERE \(key) = $1",
+                            [.text(id), SQLValue(line.quantity)])
                     }
                     return .committed
                 }
@@ -53,9 +54,9 @@ extension StockReservations {
                 case .committed:
                     guard try setStatus(.returned, of: orderID, from: .committed, at: now, in: transaction) else { continue }
                     for line in try lines(orderID, in: transaction) {
+                        let (table, key, id) = line.stockRow
                         try transaction.execute(
-                            "UPDATE inventory SET on_hand = on_hand + $2 WHERE product_id = $1",
-                            [.text(line.productID), SQLValue(line.quantity)])
+                            "UPDATE \(table) SET on_hand = on_hand + $2 WHERE \(key) = $1", [.text(id), SQLValue(line.quantity)])
                     }
                     return .returned
                 case .released, .returned, .none:
@@ -99,9 +100,9 @@ extension StockReservations {
 
     private static func unreserve(_ orderID: String, in transaction: Transaction) throws {
         for line in try lines(orderID, in: transaction) {
+            let (table, key, id) = line.stockRow
             try transaction.execute(
-                "UPDATE inventory SET reserved = reserved - $2 WHERE product_id = $1",
-                [.text(line.productID), SQLValue(line.quantity)])
+                "UPDATE \(table) SET reserved = reserved - $2 WHERE \(key) = $1", [.text(id), SQLValue(line.quantity)])
         }
     }
 

@@ -59,6 +59,7 @@ public enum StockReservations {
                 """, [.text(orderID), .integer(expiresAt.unixMilliseconds), .text(now.timestamp)])
             guard changed > 0 else { return try reservation(orderID, in: transaction) ?? existing }
             try transaction.execute("DELETE FROM reservation_lines WHERE order_id = $1", [.text(orderID)])
+            try transaction.execute("DELETE FROM reservation_variant_lines WHERE order_id = $1", [.text(orderID)])
         } else {
             try transaction.execute(
                 """
@@ -68,15 +69,17 @@ public enum StockReservations {
         }
         try requireSellable(lines, in: transaction)
         var shortages: [FieldError] = []
-        for (index, line) in lines.enumerated().sorted(by: { $0.element.productID < $1.element.productID }) {
+        for (index, line) in lines.enumerated().sorted(by: { $0.element.lockKey < $1.element.lockKey }) {
+            // A variant's line takes from the variant's own stock; a plain product's from its own.
+            let (table, key, id) = line.stockRow
             let changed = try transaction.execute(
                 """
-                UPDATE inventory SET reserved = reserved + $2
-                WHERE product_id = $1 AND on_hand - reserved >= $2
-                """, [.text(line.productID), SQLValue(line.quantity)])
+                UPDATE \(table) SET reserved = reserved + $2
+                WHERE \(key) = $1 AND on_hand - reserved >= $2
+                """, [.text(id), SQLValue(line.quantity)])
             if changed == 0 {
                 let rows = try transaction.query(
-                    "SELECT on_hand - reserved AS available FROM inventory WHERE product_id = $1", [.text(line.productID)])
+                    "SELECT on_hand - reserved AS available FROM \(table) WHERE \(key) = $1", [.text(id)])
                 let available = try rows.first?.int("available") ?? 0
                 shortages.append(FieldError(field: "lines[\(index)].quantity", message: "only \(available) available"))
             }
@@ -87,9 +90,15 @@ public enum StockReservations {
                 errors: shortages.sorted { $0.field < $1.field })
         }
         for line in lines {
-            try transaction.execute(
-                "INSERT INTO reservation_lines (order_id, product_id, quantity) VALUES ($1, $2, $3)",
-                [.text(orderID), .text(line.productID), SQLValue(line.quantity)])
+            if let variantID = line.variantID {
+                try transaction.execute(
+                    "INSERT INTO reservation_variant_lines (order_id, variant_id, quantity) VALUES ($1, $2, $3)",
+                    [.text(orderID), .text(variantID), SQLValue(line.quantity)])
+            } else {
+                try transaction.execute(
+                    "INSERT INTO reservation_lines (order_id, product_id, quantity) VALUES ($1, $2, $3)",
+                    [.text(orderID), .text(line.productID), SQLValue(line.quantity)])
+            }
         }
         return Reservation(orderID: orderID, status: .active, expiresAt: expiresAt.timestamp)
     }
@@ -104,7 +113,7 @@ public enum StockReservations {
         }
         var seen = Set<String>()
         for (index, line) in lines.enumerated() {
-            if !seen.insert(line.productID).inserted {
+            if !seen.insert(line.lockKey).inserted {
                 errors.append(FieldError(field: "lines[\(index)].product_id", message: "is listed twice"))
             }
             if !(1...maximumQuantity).contains(line.quantity) {
@@ -117,17 +126,52 @@ public enum StockReservations {
         guard errors.isEmpty else { throw FunctionError.validation(errors) }
     }
 
-    /// Throws 422 `unknown-product` naming each line whose product is unknown or archived.
+    /// Throws 422 `unknown-product` naming each line whose product (or variant) is unknown or
+    /// archived, and 422 `variant-required` naming each line that names no variant of a product
+    /// sold as variants.
     private static func requireSellable(_ lines: [Line], in transaction: Transaction) throws {
         let placeholders = (1...lines.count).map { "$\($0)" }.joined(separator: ", ")
         let rows = try transaction.query(
-            "SELECT id FROM products WHERE archived = 0 AND id IN (\(placeholders))", lines.map { .text($0.productID) })
-        let sellable = Set(try rows.compactMap { try $0.string("id") })
-        let unknown = lines.enumerated().filter { !sellable.contains($0.element.productID) }.map {
-            FieldError(field: "lines[\($0.offset)].product_id", message: "no such product (or it is no longer sold)")
+            "SELECT id, options FROM products WHERE archived = 0 AND id IN (\(placeholders))", lines.map { .text($0.productID) })
+        var hasOptions: [String: Bool] = [:]
+        for row in rows { hasOptions[try row.string("id") ?? ""] = try ProductRecords.hasOptions(row) }
+        let variantIDs = lines.compactMap(\.variantID)
+        var variantOf: [String: String] = [:]
+        if !variantIDs.isEmpty {
+            let marks = (1...variantIDs.count).map { "$\($0)" }.joined(separator: ", ")
+            for row in try transaction.query(
+                "SELECT id, product_id FROM variants WHERE archived = 0 AND id IN (\(marks))", variantIDs.map { .text($0) })
+            {
+                variantOf[try row.string("id") ?? ""] = try row.string("product_id")
+            }
+        }
+        var unknown: [FieldError] = []
+        var needVariant: [FieldError] = []
+        for (index, line) in lines.enumerated() {
+            guard let options = hasOptions[line.productID] else {
+                unknown.append(
+                    FieldError(field: "lines[\(index)].product_id", message: "no such product (or it is no longer sold)"))
+                continue
+            }
+            if let variantID = line.variantID {
+                if variantOf[variantID] != line.productID {
+                    unknown.append(
+                        FieldError(
+                            field: "lines[\(index)].variant_id",
+                            message: "no such variant of the product (or it is no longer sold)"))
+                }
+            } else if options {
+                needVariant.append(
+                    FieldError(field: "lines[\(index)].variant_id", message: "the product is sold as variants; name one"))
+            }
         }
         guard unknown.isEmpty else {
             throw FunctionError(status: 422, code: "unknown-product", detail: "some products cannot be ordered", errors: unknown)
+        }
+        guard needVariant.isEmpty else {
+            throw FunctionError(
+                status: 422, code: "variant-required", detail: "some products are sold as variants: choose one",
+                errors: needVariant)
         }
     }
 
@@ -140,10 +184,32 @@ public enum StockReservations {
             expiresAt: WallTime(unixMilliseconds: Int64(try row.int("expires_at") ?? 0)).timestamp)
     }
 
-    /// The reservation's lines in product-id order (the order every change locks rows in).
+    /// The reservation's lines — the variants' with their product — in the order every change locks
+    /// stock rows in (``ProductQuantity/lockKey``).
     static func lines(_ orderID: String, in transaction: Transaction) throws -> [Line] {
-        try transaction.query(
-            "SELECT product_id, quantity FROM reservation_lines WHERE order_id = $1 ORDER BY product_id", [.text(orderID)]
+        let products = try transaction.query(
+            "SELECT product_id, quantity FROM reservation_lines WHERE order_id = $1", [.text(orderID)]
         ).map { Line(productID: try $0.string("product_id") ?? "", quantity: try $0.int("quantity") ?? 0) }
+        let variants = try transaction.query(
+            """
+            SELECT v.product_id, r.variant_id, r.quantity FROM reservation_variant_lines r
+            JOIN variants v ON v.id = r.variant_id WHERE r.order_id = $1
+            """, [.text(orderID)]
+        ).map {
+            Line(
+                productID: try $0.string("product_id") ?? "", variantID: try $0.string("variant_id"),
+                quantity: try $0.int("quantity") ?? 0)
+        }
+        return (products + variants).sorted { $0.lockKey < $1.lockKey }
+    }
+}
+
+extension ProductQuantity {
+    /// The order stock rows are locked in: by product, then variant (a product's own row first).
+    var lockKey: String { productID + "/" + (variantID ?? "") }
+
+    /// The stock row the line takes from: `(table, key column, key)`.
+    var stockRow: (table: String, key: String, id: String) {
+        variantID.map { ("variant_inventory", "variant_id", $0) } ?? ("inventory", "product_id", productID)
     }
 }

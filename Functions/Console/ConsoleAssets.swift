@@ -36,6 +36,7 @@ enum ConsoleAssets {
         label.check { display: flex; gap: 0.5rem; align-items: center; font-weight: 400; }
         input, select, textarea, button { font: inherit; }
         input, select, textarea { font-weight: 400; padding: 0.5rem; border: 1px solid var(--line); border-radius: 6px; width: 100%; min-height: 2.75rem; }
+        label.check input { width: 1.25rem; min-height: 1.25rem; height: 1.25rem; padding: 0; flex: none; }
         textarea { min-height: 6rem; }
         button { min-height: 2.75rem; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
         button.secondary { background: #fff; color: var(--accent); }

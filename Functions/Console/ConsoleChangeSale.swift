@@ -1,8 +1,9 @@
 import ShopWeb
 import SokoFunctions
 
-/// `POST /admin/sales/{id}/{action}` — `ship` (`carrier`, `tracking_number`), `deliver` or
-/// `cancel`, through `orders.shipOrder`, `deliverOrder` and `cancelOrder` as the admin; 303 back
+/// `POST /admin/sales/{id}/{action}` — `ship` (`carrier`, `tracking_number`), `deliver`, `collect`
+/// (`method`, `reference`) or `cancel`, through `orders.shipOrder`, `deliverOrder`,
+/// `collectPayment` and `cancelOrder` as the admin; 303 back
 /// to the order, or its page again with the reason (a move its state does not allow: 409).
 struct ConsoleChangeSale: DependentRawFunction {
     let console: Console
@@ -26,6 +27,10 @@ struct ConsoleChangeSale: DependentRawFunction {
             function = "deliverOrder"
             done = "Marked delivered."
             call.body = Array("{}".utf8)
+        case "collect":
+            function = "collectPayment"
+            done = "Payment recorded. The customer gets the receipt."
+            call.body = try ConsoleCollect.body(form)
         case "cancel":
             function = "cancelOrder"
             done = "Cancelled."

@@ -1,8 +1,8 @@
 import ShopWeb
 import SokoFunctions
 
-/// `GET /admin` — the dashboard: what needs the merchant now (paid orders to ship, mail that
-/// failed, dead letters), with links to each section.
+/// `GET /admin` — the dashboard: what needs the merchant now (paid orders to ship, orders to
+/// deliver and collect the money for, mail that failed, dead letters), with links to each section.
 struct ConsoleHome: DependentRawFunction {
     let console: Console
 
@@ -14,6 +14,9 @@ struct ConsoleHome: DependentRawFunction {
         ).decode(ListPage<OrderRow>.self)
         let awaiting = try await page.web.call(
             "orders", "adminListOrders", RouteCall(query: [("status", "pending_payment"), ("limit", "20")])
+        ).decode(ListPage<OrderRow>.self)
+        let onDelivery = try await page.web.call(
+            "orders", "adminListOrders", RouteCall(query: [("status", "confirmed"), ("limit", "20")])
         ).decode(ListPage<OrderRow>.self)
         let failedMail = try await page.web.call(
             "notifications", "listNotifications", RouteCall(query: [("status", "failed"), ("limit", "20")])
@@ -33,6 +36,7 @@ struct ConsoleHome: DependentRawFunction {
                 <div class="cards">
                 <p class="card"><a href="/admin/sales?status=paid">To ship</a><strong>\(count(toShip))</strong></p>
                 <p class="card"><a href="/admin/sales?status=pending_payment">Awaiting payment</a><strong>\(count(awaiting))</strong></p>
+                <p class="card"><a href="/admin/sales?status=confirmed">To deliver and collect</a><strong>\(count(onDelivery))</strong></p>
                 <p class="card"><a href="/admin/mail?status=failed">Failed mail</a><strong>\(count(failedMail))</strong></p>
                 <p class="card"><a href="/admin/dead-letters">Dead letters</a><strong>\(dead.total)</strong></p>
                 </div>

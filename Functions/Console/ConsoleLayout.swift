@@ -3,7 +3,7 @@ import SokoFunctions
 
 /// The console's sections, in the order of its navigation.
 enum ConsoleSection: String, CaseIterable, Sendable {
-    case home, catalog, categories, sales, mail, deadLetters
+    case home, catalog, categories, sales, zones, mail, deadLetters
 
     var title: String {
         switch self {
@@ -11,6 +11,7 @@ enum ConsoleSection: String, CaseIterable, Sendable {
         case .catalog: "Products"
         case .categories: "Categories"
         case .sales: "Orders"
+        case .zones: "Delivery zones"
         case .mail: "Mail log"
         case .deadLetters: "Dead letters"
         }
@@ -22,6 +23,7 @@ enum ConsoleSection: String, CaseIterable, Sendable {
         case .catalog: "/admin/catalog"
         case .categories: "/admin/categories"
         case .sales: "/admin/sales"
+        case .zones: "/admin/zones"
         case .mail: "/admin/mail"
         case .deadLetters: "/admin/dead-letters"
         }

@@ -27,6 +27,7 @@ struct ConsoleProduct: DependentRawFunction {
             )
         }
         let product = try answer.decode(ProductRow.self)
+        let variants = try answer.decode(ConsoleVariants.self)
         let categories = try await page.web.call("catalog", "listCategories").decode(CategoryForest.self)
         let csrf = page.web.csrfField
         let shown = form ?? ProductForm(product)
@@ -43,6 +44,16 @@ struct ConsoleProduct: DependentRawFunction {
             <form method="post" action="/admin/catalog/\(product.id)/archive">\(csrf)<input type="hidden" name="archived" value="true">\
             <button type="submit" class="danger">Archive</button></form>
             """
+        // A product sold as variants keeps its stock per variant (the Variants section).
+        let stock: HTML = """
+            <section aria-labelledby="stock-heading">
+            <h2 id="stock-heading">Stock</h2>
+            <form class="inline" method="post" action="/admin/catalog/\(product.id)/stock">\(csrf)
+            <label>On hand <input name="on_hand" type="number" min="\(product.reserved)" step="1" inputmode="numeric" value="\(product.onHand)" required></label>
+            <button type="submit">Update stock</button>
+            </form>
+            </section>
+            """
         return page.page(
             product.name, status: errors.isEmpty ? 200 : 422, current: .catalog,
             main: """
@@ -58,18 +69,13 @@ struct ConsoleProduct: DependentRawFunction {
                 <dt>Updated</dt><dd>\(ConsoleLayout.time(product.updatedAt))</dd>
                 </dl>
                 <div class="actions">
-                <section aria-labelledby="stock-heading">
-                <h2 id="stock-heading">Stock</h2>
-                <form class="inline" method="post" action="/admin/catalog/\(product.id)/stock">\(csrf)
-                <label>On hand <input name="on_hand" type="number" min="\(product.reserved)" step="1" inputmode="numeric" value="\(product.onHand)" required></label>
-                <button type="submit">Update stock</button>
-                </form>
-                </section>
+                \(variants.soldAsVariants ? .empty : stock)
                 <section aria-labelledby="archive-heading">
                 <h2 id="archive-heading">Availability</h2>
                 \(archive)
                 </section>
                 </div>
+                \(variants.section(productID: product.id, currency: product.currency, csrf: csrf))
                 <section aria-labelledby="details-heading">
                 <h2 id="details-heading">Details</h2>
                 <form class="stack" method="post" action="/admin/catalog/\(product.id)">

@@ -31,7 +31,7 @@ struct ConsoleSale: DependentRawFunction {
         let lines = HTML.join(
             order.lines.map { line -> HTML in
                 """
-                <tr><td>\(line.name)<br><small>SKU \(line.sku) · \(MoneyText.format(line.unitPrice, currency: currency)) each</small></td>\
+                <tr><td>\(line.name)\(line.optionText.map { " (\($0))" } ?? "")<br><small>SKU \(line.sku) · \(MoneyText.format(line.unitPrice, currency: currency)) each</small></td>\
                 <td class="num">\(line.quantity)</td><td class="num">\(MoneyText.format(line.lineTotal, currency: currency))</td></tr>
                 """
             })
@@ -57,6 +57,7 @@ struct ConsoleSale: DependentRawFunction {
             })
         let next = Set(order.nextStates ?? [])
         var actions: [HTML] = []
+        if order.status == "confirmed" { actions.append(ConsoleCollect.form(order, csrf: csrf)) }
         if next.contains("shipped") {
             actions.append(
                 """
@@ -78,9 +79,10 @@ struct ConsoleSale: DependentRawFunction {
         }
         if next.contains("cancelled") {
             let note: HTML =
-                order.status == "paid"
-                ? "A paid order is refunded: card payments at once, M-Pesa payments are marked for a manual refund."
-                : "The reserved stock goes back on sale."
+                ConsoleCollect.cancelNote(order)
+                ?? (order.status == "paid"
+                    ? "A paid order is refunded: card payments at once, M-Pesa payments by a reversal through Safaricom."
+                    : "The reserved stock goes back on sale.")
             actions.append(
                 """
                 <form method="post" action="/admin/sales/\(order.id)/cancel">\(csrf)
@@ -105,6 +107,7 @@ struct ConsoleSale: DependentRawFunction {
                 <dt>Placed</dt><dd>\(ConsoleLayout.time(order.createdAt))</dd>
                 <dt>Paid</dt><dd>\(ConsoleLayout.time(order.paidAt))</dd>
                 <dt>Customer</dt><dd>\(order.guestEmail.map { "Guest: \($0)" + (order.guestPhone.map { ", +\($0)" } ?? "") } ?? order.customerID)</dd>
+                \(ConsoleCollect.facts(order))
                 <dt>Carrier</dt><dd>\(order.carrier ?? "—")</dd>
                 <dt>Tracking number</dt><dd>\(order.trackingNumber ?? "—")</dd>
                 <dt>Ship to</dt><dd>\(addressLines.joined(separator: ", "))</dd>

@@ -77,11 +77,14 @@ struct OrderRow: Decodable, Sendable {
         var unitPrice: Int
         var quantity: Int
         var lineTotal: Int
+        /// A variant's options as text (`Size: 42`).
+        var optionText: String?
 
         enum CodingKeys: String, CodingKey {
             case sku, name, quantity
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
+            case optionText = "option_text"
         }
     }
 
@@ -133,10 +136,14 @@ struct OrderRow: Decodable, Sendable {
     var guestPhone: String?
     var transitions: [Step]?
     var nextStates: [String]?
+    /// The delivery zone chosen at checkout and how the order is paid (``ConsoleCollect``).
+    var delivery: ConsoleCollect.Delivery?
+    var paymentMethod: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, currency, subtotal, shipping, tax, total, lines, carrier, transitions
-        case discount
+        case discount, delivery
+        case paymentMethod = "payment_method"
         case customerID = "customer_id"
         case couponCode = "coupon_code"
         case pricesIncludeVAT = "prices_include_vat"

@@ -23,11 +23,12 @@ enum SalesTable {
 
 /// Order states as the merchant reads them.
 enum StatusText {
-    static let orderStates = ["pending_payment", "paid", "shipped", "delivered", "cancelled", "refunded"]
+    static let orderStates = ["pending_payment", "confirmed", "paid", "shipped", "delivered", "cancelled", "refunded"]
 
     static func order(_ status: String) -> String {
         switch status {
         case "pending_payment": "Awaiting payment"
+        case "confirmed": "Pay on delivery"
         case "paid": "Paid"
         case "shipped": "Shipped"
         case "delivered": "Delivered"

@@ -43,10 +43,13 @@ public struct ProductSummary: Codable, Sendable, Equatable {
     public var available: Int
     public var archived: Bool
     public var imageURL: String?
+    /// The product's variants (absent for a product without any): a product that has them is
+    /// bought only as one of them.
+    public var variants: [VariantSummary]?
 
     public init(
         id: String, sku: String, name: String, price: Int, currency: String, available: Int, archived: Bool,
-        imageURL: String? = nil
+        imageURL: String? = nil, variants: [VariantSummary]? = nil
     ) {
         self.id = id
         self.sku = sku
@@ -56,12 +59,16 @@ public struct ProductSummary: Codable, Sendable, Equatable {
         self.available = available
         self.archived = archived
         self.imageURL = imageURL
+        self.variants = variants
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, sku, name, price, currency, available, archived
+        case id, sku, name, price, currency, available, archived, variants
         case imageURL = "image_url"
     }
+
+    /// The variant `id` of this product, or nil.
+    public func variant(_ id: String) -> VariantSummary? { variants?.first { $0.id == id } }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -73,6 +80,39 @@ public struct ProductSummary: Codable, Sendable, Equatable {
         try container.encode(available, forKey: .available)
         try container.encode(archived, forKey: .archived)
         try container.encode(imageURL, forKey: .imageURL)  // null when the product has no image
+        try container.encodeIfPresent(variants, forKey: .variants)
+    }
+}
+
+/// One variant as another service needs it: its SKU, option text, effective price and stock.
+public struct VariantSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var sku: String
+    /// The chosen value per option, e.g. `{"Size": "M"}`.
+    public var options: [String: String]
+    /// The options as a buyer reads them, in the product's option order: `"Size: M, Colour: Red"`.
+    public var optionText: String
+    /// Effective price (the variant's override, or the product's), minor units.
+    public var price: Int
+    public var available: Int
+    public var archived: Bool
+
+    public init(
+        id: String, sku: String, options: [String: String], optionText: String, price: Int, available: Int,
+        archived: Bool
+    ) {
+        self.id = id
+        self.sku = sku
+        self.options = options
+        self.optionText = optionText
+        self.price = price
+        self.available = available
+        self.archived = archived
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, sku, options, price, available, archived
+        case optionText = "option_text"
     }
 }
 
@@ -105,18 +145,22 @@ public struct StockReservationRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// One product and how many units of it.
+/// One product (or one variant of it) and how many units of it.
 public struct ProductQuantity: Codable, Sendable, Equatable {
     public var productID: String
+    /// The variant, for a product sold as variants (docs/commerce.md, "Variants"); absent otherwise.
+    public var variantID: String?
     public var quantity: Int
 
-    public init(productID: String, quantity: Int) {
+    public init(productID: String, variantID: String? = nil, quantity: Int) {
         self.productID = productID
+        self.variantID = variantID
         self.quantity = quantity
     }
 
     enum CodingKeys: String, CodingKey {
         case productID = "product_id"
+        case variantID = "variant_id"
         case quantity
     }
 
@@ -124,7 +168,17 @@ public struct ProductQuantity: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         productID = try container.decode(String.self, forKey: .productID)
+        variantID = try container.decodeIfPresent(String.self, forKey: .variantID)
         quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
+    }
+
+    /// `variant_id` is left out for a plain product, so callers that know nothing of variants
+    /// see the body they always did.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(productID, forKey: .productID)
+        try container.encodeIfPresent(variantID, forKey: .variantID)
+        try container.encode(quantity, forKey: .quantity)
     }
 }
 

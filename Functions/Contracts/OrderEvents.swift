@@ -54,6 +54,12 @@ public struct OrderEvent: Codable, Sendable, Equatable {
     public var fromCart: Bool
     /// How the order was paid (on `order.paid`).
     public var payment: Payment?
+    /// The delivery zone's name chosen at checkout (absent in a shop without zones).
+    public var deliveryZone: String?
+    /// Whether that zone is a pickup station.
+    public var deliveryPickup: Bool?
+    /// `cash_on_delivery` or `mpesa_on_delivery` for an order paid on delivery; absent when paid online.
+    public var paymentMethod: String?
 
     /// The payment that paid the order: `receipt` is the M-Pesa receipt number, `card_last4` the
     /// card's last four digits (either may be missing).
@@ -94,6 +100,9 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         case customerID = "customer_id"
         case previousStatus = "previous_status"
         case trackingNumber = "tracking_number"
+        case deliveryZone = "delivery_zone"
+        case deliveryPickup = "delivery_pickup"
+        case paymentMethod = "payment_method"
     }
 
     public init(
@@ -101,7 +110,8 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         subtotal: Int, discount: Int = 0, couponCode: String? = nil, shipping: Int = 0, tax: Int = 0, total: Int,
         vatIncludedRateBasisPoints: Int? = nil, lines: [OrderLine], reason: String? = nil, carrier: String? = nil,
         trackingNumber: String? = nil,
-        fromCart: Bool = false, payment: Payment? = nil
+        fromCart: Bool = false, payment: Payment? = nil, deliveryZone: String? = nil, deliveryPickup: Bool? = nil,
+        paymentMethod: String? = nil
     ) {
         self.orderID = orderID
         self.customerID = customerID
@@ -121,6 +131,9 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         self.trackingNumber = trackingNumber
         self.fromCart = fromCart
         self.payment = payment
+        self.deliveryZone = deliveryZone
+        self.deliveryPickup = deliveryPickup
+        self.paymentMethod = paymentMethod
     }
 
     public init(from decoder: Decoder) throws {
@@ -143,6 +156,9 @@ public struct OrderEvent: Codable, Sendable, Equatable {
         trackingNumber = try container.decodeIfPresent(String.self, forKey: .trackingNumber)
         fromCart = try container.decodeIfPresent(Bool.self, forKey: .fromCart) ?? false
         payment = try container.decodeIfPresent(Payment.self, forKey: .payment)
+        deliveryZone = try container.decodeIfPresent(String.self, forKey: .deliveryZone)
+        deliveryPickup = try container.decodeIfPresent(Bool.self, forKey: .deliveryPickup)
+        paymentMethod = try container.decodeIfPresent(String.self, forKey: .paymentMethod)
     }
 }
 
@@ -154,9 +170,18 @@ public struct OrderLine: Sendable, Equatable, Codable {
     public var unitPrice: Int
     public var quantity: Int
     public var lineTotal: Int
+    /// The variant bought (absent for a product without variants), and its options as text — a
+    /// snapshot, like `sku` (the variant's) and `unit_price` (its effective price).
+    public var variantID: String?
+    public var optionText: String?
 
-    public init(productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int) {
+    public init(
+        productID: String, sku: String, name: String, unitPrice: Int, quantity: Int, lineTotal: Int,
+        variantID: String? = nil, optionText: String? = nil
+    ) {
         self.productID = productID
+        self.variantID = variantID
+        self.optionText = optionText
         self.sku = sku
         self.name = name
         self.unitPrice = unitPrice
@@ -169,5 +194,7 @@ public struct OrderLine: Sendable, Equatable, Codable {
         case sku, name, quantity
         case unitPrice = "unit_price"
         case lineTotal = "line_total"
+        case variantID = "variant_id"
+        case optionText = "option_text"
     }
 }

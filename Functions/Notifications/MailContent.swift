@@ -37,11 +37,17 @@ enum MailLayout {
         return clean.isEmpty ? "Hello," : "Hello \(clean),"
     }
 
+    /// The line's product name, with the variant's options for a variant: `Kanga (Colour: Red)`.
+    static func lineName(_ line: OrderLine) -> String {
+        guard let options = line.optionText, !options.isEmpty else { return line.name }
+        return "\(line.name) (\(options))"
+    }
+
     /// The order's lines and totals as plain text.
     static func textSummary(_ order: OrderEvent) -> String {
         var out = ""
         for line in order.lines {
-            let name = MailHeader.singleLine(line.name)
+            let name = MailHeader.singleLine(lineName(line))
             out += "  \(line.quantity) x \(name) (\(Money.format(line.unitPrice, currency: order.currency)) each)"
             out += ": \(Money.format(line.lineTotal, currency: order.currency))\n"
         }
@@ -84,7 +90,7 @@ enum MailLayout {
         let number = "style=\"padding:6px 8px;border-bottom:1px solid #eee;text-align:right\""
         var rows = ""
         for line in order.lines {
-            rows += "<tr><td \(cell)>\(HTML.escape(line.name))</td><td \(number)>\(line.quantity)</td>"
+            rows += "<tr><td \(cell)>\(HTML.escape(lineName(line)))</td><td \(number)>\(line.quantity)</td>"
             rows += "<td \(number)>\(HTML.escape(Money.format(line.unitPrice, currency: order.currency)))</td>"
             rows += "<td \(number)>\(HTML.escape(Money.format(line.lineTotal, currency: order.currency)))</td></tr>\n"
         }

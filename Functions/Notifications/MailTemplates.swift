@@ -27,18 +27,23 @@ enum MailTemplates {
 
     static func orderConfirmation(_ order: OrderEvent, name: String, shop: String) -> MailContent {
         let subject = "We received your order \(order.reference)"
-        let intro = "Thank you for your order \(order.orderID). We are holding the items below for you until it is paid."
+        let intro =
+            order.paysOnDelivery
+            ? "Thank you for your order \(order.orderID). We have set the items below aside for you."
+            : "Thank you for your order \(order.orderID). We are holding the items below for you until it is paid."
+        let delivery = [order.deliveryLine, order.payOnDeliveryLine].compactMap { $0 }
         let text = """
             \(MailLayout.greeting(name))
 
-            \(intro)
+            \(([intro] + delivery).joined(separator: "\n"))
 
             \(MailLayout.textSummary(order))
             The \(shop) team
             """
         let html = MailLayout.html(
             title: "Order \(order.reference) received", shop: shop,
-            paragraphs: [HTML.escape(MailLayout.greeting(name)), HTML.escape(intro)], extra: MailLayout.htmlSummary(order))
+            paragraphs: [HTML.escape(MailLayout.greeting(name)), HTML.escape(intro)] + delivery.map(HTML.escape),
+            extra: MailLayout.htmlSummary(order))
         return MailContent(subject: subject, text: text, html: html)
     }
 
@@ -73,6 +78,8 @@ enum MailTemplates {
         switch payment.method.lowercased() {
         case "mpesa", "m-pesa":
             return receipt.map { "Paid with M-Pesa, receipt number \($0)." } ?? "Paid with M-Pesa."
+        case "cash":
+            return receipt.map { "Paid in cash on delivery, receipt \($0)." } ?? "Paid in cash on delivery."
         default:
             if let last4 { return "Paid by card ending in \(last4)." }
             if let receipt { return "Payment reference \(receipt)." }

@@ -13,7 +13,10 @@ enum SmsTemplates {
     }
 
     static func orderPlaced(_ order: OrderEvent, name: String, shop: String) -> String {
-        "\(shop): \(greeting(name))we received order \(order.reference) of \(Money.format(order.total, currency: order.currency)). We hold it until it is paid."
+        let received =
+            "\(shop): \(greeting(name))we received order \(order.reference) of \(Money.format(order.total, currency: order.currency))."
+        let payment = order.payOnDeliveryLine ?? "We hold it until it is paid."
+        return ([received] + [order.deliveryLine.map { $0 + "." }, payment].compactMap { $0 }).joined(separator: " ")
     }
 
     static func orderPaid(_ order: OrderEvent, name: String, shop: String) -> String {

@@ -5,7 +5,7 @@ import SokoFunctions
 enum Stock {
     /// All or nothing, idempotent on the order id (a repeat returns the same reservation).
     static func reserve(_ order: Order, ttl: Int, context: FunctionContext) async throws {
-        let lines = order.lines.map { ProductQuantity(productID: $0.productID, quantity: $0.quantity) }
+        let lines = order.lines.map { ProductQuantity(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) }
         _ = try await context.invoke(
             CatalogContract.reserveStock, StockReservationRequest(orderID: order.id, lines: lines, ttlSeconds: ttl))
     }
@@ -41,8 +41,8 @@ enum CartClearing {
     static func clear(_ order: Order, cartToken: String? = nil, context: FunctionContext) async {
         let placed = PlacedOrder(
             orderID: order.id, customerID: order.customerID,
-            lines: order.lines.map { ProductQuantity(productID: $0.productID, quantity: $0.quantity) }, fromCart: true,
-            cartToken: cartToken)
+            lines: order.lines.map { ProductQuantity(productID: $0.productID, variantID: $0.variantID, quantity: $0.quantity) },
+            fromCart: true, cartToken: cartToken)
         do {
             _ = try await context.invoke(CartContract.orderPlaced, placed)
         } catch {

@@ -2,7 +2,7 @@ import Contracts
 import SokoFunctions
 
 /// `POST /guest/orders` (public) with `Idempotency-Key` and `{email, phone?, shipping_address,
-/// items?, coupon_code?}` → 201 with the order in `pending_payment`, its `guest_email` and
+/// items?, coupon_code?, delivery_zone?, payment_method?}` → 201 with the order in `pending_payment`, its `guest_email` and
 /// `guest_phone`, and an `access_token` (shown once per answer) that opens it at
 /// `/guest/orders/{id}` in `X-Order-Access`. Without `items` the order is the guest cart named by
 /// `X-Cart-Token` (cleared on placement as a customer's cart is); one of the two is required.
@@ -50,6 +50,7 @@ struct GuestPlaceOrder: DependentRawFunction {
         let (input, items, coupon) = try PlaceOrder.decode(request.body, maxQuantity: settings.maxLineQuantity)
         let guest = try GuestDetails.decode(request.body)
         let address = try input.validated()
+        let delivery = try DeliveryRequest.decode(request.body)
         let cartToken = request.headers["X-Cart-Token"].flatMap { $0.isEmpty ? nil : $0 }
         guard items != nil || cartToken != nil else {
             throw FunctionError.validation([
@@ -59,12 +60,16 @@ struct GuestPlaceOrder: DependentRawFunction {
         let fingerprint = String(
             decoding: try JSONCoding.encode(
                 Fingerprint(
-                    order: PlaceOrder.Fingerprint(shippingAddress: address, items: items, couponCode: coupon), guest: guest)),
+                    order: PlaceOrder.Fingerprint(
+                        shippingAddress: address, items: items, couponCode: coupon, deliveryZone: delivery.zoneID,
+                        paymentMethod: delivery.paymentMethod.isOnDelivery ? delivery.paymentMethod.rawValue : nil),
+                    guest: guest)),
             as: UTF8.self)
         let placement = OrderPlacement(
             customerID: guest.customerID, context: context, settings: settings, items: items, couponCode: coupon,
             guest: guest, cartToken: items == nil ? cartToken : nil)
-        let (order, headers) = try await PlaceOrder.place(placement, key: key, fingerprint: fingerprint, address: address)
+        let (order, headers) = try await PlaceOrder.place(
+            placement, delivery: delivery, key: key, fingerprint: fingerprint, address: address)
         let access = try await GuestAccessTokens.issue(orderID: order.id, at: context.now, store: context.store)
         var response = try FunctionResponse.json(Placed(order: order, accessToken: access.token), status: 201)
         response.headers.add("Location", "/guest/orders/\(order.id)")

@@ -3,8 +3,8 @@ import SokoFunctions
 
 /// An order as stored, with its lines. Encoded, it is the public order document:
 /// `{id, customer_id, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
-/// prices_include_vat, vat_rate_bps, lines, shipping_address, carrier, tracking_number, created_at,
-/// updated_at}` (absent values as `null`).
+/// prices_include_vat, vat_rate_bps, lines, shipping_address, delivery, payment_method, carrier,
+/// tracking_number, created_at, updated_at}` (absent values as `null`).
 public struct Order: Sendable, Equatable, Encodable {
     public var id: String
     public var customerID: String
@@ -22,6 +22,10 @@ public struct Order: Sendable, Equatable, Encodable {
     public var updatedAt: String
     public var placedAt: String?
     public var paidAt: String?
+    /// The delivery zone chosen at checkout, or nil (a shop without zones).
+    public var delivery: OrderDelivery?
+    /// Online, or on delivery (cash or M-Pesa to the rider; the order is then `confirmed` until collected).
+    public var paymentMethod: PaymentMethod = .online
     /// A guest order's contact (nil for a customer's order): see GuestPlaceOrder.
     public var guestEmail: String?
     public var guestPhone: String?
@@ -38,7 +42,8 @@ public struct Order: Sendable, Equatable, Encodable {
     var pricedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, currency, subtotal, discount, shipping, tax, total, lines, carrier
+        case id, status, currency, subtotal, discount, shipping, tax, total, lines, carrier, delivery
+        case paymentMethod = "payment_method"
         case customerID = "customer_id"
         case couponCode = "coupon_code"
         case pricesIncludeVAT = "prices_include_vat"
@@ -67,6 +72,8 @@ public struct Order: Sendable, Equatable, Encodable {
         try container.encode(totals.vatIncludedRateBasisPoints, forKey: .vatRateBasisPoints)
         try container.encode(lines, forKey: .lines)
         try container.encode(shippingAddress, forKey: .shippingAddress)
+        try container.encode(delivery, forKey: .delivery)
+        try container.encode(paymentMethod, forKey: .paymentMethod)
         try container.encode(carrier, forKey: .carrier)
         try container.encode(trackingNumber, forKey: .trackingNumber)
         try container.encode(createdAt, forKey: .createdAt)
@@ -82,7 +89,7 @@ public struct Order: Sendable, Equatable, Encodable {
     static let columns = """
         id, customer_id, idempotency_key, request, status, currency, subtotal, discount, coupon_code, shipping, tax, total,
         vat_rate_bps, shipping_address, carrier, tracking_number, failure, created_at, updated_at, priced_at, placed_at, paid_at,
-        guest_email, guest_phone
+        delivery_zone_id, delivery_zone_name, delivery_pickup, payment_method, guest_email, guest_phone
         """
 
     init(row: Row, lines: [OrderLine]) throws {
@@ -111,6 +118,8 @@ public struct Order: Sendable, Equatable, Encodable {
         pricedAt = try row.string("priced_at")
         placedAt = try row.string("placed_at")
         paidAt = try row.string("paid_at")
+        delivery = try Self.delivery(row: row, fee: totals.shipping)
+        paymentMethod = try Self.paymentMethod(row: row)
         guestEmail = try row.string("guest_email")
         guestPhone = try row.string("guest_phone")
         self.lines = lines

@@ -14,7 +14,9 @@ extension OrderEvent {
             vatIncludedRateBasisPoints: order.totals.vatIncludedRateBasisPoints,
             lines: order.lines,
             reason: reason?.rawValue, carrier: shipped ? order.carrier : nil,
-            trackingNumber: shipped ? order.trackingNumber : nil, fromCart: order.isFromCart, payment: payment)
+            trackingNumber: shipped ? order.trackingNumber : nil, fromCart: order.isFromCart, payment: payment,
+            deliveryZone: order.delivery?.name, deliveryPickup: order.delivery?.pickup,
+            paymentMethod: order.paysOnDelivery ? order.paymentMethod.rawValue : nil)
     }
 }
 

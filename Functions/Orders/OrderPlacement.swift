@@ -22,6 +22,8 @@ struct OrderPlacement {
     var guest: GuestDetails? = nil
     /// A guest order's cart (`X-Cart-Token`), ordered when there are no `items`.
     var cartToken: String? = nil
+    /// The delivery zone and payment method chosen, or nil (a shop without zones).
+    var delivery: DeliveryChoice? = nil
 
     /// A refusal that rejects the order: it is stored and answered on every repeat of the key.
     struct Refusal: Error {
@@ -56,6 +58,7 @@ struct OrderPlacement {
                 : StoredProblem(error.problem)
             return try await rejectAndRelease(order.id, refused)
         }
+        if order.paysOnDelivery, let refused = try await commitForDelivery(order) { return refused }
         do {
             order = try await confirm(order.id)
         } catch {
@@ -96,6 +99,7 @@ struct OrderPlacement {
         let customerID = self.customerID
         let pendingLimit = settings.maxPendingOrders
         let coupon = couponRedemption
+        let delivery = self.delivery
         return try await context.store.transaction { transaction in
             if case .success = priced { try PendingOrders.lock(customerID: customerID, in: transaction) }
             let now = context.now.timestamp
@@ -109,6 +113,7 @@ struct OrderPlacement {
                     .text(shippingAddress), .text(now),
                 ])
             if let guest { try GuestOrders.record(guest, orderID: id, in: transaction) }
+            try delivery?.record(orderID: id, in: transaction)
             switch priced {
             case .success(let snapshot):
                 try PendingOrders.enforce(customerID: customerID, limit: pendingLimit, in: transaction)
@@ -125,43 +130,47 @@ struct OrderPlacement {
 
     /// Server-side lines and totals for the requested items, or else the customer's cart.
     func price() async throws -> Priced {
-        let requested: [(productID: String, quantity: Int)]
+        let requested: [OrderLineKey.Requested]
         if let items {
-            requested = items.map { ($0.productID, $0.quantity) }
+            requested = items.map { (OrderLineKey(productID: $0.productID, variantID: $0.variantID), $0.quantity) }
         } else {
             let cart = try await context.invoke(
                 CartContract.checkoutCart, CustomerReference(customerID: customerID, cartToken: cartToken))
-            requested = cart.items.map { ($0.productID, $0.quantity) }
+            requested = cart.items.map { (OrderLineKey(productID: $0.productID, variantID: $0.variantID), $0.quantity) }
         }
-        var quantities: [String: Int] = [:]
-        var productIDs: [String] = []
+        var quantities: [OrderLineKey: Int] = [:]
+        var keys: [OrderLineKey] = []
         for item in requested where item.quantity > 0 {
-            if quantities[item.productID] == nil { productIDs.append(item.productID) }
-            quantities[item.productID, default: 0] += item.quantity
+            if quantities[item.key] == nil { keys.append(item.key) }
+            quantities[item.key, default: 0] += item.quantity
         }
-        guard !productIDs.isEmpty else {
+        let productIDs = keys.map(\.productID)
+        guard !keys.isEmpty else {
             throw Refusal(problem: StoredProblem(status: 422, code: "cart-empty", detail: "the cart is empty"))
         }
-        try checkLineQuantities(productIDs.map { quantities[$0] ?? 0 })
+        try checkLineQuantities(keys.map { quantities[$0] ?? 0 })
         let found = try await context.invoke(CatalogContract.lookupProducts, ProductLookup(productIDs: productIDs))
         let products = Dictionary(found.products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        try OrderLineKey.requireVariants(keys, products)
         var lines: [OrderLine] = []
         var errors: [FieldError] = []
-        for (index, productID) in productIDs.enumerated() {
-            guard let product = products[productID], !product.archived, product.price >= 0 else {
+        for (index, key) in keys.enumerated() {
+            let productID = key.productID
+            guard let product = products[productID], !product.archived, let priced = key.priced(product), priced.price >= 0
+            else {
                 errors.append(FieldError(field: "lines[\(index)].product_id", message: "\(productID) is no longer available"))
                 continue
             }
-            let quantity = quantities[productID] ?? 0
-            let (lineTotal, overflow) = product.price.multipliedReportingOverflow(by: quantity)
+            let quantity = quantities[key] ?? 0
+            let (lineTotal, overflow) = priced.price.multipliedReportingOverflow(by: quantity)
             guard !overflow else {
                 errors.append(FieldError(field: "lines[\(index)].quantity", message: "is too large"))
                 continue
             }
             lines.append(
                 OrderLine(
-                    productID: productID, sku: product.sku, name: product.name, unitPrice: product.price, quantity: quantity,
-                    lineTotal: lineTotal))
+                    productID: productID, sku: priced.sku, name: product.name, unitPrice: priced.price, quantity: quantity,
+                    lineTotal: lineTotal, variantID: key.variantID, optionText: priced.optionText))
         }
         guard errors.isEmpty else {
             throw Refusal(
@@ -176,6 +185,7 @@ struct OrderPlacement {
                     status: 422, code: "currency-mismatch",
                     detail: "an order is paid in one currency; the cart holds \(currencies.sorted().joined(separator: ", "))"))
         }
+        try delivery?.check(currency: currency)
         guard let totals = OrderTotals.compute(lineTotals: lines.map(\.lineTotal), settings: settings) else {
             throw Refusal(problem: StoredProblem(status: 422, code: "order-too-large", detail: "the order total is too large"))
         }
@@ -272,27 +282,32 @@ struct OrderPlacement {
         for (position, line) in priced.lines.enumerated() {
             try transaction.execute(
                 """
-                INSERT INTO order_lines (order_id, product_id, position, sku, name, unit_price, quantity, line_total)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO order_lines (
+                    order_id, product_id, position, sku, name, unit_price, quantity, line_total, variant_id, option_text)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """,
                 [
                     .text(id), .text(line.productID), SQLValue(position), .text(line.sku), .text(line.name),
                     SQLValue(line.unitPrice), SQLValue(line.quantity), SQLValue(line.lineTotal),
+                    .text(line.variantID ?? ""), SQLValue(line.optionText),
                 ])
         }
     }
 
-    /// `placing → pending_payment` and `order.placed`, once; returns the order as it now is.
+    /// `placing → pending_payment` (or `confirmed`, paid on delivery) and `order.placed`, once;
+    /// returns the order as it now is.
     func confirm(_ id: String) async throws -> Order {
         try await context.store.transaction { transaction in
             let now = context.now.timestamp
+            let target: OrderStatus =
+                try OrderRepository.find(id: id, in: transaction)?.paysOnDelivery == true ? .confirmed : .pendingPayment
             let changed = try transaction.execute(
-                "UPDATE orders SET status = 'pending_payment', placed_at = $2, updated_at = $2 WHERE id = $1 AND status = 'placing'",
-                [.text(id), .text(now)])
+                "UPDATE orders SET status = $3, placed_at = $2, updated_at = $2 WHERE id = $1 AND status = 'placing'",
+                [.text(id), .text(now), .text(target.rawValue)])
             guard let order = try OrderRepository.find(id: id, in: transaction) else { throw OrdersProblem.orderNotFound }
             if changed == 1 {
                 try transaction.recordTransition(
-                    orderID: id, from: .placing, to: .pendingPayment, actor: "customer:\(order.customerID)", reason: nil, at: now)
+                    orderID: id, from: .placing, to: target, actor: "customer:\(order.customerID)", reason: nil, at: now)
                 try transaction.emitOrderEvent(OrderEvents.placed, order: order, previousStatus: .placing)
             }
             return order

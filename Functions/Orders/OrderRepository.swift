@@ -43,13 +43,14 @@ enum OrderRepository {
         return byOrder
     }
 
-    private static let lineColumns = "product_id, sku, name, unit_price, quantity, line_total"
+    private static let lineColumns = "product_id, sku, name, unit_price, quantity, line_total, variant_id, option_text"
 
     private static func line(_ row: Row) throws -> OrderLine {
         OrderLine(
             productID: try row.string("product_id") ?? "", sku: try row.string("sku") ?? "", name: try row.string("name") ?? "",
             unitPrice: try row.int("unit_price") ?? 0, quantity: try row.int("quantity") ?? 0,
-            lineTotal: try row.int("line_total") ?? 0)
+            lineTotal: try row.int("line_total") ?? 0, variantID: OrderLineVariants.variantID(try row.string("variant_id")),
+            optionText: try row.string("option_text"))
     }
 
     /// Whether `text` has the shape of the ids this service issues (lower-case UUIDs), so a lookup

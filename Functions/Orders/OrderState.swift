@@ -9,6 +9,10 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     case placing
     case rejected
     case pendingPayment = "pending_payment"
+    /// Placed to be paid on delivery (cash or M-Pesa to the rider): no online payment is awaited
+    /// and the expiry schedule leaves it alone; its stock is committed. The merchant's collection
+    /// (`POST /admin/orders/{id}/collect`) makes it `paid`.
+    case confirmed
     case paid
     case shipped
     case delivered
@@ -27,6 +31,8 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
 /// ```
 /// pending_payment → paid → shipped → delivered
 /// pending_payment → cancelled
+/// confirmed → paid                 (pay on delivery: the merchant collected the money)
+/// confirmed → cancelled
 /// paid → cancelled → refunded      (refunded only if the order had been paid)
 /// ```
 /// `placing → pending_payment` and `placing → rejected` belong to `placeOrder` and the expiry
@@ -34,6 +40,7 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
 public enum OrderStateMachine {
     public static let transitions: [OrderStatus: Set<OrderStatus>] = [
         .pendingPayment: [.paid, .cancelled],
+        .confirmed: [.paid, .cancelled],
         .paid: [.shipped, .cancelled],
         .shipped: [.delivered],
         .cancelled: [.refunded],

@@ -83,7 +83,7 @@ public enum OrderTransitions {
             let current = try OrderRepository.find(id: orderID, in: transaction)?.status ?? from
             throw IllegalTransition(from: current, to: target, reason: "the order changed meanwhile")
         }
-        if target == .cancelled && from == .pendingPayment {
+        if target == .cancelled && (from == .pendingPayment || from == .confirmed) {
             // An unpaid order cancelled (by its customer, an admin or expiry) gives its coupon use
             // back; one cancelled after payment keeps it (it was spent, even if refunded).
             try CouponRedemption.giveBack(orderID: orderID, in: transaction)

@@ -1,7 +1,8 @@
 import SokoFunctions
 
 /// The Orders bundle: placing orders (idempotent, priced server-side, stock reserved), the order
-/// state machine, customers' and admins' order lists, the expiry of unpaid orders, and coupons.
+/// state machine, customers' and admins' order lists, the expiry of unpaid orders, coupons,
+/// delivery zones, pay on delivery and the order timeline.
 public enum OrdersBundle: FunctionBundle {
     public static let service = "orders"
 
@@ -33,6 +34,13 @@ public enum OrdersBundle: FunctionBundle {
         registry.add(ListCoupons.self)
         registry.add(UpdateCoupon.self)
         registry.add(ValidateCoupon(settings: settings))
+        registry.add(CreateDeliveryZone.self)
+        registry.add(AdminListDeliveryZones.self)
+        registry.add(UpdateDeliveryZone.self)
+        registry.add(ListDeliveryZones.self)
+        registry.add(CollectPayment.self)
+        registry.add(GetOrderTimeline.self)
+        registry.add(AdminGetOrderTimeline.self)
         registry.add(GuestPlaceOrder(settings: settings))
         registry.add(GetGuestOrder.self)
         registry.add(OpenGuestOrder.self)

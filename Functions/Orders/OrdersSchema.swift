@@ -85,7 +85,26 @@ enum OrdersSchema {
                 "ALTER TABLE orders ADD COLUMN vat_rate_bps INTEGER"
             ]),
         Migration(
-            5, "guest orders and their access tokens",
+            5, "delivery zones and pay on delivery",
+            [
+                // The merchant's zones (DeliveryZone); `free_above` null: delivery is never free.
+                """
+                CREATE TABLE delivery_zones (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, fee BIGINT NOT NULL, currency TEXT NOT NULL,
+                    free_above BIGINT, pickup INTEGER NOT NULL DEFAULT 0, cash_on_delivery INTEGER NOT NULL DEFAULT 0,
+                    active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                // The zone an order was placed for, copied (a zone renamed later leaves the order
+                // as it was); `payment_method` is `cash_on_delivery` or `mpesa_on_delivery` for an
+                // order paid on delivery, null for one paid online.
+                "ALTER TABLE orders ADD COLUMN delivery_zone_id TEXT",
+                "ALTER TABLE orders ADD COLUMN delivery_zone_name TEXT",
+                "ALTER TABLE orders ADD COLUMN delivery_pickup INTEGER",
+                "ALTER TABLE orders ADD COLUMN payment_method TEXT",
+            ]),
+        Migration(6, "order lines per variant", OrderLineVariants.migration),
+        Migration(
+            7, "guest orders and their access tokens",
             [
                 // A guest order's customer_id is `guest:<hash of the email>` (GuestIdentity); these
                 // columns keep the contact the guest gave. Claiming moves customer_id to the account.

@@ -1,8 +1,8 @@
 import SokoFunctions
 
-/// The cap on a customer's unpaid orders (`SOKO_MAX_PENDING_ORDERS`): every `placing` or
-/// `pending_payment` order holds stock, so without a cap one customer could hold a shop's stock
-/// with orders never paid.
+/// The cap on a customer's unpaid orders (`SOKO_MAX_PENDING_ORDERS`): every `placing`,
+/// `pending_payment` or `confirmed` (pay on delivery, not yet collected) order holds stock, so
+/// without a cap one customer could hold a shop's stock with orders never paid.
 ///
 /// The decision is made in the transaction that inserts the order, after the insert, serialised per
 /// customer — an advisory lock on PostgreSQL, SQLite's single writer (`BEGIN IMMEDIATE`) — so
@@ -31,7 +31,7 @@ enum PendingOrders {
     }
 
     static let countSQL =
-        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND status IN ('placing', 'pending_payment')"
+        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND status IN ('placing', 'pending_payment', 'confirmed')"
 
     /// 409 `too-many-pending-orders`. Not stored with the key: a repeat after paying or cancelling
     /// an order places it.

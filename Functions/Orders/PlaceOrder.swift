@@ -11,7 +11,9 @@ import SokoFunctions
 /// clears); with `items: [{product_id, quantity}]` it is exactly those ("buy now"), and the cart is
 /// left alone. With `coupon_code` (case-insensitive) the order carries the coupon's `discount`, or
 /// is refused with 422 `coupon-invalid`, `coupon-expired`, `coupon-exhausted` or
-/// `coupon-minimum-not-met` (``CouponRedemption``).
+/// `coupon-minimum-not-met` (``CouponRedemption``). With `delivery_zone` the shipping is the zone's
+/// fee, and `payment_method: cash_on_delivery | mpesa_on_delivery` places the order `confirmed`
+/// instead (``DeliveryRequest``, ``DeliveryChoice``).
 ///
 /// The key is held by the unique `(customer_id, idempotency_key)` constraint: the request inserts
 /// its order first and, when the constraint refuses it, carries on with the order that holds the
@@ -36,20 +38,25 @@ struct PlaceOrder: DependentRawFunction {
     /// One line of a "buy now" order.
     struct RequestedItem: Codable, Sendable, Equatable {
         var productID: String
+        /// The variant, for a product sold as variants (left out of the fingerprint otherwise).
+        var variantID: String? = nil
         var quantity: Int
         enum CodingKeys: String, CodingKey {
             case productID = "product_id"
+            case variantID = "variant_id"
             case quantity
         }
 
-        init(productID: String, quantity: Int) {
+        init(productID: String, variantID: String? = nil, quantity: Int) {
             self.productID = productID
+            self.variantID = variantID
             self.quantity = quantity
         }
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             productID = try container.decode(String.self, forKey: .productID)
+            variantID = try container.decodeIfPresent(String.self, forKey: .variantID)
             quantity = try container.decode(WholeNumber.self, forKey: .quantity).value
         }
     }
@@ -63,10 +70,15 @@ struct PlaceOrder: DependentRawFunction {
         var items: [RequestedItem]?
         /// Normalised; absent without a coupon (so fingerprints of orders without one are unchanged).
         var couponCode: String?
+        /// Absent without a zone, and without payment on delivery.
+        var deliveryZone: String?
+        var paymentMethod: String?
         enum CodingKeys: String, CodingKey {
             case shippingAddress = "shipping_address"
             case items
             case couponCode = "coupon_code"
+            case deliveryZone = "delivery_zone"
+            case paymentMethod = "payment_method"
         }
     }
 
@@ -77,13 +89,18 @@ struct PlaceOrder: DependentRawFunction {
         let key = try Self.idempotencyKey(request.headers.values("Idempotency-Key"))
         let (input, items, coupon) = try Self.decode(request.body, maxQuantity: settings.maxLineQuantity)
         let address = try input.validated()
+        let delivery = try DeliveryRequest.decode(request.body)
         let fingerprint = String(
-            decoding: try JSONCoding.encode(Fingerprint(shippingAddress: address, items: items, couponCode: coupon)),
+            decoding: try JSONCoding.encode(
+                Fingerprint(
+                    shippingAddress: address, items: items, couponCode: coupon, deliveryZone: delivery.zoneID,
+                    paymentMethod: delivery.paymentMethod.isOnDelivery ? delivery.paymentMethod.rawValue : nil)),
             as: UTF8.self)
 
         let placement = OrderPlacement(
             customerID: customerID, context: context, settings: settings, items: items, couponCode: coupon)
-        let (order, headers) = try await Self.place(placement, key: key, fingerprint: fingerprint, address: address)
+        let (order, headers) = try await Self.place(
+            placement, delivery: delivery, key: key, fingerprint: fingerprint, address: address)
         var response = try FunctionResponse.json(order, status: 201)
         response.headers.add("Location", "/orders/\(order.id)")
         for field in headers { response.headers.add(field.name, field.value) }
@@ -91,17 +108,26 @@ struct PlaceOrder: DependentRawFunction {
     }
 
     /// The part of placing an order that customers' and guests' orders share (``GuestPlaceOrder``):
-    /// the key's order found or inserted, carried as far as it goes, and answered — the order in
-    /// `pending_payment` or later with the headers to send (`Idempotent-Replayed` on a repeat), or
-    /// the order's problem thrown.
-    static func place(_ placement: OrderPlacement, key: String, fingerprint: String, address: ShippingAddress)
-        async throws -> (order: Order, headers: HTTPHeaders)
-    {
-        let customerID = placement.customerID
-        let context = placement.context
-        let settings = placement.settings
-        var created = false
+    /// the key's order found or inserted (with `delivery` resolved for a new one), carried as far as
+    /// it goes, and answered — the order in `pending_payment` or later with the headers to send
+    /// (`Idempotent-Replayed` on a repeat), or the order's problem thrown. `base` is the placement
+    /// without its delivery choice.
+    static func place(
+        _ base: OrderPlacement, delivery: DeliveryRequest, key: String, fingerprint: String, address: ShippingAddress
+    ) async throws -> (order: Order, headers: HTTPHeaders) {
+        let customerID = base.customerID
+        let context = base.context
+        let settings = base.settings
         var existing = try await OrderRepository.find(customerID: customerID, idempotencyKey: key, in: context.store)
+        // The zone is checked while the order is still to be placed (a replay of a placed order
+        // answers it even if the zone has closed since).
+        let choice = existing.map { $0.status != .placing } == true ? nil : try await delivery.resolved(in: context.store)
+        var placement = OrderPlacement(
+            customerID: customerID, context: context, settings: choice?.pricing(settings) ?? settings, items: base.items,
+            couponCode: base.couponCode, delivery: choice)
+        placement.guest = base.guest
+        placement.cartToken = base.cartToken
+        var created = false
         if existing == nil {
             // Fails fast for a customer at the pending cap (``OrderPlacement/insert`` decides, locked).
             try await PendingOrders.check(customerID: customerID, limit: settings.maxPendingOrders, store: context.store)
@@ -211,7 +237,11 @@ struct PlaceOrder: DependentRawFunction {
                 || AddressRules.hasControlCharacters(item.productID)
             {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "must be a product id"))
-            } else if !seen.insert(item.productID).inserted {
+            } else if let variantID = item.variantID,
+                variantID.isEmpty || variantID.unicodeScalars.count > 64 || AddressRules.hasControlCharacters(variantID)
+            {
+                errors.append(FieldError(field: "items[\(index)].variant_id", message: "must be a variant id"))
+            } else if !seen.insert(item.productID + "/" + (item.variantID ?? "")).inserted {
                 errors.append(FieldError(field: "items[\(index)].product_id", message: "is listed twice"))
             }
             if !(1...maxQuantity).contains(item.quantity) {

@@ -2,6 +2,12 @@ import SokoFunctions
 
 struct ValidateCouponInput: Decodable, Sendable {
     var code: String
+    /// The delivery zone the checkout has chosen, so the total carries its fee (flat shipping without).
+    var deliveryZone: String?
+    enum CodingKeys: String, CodingKey {
+        case code
+        case deliveryZone = "delivery_zone"
+    }
 }
 
 /// What a coupon would take off the caller's cart now.
@@ -14,7 +20,7 @@ struct CouponQuote: Encodable, Sendable {
     var total: Int
 }
 
-/// `POST /coupons/validate` `{code}` → `{code, currency, subtotal, discount, total}` for the caller's
+/// `POST /coupons/validate` `{code, delivery_zone?}` → `{code, currency, subtotal, discount, total}` for the caller's
 /// cart, or the 422 `coupon-*` problem `placeOrder` would answer. A quote only: nothing is
 /// reserved, so a coupon with one use left may still be gone when the order is placed.
 struct ValidateCoupon: DependentFunction {
@@ -30,7 +36,15 @@ struct ValidateCoupon: DependentFunction {
                 status: 422, code: "coupon-invalid", detail: "code must be 3 to 32 letters, digits, dashes or underscores",
                 errors: [FieldError(field: "code", message: "is not a coupon code")])
         }
-        let placement = OrderPlacement(customerID: customerID, context: context, settings: settings)
+        var zone: DeliveryChoice?
+        if let id = input.deliveryZone {
+            guard DeliveryZone.isID(id) else {
+                throw FunctionError.validation([FieldError(field: "delivery_zone", message: "must be a delivery zone id")])
+            }
+            zone = try await DeliveryRequest(zoneID: id, paymentMethod: .online).resolved(in: context.store)
+        }
+        let pricing = zone?.pricing(settings) ?? settings
+        let placement = OrderPlacement(customerID: customerID, context: context, settings: pricing, delivery: zone)
         do {
             let priced = try await placement.price()
             let coupon = try await Coupon.find(code: code, in: context.store)
@@ -54,7 +68,7 @@ struct ValidateCoupon: DependentFunction {
             }
             guard
                 let totals = OrderTotals.compute(
-                    lineTotals: priced.lines.map(\.lineTotal), settings: settings, discount: { coupon.discount(on: $0) })
+                    lineTotals: priced.lines.map(\.lineTotal), settings: pricing, discount: { coupon.discount(on: $0) })
             else { throw StoredProblem(status: 422, code: "order-too-large", detail: "the order total is too large").error() }
             return CouponQuote(
                 code: code, currency: priced.currency, subtotal: totals.subtotal, discount: totals.discount, total: totals.total)

@@ -5,73 +5,29 @@ import SokoFunctions
 /// `ConversationID` and `OriginatorConversationID`); the outcome is posted later to `ResultURL`,
 /// or to `QueueTimeOutURL` when the request expired in Safaricom's queue (``MpesaReversalResult``).
 extension DarajaClient {
-    struct ReversalRequest: Encodable {
-        var initiator: String
-        var securityCredential: String
-        var commandID = "TransactionReversal"
-        var transactionID: String
-        var amount: Int
-        var receiverParty: String
-        /// `11`: the receiving party is an organisation (the shop's shortcode).
-        var receiverIdentifierType = "11"
-        var resultURL: String
-        var queueTimeOutURL: String
-        var remarks: String
-        var occasion: String
-
-        // "RecieverIdentifierType" is Daraja's own spelling.
-        enum CodingKeys: String, CodingKey {
-            case initiator = "Initiator"
-            case securityCredential = "SecurityCredential"
-            case commandID = "CommandID"
-            case transactionID = "TransactionID"
-            case amount = "Amount"
-            case receiverParty = "ReceiverParty"
-            case receiverIdentifierType = "RecieverIdentifierType"
-            case resultURL = "ResultURL"
-            case queueTimeOutURL = "QueueTimeOutURL"
-            case remarks = "Remarks"
-            case occasion = "Occasion"
-        }
+    /// Asks Daraja to reverse `amount` whole shillings of the M-Pesa transaction `receipt`. Not retried on a transport failure (that throws, and the outcome is unknown). A second
+    /// request for a transaction that was reversed is answered R000001 ("already reversed"), so a
+    /// retry, the admin's or ``MpesaRefunds``'s, never gives the money back twice.
+    func reverse(
+        receipt: String, amount: Int, resultURL: String, timeoutURL: String, remarks: String, context: FunctionContext
+    ) async throws -> Answer<Queued> {
+        var body = InitiatorRequest(
+            settings, command: "TransactionReversal", transactionID: receipt, resultURL: resultURL, timeoutURL: timeoutURL,
+            remarks: remarks)
+        (body.amount, body.receiverParty, body.receiverIdentifierType) = (amount, settings.darajaShortcode, "11")
+        return try await call("/mpesa/reversal/v1/request", body, as: Queued.self, idempotent: false, context: context)
     }
+}
 
-    struct ReversalAccepted: Decodable, Sendable {
+extension DarajaClient {
+    /// Daraja's acknowledgement of a request it queued for an asynchronous result (reversal,
+    /// transaction status): `ResponseCode "0"` with the ids its result will carry.
+    struct Queued: Decodable, Sendable {
         var originatorConversationID: String
         var conversationID: String
-        var responseCode: String
         enum CodingKeys: String, CodingKey {
             case originatorConversationID = "OriginatorConversationID"
             case conversationID = "ConversationID"
-            case responseCode = "ResponseCode"
         }
-    }
-
-    enum ReversalOutcome: Sendable {
-        case accepted(ReversalAccepted)
-        /// Daraja refused the request itself (nothing was queued).
-        case refused(status: Int, code: String?, detail: String)
-    }
-
-    /// Asks Daraja to reverse `amount` whole shillings of the M-Pesa transaction `receipt`. Not
-    /// retried on a transport failure: whether it was queued is then unknown (a second request for
-    /// a reversed transaction is refused by Safaricom, so an admin's retry is safe).
-    func reverse(
-        receipt: String, amount: Int, resultURL: String, timeoutURL: String, remarks: String, context: FunctionContext
-    ) async throws -> ReversalOutcome {
-        let body = ReversalRequest(
-            initiator: settings.darajaInitiatorName, securityCredential: settings.darajaSecurityCredential,
-            transactionID: receipt, amount: amount, receiverParty: settings.darajaShortcode, resultURL: resultURL,
-            queueTimeOutURL: timeoutURL, remarks: String(remarks.prefix(100)), occasion: String(remarks.prefix(100)))
-        let response = try await authorised(context: context) { token in
-            try OutgoingRequest.json(
-                "POST", settings.darajaBaseURL + "/mpesa/reversal/v1/request", body,
-                headers: ["Authorization": "Bearer \(token)"], idempotent: false)
-        }
-        if response.status == 200, let accepted = try? response.json(ReversalAccepted.self), accepted.responseCode == "0" {
-            return .accepted(accepted)
-        }
-        let envelope = try? response.json(ErrorEnvelope.self)
-        return .refused(
-            status: response.status, code: envelope?.errorCode, detail: envelope?.errorMessage ?? "HTTP \(response.status)")
     }
 }

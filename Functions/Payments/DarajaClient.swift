@@ -88,15 +88,30 @@ struct DarajaClient: Sendable {
         }
     }
 
-    /// Daraja's error envelope (`{"requestId", "errorCode", "errorMessage"}`).
+    /// STK Query's answer: `ResultCode` is a string here (a number in the callback).
+    struct QueryAnswer: Decodable, Sendable {
+        var resultCode: String?
+        var resultDesc: String?
+        enum CodingKeys: String, CodingKey {
+            case resultCode = "ResultCode"
+            case resultDesc = "ResultDesc"
+        }
+    }
+
+    /// Daraja's error envelope (`{"requestId", "errorCode", "errorMessage"}`), and the fields of its
+    /// acknowledgements that say whether it took the request.
     struct ErrorEnvelope: Decodable {
         var errorCode: String?
         var errorMessage: String?
         /// Present in Daraja's acknowledgements, also the refusing ones.
         var responseCode: String?
+        var responseDescription: String?
+        var customerMessage: String?
         enum CodingKeys: String, CodingKey {
             case errorCode, errorMessage
             case responseCode = "ResponseCode"
+            case responseDescription = "ResponseDescription"
+            case customerMessage = "CustomerMessage"
         }
     }
 
@@ -113,58 +128,35 @@ struct DarajaClient: Sendable {
             businessShortCode: settings.darajaShortcode, password: password.password, timestamp: password.timestamp,
             amount: amount, partyA: phone.msisdn, partyB: settings.darajaShortcode, phoneNumber: phone.msisdn,
             callBackURL: callbackURL, accountReference: accountReference, transactionDesc: description)
-        let response = try await authorised(context: context) { token in
-            try OutgoingRequest.json(
-                "POST", settings.darajaBaseURL + "/mpesa/stkpush/v1/processrequest", body,
-                headers: ["Authorization": "Bearer \(token)"], idempotent: false)
+        switch try await call(
+            "/mpesa/stkpush/v1/processrequest", body, as: PushAccepted.self, idempotent: false, context: context)
+        {
+        case .accepted(let accepted): return .accepted(accepted)
+        case .refused(let status, let code, let detail): return .refused(status: status, code: code, detail: detail)
+        case .unknown(_, let detail): return .unknown(detail)
         }
-        let accepted = try? response.json(PushAccepted.self)
-        if response.status == 200, let accepted, accepted.responseCode == "0" {
-            return .accepted(accepted)
-        }
-        let envelope = try? response.json(ErrorEnvelope.self)
-        // Only Daraja's own refusal (its error envelope, or its acknowledgement with a non-zero
-        // ResponseCode) proves nothing went to the phone; anything else may hide an accepted push.
-        let fromDaraja = envelope?.errorCode != nil || envelope?.responseCode != nil
-        if !fromDaraja, response.status == 200 || response.status == 408 || response.status >= 500 {
-            return .unknown("HTTP \(response.status) without Daraja's answer")
-        }
-        let detail =
-            envelope?.errorMessage ?? (try? response.json(PushAccepted.self))?.customerMessage ?? "HTTP \(response.status)"
-        return .refused(status: response.status, code: envelope?.errorCode, detail: detail)
     }
 
     /// Asks Daraja how the push `checkoutRequestID` ended. Safe to repeat (it changes nothing).
     func query(checkoutRequestID: String, context: FunctionContext) async throws -> QueryOutcome {
-        struct Answer: Decodable {
-            var responseCode: String?
-            var resultCode: String?
-            var resultDesc: String?
-            enum CodingKeys: String, CodingKey {
-                case responseCode = "ResponseCode"
-                case resultCode = "ResultCode"
-                case resultDesc = "ResultDesc"
-            }
-        }
         let password = DarajaPassword(
             shortcode: settings.darajaShortcode, passkey: settings.darajaPasskey, unixTime: context.now.unixSeconds)
         let body = QueryRequest(
             businessShortCode: settings.darajaShortcode, password: password.password, timestamp: password.timestamp,
             checkoutRequestID: checkoutRequestID)
-        let response = try await authorised(context: context) { token in
-            try OutgoingRequest.json(
-                "POST", settings.darajaBaseURL + "/mpesa/stkpushquery/v1/query", body,
-                headers: ["Authorization": "Bearer \(token)"], idempotent: true)
-        }
-        guard response.status == 200, let answer = try? response.json(Answer.self), let code = answer.resultCode else {
-            // Daraja answers 500 "The transaction is being processed" while the customer decides.
-            let envelope = try? response.json(ErrorEnvelope.self)
-            return .unknown(envelope?.errorMessage ?? "HTTP \(response.status)")
+        let answer = try await call(
+            "/mpesa/stkpushquery/v1/query", body, as: QueryAnswer.self, idempotent: true, context: context)
+        // Daraja answers 500 "The transaction is being processed" while the customer decides.
+        guard case .accepted(let result) = answer, let code = result.resultCode else {
+            switch answer {
+            case .refused(_, _, let detail), .unknown(_, let detail): return .unknown(detail)
+            case .accepted: return .unknown("no ResultCode in the answer")
+            }
         }
         switch code {
         case "0": return .paid
-        case "4999": return .unknown(answer.resultDesc ?? "still under processing")
-        default: return .failed(code: code, description: answer.resultDesc ?? "")
+        case "4999": return .unknown(result.resultDesc ?? "still under processing")
+        default: return .failed(code: code, description: result.resultDesc ?? "")
         }
     }
 

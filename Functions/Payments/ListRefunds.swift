@@ -20,7 +20,8 @@ struct RefundPage: Encodable, Sendable {
 
 /// `GET /admin/refunds?status=&cursor=&limit=` (admin) → `{items, next_cursor}`: the M-Pesa
 /// refunds (reversals), newest first — `pending` (not yet accepted by Daraja), `requested`
-/// (awaiting Safaricom's result), `succeeded`, `failed` (retry with `POST /admin/refunds/{id}/retry`).
+/// (awaiting Safaricom's result, or Transaction Status's answer), `succeeded`, `failed` (retry with
+/// `POST /admin/refunds/{id}/retry`; `not-reversed` and `status-unanswered` come from ``ReconcileReversals``).
 /// `limit` 1–100 (default 20); a bad status, limit or cursor is 400 naming it.
 enum ListRefunds: Function {
     static func run(_: NoInput = NoInput(), context: FunctionContext) async throws -> RefundPage {

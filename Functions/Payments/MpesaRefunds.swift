@@ -46,6 +46,33 @@ enum MpesaRefunds {
         return try await submit(id, token: token, context: context, gateways: gateways)
     }
 
+    /// An admin's refund of `payment`: its reversal — started now, or the one under way (however
+    /// many ask at once, one request reaches Daraja), or a `failed` one sent again (claimed by a
+    /// conditional update, so once). Nil when the payment cannot be reversed (no receipt).
+    static func refund(_ payment: Payment, context: FunctionContext, gateways: Gateways) async throws -> MpesaReversal? {
+        guard let existing = try await MpesaReversal.find("payment_id = $1", [.text(payment.id)], in: context.store) else {
+            return try await start(payment, context: context, gateways: gateways)
+        }
+        guard existing.status == .failed else { return existing }
+        guard let token = try await reopen(existing.id, staleBefore: nil, context: context) else {
+            return try await MpesaReversal.find("id = $1", [.text(existing.id)], in: context.store)
+        }
+        return try await submit(existing.id, token: token, context: context, gateways: gateways)
+    }
+
+    /// `failed` (or, with `staleBefore`, `requested` and unchanged since then) → `pending` with a new
+    /// callback token. Nil when the row is in neither state (another caller took it first).
+    static func reopen(_ id: String, staleBefore: String?, context: FunctionContext) async throws -> CallbackToken? {
+        let token = CallbackToken.generate()
+        let changed = try await context.store.execute(
+            """
+            UPDATE mpesa_reversals SET status = 'pending', callback_token_hash = $2, conversation_id = NULL,
+                originator_conversation_id = NULL, result_code = NULL, result_desc = NULL, updated_at = $3
+            WHERE id = $1 AND (status = 'failed' OR (status = 'requested' AND updated_at < $4))
+            """, [.text(id), .text(token.hash), .text(context.now.timestamp), SQLValue(staleBefore)])
+        return changed == 1 ? token : nil
+    }
+
     /// How long a `requested` reversal waits for its result before an admin may send it again
     /// (the result was lost; Daraja answers a repeat with R000001, which settles it).
     static let resultGrace = 3600
@@ -53,15 +80,8 @@ enum MpesaRefunds {
     /// A `failed` reversal — or a `requested` one whose result has not come for ``resultGrace``
     /// seconds — again, with a new token (an admin's retry). 409 `refund-not-retryable` otherwise.
     static func retry(_ reversal: MpesaReversal, context: FunctionContext, gateways: Gateways) async throws -> MpesaReversal? {
-        let token = CallbackToken.generate()
         let stale = WallTime(unixSeconds: context.now.unixSeconds - resultGrace).timestamp
-        let changed = try await context.store.execute(
-            """
-            UPDATE mpesa_reversals SET status = 'pending', callback_token_hash = $2, conversation_id = NULL,
-                originator_conversation_id = NULL, result_code = NULL, result_desc = NULL, updated_at = $3
-            WHERE id = $1 AND (status = 'failed' OR (status = 'requested' AND updated_at < $4))
-            """, [.text(reversal.id), .text(token.hash), .text(context.now.timestamp), .text(stale)])
-        guard changed == 1 else {
+        guard let token = try await reopen(reversal.id, staleBefore: stale, context: context) else {
             throw FunctionError(
                 status: 409, code: "refund-not-retryable",
                 detail: "the refund is \(reversal.status.rawValue); only a failed refund, or one whose result has not "
@@ -79,7 +99,7 @@ enum MpesaRefunds {
             reversal.status == .pending
         else { return nil }
         let base = gateways.settings.publicURL + "/webhooks/mpesa/reversal/" + token.text
-        let outcome: DarajaClient.ReversalOutcome
+        let outcome: DarajaClient.Answer<DarajaClient.Queued>
         do {
             outcome = try await gateways.daraja.reverse(
                 receipt: reversal.receipt, amount: reversal.amount / 100, resultURL: base + "/result",
@@ -107,6 +127,16 @@ enum MpesaRefunds {
             try await settle(id, .failed, code: code ?? "HTTP \(status)", description: detail, context: context)
             context.logger.error(
                 "Daraja refused the M-Pesa reversal", metadata: ["reversal_id": "\(id)", "code": "\(code ?? "")"])
+        case .unknown(_, let detail):
+            // Something between us and Daraja answered: the reversal may be queued. It is left
+            // `requested` with no ConversationID; ``ReconcileReversals`` asks Transaction Status.
+            try await context.store.execute(
+                """
+                UPDATE mpesa_reversals SET status = 'requested', attempts = attempts + 1, result_desc = $2, updated_at = $3
+                WHERE id = $1 AND status = 'pending'
+                """, [.text(id), .text(String(detail.prefix(500))), .text(context.now.timestamp)])
+            context.logger.warning(
+                "M-Pesa reversal answer unreadable; reconciliation will ask", metadata: ["reversal_id": "\(id)"])
         }
         return try await MpesaReversal.find("id = $1", [.text(id)], in: context.store)
     }
@@ -125,5 +155,33 @@ enum MpesaRefunds {
                 .text(id), .text(status.rawValue), SQLValue(code), .text(String(description.prefix(500))),
                 .text(context.now.timestamp),
             ])
+    }
+
+    /// `pending` or `requested` → `succeeded`, and the refund recorded on the payment
+    /// (`payment.refunded {full: true}`) in the same transaction. False when it was settled before
+    /// (a duplicate result, or a status answer after the result): nothing changes then.
+    static func succeed(
+        _ id: String, code: String, description: String, transactionID: String?, conversationID: String?,
+        context: FunctionContext
+    ) async throws -> Bool {
+        let now = context.now
+        return try await context.store.transaction { tx -> Bool in
+            let changed = try tx.execute(
+                """
+                UPDATE mpesa_reversals SET status = 'succeeded', result_code = $2, result_desc = $3,
+                    reversal_transaction_id = $4, conversation_id = COALESCE(conversation_id, $5), updated_at = $6
+                WHERE id = $1 AND status IN ('pending', 'requested')
+                """,
+                [
+                    .text(id), .text(code), .text(String(description.prefix(500))), SQLValue(transactionID),
+                    SQLValue(conversationID), .text(now.timestamp),
+                ])
+            guard changed == 1, let reversal = try MpesaReversal.find("id = $1", [.text(id)], in: tx),
+                let payment = try PaymentRepository.find(id: reversal.paymentID, in: tx)
+            else { return false }
+            _ = try PaymentTransitions.recordRefund(
+                paymentID: payment.id, total: payment.refundedAmount + reversal.amount, at: now, in: tx)
+            return true
+        }
     }
 }

@@ -6,8 +6,10 @@ import SokoFunctions
 /// `pending` → (Daraja accepts) `requested` → (the ResultURL's result) `succeeded` or `failed`;
 /// `pending` → (Daraja refuses, or cannot be reached) `failed`; `requested` → (QueueTimeOutURL)
 /// `failed`. An admin retries a `failed` one (`POST /admin/refunds/{id}/retry`), which makes it
-/// `pending` again with a new callback token. Only ``MpesaRefunds`` changes rows, each change a
-/// conditional `UPDATE … WHERE status …`.
+/// `pending` again with a new callback token. A `pending` or `requested` one with no news for ten
+/// minutes is asked after with Transaction Status (``ReconcileReversals``), whose answer
+/// (``MpesaReversalStatus``) makes it `succeeded` or `failed`. Only ``MpesaRefunds`` and those two
+/// change rows, each change a conditional `UPDATE … WHERE status …`.
 struct MpesaReversal: Sendable, Equatable, Encodable {
     enum Status: String, Sendable, Codable, CaseIterable {
         case pending
@@ -32,6 +34,11 @@ struct MpesaReversal: Sendable, Equatable, Encodable {
     var reversalTransactionID: String?
     var createdAt: String
     var updatedAt: String
+    /// The SHA-256 of the callback token of the latest Transaction Status query (``ReconcileReversals``).
+    var statusTokenHash: String?
+    /// How many times Transaction Status was asked about this reversal, and when last.
+    var statusQueries: Int
+    var statusQueriedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, method, amount, currency, receipt, status, attempts
@@ -67,7 +74,8 @@ struct MpesaReversal: Sendable, Equatable, Encodable {
 
     static let columns = """
         id, payment_id, order_id, amount, currency, receipt, status, attempts, callback_token_hash, conversation_id,
-        originator_conversation_id, result_code, result_desc, reversal_transaction_id, created_at, updated_at
+        originator_conversation_id, result_code, result_desc, reversal_transaction_id, created_at, updated_at,
+        status_token_hash, status_queries, status_queried_at
         """
 
     init(row: Row) throws {
@@ -90,6 +98,9 @@ struct MpesaReversal: Sendable, Equatable, Encodable {
         reversalTransactionID = try row.string("reversal_transaction_id")
         createdAt = try row.string("created_at") ?? ""
         updatedAt = try row.string("updated_at") ?? ""
+        statusTokenHash = try row.string("status_token_hash")
+        statusQueries = try row.int("status_queries") ?? 0
+        statusQueriedAt = try row.string("status_queried_at")
     }
 
     static func find(_ condition: String, _ parameters: [SQLValue], in store: Store) async throws -> MpesaReversal? {

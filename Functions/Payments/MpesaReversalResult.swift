@@ -29,16 +29,32 @@ enum ReversalCallback {
     static let accepted = FunctionResponse(
         status: 200, headers: ["Content-Type": "application/json"], body: Array(MpesaCallback.accepted.utf8))
 
-    static func handle(_ request: FunctionRequest, timedOut: Bool, context: FunctionContext) async throws -> FunctionResponse {
+    /// The reversal whose token column (`callback_token_hash`, or `status_token_hash` for a
+    /// Transaction Status answer) holds the SHA-256 of the path's token, compared in constant time.
+    static func reversal(
+        tokenColumn: String, _ stored: KeyPath<MpesaReversal, String?>, context: FunctionContext
+    ) async throws -> MpesaReversal? {
+        let token = context.pathParameter("token") ?? ""
+        guard !token.isEmpty, token.utf8.count <= 100,
+            let reversal = try await MpesaReversal.find(
+                "\(tokenColumn) = $1", [.text(CallbackToken.hash(token))], in: context.store),
+            let hash = reversal[keyPath: stored], CallbackToken.matches(token, storedHash: hash)
+        else { return nil }
+        return reversal
+    }
+
+    /// The body as JSON, or 400 `malformed-json`.
+    static func json(_ request: FunctionRequest) throws -> JSONValue {
         guard let json = try? JSONCoding.decode(JSONValue.self, from: request.body) else {
             throw FunctionError.badRequest("the result is not JSON", code: "malformed-json")
         }
-        let token = context.pathParameter("token") ?? ""
+        return json
+    }
+
+    static func handle(_ request: FunctionRequest, timedOut: Bool, context: FunctionContext) async throws -> FunctionResponse {
+        let json = try json(request)
         let logger = context.logger
-        guard !token.isEmpty, token.utf8.count <= 100,
-            let reversal = try await MpesaReversal.find(
-                "callback_token_hash = $1", [.text(CallbackToken.hash(token))], in: context.store),
-            let stored = reversal.callbackTokenHash, CallbackToken.matches(token, storedHash: stored)
+        guard let reversal = try await reversal(tokenColumn: "callback_token_hash", \.callbackTokenHash, context: context)
         else {
             logger.warning("M-Pesa reversal result with an unknown token; acknowledged and ignored")
             return accepted
@@ -49,7 +65,6 @@ enum ReversalCallback {
                 "M-Pesa reversal result for another conversation; ignored", metadata: ["reversal_id": "\(reversal.id)"])
             return accepted
         }
-        let now = context.now
         // R000001, "already reversed": an earlier request of ours went through and its result was
         // lost (the retry of a stale `requested` one) — the money is back, so it is a success.
         let alreadyReversed = result?.resultCode == "R000001"
@@ -63,22 +78,9 @@ enum ReversalCallback {
             return accepted
         }
         guard let result else { return accepted }
-        let settled = try await context.store.transaction { tx -> Bool in
-            let changed = try tx.execute(
-                """
-                UPDATE mpesa_reversals SET status = 'succeeded', result_code = $2, result_desc = $3,
-                    reversal_transaction_id = $4, conversation_id = COALESCE(conversation_id, $5), updated_at = $6
-                WHERE id = $1 AND status IN ('pending', 'requested')
-                """,
-                [
-                    .text(reversal.id), .text(result.resultCode), .text(result.resultDesc), SQLValue(result.transactionID),
-                    SQLValue(result.conversationID), .text(now.timestamp),
-                ])
-            guard changed == 1, let payment = try PaymentRepository.find(id: reversal.paymentID, in: tx) else { return false }
-            _ = try PaymentTransitions.recordRefund(
-                paymentID: payment.id, total: payment.refundedAmount + reversal.amount, at: now, in: tx)
-            return true
-        }
+        let settled = try await MpesaRefunds.succeed(
+            reversal.id, code: result.resultCode, description: result.resultDesc, transactionID: result.transactionID,
+            conversationID: result.conversationID, context: context)
         logger.info(
             settled ? "M-Pesa payment reversed" : "M-Pesa reversal result for a settled reversal",
             metadata: ["reversal_id": "\(reversal.id)", "transaction_id": "\(result.transactionID ?? "")"])

@@ -30,6 +30,8 @@ public enum PaymentsBundle: FunctionBundle {
         registry.add(RefundUnneededPayment(gateways: gateways))
         registry.add(MpesaReversalResult.self)
         registry.add(MpesaReversalTimeout.self)
+        registry.add(MpesaReversalStatus.self)
+        registry.add(ReconcileReversals(gateways: gateways))
         registry.add(ListRefunds.self)
         registry.add(RetryRefund(gateways: gateways))
     }

@@ -53,5 +53,16 @@ enum PaymentsSchema {
                 """,
                 "CREATE INDEX mpesa_reversals_status ON mpesa_reversals (status, created_at, id)",
             ]),
+        Migration(
+            3, "reversal status queries",
+            [
+                // A reversal whose result never came is asked after with Daraja's Transaction Status
+                // API (ReconcileReversals): the query's own callback token (SHA-256 only), when it
+                // was last asked and how many times.
+                "ALTER TABLE mpesa_reversals ADD COLUMN status_token_hash TEXT",
+                "ALTER TABLE mpesa_reversals ADD COLUMN status_queried_at TEXT",
+                "ALTER TABLE mpesa_reversals ADD COLUMN status_queries INTEGER NOT NULL DEFAULT 0",
+                "CREATE UNIQUE INDEX mpesa_reversals_status_token ON mpesa_reversals (status_token_hash)",
+            ]),
     ]
 }

@@ -18,7 +18,7 @@ import SokoFunctions
 /// | `SOKO_DARAJA_CONSUMER_KEY`, `…_SECRET` (or `…_FILE`) | OAuth client credentials | `sandbox-key`, `sandbox-secret` |
 /// | `SOKO_DARAJA_SHORTCODE` | the Paybill number (5–7 digits) | `174379` |
 /// | `SOKO_DARAJA_PASSKEY` (or `…_FILE`) | Lipa na M-Pesa passkey | the public sandbox passkey |
-/// | `SOKO_DARAJA_INITIATOR_NAME` | the API operator with the "Org Reversals Initiator" role (refunds) | `testapi` |
+/// | `SOKO_DARAJA_INITIATOR_NAME` | the API operator with the "Org Reversals Initiator" and "Transaction Status query ORG API" roles (refunds) | `testapi` |
 /// | `SOKO_DARAJA_SECURITY_CREDENTIAL` (or `…_FILE`) | that operator's password, RSA-encrypted with Safaricom's certificate, base64 | `sandbox-credential` |
 /// | `SOKO_STRIPE_BASE_URL` | Stripe's API (`https://api.stripe.com` for real) | `SOKO_PUBLIC_URL/_sandbox/stripe` |
 /// | `SOKO_STRIPE_SECRET_KEY` (or `…_FILE`) | `sk_…` or `rk_…` | `sk_test_sandbox` |

@@ -19,7 +19,7 @@ struct RefundCancelledOrder: DependentEventFunction {
     }
 
     /// Stripe: a full refund through the Refunds API (idempotent per payment and amount); M-Pesa:
-    /// marked `refund_due` and reversed through Daraja (the result settles it later).
+    /// marked `refund_due` and reversed through Daraja (the result, or Transaction Status, settles it later).
     static func refundInFull(_ payment: Payment, context: FunctionContext, gateways: Gateways) async throws {
         switch payment.method {
         case .stripe:

@@ -6,8 +6,8 @@ import SokoFunctions
 /// The Idempotency-Key names the payment, what was refunded before and this amount, so retrying a
 /// refund replays it and never refunds twice. A full refund makes the payment `refunded` and emits
 /// `payment.refunded {full: true}` (Orders then moves the order to `refunded`). M-Pesa payments are
-/// 422 `refund-not-supported`: reversals go through Safaricom's portal by hand. 409
-/// `payment-not-refundable` unless the payment succeeded; 422 naming `amount` past what is left.
+/// reversed in full through Daraja instead: 202 with the refund `pending` (``reverse(_:amount:context:gateways:)``).
+/// 409 `payment-not-refundable` unless the payment succeeded; 422 naming `amount` past what is left.
 struct RefundPayment: DependentFunction {
     let gateways: Gateways
 
@@ -15,7 +15,7 @@ struct RefundPayment: DependentFunction {
         var amount: Int?
     }
 
-    struct Output: Encodable, Sendable {
+    struct Refunded: Encodable, Sendable {
         struct RefundSummary: Encodable, Sendable {
             var id: String
             var amount: Int
@@ -25,25 +25,33 @@ struct RefundPayment: DependentFunction {
         var refund: RefundSummary
     }
 
-    func run(_ input: Input, context: FunctionContext) async throws -> Output {
+    func run(_ input: Input, context: FunctionContext) async throws -> Reply<Refunded> {
         guard let id = context.pathParameter("id"), PaymentRepository.isPaymentID(id),
             let payment = try await PaymentRepository.find(id: id, in: context.store)
         else { throw PaymentsProblem.paymentNotFound }
-        return try await Self.refund(payment, amount: input.amount, context: context, gateways: gateways)
+        switch payment.method {
+        case .stripe:
+            return Reply(body: try await Self.refund(payment, amount: input.amount, context: context, gateways: gateways))
+        case .mpesa: return try await Self.reverse(payment, amount: input.amount, context: context, gateways: gateways)
+        }
     }
 
-    /// Refunds `amount` (or the rest) of `payment`; shared with ``RefundCancelledOrder``.
-    static func refund(_ payment: Payment, amount: Int?, context: FunctionContext, gateways: Gateways) async throws -> Output {
-        guard payment.method == .stripe else {
-            throw FunctionError(
-                status: 422, code: "refund-not-supported",
-                detail: "M-Pesa payments are reversed by hand through the M-Pesa business portal")
-        }
+    /// 409 `payment-not-refundable` unless `payment` succeeded (and is not all refunded yet).
+    static func checkRefundable(_ payment: Payment) throws {
         guard [.succeeded, .partiallyRefunded].contains(payment.status) else {
             throw FunctionError(
                 status: 409, code: "payment-not-refundable", detail: "the payment is \(payment.status.rawValue)",
                 errors: [FieldError(field: "status", message: "is \(payment.status.rawValue)")])
         }
+    }
+
+    /// Refunds `amount` (or the rest) of the Stripe `payment`; shared with ``RefundCancelledOrder``.
+    static func refund(_ payment: Payment, amount: Int?, context: FunctionContext, gateways: Gateways) async throws -> Refunded {
+        guard payment.method == .stripe else {
+            throw FunctionError(
+                status: 422, code: "refund-not-supported", detail: "only card payments are refunded through Stripe")
+        }
+        try checkRefundable(payment)
         let left = payment.amount - payment.refundedAmount
         let amount = amount ?? left
         guard (1...max(left, 1)).contains(amount), left > 0 else {
@@ -71,6 +79,6 @@ struct RefundPayment: DependentFunction {
         guard let updated = try await PaymentRepository.find(id: payment.id, in: context.store) else {
             throw PaymentsProblem.paymentNotFound
         }
-        return Output(payment: updated, refund: .init(id: refund.id, amount: amount, status: refund.status))
+        return Refunded(payment: updated, refund: .init(id: refund.id, amount: amount, status: refund.status))
     }
 }

@@ -12,49 +12,41 @@ enum Reversal {
         -> (response: FunctionResponse, result: Task<Void, Never>?)
     {
         var delivery: Task<Void, Never>?
-        let response = await DarajaEndpoint.answer(context) {
-            try await DarajaToken.authorize(request, context: context)
+        let response = await DarajaEndpoint.acknowledge(request, context) {
             let reversal = try ReversalRequest(body: request.body, callbackHosts: settings.callbackHosts)
             let now = Int(context.now.unixSeconds)
             let outcome = try await decide(reversal, settings: settings, store: context.store)
             let original = try await context.store.query(
                 "SELECT phone FROM stk_requests WHERE receipt = $1", [.text(reversal.transactionID)]
             ).first.flatMap { try $0.string("phone") }
+            let ids = DarajaResultEnvelope.conversationIDs(now: now)
             let result = ReversalResult(
-                outcome: outcome,
-                originatorConversationID: SandboxIdentifiers.digits(5) + "-" + SandboxIdentifiers.digits(8) + "-1",
-                conversationID: "AG_\(NairobiTime(unix: now).compact.prefix(8))_\(SandboxIdentifiers.random(20))",
+                outcome: outcome, originatorConversationID: ids.originator, conversationID: ids.conversation,
                 originalTransactionID: reversal.transactionID, amount: reversal.amount,
                 completedAt: NairobiTime(unix: now + settings.callbackDelay.milliseconds / 1000).compact,
                 creditParty: "\(original ?? "254708374149") - Sandbox Customer",
                 debitParty: "\(reversal.receiverParty) - Sandbox Shop", timeoutURL: reversal.timeoutURL)
             var transactionID: SQLValue = .null
             if case .reversed(let id) = outcome { transactionID = .text(id) }
+            // The sandbox's "lost result": reversed, and nothing is ever posted about it.
+            let lost = transactionID != .null && original == ReversalResult.lostResultPhone
             try await context.store.execute(
                 """
                 INSERT INTO reversal_requests (conversation_id, originator_conversation_id, original_transaction_id, amount,
                     result_url, timeout_url, result_code, transaction_id, result_state, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """,
                 [
                     .text(result.conversationID), .text(result.originatorConversationID), .text(reversal.transactionID),
                     SQLValue(reversal.amount), .text(reversal.resultURL), .text(reversal.timeoutURL),
-                    .text(outcome.code), transactionID, SQLValue(now),
+                    .text(outcome.code), transactionID, .text(lost ? "withheld" : "pending"), SQLValue(now),
                 ])
             let url = outcome == .queueTimeout ? reversal.timeoutURL : reversal.resultURL
-            delivery = schedule(result, to: url, context: context, settings: settings)
-            var json = JSONBuffer(capacity: 256)
-            json.openObject()
-            json.key("OriginatorConversationID")
-            json.string(result.originatorConversationID)
-            json.key("ConversationID")
-            json.string(result.conversationID)
-            json.key("ResponseCode")
-            json.string("0")
-            json.key("ResponseDescription")
-            json.string(accepted)
-            json.closeObject()
-            return FunctionResponse(json: json)
+            if !lost { delivery = schedule(result, to: url, context: context, settings: settings) }
+            return [
+                "OriginatorConversationID": result.originatorConversationID, "ConversationID": result.conversationID,
+                "ResponseCode": "0", "ResponseDescription": accepted,
+            ]
         }
         return (response, delivery)
     }
@@ -63,9 +55,9 @@ enum Reversal {
     static func decide(_ reversal: ReversalRequest, settings: SandboxSettings, store: Store) async throws
         -> ReversalResult.Outcome
     {
-        guard reversal.initiator == settings.darajaInitiatorName,
-            reversal.securityCredential == settings.darajaSecurityCredential
-        else { return .failed(code: "2001", description: "The initiator information is invalid.") }
+        guard reversal.initiator.isOperator(settings) else {
+            return .failed(code: "2001", description: "The initiator information is invalid.")
+        }
         guard
             let paid = try await store.query(
                 "SELECT amount, phone FROM stk_requests WHERE receipt = $1 AND result_code = 0", [.text(reversal.transactionID)]
@@ -88,26 +80,14 @@ enum Reversal {
     static func schedule(
         _ result: ReversalResult, to url: String, context: FunctionContext, settings: SandboxSettings
     ) -> Task<Void, Never> {
-        let delivery = SandboxDelivery(context: context)
         let store = context.store
-        let logger = context.logger
-        return Task.detached {
-            let outcome = await delivery.deliver(after: settings.callbackDelay, what: "reversal result \(result.conversationID)")
-            {
-                result.request(to: url)
-            }
-            let state: String =
-                switch outcome {
-                case .delivered: "delivered"
-                case .failed: "failed"
-                }
-            do {
-                try await store.execute(
-                    "UPDATE reversal_requests SET result_state = $1 WHERE conversation_id = $2",
-                    [.text(state), .text(result.conversationID)])
-            } catch {
-                logger.warning("sandbox: could not record the reversal result's delivery: \(error)")
-            }
+        return SandboxDelivery.post(
+            after: settings.callbackDelay, what: "reversal result \(result.conversationID)", context: context,
+            { result.request(to: url) }
+        ) { outcome in
+            try await store.execute(
+                "UPDATE reversal_requests SET result_state = $1 WHERE conversation_id = $2",
+                [.text(SandboxDelivery.state(outcome)), .text(result.conversationID)])
         }
     }
 }

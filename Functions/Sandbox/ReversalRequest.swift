@@ -1,28 +1,19 @@
 /// A Reversal request body (`POST /mpesa/reversal/v1/request`), checked field by field as Daraja
-/// checks it; the initiator's credentials are judged later, in the asynchronous result (as
-/// Daraja does: a wrong credential is ResultCode 2001, not a synchronous error).
+/// checks it: the initiator's fields (``InitiatorRequest``), then the amount and the receiver.
 struct ReversalRequest: Equatable, Sendable {
-    var initiator: String
-    var securityCredential: String
-    var transactionID: String
+    var initiator: InitiatorRequest
     var amount: Int
     var receiverParty: String
-    var resultURL: String
-    var timeoutURL: String
-    var remarks: String
+
+    var transactionID: String { initiator.transactionID }
+    var resultURL: String { initiator.resultURL }
+    var timeoutURL: String { initiator.timeoutURL }
 
     /// - Throws: ``DarajaError`` (`400.002.05` for a body that is not an object, `400.002.02`
     ///   naming the first bad field).
     init(body: [UInt8], callbackHosts: Set<String>?) throws(DarajaError) {
         let fields = try DarajaFields(body: body)
-        guard let initiator = fields.text("Initiator"), !initiator.isEmpty else { throw .invalid("Initiator") }
-        guard let credential = fields.text("SecurityCredential"), !credential.isEmpty else {
-            throw .invalid("SecurityCredential")
-        }
-        guard fields.text("CommandID") == "TransactionReversal" else { throw .invalid("CommandID") }
-        guard let transaction = fields.text("TransactionID"), (8...20).contains(transaction.count),
-            transaction.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        else { throw .invalid("TransactionID") }
+        initiator = try InitiatorRequest(fields, command: "TransactionReversal", callbackHosts: callbackHosts)
         guard let amountText = fields.text("Amount"), let amount = Int(amountText),
             (1...StkPushRequest.maximumAmount).contains(amount)
         else { throw .invalid("Amount") }
@@ -33,20 +24,7 @@ struct ReversalRequest: Equatable, Sendable {
         guard let type = fields.text("RecieverIdentifierType"), ["11", "4"].contains(type) else {
             throw .invalid("RecieverIdentifierType")
         }
-        guard let result = fields.text("ResultURL"), CallbackURL.isAcceptable(result, hosts: callbackHosts) else {
-            throw .invalid("ResultURL")
-        }
-        guard let timeout = fields.text("QueueTimeOutURL"), CallbackURL.isAcceptable(timeout, hosts: callbackHosts) else {
-            throw .invalid("QueueTimeOutURL")
-        }
-        guard let remarks = fields.text("Remarks"), (2...100).contains(remarks.count) else { throw .invalid("Remarks") }
-        self.initiator = initiator
-        securityCredential = credential
-        transactionID = transaction
         self.amount = amount
         receiverParty = party
-        resultURL = result
-        timeoutURL = timeout
-        self.remarks = remarks
     }
 }

@@ -5,6 +5,7 @@ import SokoFunctions
 /// | case | result |
 /// |---|---|
 /// | the original payment's phone is 254700000006 | no result: a post to `QueueTimeOutURL` (queue timeout) |
+/// | the original payment's phone is 254700000007 | reversed, but the result is lost: nothing is posted (Transaction Status finds it) |
 /// | `Initiator` / `SecurityCredential` not the sandbox's operator | ResultCode 2001 "The initiator information is invalid." |
 /// | `TransactionID` names no paid STK push | ResultCode "R000002" "The OriginalTransactionID is invalid." |
 /// | the transaction was reversed already | ResultCode "R000001" "The transaction has already been reversed." |
@@ -27,6 +28,8 @@ struct ReversalResult: Sendable, Equatable {
     }
 
     static let timeoutPhone = "254700000006"
+    /// The reversal goes through and its result is never posted (``Reversal`` withholds it).
+    static let lostResultPhone = "254700000007"
 
     var outcome: Outcome
     var originatorConversationID: String
@@ -39,76 +42,32 @@ struct ReversalResult: Sendable, Equatable {
     var debitParty: String
     var timeoutURL: String
 
-    var body: [UInt8] {
-        var json = JSONBuffer(capacity: 1024)
-        json.openObject()
-        json.key("Result")
-        json.openObject()
-        json.key("ResultType")
-        json.int(0)
-        json.key("ResultCode")
+    var envelope: DarajaResultEnvelope {
+        let code: String
+        let description: String
+        var transactionID = SandboxIdentifiers.mpesaReceipt()
+        var parameters: [DarajaResultEnvelope.Parameter] = []
         switch outcome {
-        case .reversed: json.int(0)
-        case .queueTimeout: json.int(1)
-        case .failed(let code, _):
-            // Numeric codes are numbers, Safaricom's R-codes strings.
-            if let number = Int(code) { json.int(number) } else { json.string(code) }
+        case .reversed(let id):
+            (code, description, transactionID) = ("0", "The service request is processed successfully.", id)
+            let (amount, completedAt, original) = (amount, completedAt, originalTransactionID)
+            let (credit, debit) = (creditParty, debitParty)
+            parameters = [
+                ("DebitAccountBalance", { $0.string("Utility Account|KES|100000.00|100000.00|0.00|0.00") }),
+                ("Amount", { $0.int(amount) }), ("TransCompletedTime", { $0.raw(completedAt) }),
+                ("OriginalTransactionID", { $0.string(original) }), ("Charge", { $0.int(0) }),
+                ("CreditPartyPublicName", { $0.string(credit) }), ("DebitPartyPublicName", { $0.string(debit) }),
+            ]
+        case .queueTimeout: (code, description) = ("1", "The request timed out in the queue.")
+        case .failed(let failure, let text): (code, description) = (failure, text)
         }
-        json.key("ResultDesc")
-        switch outcome {
-        case .reversed: json.string("The service request is processed successfully.")
-        case .queueTimeout: json.string("The request timed out in the queue.")
-        case .failed(_, let description): json.string(description)
-        }
-        json.key("OriginatorConversationID")
-        json.string(originatorConversationID)
-        json.key("ConversationID")
-        json.string(conversationID)
-        json.key("TransactionID")
-        if case .reversed(let id) = outcome { json.string(id) } else { json.string(SandboxIdentifiers.mpesaReceipt()) }
-        if case .reversed = outcome {
-            json.key("ResultParameters")
-            json.openObject()
-            json.key("ResultParameter")
-            json.openArray()
-            parameter(&json, "DebitAccountBalance") { $0.string("Utility Account|KES|100000.00|100000.00|0.00|0.00") }
-            parameter(&json, "Amount") { $0.int(amount) }
-            parameter(&json, "TransCompletedTime") { $0.raw(completedAt) }
-            parameter(&json, "OriginalTransactionID") { $0.string(originalTransactionID) }
-            parameter(&json, "Charge") { $0.int(0) }
-            parameter(&json, "CreditPartyPublicName") { $0.string(creditParty) }
-            parameter(&json, "DebitPartyPublicName") { $0.string(debitParty) }
-            json.closeArray()
-            json.closeObject()
-        }
-        json.key("ReferenceData")
-        json.openObject()
-        json.key("ReferenceItem")
-        json.openObject()
-        json.key("Key")
-        json.string("QueueTimeoutURL")
-        json.key("Value")
-        json.string(timeoutURL)
-        json.closeObject()
-        json.closeObject()
-        json.closeObject()
-        json.closeObject()
-        return json.bytes
+        return DarajaResultEnvelope(
+            resultCode: code, resultDesc: description, originatorConversationID: originatorConversationID,
+            conversationID: conversationID, transactionID: transactionID, parameters: parameters, timeoutURL: timeoutURL)
     }
 
-    private func parameter(_ json: inout JSONBuffer, _ key: String, _ value: (inout JSONBuffer) -> Void) {
-        json.openObject()
-        json.key("Key")
-        json.string(key)
-        json.key("Value")
-        value(&json)
-        json.closeObject()
-    }
+    var body: [UInt8] { envelope.body }
 
     /// The POST to `url` (the ResultURL, or the QueueTimeOutURL on a queue timeout).
-    func request(to url: String) -> OutgoingRequest {
-        var headers = HTTPHeaders()
-        headers.set("Content-Type", "application/json")
-        return OutgoingRequest(method: "POST", url: url, headers: headers, body: body, idempotent: false, timeout: .seconds(10))
-    }
+    func request(to url: String) -> OutgoingRequest { envelope.request(to: url) }
 }

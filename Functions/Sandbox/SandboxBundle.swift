@@ -1,7 +1,7 @@
 import SokoFunctions
 
 /// The payment gateways' sandbox: Safaricom Daraja (OAuth token, STK push, STK query, the
-/// callback posted after the push, and reversals with their asynchronous result) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
+/// callback posted after the push, reversals and transaction status queries with their asynchronous results) and Stripe (PaymentIntents, Charges, Refunds, and signed webhook
 /// events), speaking their documented HTTP APIs under `/_sandbox/daraja/…` and
 /// `/_sandbox/stripe/v1/…` so the platform runs end to end with no credentials. The real Payments
 /// client talks to it; only base URLs and credentials change for the real gateways.
@@ -42,6 +42,9 @@ public enum SandboxBundle: FunctionBundle {
         registry.raw("darajaReversal") { request, context in
             await Reversal.run(request, context: context, settings: settings).response
         }
+        registry.raw("darajaTransactionStatus") { request, context in
+            await TransactionStatus.run(request, context: context, settings: settings).response
+        }
         registry.raw("africasTalkingSendMessage") { request, context in
             try await AfricasTalkingMessaging.run(request, context: context, settings: settings)
         }
@@ -53,7 +56,7 @@ public enum SandboxBundle: FunctionBundle {
         }
     }
 
-    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery", "darajaReversal"]
+    static let daraja = ["darajaToken", "darajaStkPush", "darajaStkQuery", "darajaReversal", "darajaTransactionStatus"]
 
     static let stripe: [(String, @Sendable (StripeEndpoint) async throws -> (Int, [UInt8]))] = [
         ("stripeCreatePaymentIntent", CreatePaymentIntent.run),

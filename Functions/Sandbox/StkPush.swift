@@ -11,8 +11,7 @@ enum StkPush {
         -> (response: FunctionResponse, callback: Task<Void, Never>?)
     {
         var callback: Task<Void, Never>?
-        let response = await DarajaEndpoint.answer(context) {
-            try await DarajaToken.authorize(request, context: context)
+        let response = await DarajaEndpoint.acknowledge(request, context) {
             let push = try StkPushRequest(
                 body: request.body, passkey: settings.darajaPasskey, callbackHosts: settings.callbackHosts)
             let nowMilliseconds = Int(context.now.unixMilliseconds)
@@ -39,20 +38,10 @@ enum StkPush {
             if outcome.sendsCallback {
                 callback = schedule(message, to: push.callbackURL, context: context, settings: settings)
             }
-            var json = JSONBuffer(capacity: 256)
-            json.openObject()
-            json.key("MerchantRequestID")
-            json.string(message.merchantRequestID)
-            json.key("CheckoutRequestID")
-            json.string(message.checkoutRequestID)
-            json.key("ResponseCode")
-            json.string("0")
-            json.key("ResponseDescription")
-            json.string(accepted)
-            json.key("CustomerMessage")
-            json.string(accepted)
-            json.closeObject()
-            return FunctionResponse(json: json)
+            return [
+                "MerchantRequestID": message.merchantRequestID, "CheckoutRequestID": message.checkoutRequestID,
+                "ResponseCode": "0", "ResponseDescription": accepted, "CustomerMessage": accepted,
+            ]
         }
         return (response, callback)
     }
@@ -61,26 +50,19 @@ enum StkPush {
     static func schedule(
         _ message: StkCallback, to url: String, context: FunctionContext, settings: SandboxSettings
     ) -> Task<Void, Never> {
-        let delivery = SandboxDelivery(context: context)
         let store = context.store
-        let logger = context.logger
-        return Task.detached {
-            let result = await delivery.deliver(after: settings.callbackDelay, what: "STK callback \(message.checkoutRequestID)")
-            {
-                message.request(to: url)
-            }
-            let (state, status): (String, Int?) =
+        return SandboxDelivery.post(
+            after: settings.callbackDelay, what: "STK callback \(message.checkoutRequestID)", context: context,
+            { message.request(to: url) }
+        ) { result in
+            let status: Int? =
                 switch result {
-                case .delivered(let status): ("delivered", status)
-                case .failed(let status): ("failed", status)
+                case .delivered(let status): status
+                case .failed(let status): status
                 }
-            do {
-                try await store.execute(
-                    "UPDATE stk_requests SET callback_state = $1, callback_status = $2 WHERE checkout_request_id = $3",
-                    [.text(state), status.map { SQLValue($0) } ?? .null, .text(message.checkoutRequestID)])
-            } catch {
-                logger.warning("sandbox: could not record the STK callback's delivery: \(error)")
-            }
+            try await store.execute(
+                "UPDATE stk_requests SET callback_state = $1, callback_status = $2 WHERE checkout_request_id = $3",
+                [.text(SandboxDelivery.state(result)), status.map { SQLValue($0) } ?? .null, .text(message.checkoutRequestID)])
         }
     }
 }

@@ -87,7 +87,15 @@ struct Demo: AsyncParsableCommand {
             "cart: 1 × \(product["name"]?.text ?? productID), subtotal \(Demo.money(added.body["subtotal"], added.body["currency"]))"
         )
 
-        let address = #"{"shipping_address":{"name":"Demo Shopper","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}}"#
+        // A shop with delivery zones needs one: the first listed (the demo's Nairobi CBD).
+        let zones = try await call("GET", "/delivery-zones")
+        var zone = ""
+        if case .array(let listed)? = zones.body["items"], let first = listed.first, let id = first["id"]?.string {
+            zone = #","delivery_zone":"\#(id)""#
+            step("delivery: \(first["name"]?.text ?? id), \(Demo.money(first["fee"], first["currency"]))")
+        }
+        let address =
+            #"{"shipping_address":{"name":"Demo Shopper","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}\#(zone)}"#
         let placed = try await call(
             "POST", "/orders", token: token, headers: [("Idempotency-Key", UUID().uuidString)], json: address)
         guard placed.status == 201, let orderID = placed.body["id"]?.string else {

@@ -20,12 +20,15 @@ struct BasketPage: StorefrontPage {
                 case .some: "<p class=\"out\">Not available</p>"
                 case nil: .empty
                 }
-            let field = "qty-\(line.productID)"
+            let field = "qty-\(line.productID)\(line.variantID.map { "-" + $0 } ?? "")"
+            let options: HTML = line.optionText.map { "<p class=\"options\">\($0)</p>" } ?? .empty
+            let variant: HTML = line.variantID.map { "<input type=\"hidden\" name=\"variant_id\" value=\"\($0)\">" } ?? .empty
             return """
                 <li><a href="/p/\(line.productID)">\(line.name ?? "Product")</a>
+                \(options)
                 <p>\(line.unitPrice.map { shop.money($0, line.currency) } ?? "") × \(line.quantity) = <span class="price">\(line.lineTotal.map { shop.money($0, line.currency) } ?? "")</span></p>
                 \(warning)
-                <form class="inline" method="post" action="/basket/items/\(line.productID)">\(web.csrfField)
+                <form class="inline" method="post" action="/basket/items/\(line.productID)">\(web.csrfField)\(variant)
                 <div class="field"><label for="\(field)">Quantity</label>
                 <input id="\(field)" name="quantity" type="number" inputmode="numeric" min="0" max="99" value="\(line.quantity)"></div>
                 <button type="submit" class="secondary">Update</button>

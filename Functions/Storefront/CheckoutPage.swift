@@ -24,7 +24,9 @@ struct CheckoutPage: StorefrontPage {
             entries["line2"] = me.shippingAddress?.line2
             entries["city"] = me.shippingAddress?.city
         }
-        return shop.page(web, title: "Checkout", Self.form(web, cart: cart, shop: shop, entries: entries, error: nil))
+        let zones = try await CheckoutDelivery.zones(&web)
+        return shop.page(
+            web, title: "Checkout", Self.form(web, cart: cart, shop: shop, entries: entries, error: nil, zones: zones))
     }
 
     /// The parts of `users.me` that prefill the form: the name, phone and saved address.
@@ -44,7 +46,10 @@ struct CheckoutPage: StorefrontPage {
         }
     }
 
-    static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?) -> HTML {
+    static func form(
+        _ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?,
+        zones: [CheckoutDelivery.Zone] = []
+    ) -> HTML {
         func value(_ name: String) -> String { entries[name] ?? "" }
         let key = entries["idempotency_key"] ?? Hex.random(digits: 32)
         let summary: HTML =
@@ -65,6 +70,7 @@ struct CheckoutPage: StorefrontPage {
             <div class="field"><label for="phone">Phone (optional)</label><input id="phone" name="phone" type="tel" autocomplete="tel" value="\(value("phone"))"></div>
             <input type="hidden" name="country" value="KE">
             </fieldset>
+            \(CheckoutDelivery.fieldsets(zones, entries: entries, shop: shop))
             <div class="field"><label for="coupon_code">Coupon code (optional)</label><input id="coupon_code" name="coupon_code" autocomplete="off" autocapitalize="characters" value="\(value("coupon_code"))"></div>
             <button type="submit">Place order</button>
             </form>

@@ -12,16 +12,25 @@ enum GuestCheckout {
         var phone: String?
         var shippingAddress: CheckoutSubmit.Address
         var couponCode: String?
+        /// The delivery zone and pay-on-delivery choice (``CheckoutDelivery``; omitted when none).
+        var deliveryZone: String?
+        var paymentMethod: String?
         enum CodingKeys: String, CodingKey {
             case email, phone
             case shippingAddress = "shipping_address"
             case couponCode = "coupon_code"
+            case deliveryZone = "delivery_zone"
+            case paymentMethod = "payment_method"
         }
     }
 
     struct Placed: Decodable {
         var accessToken: String
-        enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
+        var status: String?
+        enum CodingKeys: String, CodingKey {
+            case status
+            case accessToken = "access_token"
+        }
     }
 
     /// `GET /checkout` for a guest: the form; without a guest cart, sign in first (the shopper's
@@ -29,7 +38,8 @@ enum GuestCheckout {
     static func page(_ web: inout WebRequest, shop: Storefront) async throws -> FunctionResponse {
         let cart = try await BasketPage.load(&web)
         guard let cart, !cart.items.isEmpty else { return shop.signInFirst(web, next: "/checkout") }
-        return shop.page(web, title: "Checkout", form(web, cart: cart, shop: shop, entries: [:], error: nil))
+        let zones = try await CheckoutDelivery.zones(&web)
+        return shop.page(web, title: "Checkout", form(web, cart: cart, shop: shop, entries: [:], error: nil, zones: zones))
     }
 
     /// `POST /checkout` for a guest: places the order, then its page.
@@ -39,24 +49,34 @@ enum GuestCheckout {
             name: form["name"] ?? "", line1: form["line1"] ?? "", line2: text("line2"), city: form["city"] ?? "",
             country: form["country"] ?? "KE", phone: text("phone"))
         let key = form["idempotency_key"].flatMap { $0.count <= 64 ? $0 : nil } ?? Hex.random(digits: 32)
+        let delivery = CheckoutDelivery.choice(form)
         let placement = Placement(
-            email: form["email"] ?? "", phone: text("phone"), shippingAddress: address, couponCode: text("coupon_code"))
+            email: form["email"] ?? "", phone: text("phone"), shippingAddress: address, couponCode: text("coupon_code"),
+            deliveryZone: delivery.zone, paymentMethod: delivery.method)
         let answer = try await web.call(
             "orders", "guestPlaceOrder",
             RouteCall(headers: ["Idempotency-Key": key], body: try JSONCoding.encode(placement)))
         guard answer.succeeded else {
             var entries = Dictionary(form.fields.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
             if answer.status < 500 { entries["idempotency_key"] = nil }
+            let zones = try await CheckoutDelivery.zones(&web)
             return shop.page(
-                web, title: "Checkout", Self.form(web, cart: nil, shop: shop, entries: entries, error: answer.problem.message),
+                web, title: "Checkout",
+                Self.form(web, cart: nil, shop: shop, entries: entries, error: answer.problem.message, zones: zones),
                 status: answer.status >= 500 ? 503 : 422)
         }
         let placed = try answer.decode(Placed.self)
-        web.flash("Order placed. We emailed you a link to this page. Pay below.")
+        web.flash(
+            placed.status == "confirmed"
+                ? "Order confirmed. We emailed you a link to this page. Please have the money ready when it is delivered."
+                : "Order placed. We emailed you a link to this page. Pay below.")
         return shop.redirect(web, to: GuestOrderPage.path(placed.accessToken))
     }
 
-    static func form(_ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?) -> HTML {
+    static func form(
+        _ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?,
+        zones: [CheckoutDelivery.Zone] = []
+    ) -> HTML {
         func value(_ name: String) -> String { entries[name] ?? "" }
         let key = entries["idempotency_key"] ?? Hex.random(digits: 32)
         let summary: HTML =
@@ -81,6 +101,7 @@ enum GuestCheckout {
             <div class="field"><label for="city">City</label><input id="city" name="city" autocomplete="address-level2" required value="\(value("city"))"></div>
             <input type="hidden" name="country" value="KE">
             </fieldset>
+            \(CheckoutDelivery.fieldsets(zones, entries: entries, shop: shop))
             <div class="field"><label for="coupon_code">Coupon code (optional)</label><input id="coupon_code" name="coupon_code" autocomplete="off" autocapitalize="characters" value="\(value("coupon_code"))"></div>
             <button type="submit">Place order</button>
             </form>

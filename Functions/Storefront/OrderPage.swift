@@ -14,8 +14,9 @@ struct OrderPage: StorefrontPage {
         guard let order else {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
+        let timeline = try await OrderDeliveryView.timeline(&web, order.id)
         let lines = order.lines.map { line -> HTML in
-            "<li>\(line.name) × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
+            "<li>\(line.name)\(line.optionText.map { " (\($0))" } ?? "") × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
         }
         var notes: [HTML] = []
         if OrderText.isPaid(order.status) {
@@ -51,11 +52,12 @@ struct OrderPage: StorefrontPage {
             \(notes)
             <ul class="lines">\(lines)</ul>
             \(discount)
-            <p>Delivery: \(shop.money(order.shipping, order.currency))</p>
+            \(OrderDeliveryView.summary(order, shop: shop))
             \(order.pricesIncludeVAT == true ? .empty : tax)
             <p>Total: <span class="price">\(shop.money(order.total, order.currency))</span></p>
             \(order.pricesIncludeVAT == true ? tax : .empty)
             \(address)
+            \(OrderDeliveryView.timelineSection(timeline))
             <p><a href="/account/orders">My orders</a></p>
             """)
     }

@@ -6,6 +6,7 @@ enum OrderText {
     static func status(_ status: String) -> String {
         switch status {
         case "pending_payment": "Awaiting payment"
+        case "confirmed": "Confirmed, pay on delivery"
         case "paid": "Paid"
         case "shipped": "Shipped"
         case "delivered": "Delivered"

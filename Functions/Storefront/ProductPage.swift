@@ -13,17 +13,20 @@ struct ProductPage: StorefrontPage {
         }
         let product = try answer.decode(ProductItem.self)
         let available = product.available ?? 0
+        let variants = try answer.decode(ProductVariantsData.self)
         let buy: HTML =
-            available > 0
-            ? """
-            <form method="post" action="/basket/items">\(web.csrfField)
-            <input type="hidden" name="product_id" value="\(product.id)">
-            <div class="inline"><div class="field"><label for="quantity">Quantity</label>
-            <input id="quantity" name="quantity" type="number" inputmode="numeric" min="1" max="\(min(available, 99))" value="1" required></div>
-            <button type="submit">Add to cart</button></div>
-            </form>
-            """
-            : "<p><button type=\"button\" disabled>Add to cart</button> This product is out of stock.</p>"
+            variants.isSoldAsVariants
+            ? variants.form(web, productID: product.id) { shop.money($0, product.currency) }
+            : available > 0
+                ? """
+                <form method="post" action="/basket/items">\(web.csrfField)
+                <input type="hidden" name="product_id" value="\(product.id)">
+                <div class="inline"><div class="field"><label for="quantity">Quantity</label>
+                <input id="quantity" name="quantity" type="number" inputmode="numeric" min="1" max="\(min(available, 99))" value="1" required></div>
+                <button type="submit">Add to cart</button></div>
+                </form>
+                """
+                : "<p><button type=\"button\" disabled>Add to cart</button> This product is out of stock.</p>"
         return shop.page(
             web, title: product.name,
             """

@@ -64,12 +64,16 @@ struct CartData: Decodable, Sendable {
         var lineTotal: Int?
         var available: Int?
         var warning: String?
+        var variantID: String?
+        var optionText: String?
 
         enum CodingKeys: String, CodingKey {
             case name, currency, quantity, available, warning
             case productID = "product_id"
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
+            case variantID = "variant_id"
+            case optionText = "option_text"
         }
     }
 
@@ -91,12 +95,15 @@ struct OrderData: Decodable, Sendable {
         var quantity: Int
         var unitPrice: Int
         var lineTotal: Int
+        /// A variant's options as text (`Size: 42`).
+        var optionText: String?
 
         enum CodingKeys: String, CodingKey {
             case name, quantity
             case productID = "product_id"
             case unitPrice = "unit_price"
             case lineTotal = "line_total"
+            case optionText = "option_text"
         }
     }
 
@@ -126,9 +133,13 @@ struct OrderData: Decodable, Sendable {
     var carrier: String?
     var trackingNumber: String?
     var createdAt: String
+    /// The delivery zone chosen at checkout, and how the order is paid (``OrderDeliveryView``).
+    var delivery: OrderDeliveryView.Zone?
+    var paymentMethod: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, currency, subtotal, shipping, total, lines, carrier, tax, discount
+        case id, status, currency, subtotal, shipping, total, lines, carrier, tax, discount, delivery
+        case paymentMethod = "payment_method"
         case couponCode = "coupon_code"
         case pricesIncludeVAT = "prices_include_vat"
         case vatRateBasisPoints = "vat_rate_bps"

@@ -46,6 +46,10 @@ enum StorefrontAssets {
         .stock{color:#1d5e20}.out{color:#a50e0e}
         .field{display:flex;flex-direction:column;gap:.25rem;margin-bottom:.75rem;max-width:24rem}
         .inline{display:flex;gap:.5rem;align-items:flex-end;flex-wrap:wrap}
+        fieldset{border:1px solid #ccc;border-radius:4px;margin:0 0 1rem;padding:.5rem .75rem}
+        .choice{display:flex;gap:.5rem;align-items:flex-start;margin-bottom:.5rem}.choice input{margin-top:.3rem}
+        .hint{color:#555;font-size:.9rem;margin:.25rem 0}
+        .timeline{padding-left:1.25rem}.timeline li{margin-bottom:.25rem}
         .lines{list-style:none;padding:0}.lines li{border-bottom:1px solid #ddd;padding:.5rem 0}
         .chips{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0}
         .chips a{display:inline-block;padding:.25rem .75rem;border:1px solid #0b4f8a;border-radius:999px;text-decoration:none}

@@ -21,6 +21,21 @@ final class FakeCatalog: FunctionInvoker {
         }
     }
 
+    /// Adds or replaces a product sold as variants: `variants` maps each variant id to its
+    /// `(available, archived)`; each is priced at `price` and named `Size: <id>`.
+    func put(_ id: String, price: Int = 1_000, variants: [String: (available: Int, archived: Bool)]) {
+        products.withLock {
+            $0[id] = ProductSummary(
+                id: id, sku: "SKU-\(id)", name: "Product \(id)", price: price, currency: "KES",
+                available: variants.values.filter { !$0.archived }.reduce(0) { $0 + $1.available }, archived: false,
+                variants: variants.keys.sorted().map { variant in
+                    VariantSummary(
+                        id: variant, sku: "SKU-\(id)-\(variant)", options: ["Size": variant], optionText: "Size: \(variant)",
+                        price: price, available: variants[variant]!.available, archived: variants[variant]!.archived)
+                })
+        }
+    }
+
     func delete(_ id: String) { _ = products.withLock { $0.removeValue(forKey: id) } }
 
     func invoke(
@@ -62,7 +77,7 @@ final class CartHarness: Sendable {
     /// A context as the host builds it for `function`, its clock `clock`.
     func context(
         _ function: String, customer: String? = nil, service: Bool = false, cartToken: String? = nil,
-        productID: String? = nil, clock: WallClock = .system
+        productID: String? = nil, query: [(String, String)] = [], clock: WallClock = .system
     ) -> FunctionContext {
         var headers = HTTPHeaders()
         if let cartToken { headers.add("X-Cart-Token", cartToken) }
@@ -71,7 +86,8 @@ final class CartHarness: Sendable {
             ? CallerIdentity(subject: "orders", roles: ["service"], isService: true)
             : customer.map { CallerIdentity(subject: $0, roles: ["customer"]) }
         let request = FunctionRequest(
-            method: "POST", path: "/cart", headers: headers, pathParameters: productID.map { ["product_id": $0] } ?? [:])
+            method: "POST", path: "/cart", query: QueryParameters(query), headers: headers,
+            pathParameters: productID.map { ["product_id": $0] } ?? [:])
         return FunctionContext(
             requestID: "test", deadline: .now + .seconds(5), identity: identity, service: "cart", function: function,
             request: request, store: store, invoker: catalog, clock: clock, logger: Logger(label: "cart-test"))
@@ -80,10 +96,11 @@ final class CartHarness: Sendable {
     /// Calls `function` with `body`; a thrown problem becomes its status and code, as the host renders it.
     func call(
         _ function: String, customer: String? = nil, service: Bool = false, cartToken: String? = nil,
-        productID: String? = nil, body: String = "", clock: WallClock = .system
+        productID: String? = nil, query: [(String, String)] = [], body: String = "", clock: WallClock = .system
     ) async -> Answer {
         let context = context(
-            function, customer: customer, service: service, cartToken: cartToken, productID: productID, clock: clock)
+            function, customer: customer, service: service, cartToken: cartToken, productID: productID, query: query,
+            clock: clock)
         var request = context.request
         request.body = Array(body.utf8)
         do {

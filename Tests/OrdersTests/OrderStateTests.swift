@@ -10,10 +10,11 @@ import Testing
 struct OrderStateTests {
     static let legal: Set<String> = [
         "pending_payment>paid", "pending_payment>cancelled", "paid>shipped", "paid>cancelled", "shipped>delivered",
-        "cancelled>refunded",
+        "cancelled>refunded", "confirmed>paid", "confirmed>cancelled",
     ]
 
-    /// Every pair of states against the table: exactly the six documented moves are legal.
+    /// Every pair of states against the table: exactly the eight documented moves are legal (two
+    /// of them for orders paid on delivery).
     @Test(arguments: OrderStatus.allCases)
     func theTableAllowsOnlyTheDocumentedMoves(_ from: OrderStatus) {
         for to in OrderStatus.allCases {

@@ -28,6 +28,17 @@ final class FakeGateway: OutgoingHTTP {
     /// Requests whose URL contains `part`.
     func requests(to part: String) -> [OutgoingRequest] { requests.filter { $0.url.contains(part) } }
 
+    /// 1, 2, 3, … on successive calls, from any task: numbers for a fake's ids.
+    static func counter() -> @Sendable () -> Int {
+        let count = Mutex(0)
+        return {
+            count.withLock { value in
+                value += 1
+                return value
+            }
+        }
+    }
+
     static func json(_ text: String, status: Int = 200) -> OutgoingResponse {
         OutgoingResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(text.utf8))
     }

@@ -16,13 +16,10 @@ struct MpesaRefundTests {
     /// Daraja as ``FakeGateway/daraja(queryResult:)`` plus the Reversal API's acknowledgement.
     static func darajaWithReversals() -> @Sendable (OutgoingRequest) throws -> OutgoingResponse {
         let daraja = FakeGateway.daraja()
-        let counter = Mutex(0)
+        let next = FakeGateway.counter()
         return { request in
             guard request.url.contains("/mpesa/reversal/v1/request") else { return try daraja(request) }
-            let n = counter.withLock { value in
-                value += 1
-                return value
-            }
+            let n = next()
             return FakeGateway.json(
                 #"{"OriginatorConversationID":"10571-7910404-\#(n)","ConversationID":"AG_20261205_\#(n)","#
                     + #""ResponseCode":"0","ResponseDescription":"Accept the service request successfully."}"#)
