@@ -147,6 +147,28 @@ struct GuestOrderTests {
         await shop.shutdown()
     }
 
+    @Test func aGuestOrderTakesTheDeliveryZoneAndPaysOnDelivery() async throws {
+        let shop = try await OrdersShop.start()
+        let mug = try await shop.product("MUG", price: 50_000, onHand: 10)
+        let zone = try await shop.shop.request(
+            "POST", "/admin/delivery-zones", token: shop.admin,
+            json: GuestZone(id: "cbd", name: "Nairobi CBD", fee: 20_000, currency: "KES", cashOnDelivery: true))
+        #expect(zone.status == 201, "\(zone.text)")
+        let noZone = try await shop.guestOrder(GuestOrderBody(email: "z@example.com", items: [.init(mug, 1)]))
+        #expect(noZone.status == 422)
+        #expect(noZone.problem?.code == "delivery-zone-required", "\(noZone.text)")
+        var body = GuestOrderBody(email: "z@example.com", items: [.init(mug, 1)])
+        body.deliveryZone = "cbd"
+        let online = try await shop.guestOrder(body)
+        #expect(online.status == 201, "\(online.text)")
+        #expect(try online.json(GuestOrderDocument.self).total == 70_000)
+        body.paymentMethod = "cash_on_delivery"
+        let cash = try await shop.guestOrder(body)
+        #expect(cash.status == 201, "\(cash.text)")
+        #expect(try cash.json(GuestOrderDocument.self).status == "confirmed")
+        await shop.shutdown()
+    }
+
     @Test func tenConcurrentRetriesMakeOneOrderAndReserveOnce() async throws {
         let shop = try await OrdersShop.start()
         try await GuestJourney.concurrentRetries(shop)
@@ -374,10 +396,26 @@ struct GuestOrderBody: Encodable {
     var shippingAddress = OrdersShop.address
     var items: [Item]?
     var couponCode: String? = nil
+    var deliveryZone: String? = nil
+    var paymentMethod: String? = nil
     enum CodingKeys: String, CodingKey {
         case email, phone, items
         case shippingAddress = "shipping_address"
         case couponCode = "coupon_code"
+        case deliveryZone = "delivery_zone"
+        case paymentMethod = "payment_method"
+    }
+}
+
+struct GuestZone: Encodable {
+    var id: String
+    var name: String
+    var fee: Int
+    var currency: String
+    var cashOnDelivery: Bool
+    enum CodingKeys: String, CodingKey {
+        case id, name, fee, currency
+        case cashOnDelivery = "cash_on_delivery"
     }
 }
 
