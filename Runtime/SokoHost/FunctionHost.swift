@@ -235,7 +235,13 @@ public final class FunctionHost: Sendable {
     /// loops, and builds the immutable services and the pipeline every trigger goes through.
     func assemble(on group: EventLoopGroup) async throws -> InvocationPipeline {
         let stores = try await openStores()
-        // curl and OpenSSL are set up by the first outgoing call: most units never make one.
+        // curl and OpenSSL are loaded and set up by the first outgoing call: most units never make
+        // one. A host configured to call out loads them now, so a missing libcurl stops the start.
+        if settings.callsOut {
+            do { try OutboundClient.loadLibraries() } catch {
+                throw HostSetupError("this host is configured to call out, but \(error)")
+            }
+        }
         let outbound = await OutboundClient.start(
             loops: group.loops, mail: settings.mail, compute: compute, prepare: .onFirstCall)
         let consul = settings.consul.map { Consul(settings: $0, client: outbound) }
