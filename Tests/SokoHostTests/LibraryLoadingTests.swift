@@ -53,6 +53,15 @@ struct LibraryLoadingTests {
         #expect(result.error.contains("libpq-not-installed.so.5 not found: install libpq5"), "stderr: \(result.error)")
     }
 
+    @Test func aCallWithoutLibcurlFailsNamingThePackage() throws {
+        // `soko health` calls out through a StandaloneClient: the call fails, saying why.
+        let result = try SokoBinary.run(
+            ["health", "--url", "http://127.0.0.1:1/healthz"], environment: ["SOKO_LIBCURL": "libcurl-not-installed.so.4"])
+        #expect(result.status == 1)
+        #expect(
+            result.error.contains("answered nothing (libcurl-not-installed.so.4 not found: install libcurl4"), "\(result.error)")
+    }
+
     @Test func aMissingLibcurlStopsAHostConfiguredToCallOut() throws {
         let result = try SokoBinary.run(
             ["serve", "--port", "0", "--service", "examples"],
