@@ -45,10 +45,12 @@ let package = Package(
             providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(
             name: "CSQLite", path: "Runtime/System/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(
-            name: "CPostgres", path: "Runtime/System/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(
-            name: "CCurl", path: "Runtime/System/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libpq and libcurl (with libssl) are not linked: these shims load them with dlopen on first
+        // use (a PostgreSQL store, an outgoing call), so a process that needs neither never maps them
+        // nor their ~5 MiB of dependencies (libcrypto, gnutls, Kerberos, LDAP). Their headers come
+        // from libpq-dev and libcurl4-openssl-dev; at run time libpq5 and libcurl4 must be installed.
+        .target(name: "CPostgres", path: "Runtime/System/CPostgres"),
+        .target(name: "CCurl", path: "Runtime/System/CCurl"),
         .systemLibrary(name: "CArgon2", path: "Runtime/System/CArgon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CYAML", path: "Runtime/System/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CZlib", path: "Runtime/System/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

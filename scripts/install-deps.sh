@@ -8,9 +8,11 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   libuv1-dev             # event loop (Runtime/System/CUV)
   libhttp-parser-dev     # HTTP/1.1 parser (Runtime/System/CHTTPParser)
-  libcurl4-openssl-dev   # outgoing HTTP(S)/SMTP
+  libcurl4-openssl-dev   # outgoing HTTP(S)/SMTP (headers: Runtime/System/CCurl)
+  libcurl4               # loaded with dlopen by the first outgoing call (not linked)
   libsqlite3-dev         # embedded storage
-  libpq-dev              # PostgreSQL client
+  libpq-dev              # PostgreSQL client (headers: Runtime/System/CPostgres)
+  libpq5                 # loaded with dlopen by the first PostgreSQL store (not linked)
   libargon2-dev          # password hashing
   libyaml-dev            # YAML reader of the manifests (Runtime/System/CYAML)
   zlib1g-dev             # gzip of the Loki pushes

@@ -13,10 +13,12 @@ struct Health: AsyncParsableCommand {
         let port = Environment.variables["SOKO_PORT"] ?? "8080"
         let target = url ?? "http://127.0.0.1:\(port)/healthz"
         let client = await StandaloneClient.start()
-        let status = (try? await client.get(target, timeout: .seconds(2)))?.status ?? 0
+        var status = 0
+        var why = ""  // why there was no answer: refused, timed out, libcurl missing
+        do { status = try await client.get(target, timeout: .seconds(2)).status } catch { why = " (\(error))" }
         await client.shutdown()
         guard status == 200 else {
-            StandardError.write("\(target) answered \(status == 0 ? "nothing" : String(status))\n")
+            StandardError.write("\(target) answered \(status == 0 ? "nothing" : String(status))\(why)\n")
             throw ExitCode(1)
         }
     }

@@ -59,15 +59,6 @@ public final class FunctionHost: Sendable {
         }
         try ProductionChecks.host(configuration, settings: settings)
         compute = ComputePool(threads: configuration.computeThreads)
-        var registries: [String: FunctionRegistry] = [:]
-        for bundle in bundles {
-            let registry = bundle.registry(environment: configuration.environment, compute: compute)
-            if let name = registry.duplicates.first {
-                throw HostSetupError("the \"\(registry.service)\" bundle registers \"\(name)\" twice")
-            }
-            registries[registry.service] = registry
-        }
-        let allMigrations = Dictionary(bundles.map { ($0.service, $0.migrations) }, uniquingKeysWith: { first, _ in first })
         // Services a manifest keeps to other environments (the sandbox, in production) do not exist here.
         let manifests = try ProductionChecks.servable(manifests, configuration: configuration)
         let selected = try FunctionSelection.select(
@@ -75,16 +66,32 @@ public final class FunctionHost: Sendable {
             function: configuration.function, unit: configuration.unit)
         try ProductionChecks.serviceClient(
             selected: selected.count, servable: manifests, configuration: configuration, settings: settings)
+        // Only the served bundles register (and so load their code and read their settings): a
+        // `--service examples` process never touches the shop's other bundles, ~1.4 MiB of idle RSS
+        // (benchmarks/README.md). The other manifests' handler names are checked by
+        // `soko routes --check`, which registers every bundle.
+        let served = Set(selected.map(\.0.service))
+        let serving = bundles.filter { served.contains($0.service) }
+        var registries: [String: FunctionRegistry] = [:]
+        for bundle in serving {
+            let registry = bundle.registry(environment: configuration.environment, compute: compute)
+            if let name = registry.duplicates.first {
+                throw HostSetupError("the \"\(registry.service)\" bundle registers \"\(name)\" twice")
+            }
+            registries[registry.service] = registry
+        }
+        let servedMigrations = Dictionary(serving.map { ($0.service, $0.migrations) }, uniquingKeysWith: { first, _ in first })
         // Only the bundles this process serves must be able to start (a users pod needs no payment
         // keys); a bundle that refused registered nothing, so its manifest is not checked against it.
-        for service in Set(selected.map(\.0.service)).sorted() {
+        for service in served.sorted() {
             if let reason = registries[service]?.refusals.first {
                 throw HostSetupError("the \"\(service)\" bundle cannot start: \(reason)")
             }
         }
         try ManifestValidator.validate(
             manifests.filter { registries[$0.service]?.refusals.isEmpty ?? true },
-            handlers: registries.mapValues { Set($0.handlers.keys) })
+            handlers: registries.mapValues { Set($0.handlers.keys) },
+            unregistered: Set(bundles.map { $0.service }).subtracting(served))
         settingsReport = Set(selected.map(\.0.service)).sorted().flatMap { service in
             (registries[service]?.settings ?? []).map { (service, $0) }
         }
@@ -115,7 +122,7 @@ public final class FunctionHost: Sendable {
                 handler: registries[entry.0.service]!.handlers[entry.1.name]!, index: index)
         }
         let services = Set(functions.map(\.service))
-        migrations = allMigrations.filter { services.contains($0.key) }
+        migrations = servedMigrations.filter { services.contains($0.key) }
         // The host's own dead-letter functions, for each store this process opens.
         for service in migrations.filter({ !$0.value.isEmpty }).keys.sorted() {
             for manifest in DeadLetterFunctions.manifests(service: service) {
@@ -128,7 +135,7 @@ public final class FunctionHost: Sendable {
         self.functions = functions
         router = Router(functions: functions)
         rateLimiters = try RateLimiter.limiters(
-            for: functions, migrations: allMigrations, enabled: settings.rateLimits, clock: configuration.wallClock)
+            for: functions, migrations: servedMigrations, enabled: settings.rateLimits, clock: configuration.wallClock)
         self.manifests = manifests
         consumers = EventConsumers(manifests: manifests)
     }
@@ -235,7 +242,13 @@ public final class FunctionHost: Sendable {
     /// loops, and builds the immutable services and the pipeline every trigger goes through.
     func assemble(on group: EventLoopGroup) async throws -> InvocationPipeline {
         let stores = try await openStores()
-        // curl and OpenSSL are set up by the first outgoing call: most units never make one.
+        // curl and OpenSSL are loaded and set up by the first outgoing call: most units never make
+        // one. A host configured to call out loads them now, so a missing libcurl stops the start.
+        if settings.callsOut {
+            do { try OutboundClient.loadLibraries() } catch {
+                throw HostSetupError("this host is configured to call out, but \(error)")
+            }
+        }
         let outbound = await OutboundClient.start(
             loops: group.loops, mail: settings.mail, compute: compute, prepare: .onFirstCall)
         let consul = settings.consul.map { Consul(settings: $0, client: outbound) }

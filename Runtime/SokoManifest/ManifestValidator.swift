@@ -14,7 +14,12 @@ public enum ManifestValidator {
     ///   function deployed on its own whose unit name is no DNS label or is taken by another unit
     ///   (key `functions.NAME.deploy`); a setting two services provide in one environment (key
     ///   `ENVIRONMENT.provides.NAME`).
-    public static func validate(_ manifests: [ServiceManifest], handlers: [String: Set<String>]) throws(ManifestError) {
+    ///   - unregistered: services whose bundle is compiled in but not registered by this process
+    ///     (a host registers only the bundles it serves): their manifests get every check but the
+    ///     handler names, which `soko routes --check` compares with every bundle registered.
+    public static func validate(
+        _ manifests: [ServiceManifest], handlers: [String: Set<String>], unregistered: Set<String> = []
+    ) throws(ManifestError) {
         var fileByService: [String: String] = [:]
         var claims = RouteClaims()
         var units: [String: String] = Dictionary(
@@ -31,7 +36,9 @@ public enum ManifestValidator {
                     message: "service \"\(manifest.service)\" is already declared by \(first)")
             }
             fileByService[manifest.service] = manifest.file
-            try checkHandlers(of: manifest, handlers: handlers)
+            if !unregistered.contains(manifest.service) {
+                try checkHandlers(of: manifest, handlers: handlers, unregistered: unregistered)
+            }
             for (function, route) in manifest.httpRoutes {
                 try claims.claim(route, by: function.name, in: manifest.file)
             }
@@ -102,9 +109,11 @@ public enum ManifestValidator {
         units[name] = "\(manifest.service).\(function.name) (\(manifest.file))"
     }
 
-    private static func checkHandlers(of manifest: ServiceManifest, handlers: [String: Set<String>]) throws(ManifestError) {
+    private static func checkHandlers(
+        of manifest: ServiceManifest, handlers: [String: Set<String>], unregistered: Set<String>
+    ) throws(ManifestError) {
         guard let registered = handlers[manifest.service] else {
-            let known = handlers.keys.sorted().joined(separator: ", ")
+            let known = Set(handlers.keys).union(unregistered).sorted().joined(separator: ", ")
             throw ManifestError(
                 file: manifest.file, key: "service",
                 message:

@@ -44,9 +44,9 @@ final class Transfer: @unchecked Sendable {
 
     /// Frees the easy handle and the header lists (after it left the multi handle).
     func release() {
-        if let easy { curl_easy_cleanup(easy) }
+        if let easy { soko_curl_easy_cleanup(easy) }
         easy = nil
-        for list in lists { curl_slist_free_all(list) }
+        for list in lists { soko_curl_slist_free_all(list) }
         lists = []
     }
 }
@@ -62,7 +62,7 @@ final class MultiDriver: @unchecked Sendable {
 
     init(loop: EventLoop) {
         self.loop = loop
-        multi = curl_multi_init()
+        multi = soko_curl_multi_init()
         alarm = LoopAlarm(loop: loop) { [unowned self] in act(socket: -1, flags: 0) }  // CURL_SOCKET_TIMEOUT
         let me = Unmanaged.passUnretained(self).toOpaque()
         soko_curl_multi_socket_function(
@@ -90,7 +90,7 @@ final class MultiDriver: @unchecked Sendable {
             transfer.finish(.failure(OutgoingError(.unavailable, "the outgoing client is closed")))
             return
         }
-        guard let easy = curl_easy_init() else {
+        guard let easy = soko_curl_easy_init() else {
             transfer.finish(.failure(OutgoingError(.transport, "curl_easy_init failed")))
             return
         }
@@ -103,11 +103,11 @@ final class MultiDriver: @unchecked Sendable {
             return
         }
         running[ObjectIdentifier(transfer)] = transfer
-        let code = curl_multi_add_handle(multi, easy)
+        let code = soko_curl_multi_add_handle(multi, easy)
         if code != CURLM_OK {
             running[ObjectIdentifier(transfer)] = nil
             transfer.release()
-            transfer.finish(.failure(OutgoingError(.transport, String(cString: curl_multi_strerror(code)))))
+            transfer.finish(.failure(OutgoingError(.transport, String(cString: soko_curl_multi_strerror(code)))))
         }
     }
 
@@ -117,7 +117,7 @@ final class MultiDriver: @unchecked Sendable {
             transfer.cancelled = true  // not started yet: it stops when it would start
             return
         }
-        if let easy = transfer.easy, let multi { curl_multi_remove_handle(multi, easy) }
+        if let easy = transfer.easy, let multi { soko_curl_multi_remove_handle(multi, easy) }
         transfer.release()
         transfer.finish(.failure(CancellationError()))
     }
@@ -125,12 +125,12 @@ final class MultiDriver: @unchecked Sendable {
     /// Fails what is in flight and frees the multi handle, polls and timer.
     func close() {
         for transfer in running.values {
-            if let easy = transfer.easy, let multi { curl_multi_remove_handle(multi, easy) }
+            if let easy = transfer.easy, let multi { soko_curl_multi_remove_handle(multi, easy) }
             transfer.release()
             transfer.finish(.failure(OutgoingError(.unavailable, "the host is shutting down")))
         }
         running = [:]
-        if let multi { curl_multi_cleanup(multi) }
+        if let multi { soko_curl_multi_cleanup(multi) }
         multi = nil
         for poll in polls.values { poll.close() }
         polls = [:]
@@ -177,7 +177,7 @@ final class MultiDriver: @unchecked Sendable {
     private func act(socket: curl_socket_t, flags: Int32) {
         guard let multi else { return }
         var stillRunning: Int32 = 0
-        curl_multi_socket_action(multi, socket, flags, &stillRunning)
+        soko_curl_multi_socket_action(multi, socket, flags, &stillRunning)
         collectFinished()
     }
 
@@ -185,12 +185,12 @@ final class MultiDriver: @unchecked Sendable {
     private func collectFinished() {
         guard let multi else { return }
         var left: Int32 = 0
-        while let message = curl_multi_info_read(multi, &left) {
+        while let message = soko_curl_multi_info_read(multi, &left) {
             guard soko_curl_msg_done(message) != 0, let easy = soko_curl_msg_easy(message) else { continue }
             let result = soko_curl_msg_result(message)
             var pointer: UnsafeMutableRawPointer?
             soko_curl_getinfo_private(easy, &pointer)
-            curl_multi_remove_handle(multi, easy)
+            soko_curl_multi_remove_handle(multi, easy)
             guard let pointer else { continue }
             let transfer = Unmanaged<Transfer>.fromOpaque(pointer).takeUnretainedValue()
             running[ObjectIdentifier(transfer)] = nil
@@ -203,7 +203,7 @@ final class MultiDriver: @unchecked Sendable {
                 transfer.finish(.failure(OutgoingError(.transport, "the answer is larger than \(Transfer.maximumBody) bytes")))
             } else {
                 let kind: OutgoingError.Kind = result == CURLE_OPERATION_TIMEDOUT ? .timeout : .transport
-                transfer.finish(.failure(OutgoingError(kind, String(cString: curl_easy_strerror(result)))))
+                transfer.finish(.failure(OutgoingError(kind, String(cString: soko_curl_easy_strerror(result)))))
             }
         }
     }
@@ -270,12 +270,12 @@ final class MultiDriver: @unchecked Sendable {
         for field in request.headers {
             let line = "\(field.name): \(field.value)"
             guard !line.contains("\r"), !line.contains("\n") else {
-                curl_slist_free_all(list)
+                soko_curl_slist_free_all(list)
                 throw OutgoingError(.unavailable, "a header value holds a line break")
             }
-            list = curl_slist_append(list, line)
+            list = soko_curl_slist_append(list, line)
         }
-        list = curl_slist_append(list, "Expect:")  // no 100-continue round trip
+        list = soko_curl_slist_append(list, "Expect:")  // no 100-continue round trip
         transfer.lists.append(list)
         soko_curl_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list))
         soko_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
@@ -310,7 +310,7 @@ final class MultiDriver: @unchecked Sendable {
         if let password = smtp.password { soko_curl_setopt_string(easy, CURLOPT_PASSWORD, password) }
         soko_curl_setopt_string(easy, CURLOPT_MAIL_FROM, "<\(mail.from)>")
         var recipients: UnsafeMutablePointer<curl_slist>?
-        for recipient in mail.recipients { recipients = curl_slist_append(recipients, "<\(recipient)>") }
+        for recipient in mail.recipients { recipients = soko_curl_slist_append(recipients, "<\(recipient)>") }
         transfer.lists.append(recipients)
         soko_curl_setopt_pointer(easy, CURLOPT_MAIL_RCPT, UnsafeMutableRawPointer(recipients))
         transfer.upload = mail.message

@@ -30,6 +30,14 @@ public final class OutboundClient: OutgoingHTTP, MailTransport, @unchecked Senda
     private let next = Atomic<Int>(0)
     private let logger = Logger(label: "soko.outbound")
 
+    /// Loads libcurl and OpenSSL now (dlopen) if they are not yet, and sets them up; throws
+    /// ``OutgoingError`` (``OutgoingError/Kind/unavailable``) naming the package to install when
+    /// they cannot be loaded. For a host whose configuration already says it will call out: it
+    /// fails at start, not at its first outgoing call.
+    public static func loadLibraries() throws {
+        if let failure = CurlSetup.once() { throw OutgoingError(.unavailable, failure) }
+    }
+
     /// When libcurl and OpenSSL are set up.
     public enum Preparation: Sendable {
         /// Now, before `start` returns: the first call costs no more than the others.
@@ -49,8 +57,8 @@ public final class OutboundClient: OutgoingHTTP, MailTransport, @unchecked Senda
         let eager: Bool
         switch prepare {
         case .atStart:
-            CurlSetup.once()
-            eager = true
+            // Without the libraries the drivers stay unmade and every call fails, saying why.
+            eager = CurlSetup.once() == nil
         case .onFirstCall:
             eager = false
         }
@@ -147,7 +155,9 @@ public final class OutboundClient: OutgoingHTTP, MailTransport, @unchecked Senda
             // The first call sets libcurl and OpenSSL up on a compute thread: OpenSSL reads its
             // configuration and loads its providers, which would stall every connection of a loop.
             try Task.checkCancellation()
-            try await compute.run { CurlSetup.once() }
+            if let failure = try await compute.run({ CurlSetup.once() }) {
+                throw OutgoingError(.unavailable, failure)
+            }
         }
         let left = ContinuousClock.now.duration(to: deadline)
         guard left > .milliseconds(1) else { throw OutgoingError(.timeout, "no time left for the call") }
@@ -222,11 +232,11 @@ final class LazyDriver: @unchecked Sendable {
         prepare().start(transfer)
     }
 
-    /// The loop's multi handle, made now if it is not yet.
+    /// The loop's multi handle, made now if it is not yet. Only once libcurl is loaded
+    /// (``CurlSetup/once()`` returned nil, which every transfer's caller checked).
     @discardableResult
     func prepare() -> MultiDriver {
         if let made { return made }
-        CurlSetup.once()
         let driver = MultiDriver(loop: loop)
         made = driver
         return driver
@@ -244,17 +254,24 @@ final class LazyDriver: @unchecked Sendable {
     }
 }
 
-/// libcurl and OpenSSL, set up once per process (OpenSSL first, without its exit-time cleanup).
+/// libcurl and OpenSSL, loaded (dlopen) and set up once per process (OpenSSL first, without its
+/// exit-time cleanup). When the libraries cannot be loaded, every call fails with
+/// ``OutgoingError/Kind/unavailable`` naming the package to install.
 enum CurlSetup {
-    private static let done: Void = {
+    private static let done: String? = {
+        if let failure = soko_curl_load() { return String(cString: failure) }
         _ = soko_openssl_init()
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        soko_curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return nil
     }()
     private static let ready = Atomic(false)
 
-    static func once() {
-        _ = done
+    /// Loads and sets up the libraries; nil when done, else why they could not be loaded.
+    @discardableResult
+    static func once() -> String? {
+        if let failure = done { return failure }
         ready.store(true, ordering: .releasing)
+        return nil
     }
 
     static var isReady: Bool { ready.load(ordering: .acquiring) }

@@ -12,16 +12,17 @@ final class PostgresConnection {
     /// Connects to `url` (a libpq URI); with a `schema` (already validated by the caller),
     /// creates it when missing and makes it the search path. Throws ``StoreError/connection``.
     init(url: String, schema: String?) throws {
-        guard let connection = PQconnectdb(url) else { throw StoreError.connection("libpq is out of memory") }
+        try Self.loadLibrary()
+        guard let connection = soko_PQconnectdb(url) else { throw StoreError.connection("libpq is out of memory") }
         self.connection = connection
         self.schema = schema
-        guard PQstatus(connection) == CONNECTION_OK else {
+        guard soko_PQstatus(connection) == CONNECTION_OK else {
             let message = Self.errorMessage(connection)
-            PQfinish(connection)
+            soko_PQfinish(connection)
             throw StoreError.connection(message)
         }
         // Notices ("relation already exists, skipping") would go to stderr by default.
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        soko_PQsetNoticeProcessor(connection, { _, _ in }, nil)
         do {
             if let schema {
                 do {
@@ -33,38 +34,44 @@ final class PostgresConnection {
             }
             try useSchema()
         } catch {
-            PQfinish(connection)
+            soko_PQfinish(connection)
             throw StoreError.connection("setting up schema \(schema ?? ""): \(error)")
         }
     }
 
+    /// Loads libpq (dlopen, once per process) or throws ``StoreError/connection`` saying which
+    /// package to install: the first PostgreSQL store of a process, at start, is where that shows.
+    static func loadLibrary() throws {
+        if let failure = soko_pq_load() { throw StoreError.connection(String(cString: failure)) }
+    }
+
     func close() {
-        PQfinish(connection)
+        soko_PQfinish(connection)
     }
 
     /// Makes the connection fit for the next call: reconnects once when it is broken (a server
     /// restart, a dropped socket), and ends a transaction a misbehaving caller left open, so
     /// one caller's state never leaks into the next caller's statements.
     func prepareForCall() throws {
-        if PQstatus(connection) == CONNECTION_BAD {
-            PQreset(connection)
-            guard PQstatus(connection) == CONNECTION_OK else {
+        if soko_PQstatus(connection) == CONNECTION_BAD {
+            soko_PQreset(connection)
+            guard soko_PQstatus(connection) == CONNECTION_OK else {
                 throw StoreError.connection(Self.errorMessage(connection))
             }
             try useSchema()  // the search path is session state, lost with the old session
         }
-        if PQtransactionStatus(connection) != PQTRANS_IDLE {
+        if soko_PQtransactionStatus(connection) != PQTRANS_IDLE {
             try execute("ROLLBACK", [])
         }
     }
 
     /// Whether a statement failed inside the current transaction, so it can only roll back.
-    var transactionFailed: Bool { PQtransactionStatus(connection) == PQTRANS_INERROR }
+    var transactionFailed: Bool { soko_PQtransactionStatus(connection) == PQTRANS_INERROR }
 
     @discardableResult
     func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int {
         try run(sql, parameters) { result in
-            guard let tuples = PQcmdTuples(result) else { return 0 }
+            guard let tuples = soko_PQcmdTuples(result) else { return 0 }
             return Int(String(cString: tuples)) ?? 0  // empty for commands that count no rows
         }
     }
@@ -82,11 +89,11 @@ final class PostgresConnection {
     private func run<T>(_ sql: String, _ parameters: [SQLValue], _ read: (OpaquePointer) throws -> T) throws -> T {
         let bound = try PostgresParameters(parameters)
         let result = bound.withPointers { types, values, lengths, formats in
-            PQexecParams(connection, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+            soko_PQexecParams(connection, sql, Int32(parameters.count), types, values, lengths, formats, 0)
         }
         guard let result else { throw StoreError.connection(Self.errorMessage(connection)) }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { soko_PQclear(result) }
+        switch soko_PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return try read(result)
         default:
@@ -98,7 +105,7 @@ final class PostgresConnection {
     private func error(of result: OpaquePointer) -> StoreError {
         // libpq's PG_DIAG_* are character macros ('C', 'M'), which Swift does not import.
         func field(_ code: Unicode.Scalar) -> String? {
-            PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
+            soko_PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
         }
         let message = field("M") ?? Self.errorMessage(connection)  // PG_DIAG_MESSAGE_PRIMARY
         let sqlState: String? = field("C")  // PG_DIAG_SQLSTATE
@@ -106,13 +113,13 @@ final class PostgresConnection {
         case "23505": return .uniqueViolation(message)
         case "23503", "23514", "23502": return .constraintViolation(message)
         case "40001", "40P01", "55P03": return .busy(message)
-        case nil where PQstatus(connection) == CONNECTION_BAD: return .connection(message)
+        case nil where soko_PQstatus(connection) == CONNECTION_BAD: return .connection(message)
         default: return .database(message)
         }
     }
 
     private static func errorMessage(_ connection: OpaquePointer) -> String {
-        guard let message = PQerrorMessage(connection) else { return "unknown libpq error" }
+        guard let message = soko_PQerrorMessage(connection) else { return "unknown libpq error" }
         let text = String(cString: message)
         return text.hasSuffix("\n") ? String(text.dropLast()) : text
     }
@@ -190,17 +197,17 @@ private struct PostgresParameters {
 /// Turns a text-format result into rows, choosing each value's kind by the column's type OID.
 private enum PostgresResultReader {
     static func rows(of result: OpaquePointer) -> [Row] {
-        let columnCount = PQnfields(result)
-        let rowCount = PQntuples(result)
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
-        let types = (0..<columnCount).map { PQftype(result, $0) }
+        let columnCount = soko_PQnfields(result)
+        let rowCount = soko_PQntuples(result)
+        let columns = (0..<columnCount).map { String(cString: soko_PQfname(result, $0)) }
+        let types = (0..<columnCount).map { soko_PQftype(result, $0) }
         var rows: [Row] = []
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
             let values = (0..<columnCount).map { column in
-                PQgetisnull(result, row, column) == 1
+                soko_PQgetisnull(result, row, column) == 1
                     ? SQLValue.null
-                    : value(PQgetvalue(result, row, column), type: types[Int(column)])
+                    : value(soko_PQgetvalue(result, row, column), type: types[Int(column)])
             }
             rows.append(Row(columns: columns, values: values))
         }
@@ -219,9 +226,9 @@ private enum PostgresResultReader {
             return Double(string).map { .real($0) } ?? .text(string)
         case 17:  // bytea, as `\x` hex text (or the old escape format: libpq reads both)
             var length = 0
-            guard let bytes = PQunescapeBytea(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), &length)
+            guard let bytes = soko_PQunescapeBytea(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), &length)
             else { return .blob([]) }
-            defer { PQfreemem(bytes) }
+            defer { soko_PQfreemem(bytes) }
             return .blob(Array(UnsafeBufferPointer(start: bytes, count: length)))
         default:
             return .text(String(cString: text))

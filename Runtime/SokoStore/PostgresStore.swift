@@ -7,7 +7,8 @@ import SokoWorkers
 public final class PostgresStore: Store, Sendable {
     private let pool: WorkerPool<PostgresConnection>
 
-    /// Connects to a PostgreSQL server; one connection is opened here, so a bad URL fails now.
+    /// Connects to a PostgreSQL server; one connection is opened here, so a bad URL (or a missing
+    /// libpq, loaded by the first store) fails now.
     ///
     /// - Parameters:
     ///   - url: a libpq connection URI, `postgresql://user@host:port/database`.
@@ -20,6 +21,7 @@ public final class PostgresStore: Store, Sendable {
         if let schema, !Self.isValidSchemaName(schema) {
             throw StoreError.connection("invalid schema name \"\(schema)\": use ^[a-z][a-z0-9_]{0,62}$")
         }
+        try PostgresConnection.loadLibrary()  // a missing libpq fails here, at start, not at a request
         pool = try WorkerPool(
             size: poolSize,
             open: { try PostgresConnection(url: url, schema: schema) },

@@ -73,6 +73,30 @@ struct ManifestValidatorTests {
         #expect(error.message == "no bundle named \"shop\" is compiled into this binary (known: cart, examples, users)")
     }
 
+    @Test func anUnregisteredBundlesHandlersAreLeftToRoutesCheck() throws {
+        // users is compiled in but not registered by this process: its handler names go unchecked…
+        try ManifestValidator.validate(
+            [Self.cart, Self.users], handlers: ["cart": Self.handlers["cart"]!], unregistered: ["users"])
+        // …while a service compiled in nowhere is still refused, naming the unregistered ones as known…
+        let shop = Self.manifest("shop", file: "shop.yaml", [("f", ["GET /f"])])
+        do {
+            try ManifestValidator.validate(
+                [Self.cart, shop], handlers: ["cart": Self.handlers["cart"]!], unregistered: ["users"])
+            Issue.record("a manifest without a bundle was accepted")
+        } catch {
+            #expect(error.message == "no bundle named \"shop\" is compiled into this binary (known: cart, users)")
+        }
+        // …and its routes still take part in the deployment-wide checks.
+        let clash = Self.manifest("users", file: "users.yaml", [("me", ["POST /cart/items"])])
+        do {
+            try ManifestValidator.validate(
+                [Self.cart, clash], handlers: ["cart": Self.handlers["cart"]!], unregistered: ["users"])
+            Issue.record("a route claimed twice was accepted")
+        } catch {
+            #expect(error.key == "functions.me.http")
+        }
+    }
+
     @Test func functionWithoutHandler() throws {
         let cart = Self.manifest(
             "cart", file: "cart.yaml", [("addToCart", ["POST /cart/items"]), ("checkout", ["POST /checkout"])])
