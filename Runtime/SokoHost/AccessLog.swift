@@ -29,6 +29,22 @@ struct AccessLogBuffer {
         var durationMilliseconds: Double
         var requestID: String
         var bytes: Int
+        /// `level`, `service` and `function` already rendered (``fields(level:service:function:)``),
+        /// or nil to render them from the strings.
+        var fields: [UInt8]? = nil
+    }
+
+    /// `","level":"…","service":"…","function":"…","method":"`: what a function's lines share.
+    static func fields(level: String, service: String, function: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendLiteral(#"","level":""#)
+        out.appendUTF8(level)
+        out.appendLiteral(#"","service":"#)
+        JSONText.append(service, to: &out)
+        out.appendLiteral(#","function":"#)
+        JSONText.append(function, to: &out)
+        out.appendLiteral(#","method":""#)
+        return out
     }
 
     mutating func append(_ entry: Entry, sink: AccessLogSink) {
@@ -61,22 +77,30 @@ struct AccessLogBuffer {
         let escaped =
             entry.service.utf8.count + entry.function.utf8.count + entry.method.utf8.count + entry.path.utf8.count
             + entry.requestID.utf8.count
-        let limit = 256 + entry.level.utf8.count + 6 * escaped
+        let limit = 256 + entry.level.utf8.count + 6 * escaped + (entry.fields?.count ?? 0)
         let micros = Int((entry.durationMilliseconds * 1000).rounded())
         let now = stamp.read()
         out.appendWriting(atMost: limit) { line in
             line.write(#"{"ts":""#)
             stamp.write(now, to: &line)
-            line.write(#"","level":""#)
-            line.writeUTF8(entry.level)
-            line.write(#"","service":"#)
-            JSONText.write(entry.service, to: &line)
-            line.write(#","function":"#)
-            JSONText.write(entry.function, to: &line)
-            line.write(#","method":"#)
-            JSONText.write(entry.method, to: &line)
+            if let fields = entry.fields {
+                line.write(fields)
+            } else {
+                line.write(#"","level":""#)
+                line.writeUTF8(entry.level)
+                line.write(#"","service":"#)
+                JSONText.write(entry.service, to: &line)
+                line.write(#","function":"#)
+                JSONText.write(entry.function, to: &line)
+                line.write(#","method":""#)
+            }
+            // The method is one of http-parser's tokens or a trigger's name, and a request id is
+            // a generated hex id or an incoming one ``RequestIDGenerator/accept(_:)`` let through
+            // (letters, digits and `-_.:+/=@`): neither ever needs escaping.
+            line.writeUTF8(entry.method)
+            line.write(UInt8(ascii: "\""))
             line.write(#","path":"#)
-            JSONText.write(entry.path, to: &line)
+            JSONText.write(path: entry.path, to: &line)
             line.write(#","status":"#)
             line.writeDecimal(max(entry.status, 0))
             line.write(#","duration_ms":"#)
@@ -86,8 +110,9 @@ struct AccessLogBuffer {
             if fraction < 100 { line.write(UInt8(ascii: "0")) }
             if fraction < 10 { line.write(UInt8(ascii: "0")) }
             line.writeDecimal(fraction)
-            line.write(#","request_id":"#)
-            JSONText.write(entry.requestID, to: &line)
+            line.write(#","request_id":""#)
+            line.writeUTF8(entry.requestID)
+            line.write(UInt8(ascii: "\""))
             line.write(#","bytes":"#)
             line.writeDecimal(max(entry.bytes, 0))
             line.write("}\n")
@@ -190,6 +215,21 @@ enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// A path (a substring of the request's target): its bytes read with `withUTF8`, a pointer
+    /// for a native string, where the UTF-8 view's contiguous storage goes through `Slice`.
+    static func write(path: Substring, to out: inout ByteWriter) {
+        var path = path
+        path.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                write(String(decoding: bytes, as: UTF8.self), to: &out)
+                return
+            }
+            out.write(UInt8(ascii: "\""))
+            out.write(bytes)
+            out.write(UInt8(ascii: "\""))
+        }
     }
 
     /// The same as ``append(_:to:)`` through a ``ByteWriter``: at most 2 + 6 × the UTF-8 count.

@@ -100,7 +100,8 @@ final class RequestExchange: @unchecked Sendable {
             .init(
                 level: status >= 500 ? "error" : "info", service: function.service, function: function.name,
                 method: method, path: path, status: status, durationMilliseconds: seconds * 1000,
-                requestID: requestID, bytes: bytes), sink: sink)
+                requestID: requestID, bytes: bytes,
+                fields: status >= 500 ? function.logFields.error : function.logFields.info), sink: sink)
     }
 
     /// The deadline passed: 504 now, and the handler is asked to stop.

@@ -186,7 +186,8 @@ struct ExactPaths: @unchecked Sendable {
     }
 
     func find(_ path: Substring) -> Entry? {
-        let found = path.utf8.withContiguousStorageIfAvailable { bytes -> Entry? in
+        var path = path  // `withUTF8` is mutating (it may make the bytes contiguous); a copy is free
+        return path.withUTF8 { bytes -> Entry? in
             let hash = Self.hash(bytes)
             let mask = slots.count - 1
             var index = Int(truncatingIfNeeded: hash) & mask
@@ -200,7 +201,6 @@ struct ExactPaths: @unchecked Sendable {
             }
             return nil
         }
-        return found ?? nil
     }
 
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
