@@ -26,30 +26,62 @@ public struct CallerIdentity: Sendable, Equatable {
 }
 
 /// Everything a handler knows about the call besides its input.
+///
+/// The parts that are the same for every call of a function (its names, store, invoker, outgoing
+/// HTTP, mailer, clock and logger) live in one shared ``Shared`` object, so a context costs one
+/// reference for them instead of a copy (and a release) of each per request.
 public struct FunctionContext: Sendable {
+    /// The parts of a context every call of one function shares.
+    package final class Shared: Sendable {
+        let service: String
+        let function: String
+        let store: Store
+        let invoker: (any FunctionInvoker)?
+        let outgoing: (any OutgoingHTTP)?
+        let mailer: (any MailTransport)?
+        let clock: WallClock
+        let logger: Logger
+
+        package init(
+            service: String, function: String, store: Store, invoker: (any FunctionInvoker)?,
+            outgoing: (any OutgoingHTTP)?, mailer: (any MailTransport)?, clock: WallClock, logger: Logger
+        ) {
+            self.service = service
+            self.function = function
+            self.store = store
+            self.invoker = invoker
+            self.outgoing = outgoing
+            self.mailer = mailer
+            self.clock = clock
+            self.logger = logger
+        }
+    }
+
     /// The `X-Request-ID` the caller sent (if sane) or one the host generated; echoed on the response.
     public let requestID: String
     /// When the host stops waiting and answers 504; pass it on to outgoing calls.
     public let deadline: ContinuousClock.Instant
     /// The caller, or nil for a public call (the auth policy fills it).
     public let identity: CallerIdentity?
-    public let service: String
-    public let function: String
     /// Method, path, query, headers and path parameters of the HTTP request (body omitted).
     public let request: FunctionRequest
+    private let shared: Shared
+
+    public var service: String { shared.service }
+    public var function: String { shared.function }
     /// The service's store (its own database); a bundle without migrations has none, and using
     /// it throws.
-    public let store: Store
+    public var store: Store { shared.store }
     /// Calls other functions by name (see ``invoke(_:_:_:as:idempotent:)``); nil where the host
     /// offers no invocation (a bare context in a unit test).
-    public let invoker: (any FunctionInvoker)?
+    public var invoker: (any FunctionInvoker)? { shared.invoker }
     /// Outgoing HTTP (see ``send(_:)-(OutgoingRequest)``); nil where the host offers none.
-    public let outgoing: (any OutgoingHTTP)?
+    public var outgoing: (any OutgoingHTTP)? { shared.outgoing }
     /// Outgoing mail; nil where the host offers none.
-    public let mailer: (any MailTransport)?
+    public var mailer: (any MailTransport)? { shared.mailer }
     /// Where ``now`` reads the time: the system clock unless the host (or a test) set another.
-    public let clock: WallClock
-    private let baseLogger: Logger
+    public var clock: WallClock { shared.clock }
+    private var baseLogger: Logger { shared.logger }
 
     public init(
         requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity? = nil,
@@ -57,18 +89,23 @@ public struct FunctionContext: Sendable {
         invoker: (any FunctionInvoker)? = nil, outgoing: (any OutgoingHTTP)? = nil, mailer: (any MailTransport)? = nil,
         clock: WallClock = .system, logger: Logger
     ) {
+        self.init(
+            requestID: requestID, deadline: deadline, identity: identity, request: request,
+            shared: Shared(
+                service: service, function: function, store: store, invoker: invoker, outgoing: outgoing,
+                mailer: mailer, clock: clock, logger: logger))
+    }
+
+    /// A context whose per-function parts were made once (the host's synchronous path).
+    package init(
+        requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity?, request: FunctionRequest,
+        shared: Shared
+    ) {
         self.requestID = requestID
         self.deadline = deadline
         self.identity = identity
-        self.service = service
-        self.function = function
         self.request = request
-        self.store = store
-        self.invoker = invoker
-        self.outgoing = outgoing
-        self.mailer = mailer
-        self.clock = clock
-        self.baseLogger = logger
+        self.shared = shared
     }
 
     /// A logger whose lines carry the request id, service and function.

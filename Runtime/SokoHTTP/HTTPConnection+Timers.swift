@@ -6,9 +6,9 @@ extension HTTPConnection {
     /// Sets the connection's one deadline (idle, header or linger). The libuv timer is moved only
     /// when the new deadline is earlier than the one it is set for; a later deadline is picked up
     /// when it fires. A request/response cycle then costs no timer operation in the common case.
-    func armTimer(_ duration: Duration) {
+    func armTimer(milliseconds: UInt64) {
         let now = server.loop.nowMilliseconds
-        let deadline = now + duration.milliseconds
+        let deadline = now + milliseconds
         timerDeadline = deadline
         if timerArmedFor == 0 || deadline < timerArmedFor {
             startTimer(at: deadline, now: now)
@@ -44,8 +44,8 @@ extension HTTPConnection {
     func armBodyTimer() {
         let now = server.loop.nowMilliseconds
         let remaining = bodyDeadline > now ? bodyDeadline - now : 0
-        let next = min(server.configuration.headerTimeout.milliseconds, remaining)
-        armTimer(.milliseconds(Int64(next)))
+        let next = min(server.headerMilliseconds, remaining)
+        armTimer(milliseconds: next)
     }
 
     func timedOut() {
@@ -70,7 +70,7 @@ extension HTTPConnection {
         guard phase != .closing, !closed else { return }
         phase = .closing
         // Queued writes get the send timeout; the linger starts once they are out (below).
-        armTimer(pendingWrites > 0 ? server.configuration.idleTimeout : server.configuration.lingerTimeout)
+        armTimer(milliseconds: pendingWrites > 0 ? server.idleMilliseconds : server.lingerMilliseconds)
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         if paused {
@@ -83,7 +83,7 @@ extension HTTPConnection {
             if status < 0 {
                 connection.close()
             } else if !connection.closed {
-                connection.armTimer(connection.server.configuration.lingerTimeout)
+                connection.armTimer(milliseconds: connection.server.lingerMilliseconds)
             }
         }
         if status != 0 {

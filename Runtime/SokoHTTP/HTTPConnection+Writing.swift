@@ -20,11 +20,10 @@ extension HTTPConnection {
         while let first = slots.first, let response = first.response {
             slots.removeFirst()
             firstSequence += 1
-            let wantsClose = response.headers["Connection"].map { $0.equalsIgnoringASCIICase("close") } ?? false
-            let keepAlive = first.keepAlive && !wantsClose && !server.draining
-            server.serializer.serialize(
+            // The handler's own `Connection: close` is honoured (read as its headers are written).
+            let keepAlive = server.serializer.serialize(
                 response, into: &out, isHead: first.isHead,
-                keepAlive: keepAlive, http10: first.http10)
+                keepAlive: first.keepAlive && !server.draining, http10: first.http10)
             if !keepAlive { closeNow = true; break }
         }
         if !out.isEmpty { write(out) }
@@ -41,7 +40,7 @@ extension HTTPConnection {
         resumeIfDrained()
         if isIdle && !stopReading {
             if server.draining { close(); return }
-            armTimer(server.configuration.idleTimeout)
+            armTimer(milliseconds: server.idleMilliseconds)
         }
     }
 
@@ -86,7 +85,7 @@ extension HTTPConnection {
         request.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         pendingWrites += 1
         // A peer that takes nothing for an idle timeout is gone (send timeout).
-        if phase != .closing { armTimer(server.configuration.idleTimeout) }
+        if phase != .closing { armTimer(milliseconds: server.idleMilliseconds) }
         let status = uv_write(request, stream(tcp), &buffer, 1) { request, status in
             let connection = HTTPConnection.from(request!.pointee.data)
             UnsafeMutableRawPointer(request!).deallocate()
@@ -104,7 +103,7 @@ extension HTTPConnection {
     /// A queued write completed.
     func written() {
         if pendingWrites > 0 {
-            if phase != .closing { armTimer(server.configuration.idleTimeout) }
+            if phase != .closing { armTimer(milliseconds: server.idleMilliseconds) }
             return
         }
         if closeWhenFlushed && slots.isEmpty {
@@ -114,7 +113,7 @@ extension HTTPConnection {
         resumeIfDrained()
         if isIdle && !stopReading {
             if server.draining { close(); return }
-            armTimer(server.configuration.idleTimeout)
+            armTimer(milliseconds: server.idleMilliseconds)
         }
     }
 }

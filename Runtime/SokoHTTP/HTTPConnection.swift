@@ -32,6 +32,9 @@ final class HTTPConnection: @unchecked Sendable {
     var plan: HTTPRequestPlan?
     var contentLengths: [String] = []
     var sawTransferEncoding = false
+    /// How many `Host` fields, and the first `Expect`, of the request being parsed.
+    var hostFields = 0
+    var expect: String?
     var rejection: HTTPRequestError?
     // Ordering of responses.
     var slots: [Slot] = []
@@ -106,7 +109,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     func start() {
         uv_tcp_nodelay(tcp, 1)
-        armTimer(server.configuration.idleTimeout)
+        armTimer(milliseconds: server.idleMilliseconds)
         uv_read_start(
             stream(tcp), ServerLoop.allocate, HTTPConnection.onRead)
     }
@@ -167,7 +170,7 @@ final class HTTPConnection: @unchecked Sendable {
     func feed(_ bytes: UnsafeRawBufferPointer) {
         if phase == .idle {
             phase = .head
-            armTimer(server.configuration.headerTimeout)
+            armTimer(milliseconds: server.headerMilliseconds)
         } else if phase == .body {
             armBodyTimer()
         }
@@ -219,7 +222,8 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: Dispatch
 
     func dispatch() {
-        guard var head else { return }
+        // Moved out, not copied: a copy of the head retains each of its strings once more.
+        guard var head = self.head.take() else { return }
         head.contentLength = head.contentLength ?? (body.isEmpty ? nil : body.count)
         // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; close after it.
         let faultyFraming = head.versionMinor == 0 && head.headers.contains("Transfer-Encoding")
@@ -228,11 +232,11 @@ final class HTTPConnection: @unchecked Sendable {
         let sequence = nextSequence
         slots.append(
             Slot(
-                isHead: head.method == "HEAD", keepAlive: keepAlive,
+                isHead: head.method.utf8.count == 4 && head.method == "HEAD", keepAlive: keepAlive,
                 http10: head.versionMajor == 1 && head.versionMinor == 0, response: nil))
         let request = HTTPRequest(head: head, body: body)
         let plan = self.plan ?? HTTPRequestPlan(bodyLimit: 0)
-        resetMessage()
+        resetMessage(dispatching: true)
         phase = .idle
         clearTimer()
         if !keepAlive {
@@ -249,16 +253,21 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Called twice per request (at dispatch and at the next message's start): the checks keep
     /// the second call, with everything already empty, nearly free.
-    func resetMessage() {
+    func resetMessage(dispatching: Bool = false) {
         if !url.isEmpty { url.removeAll(keepingCapacity: true) }
         if !field.isEmpty { field.removeAll(keepingCapacity: true) }
         if !value.isEmpty { value.removeAll(keepingCapacity: true) }
-        if !fields.isEmpty { fields = [] }  // the previous request's headers own the old storage
+        // At dispatch the request's headers still share the list: it is emptied at the next
+        // message's start instead, when (the usual case) that request is done and the storage
+        // is reused without an allocation.
+        if !fields.isEmpty && !dispatching { fields.removeAll(keepingCapacity: true) }
         readingValue = false
         if !body.isEmpty { body = [] }
         if head != nil { head = nil }
         if plan != nil { plan = nil }
         if !contentLengths.isEmpty { contentLengths.removeAll() }
         sawTransferEncoding = false
+        hostFields = 0
+        if expect != nil { expect = nil }
     }
 }

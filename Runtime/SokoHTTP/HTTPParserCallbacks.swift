@@ -17,7 +17,7 @@ enum HTTPParserCallbacks {
                 // A request that starts in the same read as the previous one gets its own timer.
                 if connection.phase == .idle {
                     connection.phase = .head
-                    connection.armTimer(connection.server.configuration.headerTimeout)
+                    connection.armTimer(milliseconds: connection.server.headerMilliseconds)
                 }
                 return 0
             }
@@ -70,10 +70,15 @@ extension HTTPConnection {
         }
         let name = String(decoding: field, as: UTF8.self)
         let text = String(decoding: value, as: UTF8.self)
-        if name.equalsIgnoringASCIICase("Content-Length") {
+        // The fields the transport itself reads, noted here (compared only when the length fits)
+        // rather than looked up in the list afterwards.
+        switch field.count {
+        case 4 where name.equalsIgnoringASCIICase("Host"): hostFields += 1
+        case 6 where name.equalsIgnoringASCIICase("Expect"): if expect == nil { expect = text }
+        case 14 where name.equalsIgnoringASCIICase("Content-Length"):
             contentLengths.append(String(text.trimmingASCIIWhitespace))
-        } else if name.equalsIgnoringASCIICase("Transfer-Encoding") {
-            sawTransferEncoding = true
+        case 17 where name.equalsIgnoringASCIICase("Transfer-Encoding"): sawTransferEncoding = true
+        default: break
         }
         // Room for a browser's usual dozen fields at once, rather than growing 1, 2, 4, 8, 16.
         if fields.capacity == 0 { fields.reserveCapacity(12) }
@@ -97,7 +102,7 @@ extension HTTPConnection {
             return -1
         }
         // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host.
-        let hosts = fields.reduce(0) { $0 + ($1.name.equalsIgnoringASCIICase("Host") ? 1 : 0) }
+        let hosts = hostFields
         if hosts > 1 || (hosts == 0 && parser.pointee.http_major == 1 && parser.pointee.http_minor >= 1) {
             rejection = .malformed(hosts == 0 ? "missing Host header" : "more than one Host header")
             return -1
@@ -128,7 +133,7 @@ extension HTTPConnection {
             return -1
         }
         let expectsBody = chunked || (length ?? 0) > 0
-        if let expect = head.headers["Expect"] {
+        if let expect {
             if !expect.equalsIgnoringASCIICase("100-continue") {
                 rejection = .expectationFailed(expect)
                 return -1
@@ -141,7 +146,7 @@ extension HTTPConnection {
         }
         if expectsBody {
             phase = .body
-            bodyDeadline = server.loop.nowMilliseconds + server.configuration.bodyTimeout.milliseconds
+            bodyDeadline = server.loop.nowMilliseconds + server.bodyMilliseconds
         } else {
             phase = .head
         }

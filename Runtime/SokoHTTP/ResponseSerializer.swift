@@ -5,70 +5,98 @@ struct ResponseSerializer {
     private var dateSecond: Int = -1
     private var dateBytes: [UInt8] = []
 
+    /// Returns whether the connection stays open: `keepAlive`, unless the handler's own
+    /// `Connection: close` asked to close (read while its headers are written, not looked up).
     mutating func serialize(
         _ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
         keepAlive: Bool, http10: Bool
-    ) {
+    ) -> Bool {
+        let requestID = response.requestID
+        // The head's exact size bound, so it is written with unchecked writes (see ``ByteWriter``):
+        // every header byte maps to one byte, plus the fixed parts' room.
+        var limit = 160 + (requestID?.utf8.count ?? 0)
+        for field in response.headers { limit += field.name.utf8.count + field.value.utf8.count + 4 }
+        let date = currentDate()
+        var keptAlive = keepAlive
+        out.appendWriting(atMost: limit) { head in
+            keptAlive = writeHead(
+                response, requestID: requestID, date: date, keepAlive: keepAlive, http10: http10, into: &head)
+        }
+        let bodyless = response.status < 200 || response.status == 204 || response.status == 304
+        if !isHead && !bodyless && !response.body.isEmpty { out.append(contentsOf: response.body) }
+        return keptAlive
+    }
+
+    private func writeHead(
+        _ response: HTTPResponse, requestID: String?, date: [UInt8], keepAlive: Bool, http10: Bool,
+        into out: inout ByteWriter
+    ) -> Bool {
+        var keepAlive = keepAlive
         if response.status == 200 && !http10 {
-            out.appendLiteral("HTTP/1.1 200 OK\r\n")  // nearly every response: no digits, no lookup
+            out.write("HTTP/1.1 200 OK\r\n")  // nearly every response: no digits, no lookup
         } else {
-            if http10 { out.appendLiteral("HTTP/1.0 ") } else { out.appendLiteral("HTTP/1.1 ") }
-            out.appendDecimal(response.status)
-            out.append(UInt8(ascii: " "))
-            out.appendUTF8(HTTPStatus.reason(response.status))
-            out.appendLiteral("\r\n")
+            if http10 { out.write("HTTP/1.0 ") } else { out.write("HTTP/1.1 ") }
+            out.writeDecimal(response.status)
+            out.write(UInt8(ascii: " "))
+            out.writeUTF8(HTTPStatus.reason(response.status))  // at most 31 bytes
+            out.write("\r\n")
         }
         var hasDate = false
         var hasLength = false
-        let requestID = response.requestID
         for field in response.headers {
-            if field.name.equalsIgnoringASCIICase("Connection") { continue }
-            if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
-            if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
-            if requestID != nil && field.name.equalsIgnoringASCIICase("X-Request-ID") { continue }
-            Self.appendHeaderText(field.name, to: &out)
-            out.appendLiteral(": ")
-            Self.appendHeaderText(field.value, to: &out)
-            out.appendLiteral("\r\n")
+            // Four names the transport owns or watches: compared only when the length matches.
+            switch field.name.utf8.count {
+            case 10 where field.name.equalsIgnoringASCIICase("Connection"):
+                if field.value.equalsIgnoringASCIICase("close") { keepAlive = false }
+                continue
+            case 4 where field.name.equalsIgnoringASCIICase("Date"): hasDate = true
+            case 14 where field.name.equalsIgnoringASCIICase("Content-Length"): hasLength = true
+            case 12 where requestID != nil && field.name.equalsIgnoringASCIICase("X-Request-ID"): continue
+            default: break
+            }
+            Self.writeHeaderText(field.name, to: &out)
+            out.write(": ")
+            Self.writeHeaderText(field.value, to: &out)
+            out.write("\r\n")
         }
         if let requestID {
-            out.appendLiteral("X-Request-ID: ")
-            Self.appendHeaderText(requestID, to: &out)
-            out.appendLiteral("\r\n")
+            out.write("X-Request-ID: ")
+            Self.writeHeaderText(requestID, to: &out)
+            out.write("\r\n")
         }
         if !hasDate {
-            out.appendLiteral("Date: ")
-            out.append(contentsOf: currentDate())
-            out.appendLiteral("\r\n")
+            out.write("Date: ")
+            out.write(date)
+            out.write("\r\n")
         }
         let bodyless = response.status < 200 || response.status == 204 || response.status == 304
         if !hasLength && !bodyless {
-            out.appendLiteral("Content-Length: ")
-            out.appendDecimal(response.body.count)
-            out.appendLiteral("\r\n")
+            out.write("Content-Length: ")
+            out.writeDecimal(response.body.count)
+            out.write("\r\n")
         }
         if !keepAlive {
-            out.appendLiteral("Connection: close\r\n")
+            out.write("Connection: close\r\n")
         } else if http10 {
-            out.appendLiteral("Connection: keep-alive\r\n")
+            out.write("Connection: keep-alive\r\n")
         }
-        out.appendLiteral("\r\n")
-        if !isHead && !bodyless { out.append(contentsOf: response.body) }
+        out.write("\r\n")
+        return keepAlive
     }
 
     /// Copies header text, turning control bytes (CR, LF, NUL, …) into spaces: whatever a
     /// handler puts in a header, it cannot end the header early or start another one.
     @inline(__always)
-    static func appendHeaderText(_ text: String, to out: inout [UInt8]) {
+    static func writeHeaderText(_ text: String, to out: inout ByteWriter) {
         let utf8 = text.utf8
         let copied =
             utf8.withContiguousStorageIfAvailable { bytes -> Bool in
                 for byte in bytes where byte < 0x20 && byte != 0x09 || byte == 0x7F { return false }
-                out.append(contentsOf: bytes)
+                out.write(bytes)
                 return true
             } ?? false
         if copied { return }
-        for byte in utf8 { out.append(byte < 0x20 && byte != 0x09 || byte == 0x7F ? 0x20 : byte) }
+        for byte in utf8 { out.write(byte < 0x20 && byte != 0x09 || byte == 0x7F ? 0x20 : byte) }
     }
 
     /// IMF-fixdate of the current second, recomputed at most once a second.

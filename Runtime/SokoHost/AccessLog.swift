@@ -1,4 +1,5 @@
 import Glibc
+import SokoHTTP
 
 /// Where the per-request JSON lines go.
 public enum AccessLogSink: Sendable {
@@ -28,6 +29,22 @@ struct AccessLogBuffer {
         var durationMilliseconds: Double
         var requestID: String
         var bytes: Int
+        /// `level`, `service` and `function` already rendered (``fields(level:service:function:)``),
+        /// or nil to render them from the strings.
+        var fields: [UInt8]? = nil
+    }
+
+    /// `","level":"…","service":"…","function":"…","method":"`: what a function's lines share.
+    static func fields(level: String, service: String, function: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendLiteral(#"","level":""#)
+        out.appendUTF8(level)
+        out.appendLiteral(#"","service":"#)
+        JSONText.append(service, to: &out)
+        out.appendLiteral(#","function":"#)
+        JSONText.append(function, to: &out)
+        out.appendLiteral(#","method":""#)
+        return out
     }
 
     mutating func append(_ entry: Entry, sink: AccessLogSink) {
@@ -56,34 +73,50 @@ struct AccessLogBuffer {
     }
 
     private mutating func write(_ entry: Entry, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + 256 + entry.path.utf8.count)
-        out.appendLiteral(#"{"ts":""#)
-        stamp.append(to: &out)
-        out.appendLiteral(#"","level":""#)
-        out.appendUTF8(entry.level)
-        out.appendLiteral(#"","service":"#)
-        JSONText.append(entry.service, to: &out)
-        out.appendLiteral(#","function":"#)
-        JSONText.append(entry.function, to: &out)
-        out.appendLiteral(#","method":"#)
-        JSONText.append(entry.method, to: &out)
-        out.appendLiteral(#","path":"#)
-        JSONText.append(entry.path, to: &out)
-        out.appendLiteral(#","status":"#)
-        out.appendDecimal(entry.status)
-        out.appendLiteral(#","duration_ms":"#)
+        // Escaping writes at most 6 bytes per byte (`\u00XX`); the rest is fixed text and digits.
+        let escaped =
+            entry.service.utf8.count + entry.function.utf8.count + entry.method.utf8.count + entry.path.utf8.count
+            + entry.requestID.utf8.count
+        let limit = 256 + entry.level.utf8.count + 6 * escaped + (entry.fields?.count ?? 0)
         let micros = Int((entry.durationMilliseconds * 1000).rounded())
-        out.appendDecimal(micros / 1000)
-        out.append(UInt8(ascii: "."))
-        let fraction = micros % 1000
-        if fraction < 100 { out.append(UInt8(ascii: "0")) }
-        if fraction < 10 { out.append(UInt8(ascii: "0")) }
-        out.appendDecimal(fraction)
-        out.appendLiteral(#","request_id":"#)
-        JSONText.append(entry.requestID, to: &out)
-        out.appendLiteral(#","bytes":"#)
-        out.appendDecimal(entry.bytes)
-        out.appendLiteral("}\n")
+        let now = stamp.read()
+        out.appendWriting(atMost: limit) { line in
+            line.write(#"{"ts":""#)
+            stamp.write(now, to: &line)
+            if let fields = entry.fields {
+                line.write(fields)
+            } else {
+                line.write(#"","level":""#)
+                line.writeUTF8(entry.level)
+                line.write(#"","service":"#)
+                JSONText.write(entry.service, to: &line)
+                line.write(#","function":"#)
+                JSONText.write(entry.function, to: &line)
+                line.write(#","method":""#)
+            }
+            // The method is one of http-parser's tokens or a trigger's name, and a request id is
+            // a generated hex id or an incoming one ``RequestIDGenerator/accept(_:)`` let through
+            // (letters, digits and `-_.:+/=@`): neither ever needs escaping.
+            line.writeUTF8(entry.method)
+            line.write(UInt8(ascii: "\""))
+            line.write(#","path":"#)
+            JSONText.write(path: entry.path, to: &line)
+            line.write(#","status":"#)
+            line.writeDecimal(max(entry.status, 0))
+            line.write(#","duration_ms":"#)
+            line.writeDecimal(max(micros, 0) / 1000)
+            line.write(UInt8(ascii: "."))
+            let fraction = max(micros, 0) % 1000
+            if fraction < 100 { line.write(UInt8(ascii: "0")) }
+            if fraction < 10 { line.write(UInt8(ascii: "0")) }
+            line.writeDecimal(fraction)
+            line.write(#","request_id":""#)
+            line.writeUTF8(entry.requestID)
+            line.write(UInt8(ascii: "\""))
+            line.write(#","bytes":"#)
+            line.writeDecimal(max(entry.bytes, 0))
+            line.write("}\n")
+        }
     }
 
     mutating func flush() {
@@ -108,7 +141,9 @@ struct TimestampFormatter {
     private var second = -1
     private var prefix: [UInt8] = []
 
-    mutating func append(to out: inout [UInt8]) {
+    /// The current time: the second's prefix refreshed when the second changed, and the
+    /// milliseconds.
+    mutating func read() -> (prefix: [UInt8], milliseconds: Int) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         if spec.tv_sec != second {
@@ -121,12 +156,22 @@ struct TimestampFormatter {
                 ("\(1900 + parts.tm_year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
                     + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).").utf8)
         }
-        out.append(contentsOf: prefix)
-        let ms = spec.tv_nsec / 1_000_000
-        out.append(UInt8(ascii: "0") + UInt8(ms / 100))
-        out.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
-        out.append(UInt8(ascii: "0") + UInt8(ms % 10))
-        out.append(UInt8(ascii: "Z"))
+        return (prefix, spec.tv_nsec / 1_000_000)
+    }
+
+    /// Writes a time from ``read()`` (at most 32 bytes).
+    func write(_ time: (prefix: [UInt8], milliseconds: Int), to out: inout ByteWriter) {
+        out.write(time.prefix)
+        let ms = time.milliseconds
+        out.write(UInt8(ascii: "0") + UInt8(ms / 100))
+        out.write(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        out.write(UInt8(ascii: "0") + UInt8(ms % 10))
+        out.write(UInt8(ascii: "Z"))
+    }
+
+    mutating func append(to out: inout [UInt8]) {
+        let time = read()
+        out.appendWriting(atMost: 32) { write(time, to: &$0) }
     }
 
     mutating func now() -> String {
@@ -170,6 +215,52 @@ enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// A path (a substring of the request's target): its bytes read with `withUTF8`, a pointer
+    /// for a native string, where the UTF-8 view's contiguous storage goes through `Slice`.
+    static func write(path: Substring, to out: inout ByteWriter) {
+        var path = path
+        path.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                write(String(decoding: bytes, as: UTF8.self), to: &out)
+                return
+            }
+            out.write(UInt8(ascii: "\""))
+            out.write(bytes)
+            out.write(UInt8(ascii: "\""))
+        }
+    }
+
+    /// The same as ``append(_:to:)`` through a ``ByteWriter``: at most 2 + 6 × the UTF-8 count.
+    static func write<S: StringProtocol>(_ text: S, to out: inout ByteWriter) {
+        out.write(UInt8(ascii: "\""))
+        let copied =
+            text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                out.write(bytes)
+                return true
+            } ?? false
+        if !copied {
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out.write(#"\""#)
+                case UInt8(ascii: "\\"): out.write(#"\\"#)
+                case UInt8(ascii: "\n"): out.write(#"\n"#)
+                case UInt8(ascii: "\r"): out.write(#"\r"#)
+                case UInt8(ascii: "\t"): out.write(#"\t"#)
+                case 0..<0x20:
+                    let hex: StaticString = "0123456789abcdef"
+                    out.write(#"\u00"#)
+                    out.write(hex.utf8Start[Int(byte >> 4)])
+                    out.write(hex.utf8Start[Int(byte & 0xF)])
+                default: out.write(byte)
+                }
+            }
+        }
+        out.write(UInt8(ascii: "\""))
     }
 
     static func appendString(_ text: String, to out: inout String) {

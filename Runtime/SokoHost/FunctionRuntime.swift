@@ -11,6 +11,9 @@ public final class FunctionRuntime: Sendable {
     /// Position in the host's function list; indexes per-loop metric shards.
     public let index: Int
     let logger: Logger
+    /// The access-log line's middle for this function, at level `info` and `error`:
+    /// `","level":"…","service":"…","function":"…","method":"` rendered once (``AccessLogBuffer``).
+    let logFields: (info: [UInt8], error: [UInt8])
     private let inFlight = Atomic<Int>(0)
 
     init(service: String, manifest: FunctionManifest, handler: FunctionHandler, index: Int) {
@@ -22,6 +25,10 @@ public final class FunctionRuntime: Sendable {
         logger[metadataKey: "service"] = "\(service)"
         logger[metadataKey: "function"] = "\(manifest.name)"
         self.logger = logger
+        logFields = (
+            AccessLogBuffer.fields(level: "info", service: service, function: manifest.name),
+            AccessLogBuffer.fields(level: "error", service: service, function: manifest.name)
+        )
     }
 
     public var name: String { manifest.name }

@@ -23,6 +23,10 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     private let staticPlans: [RoutePlan]
     /// Each function's handler when it is answered on the loop (``answerSynchronously``), by index.
     private let synchronousHandlers: [(@Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse)?]
+    /// The per-function parts of a context, by index, for the functions answered on the loop.
+    private let sharedContexts: [FunctionContext.Shared?]
+    /// Each function's timeout in nanoseconds, by index (the synchronous path's deadline check).
+    private let timeoutNanoseconds: [UInt64]
     /// Where a path that matches no route must still hide a secret (see ``PathRedaction``).
     private let unroutedPrefixes: [String]
 
@@ -41,6 +45,11 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
         synchronousHandlers = functions.map { pipeline.answersOnTheLoop($0) ? $0.handler.synchronous : nil }
         redactions = functions.map { PathRedaction($0.manifest) }
+        sharedContexts = functions.map { pipeline.answersOnTheLoop($0) ? pipeline.sharedContext(for: $0) : nil }
+        timeoutNanoseconds = functions.map { function in
+            let (seconds, attoseconds) = function.manifest.timeout.components
+            return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        }
         unroutedPrefixes = PathRedaction.unroutedPrefixes(functions)
     }
 
@@ -116,13 +125,13 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         requestID: String, responder: HTTPResponder, state: LoopState
     ) {
         let started = ContinuousClock.now
-        let head = request.head
         let deadline = started + function.manifest.timeout
         let synchronous = synchronousHandlers[function.index]
         // The synchronous path answers before the loop could fire an alarm: no deadline entry.
         let exchange = RequestExchange(
-            function: function, requestID: requestID, method: head.method,
-            path: redactions[function.index]?.redact(head.path) ?? head.path, started: started, deadline: deadline,
+            function: function, requestID: requestID, method: request.head.method,
+            path: redactions[function.index]?.redact(request.head.path) ?? request.head.path, started: started,
+            deadline: deadline,
             reply: .http(responder), state: state, sink: sink,
             deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil)
         guard exchange.admit() else { return }
@@ -160,14 +169,20 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         let function = exchange.function
         var response: FunctionResponse
         do {
-            response = try handler(
-                request,
-                pipeline.context(
-                    for: function, request: request, requestID: exchange.requestID, identity: nil, deadline: deadline))
+            // The context's request is the handler's without the body (as ``InvocationPipeline``
+            // makes it); its per-function parts are shared, made at start.
+            let context = FunctionContext(
+                requestID: exchange.requestID, deadline: deadline, identity: nil,
+                request: FunctionRequest(
+                    method: request.method, path: request.path, query: request.query, headers: request.headers,
+                    pathParameters: request.pathParameters, clientAddress: request.clientAddress),
+                shared: sharedContexts[function.index]!)
+            response = try handler(request, context)
         } catch {
             response = ProblemRendering.response(for: error, requestID: exchange.requestID, logger: function.logger)
         }
-        if deadline <= .now {
+        // The same test as `deadline <= .now`, on the exchange's cheaper clock.
+        if exchange.elapsedNanoseconds() >= timeoutNanoseconds[function.index] {
             response = ProblemRendering.response(
                 Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish in time"),
                 requestID: exchange.requestID)
@@ -178,10 +193,10 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
 
     /// The request a handler gets.
     private func functionRequest(_ request: HTTPRequest, parameters: [String: String]) -> FunctionRequest {
-        let head = request.head
-        return FunctionRequest(
-            method: head.method, path: String(head.path), query: QueryParameters(parsing: head.query),
-            headers: head.headers, pathParameters: parameters, body: request.body, clientAddress: clientAddress(head))
+        FunctionRequest(
+            method: request.head.method, path: String(request.head.path),
+            query: QueryParameters(parsing: request.head.query), headers: request.head.headers,
+            pathParameters: parameters, body: request.body, clientAddress: clientAddress(request.head))
     }
 
     private func answerUnrouted(

@@ -220,6 +220,15 @@ final class InvocationPipeline: FunctionInvoker, Sendable {
             logger: function.logger)
     }
 
+    /// The parts of `function`'s contexts that every call shares (made once, for the synchronous
+    /// path: see ``FunctionContext/Shared``).
+    func sharedContext(for function: FunctionRuntime) -> FunctionContext.Shared {
+        FunctionContext.Shared(
+            service: function.service, function: function.name, store: services.functionStores[function.index],
+            invoker: self, outgoing: services.outbound, mailer: services.outbound, clock: services.clock,
+            logger: function.logger)
+    }
+
     static func jsonHeaders(_ requestID: String) -> HTTPHeaders {
         ["Content-Type": "application/json", "X-Request-ID": requestID]
     }

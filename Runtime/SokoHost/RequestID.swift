@@ -13,11 +13,15 @@ struct RequestIDGenerator {
         counter &+= 1
         let value = counter
         return String(unsafeUninitializedCapacity: 32) { buffer in
-            for i in 0..<16 { buffer[i] = prefix[i] }
+            // Raw pointers: no bounds check per digit (the buffer holds 32 bytes, the prefix 16).
+            let out = buffer.baseAddress!
+            prefix.withUnsafeBufferPointer { out.initialize(from: $0.baseAddress!, count: 16) }
             var rest = value
-            for i in stride(from: 31, through: 16, by: -1) {
-                buffer[i] = Self.digit(UInt8(truncatingIfNeeded: rest & 0xF))
+            var at = out + 31
+            while at >= out + 16 {
+                at.initialize(to: Self.digit(UInt8(truncatingIfNeeded: rest & 0xF)))
                 rest >>= 4
+                at -= 1
             }
             return 32
         }

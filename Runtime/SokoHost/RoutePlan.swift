@@ -20,7 +20,10 @@ enum BuiltinEndpoint: String, CaseIterable {
     case metrics = "/metrics"
 
     static func match(_ path: Substring) -> BuiltinEndpoint? {
-        switch path {
+        // Most paths are no built-in: two length compares decide (no string comparison).
+        let length = path.utf8.count
+        guard length == 7 || length == 8 else { return nil }
+        return switch path {
         case "/healthz": .healthz
         case "/readyz": .readyz
         case "/metrics": .metrics

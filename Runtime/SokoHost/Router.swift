@@ -1,3 +1,4 @@
+import Glibc
 import SokoFunctions
 import SokoManifest
 
@@ -21,6 +22,9 @@ public final class Router: Sendable {
     }
 
     private let root = Node()
+    /// Routes without parameters by their whole path: one hash of the path's bytes and one
+    /// compare, instead of a dictionary lookup per segment (see ``ExactPaths``).
+    private let exact: ExactPaths
     /// Every route in registration order: (method, path template, function).
     public let table: [(method: String, path: String, function: FunctionRuntime)]
 
@@ -65,19 +69,37 @@ public final class Router: Sendable {
             }
         }
         self.table = table.map { (method: $0.0, path: $0.1, function: $0.2) }
+        var exact = ExactPaths()
+        Self.collectExact(root, path: "", into: &exact)
+        self.exact = exact
+    }
+
+    /// Every node reached by literal segments alone that has endpoints, by its whole path. The
+    /// trie tries literal children before the parameter, so for these paths it finds the same node.
+    private static func collectExact(_ node: Node, path: String, into exact: inout ExactPaths) {
+        if !node.endpoints.isEmpty {
+            let methods = node.endpoints.compactMap { method, endpoint in
+                endpoint.1.isEmpty ? (method: method, function: endpoint.0) : nil
+            }
+            if methods.count == node.endpoints.count {
+                exact.insert(Array((path.isEmpty ? "/" : path).utf8), node: node, methods: methods)
+            }
+        }
+        for (segment, child) in node.literals { collectExact(child, path: path + "/" + String(segment), into: &exact) }
     }
 
     /// Looks up `method` and `path` (no query). HEAD falls back to GET.
     public func match(method: String, path: Substring) -> Match {
+        if let entry = exact.find(path) {
+            for candidate in entry.methods where candidate.method == method {
+                return .found(candidate.function, parameters: [:])
+            }
+            return endpointMissing(method: method, entry.node)
+        }
         var values: [Substring] = []
         guard path.first == "/", let node = find(root, path.dropFirst(), isRoot: true, &values) else { return .notFound }
         let endpoint = node.endpoints[method] ?? (method == "HEAD" ? node.endpoints["GET"] : nil)
-        guard let (function, names) = endpoint else {
-            if node.endpoints.isEmpty { return .notFound }
-            var allowed = Set(node.endpoints.keys)
-            if allowed.contains("GET") { allowed.insert("HEAD") }
-            return .methodNotAllowed(allowed: allowed.sorted())
-        }
+        guard let (function, names) = endpoint else { return endpointMissing(method: method, node) }
         if names.isEmpty { return .found(function, parameters: [:]) }
         var parameters: [String: String] = [:]
         for (name, value) in zip(names, values) {
@@ -87,6 +109,18 @@ public final class Router: Sendable {
             parameters[name] = decoded
         }
         return .found(function, parameters: parameters)
+    }
+
+    /// `node` has no endpoint for `method`: HEAD falls back to GET, else 405 with the methods
+    /// allowed (404 for a node without endpoints).
+    private func endpointMissing(method: String, _ node: Node) -> Match {
+        if method == "HEAD", let (function, names) = node.endpoints["GET"], names.isEmpty {
+            return .found(function, parameters: [:])
+        }
+        if node.endpoints.isEmpty { return .notFound }
+        var allowed = Set(node.endpoints.keys)
+        if allowed.contains("GET") { allowed.insert("HEAD") }
+        return .methodNotAllowed(allowed: allowed.sorted())
     }
 
     /// Walks the trie over `rest` (the path after a `/`), one segment at a time, without
@@ -116,5 +150,62 @@ public final class Router: Sendable {
             values.removeLast()
         }
         return nil
+    }
+}
+
+/// Paths without parameters, in an open-addressing table keyed by an FNV-1a hash of the path's
+/// bytes: a lookup hashes the path once and compares it once (the trie hashes every segment as
+/// a `Substring` and then the method as a `String`).
+struct ExactPaths: @unchecked Sendable {
+    struct Entry {
+        let hash: UInt64
+        let path: [UInt8]
+        let node: Router.Node
+        let methods: [(method: String, function: FunctionRuntime)]
+    }
+
+    private var slots: [Entry?] = Array(repeating: nil, count: 16)
+    private var count = 0
+
+    mutating func insert(_ path: [UInt8], node: Router.Node, methods: [(method: String, function: FunctionRuntime)]) {
+        if (count + 1) * 2 > slots.count {
+            let old = slots
+            slots = Array(repeating: nil, count: slots.count * 2)
+            count = 0
+            for case let entry? in old { place(entry) }
+        }
+        place(Entry(hash: path.withUnsafeBufferPointer(Self.hash), path: path, node: node, methods: methods))
+    }
+
+    private mutating func place(_ entry: Entry) {
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: entry.hash) & mask
+        while slots[index] != nil { index = (index + 1) & mask }
+        slots[index] = entry
+        count += 1
+    }
+
+    func find(_ path: Substring) -> Entry? {
+        var path = path  // `withUTF8` is mutating (it may make the bytes contiguous); a copy is free
+        return path.withUTF8 { bytes -> Entry? in
+            let hash = Self.hash(bytes)
+            let mask = slots.count - 1
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while let entry = slots[index] {
+                if entry.hash == hash && entry.path.count == bytes.count
+                    && entry.path.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+                {
+                    return entry
+                }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 }
