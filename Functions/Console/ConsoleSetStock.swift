@@ -15,14 +15,8 @@ struct ConsoleSetStock: DependentRawFunction {
             return try await ConsoleProduct.render(
                 &page, id: id, form: nil, errors: ["On hand: must be a whole number, zero or more"])
         }
-        let answer = try await page.web.call(
-            "catalog", "setInventory",
-            RouteCall(
-                pathParameters: ["id": id], headers: ["Content-Type": "application/json"],
-                body: try JSONCoding.encode(["on_hand": onHand])))
-        guard answer.succeeded else {
-            return try await ConsoleProduct.render(&page, id: id, form: nil, errors: FormErrors(answer.problem).messages)
-        }
-        return page.redirect("/admin/catalog/\(id)", flash: "Stock set to \(onHand) on hand.")
+        return try await ConsoleProduct.send(
+            &page, id: id, function: "setInventory", body: try JSONCoding.encode(["on_hand": onHand]),
+            flash: "Stock set to \(onHand) on hand.")
     }
 }

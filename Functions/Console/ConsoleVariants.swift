@@ -109,15 +109,10 @@ struct ConsoleSetOptions: DependentRawFunction {
             return try await ConsoleProduct.render(
                 &page, id: id, form: nil, errors: ["Options: one a line, as Name: value, value"])
         }
-        let answer = try await page.web.call(
-            "catalog", "updateProduct",
-            RouteCall(
-                pathParameters: ["id": id], headers: ["Content-Type": "application/json"],
-                body: try JSONCoding.encode(["options": JSONValue.array(options.map { .object($0) })])))
-        guard answer.succeeded else {
-            return try await ConsoleProduct.render(&page, id: id, form: nil, errors: FormErrors(answer.problem).messages)
-        }
-        return page.redirect("/admin/catalog/\(id)", flash: "Options declared: add its variants.")
+        return try await ConsoleProduct.send(
+            &page, id: id, function: "updateProduct",
+            body: try JSONCoding.encode(["options": JSONValue.array(options.map { .object($0) })]),
+            flash: "Options declared: add its variants.")
     }
 }
 
@@ -152,14 +147,8 @@ struct ConsoleAddVariant: DependentRawFunction {
             }
             body["price"] = .integer(Int64(minor))
         }
-        let answer = try await page.web.call(
-            "catalog", "createVariant",
-            RouteCall(
-                pathParameters: ["id": id], headers: ["Content-Type": "application/json"], body: try JSONCoding.encode(body)))
-        guard answer.succeeded else {
-            return try await ConsoleProduct.render(&page, id: id, form: nil, errors: FormErrors(answer.problem).messages)
-        }
-        return page.redirect("/admin/catalog/\(id)", flash: "Variant added.")
+        return try await ConsoleProduct.send(
+            &page, id: id, function: "createVariant", body: try JSONCoding.encode(body), flash: "Variant added.")
     }
 }
 
@@ -178,14 +167,8 @@ struct ConsoleSetVariantStock: DependentRawFunction {
             return try await ConsoleProduct.render(
                 &page, id: id, form: nil, errors: ["On hand: must be a whole number, zero or more"])
         }
-        let answer = try await page.web.call(
-            "catalog", "setVariantInventory",
-            RouteCall(
-                pathParameters: ["id": id, "variant_id": variantID], headers: ["Content-Type": "application/json"],
-                body: try JSONCoding.encode(["on_hand": onHand])))
-        guard answer.succeeded else {
-            return try await ConsoleProduct.render(&page, id: id, form: nil, errors: FormErrors(answer.problem).messages)
-        }
-        return page.redirect("/admin/catalog/\(id)", flash: "Variant stock set to \(onHand) on hand.")
+        return try await ConsoleProduct.send(
+            &page, id: id, function: "setVariantInventory", pathParameters: ["variant_id": variantID],
+            body: try JSONCoding.encode(["on_hand": onHand]), flash: "Variant stock set to \(onHand) on hand.")
     }
 }

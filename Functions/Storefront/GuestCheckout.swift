@@ -77,34 +77,6 @@ enum GuestCheckout {
         _ web: WebRequest, cart: CartData?, shop: Storefront, entries: [String: String], error: String?,
         zones: [CheckoutDelivery.Zone] = []
     ) -> HTML {
-        func value(_ name: String) -> String { entries[name] ?? "" }
-        let key = entries["idempotency_key"] ?? Hex.random(digits: 32)
-        let summary: HTML =
-            cart.map {
-                "<p>\($0.itemCount) item(s), subtotal <span class=\"price\">\(shop.money($0.subtotal, $0.currency))</span></p>"
-            } ?? .empty
-        return """
-            <h1>Checkout</h1>
-            \(summary)
-            <p>Have an account? <a href="/signin?next=%2Fcheckout">Sign in</a> — or check out as a guest:</p>
-            \(error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" as HTML })
-            <form method="post" action="/checkout">\(web.csrfField)
-            <input type="hidden" name="idempotency_key" value="\(key)">
-            <fieldset><legend>Your contact</legend>
-            <div class="field"><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required value="\(value("email"))"></div>
-            <div class="field"><label for="phone">Phone</label><input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="0712 345678" value="\(value("phone"))"></div>
-            </fieldset>
-            <fieldset><legend>Delivery address</legend>
-            <div class="field"><label for="name">Name</label><input id="name" name="name" autocomplete="name" required value="\(value("name"))"></div>
-            <div class="field"><label for="line1">Address line 1</label><input id="line1" name="line1" autocomplete="address-line1" required value="\(value("line1"))"></div>
-            <div class="field"><label for="line2">Address line 2 (optional)</label><input id="line2" name="line2" autocomplete="address-line2" value="\(value("line2"))"></div>
-            <div class="field"><label for="city">City</label><input id="city" name="city" autocomplete="address-level2" required value="\(value("city"))"></div>
-            <input type="hidden" name="country" value="KE">
-            </fieldset>
-            \(CheckoutDelivery.fieldsets(zones, entries: entries, shop: shop))
-            <div class="field"><label for="coupon_code">Coupon code (optional)</label><input id="coupon_code" name="coupon_code" autocomplete="off" autocapitalize="characters" value="\(value("coupon_code"))"></div>
-            <button type="submit">Place order</button>
-            </form>
-            """
+        CheckoutPage.form(web, cart: cart, shop: shop, entries: entries, error: error, zones: zones, guest: true)
     }
 }

@@ -124,6 +124,9 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
         requestID: String, responder: HTTPResponder, state: LoopState
     ) {
+        // The monotonic start is read first, so the exchange's elapsed time is never shorter than
+        // the time since `started`: an answer at or past `deadline` is always seen as late.
+        let startedNanoseconds = MonotonicClock.nanoseconds()
         let started = ContinuousClock.now
         let deadline = started + function.manifest.timeout
         let synchronous = synchronousHandlers[function.index]
@@ -133,7 +136,8 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
             path: redactions[function.index]?.redact(request.head.path) ?? request.head.path, started: started,
             deadline: deadline,
             reply: .http(responder), state: state, sink: sink,
-            deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil)
+            deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil,
+            startedNanoseconds: startedNanoseconds)
         guard exchange.admit() else { return }
         if let synchronous {
             answerSynchronously(

@@ -37,14 +37,14 @@ final class RequestExchange: @unchecked Sendable {
     init(
         function: FunctionRuntime, requestID: String, method: String, path: Substring, started: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant, reply: Reply, state: LoopState, sink: AccessLogSink,
-        deadlines: DeadlineQueue? = nil
+        deadlines: DeadlineQueue? = nil, startedNanoseconds: UInt64 = MonotonicClock.nanoseconds()
     ) {
         self.function = function
         self.requestID = requestID
         self.method = method
         self.path = path
         self.started = started
-        startedNanoseconds = MonotonicClock.nanoseconds()
+        self.startedNanoseconds = startedNanoseconds
         self.deadline = deadline
         self.reply = reply
         self.state = state
