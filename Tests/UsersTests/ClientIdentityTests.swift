@@ -149,31 +149,31 @@ struct ClientIdentityTests {
         let running = try await host.start(on: group)
         let base = "http://127.0.0.1:\(running.port)"
 
-        func token(_ id: String, _ secret: String) throws -> String {
-            let answer = try RemoteKeysTests.curl([
+        func token(_ id: String, _ secret: String) async throws -> String {
+            let answer = try await RemoteKeysTests.curl([
                 "-X", "POST", base + "/oauth/token", "-u", "\(id):\(secret)", "-d", "grant_type=client_credentials",
             ])
             return try #require(
                 (try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])?["access_token"] as? String)
         }
-        func status(_ method: String, _ path: String, _ token: String, body: String? = nil) throws -> String {
+        func status(_ method: String, _ path: String, _ token: String, body: String? = nil) async throws -> String {
             var arguments = [
                 "-o", "/dev/null", "-w", "%{http_code}", "-X", method, base + path, "-H", "Authorization: Bearer \(token)",
             ]
             if let body { arguments += ["-H", "Content-Type: application/json", "-d", body] }
-            return try RemoteKeysTests.curl(arguments)
+            return try await RemoteKeysTests.curl(arguments)
         }
-        let partner = try token("erp", Self.partnerSecret)
+        let partner = try await token("erp", Self.partnerSecret)
         let envelope = Self.envelope.replacingOccurrences(of: "evt-1", with: "evt-sockets")
         // Bound first, so that a failure shows the status that came back.
-        let eventPost = try status("POST", "/_soko/events/partner/onPaid", partner, body: envelope)
+        let eventPost = try await status("POST", "/_soko/events/partner/onPaid", partner, body: envelope)
         #expect(eventPost == "403")
-        let internalCall = try status("POST", "/internal/mark-paid", partner, body: "{}")
+        let internalCall = try await status("POST", "/internal/mark-paid", partner, body: "{}")
         #expect(internalCall == "403")
-        #expect(try status("GET", "/partner/orders-report", partner) == "200")
+        #expect(try await status("GET", "/partner/orders-report", partner) == "200")
         #expect(!Self.received.withLock { $0.contains("evt-sockets") })
-        let platform = try token("platform", Self.platformSecret)
-        #expect(try status("POST", "/_soko/events/partner/onPaid", platform, body: envelope).hasPrefix("2"))
+        let platform = try await token("platform", Self.platformSecret)
+        #expect(try await status("POST", "/_soko/events/partner/onPaid", platform, body: envelope).hasPrefix("2"))
         #expect(Self.received.withLock { $0.contains("evt-sockets") })
         #expect(await running.stop(drainTimeout: .seconds(2)))
     }

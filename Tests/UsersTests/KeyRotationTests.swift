@@ -21,8 +21,8 @@ struct KeyRotationTests {
         return try #require(object["kid"] as? String)
     }
 
-    static func login(_ base: String) throws -> String {
-        let answer = try RemoteKeysTests.curl([
+    static func login(_ base: String) async throws -> String {
+        let answer = try await RemoteKeysTests.curl([
             "-X", "POST", base + "/auth/login", "-H", "Content-Type: application/json",
             "-d", #"{"email":"rita@example.com","password":"long enough pw"}"#,
         ])
@@ -41,11 +41,11 @@ struct KeyRotationTests {
         defer { users.stop() }
         let port = users.port
         let base = "http://127.0.0.1:\(port)"
-        _ = try RemoteKeysTests.curl([
+        _ = try await RemoteKeysTests.curl([
             "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
             "-d", #"{"email":"rita@example.com","password":"long enough pw","name":"Rita"}"#,
         ])
-        let old = try Self.login(base)
+        let old = try await Self.login(base)
         let oldKid = try Self.kid(of: old)
 
         // The verifying host: another service, keys only from the JWKS URL, refreshed every second.
@@ -80,11 +80,11 @@ struct KeyRotationTests {
         }
         #expect(status == 401)
         #expect(ContinuousClock.now - started < .seconds(5), "dropped after \(ContinuousClock.now - started)")
-        let jwks = try RemoteKeysTests.curl([base + "/.well-known/jwks.json"])
+        let jwks = try await RemoteKeysTests.curl([base + "/.well-known/jwks.json"])
         #expect(!jwks.contains(oldKid))
 
         // New sign-ins are signed by the key that was next, and verify.
-        let fresh = try Self.login(base)
+        let fresh = try await Self.login(base)
         #expect(try Self.kid(of: fresh) != oldKid)
         #expect(await guarded.request("GET", "/whoami", headers: bearer(fresh)).status == 200)
         #expect(await guarded.shutdown())

@@ -39,27 +39,38 @@ struct RemoteKeysTests {
             """
     }
 
-    static func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    /// `curl -s arguments`, waited for on a Dispatch thread: a test that blocked a thread of the
+    /// cooperative pool (two on a two-core machine) would starve the in-process host it is calling,
+    /// whose handlers need that pool — the 504s such tests used to see under parallel runs.
+    static func curl(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = ["curl", "-s"] + arguments
+                    let out = Pipe()
+                    process.standardOutput = out
+                    try process.run()
+                    let data = out.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
     }
 
     @Test func tokensVerifyAgainstTheJWKSFetchedOverHTTP() async throws {
         // The Users service, over real HTTP on loopback.
         let running = try await Self.serveUsers()
         let base = "http://127.0.0.1:\(running.port)"
-        _ = try Self.curl([
+        _ = try await Self.curl([
             "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
             "-d", #"{"email":"rita@example.com","password":"long enough pw","name":"Rita"}"#,
         ])
-        let login = try Self.curl([
+        let login = try await Self.curl([
             "-X", "POST", base + "/auth/login", "-H", "Content-Type: application/json",
             "-d", #"{"email":"rita@example.com","password":"long enough pw"}"#,
         ])

@@ -186,7 +186,7 @@ struct ServiceCallsTests {
         #expect(refused.text.contains("urn:soko:problem:negative"))
 
         // The internal route refuses callers without a service token.
-        let direct = try RemoteKeysTests.curl([
+        let direct = try await RemoteKeysTests.curl([
             "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", base + "/internal/double", "-H",
             "Content-Type: application/json", "-d", #"{"n":1}"#,
         ])
@@ -255,7 +255,7 @@ struct ServiceCallsTests {
         #expect(delivered == 5)
 
         // The delivery route takes service tokens only.
-        let direct = try RemoteKeysTests.curl([
+        let direct = try await RemoteKeysTests.curl([
             "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", base + "/_soko/events/callee/onPing", "-H",
             "Content-Type: application/json", "-d",
             #"{"id":"x","name":"ping.sent","source":"x","occurred_at":"x","payload":{"n":9}}"#,

@@ -100,12 +100,12 @@ struct SignInLockoutTests {
     @Test func anAttackerRotatingAddressesCannotExceedTheRate() async throws {
         let running = try await RemoteKeysTests.serveUsers()
         let base = "http://127.0.0.1:\(running.port)"
-        _ = try RemoteKeysTests.curl([
+        _ = try await RemoteKeysTests.curl([
             "-X", "POST", base + "/users/register", "-H", "Content-Type: application/json",
             "-d", #"{"email":"ann@example.com","password":"long enough pw","name":"Ann"}"#,
         ])
-        func attempt(_ password: String, from address: String) throws -> String {
-            try RemoteKeysTests.curl([
+        func attempt(_ password: String, from address: String) async throws -> String {
+            try await RemoteKeysTests.curl([
                 "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", base + "/auth/login", "-H",
                 "Content-Type: application/json", "-H", "X-Forwarded-For: \(address)",
                 "-d", #"{"email":"ann@example.com","password":"\#(password)"}"#,
@@ -118,7 +118,7 @@ struct SignInLockoutTests {
         // At least 3.5 s and at least ten attempts (a loaded machine answers slowly).
         while ContinuousClock.now - started < .milliseconds(3500) || n < 10 {
             n += 1
-            switch try attempt(Self.wrong, from: "198.51.100.\(n % 250)") {
+            switch try await attempt(Self.wrong, from: "198.51.100.\(n % 250)") {
             case "401": checked += 1
             case "429": limited += 1
             case let other: Issue.record("unexpected \(other)")
