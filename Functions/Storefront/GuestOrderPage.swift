@@ -3,7 +3,8 @@ import SokoFunctions
 
 /// `GET /orders/access/{token}`: a guest's order, opened by the link the order confirmation mails
 /// (no sign-in: the token is the key, sent on to Orders as `X-Order-Access`). Status, lines and
-/// total; while unpaid, the M-Pesa form and (where cards are taken) the way to ``GuestCardPage``. A wrong or expired token is "not found".
+/// total; while unpaid, the M-Pesa form and (where cards are taken) the way to ``GuestCardPage``.
+/// A wrong or expired token is "not found".
 struct GuestOrderPage: StorefrontPage {
     let shop: Storefront
 
