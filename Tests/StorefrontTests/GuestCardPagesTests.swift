@@ -53,6 +53,10 @@ struct GuestCardPagesTests {
             #expect(try row.string("customer_id")?.hasPrefix("guest:") == true)
         }
 
+        // Back from an accepted card (`?card=1`), the page says the payment is being confirmed.
+        #expect(await browser.get(order + "?card=1").text.contains("Your card was accepted."))
+        #expect(!back.text.contains("Your card was accepted."))
+
         // A wrong token is not found; a cancelled order goes back to its page without a new payment.
         #expect(await browser.get("/orders/access/" + String(repeating: "A", count: 43) + "/card").status == 404)
         let cancelled = await store.shop.request(
