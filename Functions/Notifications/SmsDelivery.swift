@@ -1,7 +1,8 @@
 import Contracts
 import SokoFunctions
 
-/// The steps every SMS consumer shares: skip what was sent, look the customer up, send, log.
+/// The steps every SMS consumer shares: skip what was sent, look the customer (or guest, see
+/// ``SmsRecipient``) up, send, log.
 ///
 /// The send is outside any transaction; the log row and the processed-event record are written
 /// after it, together. No phone on file, or an opted-out customer, is logged `skipped` (final); a
@@ -21,11 +22,10 @@ enum SmsDelivery {
             eventID: event.id, kind: kind, recipient: nil, message: nil, status: .skipped, lastError: nil,
             providerStatus: nil, messageID: nil, cost: nil)
         do {
-            let contact: SmsContact
-            do {
-                contact = try await context.invoke(UsersContract.smsContact, UserReference(userID: customerID))
-            } catch let error as InvocationError where error.status == 404 || error.status == 422 {
-                attempt.lastError = "users does not know customer \(customerID)"
+            guard let contact = try await SmsRecipient.contact(of: customerID, context: context) else {
+                let service =
+                    GuestOrdersContract.isGuest(customerID) ? "orders does not know guest" : "users does not know customer"
+                attempt.lastError = "\(service) \(customerID)"
                 try await finish(attempt, event: event, context: context)
                 return .skipped
             }

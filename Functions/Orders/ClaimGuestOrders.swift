@@ -7,7 +7,8 @@ import SokoFunctions
 /// the link mailed to that address is used. Idempotent (a redelivery finds no guest orders left).
 ///
 /// An order whose `Idempotency-Key` the account already used for an order of its own stays the
-/// guest's (the key must stay unique per customer); its access link keeps working.
+/// guest's (the key must stay unique per customer); its access link keeps working. Each order
+/// moved emits `order.claimed` in the same transaction (Payments re-owns its payments).
 enum ClaimGuestOrders: EventFunction {
     @discardableResult
     static func run(_ event: Event<UserContact>, context: FunctionContext) async throws -> Int {
@@ -19,13 +20,18 @@ enum ClaimGuestOrders: EventFunction {
     static func claim(email: String, for userID: String, context: FunctionContext) async throws -> Int {
         let guest = GuestIdentity.customerID(email: email)
         return try await context.store.transaction { transaction in
-            let moved = try transaction.execute(
+            let candidates = try transaction.query(
                 """
-                UPDATE orders SET customer_id = $1, updated_at = $3
-                WHERE customer_id = $2
+                SELECT id FROM orders WHERE customer_id = $2
                     AND idempotency_key NOT IN (SELECT idempotency_key FROM orders WHERE customer_id = $1)
+                ORDER BY id
                 """,
-                [.text(userID), .text(guest), .text(context.now.timestamp)])
+                [.text(userID), .text(guest)]
+            ).compactMap { try $0.string("id") }
+            var moved = 0
+            for orderID in candidates {
+                moved += try transaction.claimGuestOrder(orderID, for: userID, at: context.now)
+            }
             try transaction.execute(
                 "UPDATE coupon_uses SET customer_id = $1 WHERE customer_id = $2", [.text(userID), .text(guest)])
             if moved > 0 {

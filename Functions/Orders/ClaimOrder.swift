@@ -19,9 +19,7 @@ enum ClaimOrder: Function {
         else { throw OrdersProblem.orderNotFound }
         do {
             return try await context.store.transaction { transaction in
-                let changed = try transaction.execute(
-                    "UPDATE orders SET customer_id = $2, updated_at = $3 WHERE id = $1 AND customer_id LIKE 'guest:%'",
-                    [.text(orderID), .text(access.subject), .text(context.now.timestamp)])
+                let changed = try transaction.claimGuestOrder(orderID, for: access.subject, at: context.now)
                 guard changed == 1, let order = try OrderRepository.find(id: orderID, in: transaction), order.status.isPublic
                 else { throw OrdersProblem.orderNotFound }
                 try transaction.execute(

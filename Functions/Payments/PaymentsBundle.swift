@@ -34,5 +34,6 @@ public enum PaymentsBundle: FunctionBundle {
         registry.add(ReconcileReversals(gateways: gateways))
         registry.add(ListRefunds.self)
         registry.add(RetryRefund(gateways: gateways))
+        registry.add(AdoptClaimedPayments.self)
     }
 }

@@ -3,7 +3,8 @@ import SokoFunctions
 
 /// `GET /orders/access/{token}`: a guest's order, opened by the link the order confirmation mails
 /// (no sign-in: the token is the key, sent on to Orders as `X-Order-Access`). Status, lines and
-/// total; while unpaid, the M-Pesa form. A wrong or expired token is "not found".
+/// total; while unpaid, the M-Pesa form and (where cards are taken) the way to ``GuestCardPage``.
+/// A wrong or expired token is "not found".
 struct GuestOrderPage: StorefrontPage {
     let shop: Storefront
 
@@ -25,6 +26,11 @@ struct GuestOrderPage: StorefrontPage {
         var notes: [HTML] = []
         if OrderText.isPaid(order.status) {
             notes.append("<p class=\"flash\" role=\"status\">Thank you! Your payment was received.</p>")
+        } else if order.status == "pending_payment", web.request.query["card"] == "1" {
+            // Back from the card form: the card was accepted, Stripe's webhook is yet to arrive.
+            notes.append(
+                "<p class=\"flash\" role=\"status\">Your card was accepted. The order shows paid as soon as the payment is confirmed: reload this page in a moment.</p>"
+            )
         }
         let pay: HTML =
             order.status == "pending_payment"
@@ -36,6 +42,7 @@ struct GuestOrderPage: StorefrontPage {
             <button type="submit">Pay with M-Pesa</button>
             </form>
             <p>You will get a prompt on your phone: enter your M-Pesa PIN there, then reload this page.</p></section>
+            \(shop.settings.cardsOffered ? GuestCardPage.offer(token) : .empty)
             """
             : .empty
         let address: HTML =

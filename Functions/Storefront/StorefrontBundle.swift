@@ -47,6 +47,7 @@ public enum StorefrontBundle: FunctionBundle {
         registry.add(OrderStatus(shop: shop))
         registry.add(GuestOrderPage(shop: shop))
         registry.add(GuestPaySubmit(shop: shop))
+        registry.add(GuestCardPage(shop: shop))
         registry.add(StorefrontAsset.self)
     }
 }

@@ -339,6 +339,13 @@ enum GuestJourney {
         }
         #expect(Set(mine) == Set(ids))
         #expect(try await shop.myOrders(stranger).isEmpty)
+        // Each claimed order is announced once (`order.claimed`: Payments re-owns its payments).
+        let announced = try await shop.shop.store("orders").query(
+            "SELECT payload FROM soko_outbox WHERE name = 'order.claimed'", []
+        ).compactMap { try JSONCoding.decode(OrderClaimed.self, from: Array((try $0.string("payload") ?? "").utf8)) }
+        let ours = announced.filter { ids.contains($0.orderID) }
+        #expect(ours.map(\.orderID).sorted() == ids.sorted())
+        #expect(Set(ours.map(\.customerID)).count == 1 && !GuestOrdersContract.isGuest(ours.first?.customerID ?? "guest:"))
         for id in ids { #expect(try await shop.shop.request("GET", "/orders/\(id)", token: stranger).status == 404) }
         // A redelivery of the event claims nothing more and changes nothing.
         let moved = try await ClaimGuestOrders.claim(

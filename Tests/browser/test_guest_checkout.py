@@ -2,7 +2,8 @@
 never signs in adds to the cart, checks out with an email and phone, lands on the order's
 access-link page, pays with M-Pesa (the sandbox's test number) until the page says paid; then the
 link from the order confirmation the platform really mailed (the .eml in $SOKO_DATA/mail) opens
-the same order, paid, in another browser — at 360 and 1280 px."""
+the same order, paid, in another browser — at 360 and 1280 px. Another guest pays by card from
+the order page (the sandbox's test cards: a declined one, then one that succeeds) until it is paid."""
 
 import email
 import email.policy
@@ -87,3 +88,54 @@ def test_a_guest_buys_pays_and_opens_the_mailed_link(platform, driver):
     # A link with another token is not found.
     driver.get(platform.url + "/orders/access/" + "A" * 43)
     wait_text(driver, "Not found")
+
+
+def test_a_guest_pays_by_card_from_the_order_page(platform, driver):
+    # Direct to the host, as in test_storefront's card test: the sandbox's Stripe API, where the
+    # page's script confirms the card, is not routed by the gateway.
+    base = platform.direct
+    add_nokia_to_cart(driver, base)
+    driver.find_element(By.XPATH, "//a[normalize-space(.)='Checkout']").click()
+    wait_path(driver, "/checkout")
+    fill(driver, "Email", f"card-guest-{uuid.uuid4().hex[:8]}@example.com")
+    fill(driver, "Name", "Wairimu Guest")
+    fill(driver, "Address line 1", "Tom Mboya Street 9")
+    fill(driver, "City", "Nairobi")
+    click_button(driver, "Place order")
+    wait_path(driver, "/orders/access/")
+    order_page = driver.current_url.split("?")[0]
+    wait_text(driver, "Status: Awaiting payment")
+    click_button(driver, "Pay by card")
+    wait_path(driver, "/card")
+    wait_text(driver, "Test card (sandbox)")
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
+    screenshot(driver, "guest-card-360")
+    wide = new_driver(1280)
+    try:
+        wide.get(order_page + "/card")  # the same pending payment, resumed
+        wait_text(wide, "Test card (sandbox)")
+        screenshot(wide, "guest-card-1280")
+    finally:
+        wide.quit()
+    # A declined card shows Stripe's message and stays on the form; the good card pays.
+    driver.find_element(By.XPATH, "//label[contains(., '0000 0000 0002')]//input").click()
+    click_button(driver, "Pay by card")
+    wait_text(driver, "Your card was declined.")
+    driver.find_element(By.XPATH, "//label[contains(., '4242 4242')]//input").click()
+    click_button(driver, "Pay by card")
+    wait_path(driver, "?card=1")
+
+    def paid():
+        driver.get(order_page)
+        return "Status: Paid" in main_text(driver)
+
+    assert poll(paid, timeout=30), main_text(driver)
+    screenshot(driver, "guest-card-paid-360")
+    wide = new_driver(1280)
+    try:
+        wide.get(order_page)
+        wait_text(wide, "Status: Paid")
+        assert wide.execute_script("return document.documentElement.scrollWidth") <= 1280
+        screenshot(wide, "guest-card-paid-1280")
+    finally:
+        wide.quit()
