@@ -12,12 +12,18 @@ enum AdoptClaimedPayments: EventFunction {
         let claimed = event.payload
         guard !claimed.orderID.isEmpty, !claimed.customerID.isEmpty, !GuestOrdersContract.isGuest(claimed.customerID)
         else { return 0 }
+        return try await adopt(orderID: claimed.orderID, customerID: claimed.customerID, context: context)
+    }
+
+    /// Makes the `guest:` payments of `orderID` `customerID`'s; the number of payments moved.
+    @discardableResult
+    static func adopt(orderID: String, customerID: String, context: FunctionContext) async throws -> Int {
         let moved = try await context.store.execute(
             "UPDATE payments SET customer_id = $1, updated_at = $3 WHERE order_id = $2 AND customer_id LIKE 'guest:%'",
-            [.text(claimed.customerID), .text(claimed.orderID), .text(context.now.timestamp)])
+            [.text(customerID), .text(orderID), .text(context.now.timestamp)])
         if moved > 0 {
             context.logger.info(
-                "claimed order's payments re-owned", metadata: ["order_id": "\(claimed.orderID)", "payments": "\(moved)"])
+                "claimed order's payments re-owned", metadata: ["order_id": "\(orderID)", "payments": "\(moved)"])
         }
         return moved
     }

@@ -28,6 +28,7 @@ struct GuestClaimPaymentTests {
         let order = try await guest.guestOrder(shop)
         let paymentID = try await guest.pay(shop, order.id, token: order.token).body.paymentID
         let stranger = try await shop.shop.customer("stranger-\(UUID().uuidString.prefix(6).lowercased())@example.com")
+        let guestID = try await shop.payment(paymentID).customerID
         // Before the claim the payment is the guest's: no customer reads it.
         #expect(await shop.shop.request("GET", "/payments/\(paymentID)", token: shop.customer).status == 404)
 
@@ -49,6 +50,16 @@ struct GuestClaimPaymentTests {
             id: "redelivered", name: "order.claimed", source: "orders", occurredAt: "",
             payload: OrderClaimed(orderID: order.id, customerID: "someone-else"))
         #expect(try await AdoptClaimedPayments.run(again, context: shop.context("adoptClaimedPayments")) == 0)
+        #expect(try await shop.payment(paymentID).customerID == shop.customerID)
+
+        // A payment written with the guest's id in the instant between the claim and the event
+        // (put back here by hand): the claiming customer's read adopts it; a stranger's does not.
+        try await shop.shop.store("payments").execute(
+            "UPDATE payments SET customer_id = $1 WHERE id = $2", [.text(guestID), .text(paymentID)])
+        #expect(await shop.shop.request("GET", "/payments/\(paymentID)", token: stranger).status == 404)
+        #expect(try await shop.payment(paymentID).customerID == guestID)
+        let adopted = await shop.shop.request("GET", "/payments/\(paymentID)", token: shop.customer)
+        #expect(adopted.status == 200, "\(adopted.text)")
         #expect(try await shop.payment(paymentID).customerID == shop.customerID)
     }
 
