@@ -152,9 +152,9 @@ let package = Package(
             name: "ShopWeb", dependencies: ["SokoFunctions", .product(name: "Crypto", package: "swift-crypto")],
             path: "Functions/ShopWeb"),
         // The shoppers' web pages (`/`, `/p/{id}`, `/basket`, `/checkout`, …), served by the host.
-        .target(name: "Storefront", dependencies: ["ShopWeb", "SokoFunctions"], path: "Functions/Storefront"),
+        .target(name: "Storefront", dependencies: ["Contracts", "ShopWeb", "SokoFunctions"], path: "Functions/Storefront"),
         // The merchant console's pages (`/admin`, admin role), served by the host.
-        .target(name: "Console", dependencies: ["ShopWeb", "SokoFunctions"], path: "Functions/Console"),
+        .target(name: "Console", dependencies: ["Contracts", "ShopWeb", "SokoFunctions"], path: "Functions/Console"),
         // The shop: its bundles listed once, for the executable and the tests.
         .target(
             name: "Shop",

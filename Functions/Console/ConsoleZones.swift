@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -7,25 +8,8 @@ import SokoFunctions
 struct ConsoleZones: DependentRawFunction {
     let console: Console
 
-    /// A zone as the admin list answers it.
-    struct Zone: Decodable, Sendable {
-        var id: String
-        var name: String
-        var fee: Int
-        var currency: String
-        var freeAbove: Int?
-        var pickup: Bool
-        var cashOnDelivery: Bool
-        var active: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, fee, currency, pickup, active
-            case freeAbove = "free_above"
-            case cashOnDelivery = "cash_on_delivery"
-        }
-    }
-
-    struct ZoneList: Decodable { var items: [Zone] }
+    typealias Zone = DeliveryZoneDocument
+    typealias ZoneList = DeliveryZoneDocument.List
 
     func run(_ request: FunctionRequest, context: FunctionContext) async throws -> FunctionResponse {
         var page = ConsoleRequest(request, context: context, console: console)

@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -7,24 +8,8 @@ import SokoFunctions
 /// that do not take it, so the choice names the zones that do, and Orders refuses the others
 /// (422 `payment-method-unavailable`, shown above the form).
 enum CheckoutDelivery {
-    /// A zone as `GET /delivery-zones` lists it.
-    struct Zone: Decodable, Sendable {
-        var id: String
-        var name: String
-        var fee: Int
-        var currency: String
-        var freeAbove: Int?
-        var pickup: Bool
-        var cashOnDelivery: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, fee, currency, pickup
-            case freeAbove = "free_above"
-            case cashOnDelivery = "cash_on_delivery"
-        }
-    }
-
-    struct ZoneList: Decodable { var items: [Zone] }
+    typealias Zone = DeliveryZoneDocument
+    typealias ZoneList = DeliveryZoneDocument.List
 
     /// The active zones (none when the shop has none, or the list cannot be read: the order then
     /// says why it was refused).
