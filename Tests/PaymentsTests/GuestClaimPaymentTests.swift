@@ -53,7 +53,14 @@ struct GuestClaimPaymentTests {
         #expect(try await shop.payment(paymentID).customerID == shop.customerID)
 
         // A payment written with the guest's id in the instant between the claim and the event
-        // (put back here by hand): the claiming customer's read adopts it; a stranger's does not.
+        // (put back here by hand, once the event was processed, so only the read can move it): the
+        // claiming customer's read adopts it; a stranger's does not.
+        let processed = try await poll {
+            try await !shop.shop.store("orders").query(
+                "SELECT event_id FROM soko_deliveries WHERE consumer LIKE '%adoptClaimedPayments%' AND status = 'delivered'", []
+            ).isEmpty
+        }
+        #expect(processed, "order.claimed never reached adoptClaimedPayments")
         try await shop.shop.store("payments").execute(
             "UPDATE payments SET customer_id = $1 WHERE id = $2", [.text(guestID), .text(paymentID)])
         #expect(await shop.shop.request("GET", "/payments/\(paymentID)", token: stranger).status == 404)
