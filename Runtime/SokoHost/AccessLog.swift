@@ -47,10 +47,12 @@ struct AccessLogBuffer {
         return out
     }
 
-    mutating func append(_ entry: Entry, sink: AccessLogSink) {
+    /// `entry` is consumed and handed to ``write(_:into:)`` in place: a borrowed one was copied
+    /// into the writing closure's context and destroyed twice (~500 instructions a line).
+    mutating func append(_ entry: consuming Entry, sink: AccessLogSink) {
         if let loki {
             var line: [UInt8] = []
-            write(entry, into: &line)
+            write(&entry, into: &line)
             line.removeLast()
             loki.enqueue(
                 String(decoding: line, as: UTF8.self),
@@ -62,17 +64,17 @@ struct AccessLogBuffer {
         case .standardOutput:
             var out = pending
             pending = []
-            write(entry, into: &out)
+            write(&entry, into: &out)
             pending = out
         case .capture(let capture):
             var line: [UInt8] = []
-            write(entry, into: &line)
+            write(&entry, into: &line)
             line.removeLast()
             capture(String(decoding: line, as: UTF8.self))
         }
     }
 
-    private mutating func write(_ entry: Entry, into out: inout [UInt8]) {
+    private mutating func write(_ entry: inout Entry, into out: inout [UInt8]) {
         // Escaping writes at most 6 bytes per byte (`\u00XX`); the rest is fixed text and digits.
         let escaped =
             entry.service.utf8.count + entry.function.utf8.count + entry.method.utf8.count + entry.path.utf8.count
