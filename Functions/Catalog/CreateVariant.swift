@@ -94,14 +94,25 @@ enum CreateVariant: Function {
 }
 
 /// SKUs are unique shop-wide: across products and variants (each table's own UNIQUE covers
-/// itself; these checks cover the other table).
+/// itself; these checks cover the other table). Each check first takes the SKU's lock for the
+/// rest of the transaction — a PostgreSQL advisory lock on the SKU, SQLite's single writer
+/// (`BEGIN IMMEDIATE`) — so a product and a variant written at the same moment with one SKU are
+/// serialised, and the second one's check sees the first one's committed row.
 enum VariantSKU {
     static func isProductSKU(_ sku: String, in transaction: Transaction) throws -> Bool {
-        try !transaction.query("SELECT id FROM products WHERE sku = $1", [.text(sku)]).isEmpty
+        try lock(sku, in: transaction)
+        return try !transaction.query("SELECT id FROM products WHERE sku = $1", [.text(sku)]).isEmpty
     }
 
     static func isVariantSKU(_ sku: String, in transaction: Transaction) throws -> Bool {
-        try !transaction.query("SELECT id FROM variants WHERE sku = $1", [.text(sku)]).isEmpty
+        try lock(sku, in: transaction)
+        return try !transaction.query("SELECT id FROM variants WHERE sku = $1", [.text(sku)]).isEmpty
+    }
+
+    private static func lock(_ sku: String, in transaction: Transaction) throws {
+        if transaction.dialect == .postgres {
+            try transaction.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("catalog.sku:" + sku)])
+        }
     }
 
     static func hasVariants(_ productID: String, in transaction: Transaction) throws -> Bool {

@@ -52,6 +52,40 @@ struct VariantTests {
         try await Self.reservesPerVariant(try await Setup.make(configuration: try #require(ShopHost.postgresConfiguration())))
     }
 
+    @Test func aProductAndAVariantRacingForOneSKUGetItOnce() async throws {
+        try await Self.racesForOneSKU(try await Setup.make())
+    }
+
+    @Test(.enabled(if: ShopHost.postgresURL != nil)) func aProductAndAVariantRacingForOneSKUGetItOnceOnPostgres()
+        async throws
+    {
+        try await Self.racesForOneSKU(try await Setup.make(configuration: try #require(ShopHost.postgresConfiguration())))
+    }
+
+    /// Rounds of a new product and a new variant written at once with the same fresh SKU: each
+    /// round exactly one of them gets it, the other 409 `sku-taken` (the cross-table check is
+    /// serialised per SKU; each table's UNIQUE alone would let both in).
+    static func racesForOneSKU(_ setup: Setup) async throws {
+        let shop = setup.shop
+        let colours = try await shop.optionedProduct(
+            "KIKOI", category: setup.category, options: ["Colour": (0..<6).map { "C\($0)" }])
+        for round in 0..<6 {
+            let sku = "RACE-\(round)"
+            async let product = shop.shop.request(
+                "POST", "/products", token: shop.admin,
+                json: NewProduct(
+                    sku: sku, name: "Racer", description: "", price: 100, currency: "KES", categoryID: setup.category,
+                    images: [], attributes: [:]))
+            async let variant = shop.shop.request(
+                "POST", "/products/\(colours.id)/variants", token: shop.admin,
+                body: Array(#"{"sku":"\#(sku)","options":{"Colour":"C\#(round)"}}"#.utf8))
+            let answers = [try await product, await variant]
+            #expect(answers.filter { $0.status == 201 }.count == 1, "\(answers.map(\.text))")
+            #expect(answers.filter { $0.status == 409 && $0.problem?.code == "sku-taken" }.count == 1)
+        }
+        await shop.shutdown()
+    }
+
     static func showsVariants(_ setup: Setup) async throws {
         let product = try await setup.shop.get(setup.product.id)
         #expect(product.options == [ProductOption(name: "Size", values: ["40", "42"])])
