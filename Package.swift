@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(name: "SokoFunctionsTests", dependencies: ["SokoFunctions"], path: "Tests/SokoFunctionsTests"),
         .testTarget(
             name: "SokoSecurityTests",
-            dependencies: ["SokoSecurity", "SokoWorkers", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SokoSecurity", "SokoWorkers", "SokoTesting", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SokoSecurityTests", exclude: ["Oracle"]),
         .testTarget(name: "SokoStoreTests", dependencies: ["SokoStore"], path: "Tests/SokoStoreTests"),
         .testTarget(

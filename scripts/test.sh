@@ -46,7 +46,14 @@ echo "==> swift test $*"
 # in parallel in-process by default, which keeps the output in one readable stream.
 # Not `exec`: the EXIT trap must run to stop PostgreSQL. When swift test fails, `set -e` ends
 # the script with its exit status, which the trap keeps.
-swift test --skip-build "$@"
+# The output also goes to a log so that, when a test fails, the run ends by naming it: CI keeps
+# only the tail of a long run, and Swift Testing reports a failure where it happens, not at the end.
+TEST_LOG="$(mktemp)"
+if ! swift test --skip-build "$@" 2>&1 | tee "$TEST_LOG"; then
+  echo "==> swift test failed; the failures, from $TEST_LOG:"
+  grep -E -A4 '(✘|recorded an issue|error:|Fatal error|Crash|signal)' "$TEST_LOG" | grep -v -E '^.{0,40}(info|debug|notice) soko' | head -150
+  exit 1
+fi
 
 # The whole run (no filter) also checks that `soko new function` writes code that builds, routes
 # and passes its own tests.

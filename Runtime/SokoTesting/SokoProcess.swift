@@ -29,27 +29,12 @@ public enum SokoBinary {
     /// `unsetting` names removed, `input` on standard input.
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], input: String? = nil
-    ) throws -> Run {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
+    ) async throws -> Run {
         var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         for name in unsetting { merged[name] = nil }
-        process.environment = merged
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-            error: String(decoding: error, as: UTF8.self))
+        let result = try await ChildProcess.run(
+            url.path, arguments, environment: merged, directory: repository, input: input.map { Data($0.utf8) })
+        return Run(status: result.status, output: result.output, error: result.error)
     }
 }
 
@@ -71,8 +56,13 @@ public final class ServingProcess: @unchecked Sendable {
         public var description: String { "soko did not report listening; its log:\n\(log)" }
     }
 
-    /// Starts `soko arguments` and waits (up to 20 s) for its `listening` line.
-    public init(_ arguments: [String], environment: [String: String]) throws {
+    /// Starts `soko arguments` and waits (up to 20 s, off the cooperative pool) for its
+    /// `listening` line.
+    public static func start(_ arguments: [String], environment: [String: String]) async throws -> ServingProcess {
+        try await Blocking.run { try ServingProcess(arguments, environment: environment) }
+    }
+
+    private init(_ arguments: [String], environment: [String: String]) throws {
         process.executableURL = SokoBinary.url
         process.arguments = arguments
         process.currentDirectoryURL = SokoBinary.repository
@@ -110,9 +100,17 @@ public final class ServingProcess: @unchecked Sendable {
         }
     }
 
-    /// SIGTERM, then waits for the exit; returns everything it wrote to standard output.
+    /// SIGTERM, then waits (off the cooperative pool) for the exit; returns everything it wrote to
+    /// standard output.
     @discardableResult
-    public func stop() -> String {
+    public func stop() async -> String {
+        (try? await Blocking.run { self.stopBlocking() }) ?? ""
+    }
+
+    /// SIGTERM and the wait on the calling thread, for a `defer` (the process is usually gone by
+    /// then, stopped by ``stop()``).
+    @discardableResult
+    public func stopBlocking() -> String {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         reader.readabilityHandler = nil

@@ -88,7 +88,7 @@ struct ConsumerTests {
         let mail = try #require(mailer.mails.first)
         #expect(mail.from == "no-reply@soko.example")
         #expect(mail.recipients == ["zawadi@example.com"])
-        let parsed = try MailOracle.parse(mail.message)
+        let parsed = try await MailOracle.parse(mail.message)
         #expect(parsed.to == [["Zawadi Ñ", "zawadi@example.com"]])
         #expect(parsed.subject == "Welcome to Soko, Zawadi Ñ")
         #expect(parsed.messageID == "<welcome.evt-welcome-1@soko.example>")
@@ -177,7 +177,8 @@ struct ConsumerTests {
         let cancel = try Self.context(shop, "sendCancellation", mailer: mailer)
         _ = try await SendCancellation(settings: Self.settings).run(event("o-5", "order.cancelled"), context: cancel)
 
-        let parsed = try mailer.mails.map { try MailOracle.parse($0.message) }
+        var parsed: [ParsedMail] = []
+        for mail in mailer.mails { parsed.append(try await MailOracle.parse(mail.message)) }
         #expect(mailer.mails.allSatisfy { $0.recipients == ["wanjiru@example.com"] })
         #expect(parsed.allSatisfy { $0.to == [["Wanjiru <b>", "wanjiru@example.com"]] })
         #expect(

@@ -16,10 +16,10 @@ struct DeliveryTemplateTests {
             deliveryZone: zone, deliveryPickup: zone == nil ? nil : pickup, paymentMethod: method)
     }
 
-    @Test func theConfirmationNamesTheZoneTheFeeAndPayOnDelivery() throws {
+    @Test func theConfirmationNamesTheZoneTheFeeAndPayOnDelivery() async throws {
         let content = MailTemplates.orderConfirmation(
             Self.order(zone: TemplateTests.hostile, method: "cash_on_delivery"), name: "Ann", shop: "Soko")
-        let parsed = try TemplateTests.render(content)
+        let parsed = try await TemplateTests.render(content)
         let text = parsed.part("text/plain")?.content ?? ""
         #expect(text.contains("Delivery: \(TemplateTests.hostile), KES 200.00"), "\(text)")
         #expect(text.contains("Pay on delivery: KES 1,700.00 in cash when the order arrives."))

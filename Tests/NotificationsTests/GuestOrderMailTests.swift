@@ -83,7 +83,7 @@ struct GuestOrderMailTests {
             return !files.isEmpty
         }
         let file = try #require(files.first, "no order confirmation to \(recipient)")
-        let mail = try MailOracle.parse(file: file)
+        let mail = try await MailOracle.parse(file: file)
         let text = try #require(mail.part("text/plain")?.content)
         let line = try #require(text.split(whereSeparator: \.isNewline).first { $0.hasPrefix(publicURL) })
         let url = String(line).trimmingCharacters(in: .whitespaces)

@@ -15,22 +15,16 @@ final class SMTPSink: Sendable {
     let caFile: String
 
     /// Starts the server with a fresh self-signed certificate for 127.0.0.1.
-    init() throws {
+    init() async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let cert = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
+        let openssl = try await ChildProcess.run(command: [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert,
-        ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw ShopTestError("openssl could not make a certificate") }
+        ])
+        guard openssl.status == 0 else { throw ShopTestError("openssl could not make a certificate") }
         caFile = cert
         let mail = folder.appendingPathComponent("mail")
         try FileManager.default.createDirectory(at: mail, withIntermediateDirectories: true)
@@ -43,11 +37,15 @@ final class SMTPSink: Sendable {
         process.standardOutput = output
         try process.run()
         // The first line is "READY <port>" (or nothing, when aiosmtpd is missing).
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
+        let reader = output.fileHandleForReading
+        let line = try await Blocking.run {
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            return line
         }
         let words = String(decoding: line, as: UTF8.self).split(separator: " ")
         guard words.count == 2, words[0] == "READY", let port = Int(words[1].trimmingCharacters(in: .whitespacesAndNewlines))
@@ -102,7 +100,7 @@ struct HostTransportTests {
     }
 
     @Test func aRegistrationsWelcomeArrivesAtARealSMTPServerOverSTARTTLS() async throws {
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink()
         defer { sink.stop() }
         let shop = try await NotifyShop.start(environment: [
             "SOKO_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "SOKO_SMTP_CA_FILE": sink.caFile,
@@ -115,13 +113,14 @@ struct HostTransportTests {
         #expect(try await Self.eventually { sink.received().count >= 2 }, "no mail reached the SMTP server")
         let all = sink.received()
         #expect(all.count == 2)
-        let received = try all.filter { try MailOracle.parse(file: $0.file).subject.hasPrefix("Welcome") }
+        var received: [(envelope: [String: Any], file: String)] = []
+        for mail in all where try await MailOracle.parse(file: mail.file).subject.hasPrefix("Welcome") { received.append(mail) }
         #expect(received.count == 1)
         let mail = try #require(received.first)
         #expect(mail.envelope["mail_from"] as? String == "duka@soko.example")
         #expect(mail.envelope["rcpt_tos"] as? [String] == ["njeri@example.com"])
         #expect(mail.envelope["tls"] as? Bool == true)
-        let parsed = try MailOracle.parse(file: mail.file)
+        let parsed = try await MailOracle.parse(file: mail.file)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.from == [["Soko Duka", "duka@soko.example"]])
         #expect(parsed.to == [["Njeri Wa Ũmoja", "njeri@example.com"]])
@@ -160,7 +159,7 @@ struct HostTransportTests {
             })
         let file = try #require(sent?.transport)
         #expect(file.hasPrefix(folder.path))
-        let parsed = try MailOracle.parse(file: file)
+        let parsed = try await MailOracle.parse(file: file)
         #expect(parsed.to == [["Amani", "amani@example.com"]])
         #expect(parsed.subject == "Welcome to Soko, Amani")
         #expect(await shop.shutdown())

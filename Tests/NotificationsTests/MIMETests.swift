@@ -1,4 +1,5 @@
 import Foundation
+import SokoTesting
 import Testing
 
 @testable import Notifications
@@ -21,8 +22,8 @@ struct MIMETests {
         text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
-    @Test func aPlainMessageIsMultipartAlternativeTextThenHTMLInUTF8() throws {
-        let parsed = try MailOracle.parse(Self.message().rendered)
+    @Test func aPlainMessageIsMultipartAlternativeTextThenHTMLInUTF8() async throws {
+        let parsed = try await MailOracle.parse(Self.message().rendered)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.crlfOnly)
         #expect(parsed.longestLine <= 78)
@@ -47,8 +48,8 @@ struct MIMETests {
         "A long plain ASCII subject that certainly needs folding because it runs well past seventy-eight columns",
         "",
     ])
-    func subjectsComeBackExactly(subject: String) throws {
-        let parsed = try MailOracle.parse(Self.message(subject: subject).rendered)
+    func subjectsComeBackExactly(subject: String) async throws {
+        let parsed = try await MailOracle.parse(Self.message(subject: subject).rendered)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.subject == subject)
         #expect(parsed.longestLine <= 78)
@@ -61,17 +62,17 @@ struct MIMETests {
         ("Dr. A. B. (Consultant)", "Dr. A. B. (Consultant)"),
         ("  spaced\tout  ", "spaced out"),
     ])
-    func displayNamesComeBackExactly(name: String, expected: String) throws {
+    func displayNamesComeBackExactly(name: String, expected: String) async throws {
         let to = try #require(Mailbox(name: name, address: "ann@example.com"))
-        let parsed = try MailOracle.parse(Self.message(to: to).rendered)
+        let parsed = try await MailOracle.parse(Self.message(to: to).rendered)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.to == [[expected, "ann@example.com"]])
     }
 
-    @Test func headerInjectionIsImpossible() throws {
+    @Test func headerInjectionIsImpossible() async throws {
         let to = try #require(Mailbox(name: "Eve\r\nBcc: victim@example.com", address: "eve@example.com"))
         let message = Self.message(to: to, subject: "Hi\r\nBcc: other@example.com\nX-Evil: 1\r\n\r\nbody")
-        let parsed = try MailOracle.parse(message.rendered)
+        let parsed = try await MailOracle.parse(message.rendered)
         #expect(!parsed.headerNames.contains { ["bcc", "x-evil"].contains($0.lowercased()) })
         #expect(parsed.to == [["Eve Bcc: victim@example.com", "eve@example.com"]])
         #expect(parsed.subject == "Hi Bcc: other@example.com X-Evil: 1 body")
@@ -81,7 +82,7 @@ struct MIMETests {
         #expect(Mailbox(name: nil, address: "a@example.com>, <b@example.com") == nil)
     }
 
-    @Test func bodiesSurviveQuotedPrintableWhateverTheyHold() throws {
+    @Test func bodiesSurviveQuotedPrintableWhateverTheyHold() async throws {
         let text = [
             String(repeating: "x", count: 200),
             "trailing spaces   ", "trailing tab\t", ".a line starting with a dot", ".", "From the start",
@@ -90,7 +91,7 @@ struct MIMETests {
             "mixed\r\nbreaks\rhere",
         ].joined(separator: "\n")
         let html = "<p>" + String(repeating: "<b>ü</b> ", count: 40) + "</p>"
-        let parsed = try MailOracle.parse(Self.message(text: text, html: html).rendered)
+        let parsed = try await MailOracle.parse(Self.message(text: text, html: html).rendered)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.crlfOnly)
         #expect(parsed.longestLine <= 78)

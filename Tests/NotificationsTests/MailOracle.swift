@@ -49,27 +49,17 @@ enum MailOracle {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Oracle")
 
     /// Parses `message` with Python's `email` package.
-    static func parse(_ message: [UInt8]) throws -> ParsedMail {
+    static func parse(_ message: [UInt8]) async throws -> ParsedMail {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-mail-\(UUID().uuidString).eml")
         try Data(message).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try parse(file: file.path)
+        return try await parse(file: file.path)
     }
 
-    static func parse(file: String) throws -> ParsedMail {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", folder.appendingPathComponent("parse_mail.py").path, file]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let problems = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "parse_mail.py: \(String(decoding: problems, as: UTF8.self))")
-        return try JSONDecoder().decode(ParsedMail.self, from: data)
+    static func parse(file: String) async throws -> ParsedMail {
+        let result = try await ChildProcess.run(command: ["python3", folder.appendingPathComponent("parse_mail.py").path, file])
+        try #require(result.status == 0, "parse_mail.py: \(result.error)")
+        return try JSONDecoder().decode(ParsedMail.self, from: Data(result.output.utf8))
     }
 }
 

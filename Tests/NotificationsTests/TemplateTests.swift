@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import SokoTesting
 import Testing
 
 @testable import Notifications
@@ -22,12 +23,12 @@ struct TemplateTests {
             carrier: carrier, trackingNumber: tracking, payment: payment)
     }
 
-    static func render(_ content: MailContent) throws -> ParsedMail {
+    static func render(_ content: MailContent) async throws -> ParsedMail {
         let message = MailMessage(
             from: MIMETests.shop, to: Mailbox(name: hostile, address: "ann@example.com")!, subject: content.subject,
             text: content.text, html: content.html, date: MailDate.format(seconds: 1_767_225_600),
             messageID: "t@soko.example")
-        return try MailOracle.parse(message.rendered)
+        return try await MailOracle.parse(message.rendered)
     }
 
     static func expectEscaped(_ html: String) {
@@ -35,10 +36,10 @@ struct TemplateTests {
         #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;"))
     }
 
-    @Test func welcomeGreetsByNameInBothParts() throws {
+    @Test func welcomeGreetsByNameInBothParts() async throws {
         let content = MailTemplates.welcome(
             UserContact(userID: "usr_1", email: "ann@example.com", name: Self.hostile), shop: "Soko")
-        let parsed = try Self.render(content)
+        let parsed = try await Self.render(content)
         #expect(parsed.subject == "Welcome to Soko, \(Self.hostile)")
         #expect(parsed.part("text/plain")?.content.contains("Hello \(Self.hostile),") == true)
         #expect(parsed.part("text/plain")?.content.contains("ann@example.com") == true)
@@ -46,8 +47,8 @@ struct TemplateTests {
         #expect(parsed.to == [[Self.hostile, "ann@example.com"]])
     }
 
-    @Test func theOrderConfirmationListsLinesAndTotalsInTheCurrency() throws {
-        let parsed = try Self.render(MailTemplates.orderConfirmation(Self.order(), name: "Ann", shop: "Soko"))
+    @Test func theOrderConfirmationListsLinesAndTotalsInTheCurrency() async throws {
+        let parsed = try await Self.render(MailTemplates.orderConfirmation(Self.order(), name: "Ann", shop: "Soko"))
         #expect(parsed.subject == "We received your order #1F3A9C2B")
         let text = parsed.part("text/plain")?.content ?? ""
         for expected in [
@@ -72,35 +73,35 @@ struct TemplateTests {
             (OrderEvent.Payment(method: "stripe", receipt: nil, cardLast4: "4242"), "Paid by card ending in 4242."),
             (OrderEvent.Payment(method: "mpesa", receipt: nil, cardLast4: nil), "Paid with M-Pesa."),
         ] as [(OrderEvent.Payment, String)])
-    func theReceiptNamesHowItWasPaid(payment: OrderEvent.Payment, line: String) throws {
-        let parsed = try Self.render(MailTemplates.paymentReceipt(Self.order(payment: payment), name: "Ann", shop: "Soko"))
+    func theReceiptNamesHowItWasPaid(payment: OrderEvent.Payment, line: String) async throws {
+        let parsed = try await Self.render(MailTemplates.paymentReceipt(Self.order(payment: payment), name: "Ann", shop: "Soko"))
         #expect(parsed.subject == "Receipt for your order #1F3A9C2B")
         #expect(parsed.part("text/plain")?.content.contains(line) == true)
         #expect(parsed.part("text/plain")?.content.contains("We received your payment of KES 1,998.58") == true)
         #expect(parsed.part("text/html")?.content.contains(line) == true)
     }
 
-    @Test func aCouponDiscountShowsBetweenSubtotalAndShipping() throws {
+    @Test func aCouponDiscountShowsBetweenSubtotalAndShipping() async throws {
         var order = Self.order()
         order.discount = 15_505
         order.couponCode = "KARIBU<10>"
         order.total -= 15_505
-        let parsed = try Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
+        let parsed = try await Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
         let text = (parsed.part("text/plain")?.content ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         #expect(text.contains("Subtotal: KES 1,550.50\n  Discount: KES -155.05 (coupon KARIBU<10>)\n  Shipping"), "\(text)")
         let html = parsed.part("text/html")?.content ?? ""
         #expect(html.contains("Discount (coupon KARIBU&lt;10&gt;)"), "\(html)")
         #expect(html.contains("KES -155.05"))
-        let plain = try Self.render(MailTemplates.orderConfirmation(Self.order(), name: "Ann", shop: "Soko"))
+        let plain = try await Self.render(MailTemplates.orderConfirmation(Self.order(), name: "Ann", shop: "Soko"))
         #expect(plain.part("text/plain")?.content.contains("Discount") == false)
     }
 
-    @Test func vatIncludedPricesShowTheVATAfterTheTotal() throws {
+    @Test func vatIncludedPricesShowTheVATAfterTheTotal() async throws {
         var order = Self.order()
         order.vatIncludedRateBasisPoints = 1_600
         order.total = 175_050
         order.tax = 24_145
-        let parsed = try Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
+        let parsed = try await Self.render(MailTemplates.orderConfirmation(order, name: "Ann", shop: "Soko"))
         let text = (parsed.part("text/plain")?.content ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         #expect(text.contains("Total:    KES 1,750.50\n  incl. VAT 16%: KES 241.45\n"), "\(text)")
         #expect(!text.contains("Tax:"))
@@ -117,8 +118,8 @@ struct TemplateTests {
         #expect(!content.text.contains("Paid"))
     }
 
-    @Test func shippingUpdatesCarryCarrierAndTrackingEscaped() throws {
-        let shipped = try Self.render(
+    @Test func shippingUpdatesCarryCarrierAndTrackingEscaped() async throws {
+        let shipped = try await Self.render(
             MailTemplates.shippingUpdate(
                 Self.order(carrier: "G4S <Kenya>", tracking: "TRK-1&2"), delivered: false, name: "Ann", shop: "Soko"))
         #expect(shipped.subject == "Your order #1F3A9C2B is on its way")
@@ -146,7 +147,7 @@ struct TemplateTests {
         #expect(content.html.contains(money))
     }
 
-    @Test func orderEventsDecodeWithAndWithoutPayment() throws {
+    @Test func orderEventsDecodeWithAndWithoutPayment() async throws {
         let json = """
             {"order_id":"o1","customer_id":"c1","status":"paid","previous_status":"pending_payment","currency":"KES",
              "subtotal":100,"shipping":0,"tax":16,"total":116,"from_cart":true,"reason":null,

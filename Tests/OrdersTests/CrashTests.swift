@@ -82,7 +82,7 @@ struct CrashTests {
             }
             return await group.reduce(into: [Int?]()) { $0.append($1) }
         }
-        process.waitUntilExit()
+        try await Blocking.run { process.waitUntilExit() }
         await client.shutdown()
         #expect(process.terminationReason == .uncaughtSignal)
         let placed = statuses.compactMap { $0 }.filter { $0 == 201 }.count

@@ -1,4 +1,5 @@
 import Foundation
+import SokoTesting
 import Testing
 
 @testable import Payments
@@ -60,6 +61,7 @@ struct StripeOracleTests {
 
     static var stripeInstalled: Bool { (try? run(["-c", "import stripe"]).status) == 0 }
 
+    /// For the trait above only (evaluated once, before the tests run).
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -73,11 +75,12 @@ struct StripeOracleTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    static func oracle(_ mode: String, payload: [UInt8], _ rest: [String]) throws -> (status: Int32, output: String) {
+    static func oracle(_ mode: String, payload: [UInt8], _ rest: [String]) async throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("stripe-payload-\(UUID().uuidString)")
         try Data(payload).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try run([script, mode, file.path] + rest)
+        let result = try await ChildProcess.run(command: ["python3", script, mode, file.path] + rest)
+        return (result.status, result.combined.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     static let payload = Array(
@@ -85,27 +88,27 @@ struct StripeOracleTests {
             .utf8)
 
     @Test(.enabled(if: stripeInstalled || ProcessInfo.processInfo.environment["CI"] != nil))
-    func stripeAcceptsOurHeaders() throws {
+    func stripeAcceptsOurHeaders() async throws {
         let now = Int(Date().timeIntervalSince1970)
         let header = StripeSignature.header(payload: Self.payload, secret: "whsec_oracle", timestamp: now)
-        let result = try Self.oracle("verify", payload: Self.payload, [header, "whsec_oracle"])
+        let result = try await Self.oracle("verify", payload: Self.payload, [header, "whsec_oracle"])
         #expect(result.status == 0, "stripe refused our header: \(result.output)")
     }
 
     @Test(.enabled(if: stripeInstalled || ProcessInfo.processInfo.environment["CI"] != nil))
-    func stripeRefusesWhatWeRefuse() throws {
+    func stripeRefusesWhatWeRefuse() async throws {
         let now = Int(Date().timeIntervalSince1970)
         let header = StripeSignature.header(payload: Self.payload, secret: "whsec_oracle", timestamp: now)
         // Wrong secret, tampered body, stale timestamp: stripe-python refuses them too.
-        #expect(try Self.oracle("verify", payload: Self.payload, [header, "whsec_other"]).status == 1)
-        #expect(try Self.oracle("verify", payload: Self.payload + [0x20], [header, "whsec_oracle"]).status == 1)
+        #expect(try await Self.oracle("verify", payload: Self.payload, [header, "whsec_other"]).status == 1)
+        #expect(try await Self.oracle("verify", payload: Self.payload + [0x20], [header, "whsec_oracle"]).status == 1)
         let stale = StripeSignature.header(payload: Self.payload, secret: "whsec_oracle", timestamp: now - 301)
-        #expect(try Self.oracle("verify", payload: Self.payload, [stale, "whsec_oracle"]).status == 1)
+        #expect(try await Self.oracle("verify", payload: Self.payload, [stale, "whsec_oracle"]).status == 1)
     }
 
-    @Test func weAcceptHeadersPythonHMACMakes() throws {
+    @Test func weAcceptHeadersPythonHMACMakes() async throws {
         let now = Int(Date().timeIntervalSince1970)
-        let made = try Self.oracle("sign", payload: Self.payload, ["whsec_oracle", String(now)])
+        let made = try await Self.oracle("sign", payload: Self.payload, ["whsec_oracle", String(now)])
         #expect(made.status == 0, "\(made.output)")
         try StripeSignature.verify(payload: Self.payload, header: made.output, secrets: ["whsec_oracle"], now: now)
         #expect(throws: StripeSignature.Failure.noMatch) {

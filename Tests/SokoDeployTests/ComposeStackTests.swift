@@ -14,7 +14,7 @@ struct ComposeStackTests {
         }
     }
 
-    @Test func theComposeGatewayFindsServicesThroughConsulDNSAndNginxAcceptsIt() throws {
+    @Test func theComposeGatewayFindsServicesThroughConsulDNSAndNginxAcceptsIt() async throws {
         let manifests = try NginxGatewayTests.manifests()
         let text = try NginxGateway(manifests: manifests, options: .init(allowlistOverride: [], consulDNS: "consul:8600"))
             .render()
@@ -24,7 +24,7 @@ struct ComposeStackTests {
         // Functions deployed on their own are found under their own names.
         #expect(text.contains("set $soko_upstream payments-mpesa-callback.service.consul;"))
         #expect(text.contains("\"~^(GET|HEAD)$\" catalog-get-product.service.consul;"))
-        guard (try? NginxGatewayTests.run(["nginx", "-v"]))?.status == 0 else {
+        guard (try? await NginxGatewayTests.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
             return
         }
@@ -37,7 +37,7 @@ struct ComposeStackTests {
                 listen: "127.0.0.1:18081", allowlistOverride: [], pidFile: folder + "/nginx.pid", consulDNS: "127.0.0.1:8600")
         ).render()
         try local.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
-        let tested = try NginxGatewayTests.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
+        let tested = try await NginxGatewayTests.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
         #expect(tested.status == 0, "\(tested.output)")
     }
 
@@ -148,13 +148,13 @@ struct ComposeStackTests {
         #expect(gateway.contains("return 308 https://$host$request_uri;"))
     }
 
-    @Test func theSecretsScriptFillsEveryVariableComposeRequires() throws {
+    @Test func theSecretsScriptFillsEveryVariableComposeRequires() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-compose-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let composeText = try String(contentsOfFile: NginxGatewayTests.repository + "/docker/compose.yaml", encoding: .utf8)
         try composeText.write(toFile: folder + "/compose.yaml", atomically: true, encoding: .utf8)
         let script = NginxGatewayTests.repository + "/scripts/compose-secrets.sh"
-        let first = try NginxGatewayTests.run(["bash", script, folder])
+        let first = try await NginxGatewayTests.run(["bash", script, folder])
         #expect(first.status == 0, "\(first.output)")
         let env = try String(contentsOfFile: folder + "/.env", encoding: .utf8)
         // Every ${NAME:?…} compose insists on is there.
@@ -167,14 +167,14 @@ struct ComposeStackTests {
         for name in required { #expect(env.contains("\n\(name)=") || env.hasPrefix("\(name)="), "\(name) is missing") }
         // The platform's client is the internal one, and its hash is the secret's.
         let secret = try #require(env.split(separator: "\n").first { $0.hasPrefix("SOKO_SERVICE_CLIENT_SECRET=") }?.dropFirst(27))
-        let hash = try NginxGatewayTests.run([
+        let hash = try await NginxGatewayTests.run([
             "python3", "-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", String(secret),
         ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(env.contains(#""secret_sha256":"\#(hash)","internal":true"#))
         // A self-signed certificate for local use; a second run keeps everything.
-        let subject = try NginxGatewayTests.run(["openssl", "x509", "-noout", "-subject", "-in", folder + "/tls/cert.pem"])
+        let subject = try await NginxGatewayTests.run(["openssl", "x509", "-noout", "-subject", "-in", folder + "/tls/cert.pem"])
         #expect(subject.output.contains("CN = localhost") || subject.output.contains("CN=localhost"), "\(subject.output)")
-        #expect(try NginxGatewayTests.run(["bash", script, folder]).status == 0)
+        #expect(try await NginxGatewayTests.run(["bash", script, folder]).status == 0)
         #expect(try String(contentsOfFile: folder + "/.env", encoding: .utf8) == env)
     }
 }

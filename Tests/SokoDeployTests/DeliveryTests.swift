@@ -8,10 +8,10 @@ struct DeliveryTests {
     static let check = NginxGatewayTests.repository + "/docker/check-resolved.sh"
     static let lock = NginxGatewayTests.repository + "/docker/dependencies.lock"
 
-    @Test func theLockPinsWhatThisCheckoutResolved() throws {
+    @Test func theLockPinsWhatThisCheckoutResolved() async throws {
         let resolved = NginxGatewayTests.repository + "/Package.resolved"
         guard FileManager.default.fileExists(atPath: resolved) else { return }  // resolved by the build
-        let matched = try NginxGatewayTests.run(["sh", Self.check, resolved, Self.lock])
+        let matched = try await NginxGatewayTests.run(["sh", Self.check, resolved, Self.lock])
         #expect(matched.status == 0, "\(matched.output)")
         // A moved version fails, and so does a package the lock does not name.
         let text = try String(contentsOfFile: Self.lock, encoding: .utf8)
@@ -20,10 +20,10 @@ struct DeliveryTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let moved = text.replacingOccurrences(of: "yams 6.2.2", with: "yams 6.2.3")
         try moved.write(toFile: directory + "/moved.lock", atomically: true, encoding: .utf8)
-        #expect(try NginxGatewayTests.run(["sh", Self.check, resolved, directory + "/moved.lock"]).status != 0)
+        #expect(try await NginxGatewayTests.run(["sh", Self.check, resolved, directory + "/moved.lock"]).status != 0)
         let missing = text.split(separator: "\n").filter { !$0.hasPrefix("swift-asn1") }.joined(separator: "\n")
         try missing.write(toFile: directory + "/missing.lock", atomically: true, encoding: .utf8)
-        #expect(try NginxGatewayTests.run(["sh", Self.check, resolved, directory + "/missing.lock"]).status != 0)
+        #expect(try await NginxGatewayTests.run(["sh", Self.check, resolved, directory + "/missing.lock"]).status != 0)
     }
 
     @Test func theImageIsBuiltFromTheLock() throws {

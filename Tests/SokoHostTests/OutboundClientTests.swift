@@ -239,23 +239,14 @@ struct OutboundClientTests {
     }
 
     /// Runs a command and returns its standard output.
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    static func run(_ arguments: [String]) async throws -> String {
+        try await ChildProcess.run(command: arguments).output
     }
 
     @Test func mailGoesToARealSMTPServerOverSTARTTLS() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("soko-smtp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        _ = try Self.run([
+        _ = try await Self.run([
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/key.pem", "-out",
             folder + "/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
         ])

@@ -134,33 +134,33 @@ struct ProductionModeTests {
     ]
 
     @Test(arguments: refusals)
-    func missingOrSandboxSettingsStopTheHost(_ change: [String: String?], _ expected: String) throws {
+    func missingOrSandboxSettingsStopTheHost(_ change: [String: String?], _ expected: String) async throws {
         var environment = Self.live.merging(Self.data()) { $1 }
         for (name, value) in change { environment[name] = value }
         // Variables left out must not come from the machine's own environment either.
         let unset = change.filter { $0.value == nil }.map(\.key)
-        let result = try BinaryTests.run(["serve", "--port", "0"], environment: environment, unsetting: unset)
+        let result = try await BinaryTests.run(["serve", "--port", "0"], environment: environment, unsetting: unset)
         #expect(result.status != 0)
         let lines = result.error.split(separator: "\n")
         #expect(lines.count == 1, "one line, naming the variable: \(result.error)")
         #expect(result.error.contains(expected), "stderr: \(result.error)")
     }
 
-    @Test func theSandboxCannotBeServedInProduction() throws {
+    @Test func theSandboxCannotBeServedInProduction() async throws {
         let environment = Self.live.merging(Self.data()) { $1 }
         for selection in [["--service", "sandbox"], ["--unit", "sandbox"], ["--function", "sandbox.darajaStkPush"]] {
-            let result = try BinaryTests.run(["serve", "--port", "0"] + selection, environment: environment)
+            let result = try await BinaryTests.run(["serve", "--port", "0"] + selection, environment: environment)
             #expect(result.status != 0)
             #expect(result.error.contains("the sandbox service is not served with SOKO_ENV=production"), "\(result.error)")
         }
         // The flag chooses the mode too, over the environment.
-        let flagged = try BinaryTests.run(
+        let flagged = try await BinaryTests.run(
             ["serve", "--port", "0", "--env", "production", "--service", "examples"],
             environment: Self.live.merging(["SOKO_ENV": "development"]) { $1 })
         #expect(flagged.error.contains("the examples service is not served with SOKO_ENV=production"), "\(flagged.error)")
     }
 
-    @Test func aManifestEditedToServeTheSandboxInProductionStillCannot() throws {
+    @Test func aManifestEditedToServeTheSandboxInProductionStillCannot() async throws {
         let folder = NSTemporaryDirectory() + "soko-manifests-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let shipped = try String(
@@ -168,7 +168,7 @@ struct ProductionModeTests {
         let edited = shipped.replacingOccurrences(of: "environments: [development]\n", with: "")
         #expect(edited != shipped)
         try edited.write(toFile: folder + "/sandbox.yaml", atomically: true, encoding: .utf8)
-        let result = try BinaryTests.run(
+        let result = try await BinaryTests.run(
             ["serve", "--port", "0", "--manifests", folder], environment: Self.live.merging(Self.data()) { $1 })
         #expect(result.status != 0)
         #expect(result.error.contains("the payment sandbox never runs with SOKO_ENV=production"), "\(result.error)")
@@ -182,39 +182,41 @@ struct ProductionModeTests {
             #"[{"client_id":"platform","secret_sha256":"ab7433862a05d72496be85111b22a2c4262479b9edd8d9174d08413c48850dfc","internal":true}]"#,
     ]
 
-    @Test func aUsersPodNeedsNoPaymentSettings() throws {
+    @Test func aUsersPodNeedsNoPaymentSettings() async throws {
         var environment = Self.live.merging(Self.data()) { $1 }.merging(Self.platform) { $1 }
         let payments = environment.keys.filter { $0.hasPrefix("SOKO_DARAJA") || $0.hasPrefix("SOKO_STRIPE") }
         for name in payments { environment[name] = nil }
-        let result = try BinaryTests.run(["check-config", "--service", "users"], environment: environment, unsetting: payments)
+        let result = try await BinaryTests.run(
+            ["check-config", "--service", "users"], environment: environment, unsetting: payments)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("ok: the host would start"))
     }
 
-    @Test func aProcessServingPartOfTheShopNeedsThePlatformsInternalClient() throws {
+    @Test func aProcessServingPartOfTheShopNeedsThePlatformsInternalClient() async throws {
         let live = Self.live.merging(Self.data()) { $1 }
         // One process serving everything calls nothing remotely: no client needed.
-        #expect(try BinaryTests.run(["check-config"], environment: live).status == 0)
-        let orders = try BinaryTests.run(["check-config", "--unit", "orders"], environment: live)
+        #expect(try await BinaryTests.run(["check-config"], environment: live).status == 0)
+        let orders = try await BinaryTests.run(["check-config", "--unit", "orders"], environment: live)
         #expect(
             orders.status != 0 && orders.error.contains("SOKO_SERVICE_CLIENT_ID: is required in production"), "\(orders.error)")
         #expect(
-            try BinaryTests.run(["check-config", "--unit", "orders"], environment: live.merging(Self.platform) { $1 }).status == 0
+            try await BinaryTests.run(["check-config", "--unit", "orders"], environment: live.merging(Self.platform) { $1 })
+                .status == 0
         )
         // Users must know the platform's client as the internal one.
         var notInternal = live.merging(Self.platform) { $1 }
         notInternal["SOKO_OAUTH_CLIENTS"] = notInternal["SOKO_OAUTH_CLIENTS"]!.replacingOccurrences(
             of: #","internal":true"#, with: "")
-        let users = try BinaryTests.run(["check-config", "--service", "users"], environment: notInternal)
+        let users = try await BinaryTests.run(["check-config", "--service", "users"], environment: notInternal)
         #expect(users.status != 0 && users.error.contains(#"the platform's client "platform""#), "\(users.error)")
     }
 
-    @Test func checkConfigPrintsTheSettingsWithSecretsMasked() throws {
+    @Test func checkConfigPrintsTheSettingsWithSecretsMasked() async throws {
         let urls = [
             "SOKO_LOKI_URL": "http://lokiuser:LOKISECRET@loki:3100",
             "SOKO_DATABASE_URL": "postgresql://soko:DBSECRET@db:5432/soko?password=QUERYSECRET",
         ]
-        let result = try BinaryTests.run(
+        let result = try await BinaryTests.run(
             ["check-config"], environment: Self.live.merging(Self.data()) { $1 }.merging(urls) { $1 })
         for secret in ["LOKISECRET", "DBSECRET", "QUERYSECRET"] { #expect(!result.output.contains(secret)) }
         #expect(result.output.contains("http://lokiuser:****@loki:3100"))
@@ -233,15 +235,16 @@ struct ProductionModeTests {
         #expect(!output.contains("sandbox ("), "no sandbox unit in production")
         #expect(!output.contains("examples ("), "no examples unit in production")
         // serve --check prints the same and does not listen.
-        let check = try BinaryTests.run(["serve", "--check", "--port", "0"], environment: Self.live.merging(Self.data()) { $1 })
+        let check = try await BinaryTests.run(
+            ["serve", "--check", "--port", "0"], environment: Self.live.merging(Self.data()) { $1 })
         #expect(check.status == 0)
         #expect(check.output.contains("ok: the host would start"))
     }
 
-    @Test func aProductionHostServesNoSandboxAndRefusesTheSandboxWebhookSecret() throws {
-        let host = try ServingProcess(
+    @Test func aProductionHostServesNoSandboxAndRefusesTheSandboxWebhookSecret() async throws {
+        let host = try await ServingProcess.start(
             ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1"], environment: Self.live.merging(Self.data()) { $1 })
-        defer { host.stop() }
+        defer { host.stopBlocking() }
         let client = try RawClient(port: host.port)
         for path in ["/hello", "/_sandbox/stripe/v1/payment_intents/pi_1", "/_sandbox/daraja/oauth/v1/generate"] {
             client.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -251,7 +254,7 @@ struct ProductionModeTests {
         let body =
             #"{"id":"evt_forged","type":"payment_intent.succeeded","data":{"object":{"id":"pi_forged","object":"payment_intent","amount":1000,"currency":"kes","status":"succeeded","metadata":{"order_id":"ord_x"}}}}"#
         let timestamp = Int(Date().timeIntervalSince1970)
-        let signature = try Self.hmacSHA256(key: "whsec_sandbox", message: "\(timestamp).\(body)")
+        let signature = try await Self.hmacSHA256(key: "whsec_sandbox", message: "\(timestamp).\(body)")
         client.send(
             "POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Stripe-Signature: t=\(timestamp),v1=\(signature)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
@@ -260,51 +263,44 @@ struct ProductionModeTests {
         #expect(refused.text.contains("signature-invalid"))
     }
 
-    @Test func renderRefusesProductionWithoutTheShopsValues() throws {
+    @Test func renderRefusesProductionWithoutTheShopsValues() async throws {
         let folder = NSTemporaryDirectory() + "soko-render-\(UUID().uuidString)"
         for command in ["k8s", "compose"] {
-            let refused = try BinaryTests.run(["render", command, "--output", folder + "/" + command])
+            let refused = try await BinaryTests.run(["render", command, "--output", folder + "/" + command])
             #expect(refused.status != 0)
             #expect(refused.error.contains("production needs the shop's values"), "\(refused.error)")
-            let local = try BinaryTests.run([
+            let local = try await BinaryTests.run([
                 "render", command, "--output", folder + "/" + command, "--public-url", "http://localhost:8080",
                 "--mpesa-shortcode", "600123", "--mail-from", "Duka <orders@duka.co.ke>",
             ])
             #expect(local.status != 0 && local.error.contains("public_url"), "\(local.error)")
-            let sandboxPaybill = try BinaryTests.run([
+            let sandboxPaybill = try await BinaryTests.run([
                 "render", command, "--output", folder + "/" + command, "--public-url", "https://duka.co.ke",
                 "--mpesa-shortcode", "174379", "--mail-from", "Duka <orders@duka.co.ke>",
             ])
             #expect(sandboxPaybill.status != 0 && sandboxPaybill.error.contains("174379"), "\(sandboxPaybill.error)")
-            #expect(try BinaryTests.run(["render", command, "--output", folder + "/" + command, "--template"]).status == 0)
+            #expect(try await BinaryTests.run(["render", command, "--output", folder + "/" + command, "--template"]).status == 0)
         }
         let values = folder + "/shop.yaml"
         try "public_url: https://duka.co.ke\nmpesa_shortcode: \"600123\"\nmail_from: Duka <orders@duka.co.ke>\n"
             .write(toFile: values, atomically: true, encoding: .utf8)
-        #expect(try BinaryTests.run(["render", "k8s", "--output", folder + "/k8s", "--values", values]).status == 0)
+        #expect(try await BinaryTests.run(["render", "k8s", "--output", folder + "/k8s", "--values", values]).status == 0)
         let env = try String(contentsOfFile: folder + "/k8s/overlays/prod/shop.env", encoding: .utf8)
         #expect(env.contains("SOKO_PUBLIC_URL=https://duka.co.ke\n") && env.contains("SOKO_DARAJA_SHORTCODE=600123\n"))
         #expect(FileManager.default.fileExists(atPath: folder + "/k8s/overlays/prod/ingress.yaml"))
-        #expect(try BinaryTests.run(["render", "compose", "--output", folder + "/compose", "--values", values]).status == 0)
+        #expect(
+            try await BinaryTests.run(["render", "compose", "--output", folder + "/compose", "--values", values]).status == 0)
         #expect(
             try String(contentsOfFile: folder + "/compose/shop.env", encoding: .utf8).contains(
                 "SOKO_TOKEN_ISSUER=https://duka.co.ke"))
     }
 
     /// HMAC-SHA256 by Python's standard library: an implementation that is not ours.
-    static func hmacSHA256(key: String, message: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+    static func hmacSHA256(key: String, message: String) async throws -> String {
+        try await ChildProcess.run(command: [
             "python3", "-c",
             "import hmac,hashlib,sys; print(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).hexdigest())",
             key, message,
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

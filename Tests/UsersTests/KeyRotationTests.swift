@@ -10,8 +10,8 @@ import Testing
 /// there within the documented bound (twice `SOKO_JWKS_REFRESH`, 1 s each here).
 @Suite("Signing key rotation across processes", .serialized)
 struct KeyRotationTests {
-    static func soko(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let run = try SokoBinary.run(arguments, environment: environment)
+    static func soko(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
+        let run = try await SokoBinary.run(arguments, environment: environment)
         return (run.status, run.output + run.error)
     }
 
@@ -36,9 +36,9 @@ struct KeyRotationTests {
         let environment = [
             "SOKO_DATA": data, "SOKO_JWKS_REFRESH": "1s", "SOKO_ARGON2_MEMORY_KIB": "1024", "SOKO_ACCESS_LOG": "off",
         ]
-        let users = try ServingProcess(
+        let users = try await ServingProcess.start(
             ["serve", "--service", "users", "--host", "127.0.0.1", "--port", "0", "--loops", "1"], environment: environment)
-        defer { users.stop() }
+        defer { users.stopBlocking() }
         let port = users.port
         let base = "http://127.0.0.1:\(port)"
         _ = try await RemoteKeysTests.curl([
@@ -58,16 +58,16 @@ struct KeyRotationTests {
         let bearer = { (token: String) -> HTTPHeaders in ["Authorization": "Bearer \(token)"] }
         #expect(await guarded.request("GET", "/whoami", headers: bearer(old)).status == 200)
 
-        let rotated = try Self.soko(["users", "rotate-keys"], environment: environment)
+        let rotated = try await Self.soko(["users", "rotate-keys"], environment: environment)
         #expect(rotated.status == 0, "\(rotated.output)")
         #expect(rotated.output.contains("\(oldKid)  published"), "\(rotated.output)")
         // A token of the old key still verifies after a rotation: it is only retired later.
         #expect(await guarded.request("GET", "/whoami", headers: bearer(old)).status == 200)
 
-        let retired = try Self.soko(["users", "retire-key", oldKid], environment: environment)
+        let retired = try await Self.soko(["users", "retire-key", oldKid], environment: environment)
         #expect(retired.status == 0, "\(retired.output)")
         #expect(!retired.output.contains("\(oldKid)  "), "\(retired.output)")
-        let again = try Self.soko(["users", "retire-key", oldKid], environment: environment)
+        let again = try await Self.soko(["users", "retire-key", oldKid], environment: environment)
         #expect(again.status != 0)
         #expect(again.output.contains("no live signing key"), "\(again.output)")
 
@@ -88,13 +88,13 @@ struct KeyRotationTests {
         #expect(try Self.kid(of: fresh) != oldKid)
         #expect(await guarded.request("GET", "/whoami", headers: bearer(fresh)).status == 200)
         #expect(await guarded.shutdown())
-        users.stop()
+        await users.stop()
         #expect(users.process.terminationStatus == 0)
     }
 
     /// The signer is always the second newest live key: retiring it hands signing to the next
     /// key (and a new next one is made); retiring the next key keeps the signer.
-    @Test func retiringTheSignerHandsSigningToTheNextKey() throws {
+    @Test func retiringTheSignerHandsSigningToTheNextKey() async throws {
         let environment = ["SOKO_DATA": NSTemporaryDirectory() + "soko-retire-\(UUID().uuidString)"]
         func keys(_ output: String) -> [(kid: String, role: String)] {
             output.split(separator: "\n").compactMap { line in
@@ -103,19 +103,19 @@ struct KeyRotationTests {
                 return (String(words[0]), String(words.last!))
             }
         }
-        let rotated = try Self.soko(["users", "rotate-keys"], environment: environment)
+        let rotated = try await Self.soko(["users", "rotate-keys"], environment: environment)
         #expect(rotated.status == 0, "\(rotated.output)")
         let three = keys(rotated.output)
         try #require(three.count == 3, "\(rotated.output)")
         #expect(three.map(\.role) == ["published", "signing", "published"])
-        let retired = try Self.soko(["users", "retire-key", three[1].kid], environment: environment)
+        let retired = try await Self.soko(["users", "retire-key", three[1].kid], environment: environment)
         let after = keys(retired.output)
         #expect(!after.contains { $0.kid == three[1].kid })
         #expect(after.first { $0.role == "signing" }?.kid == three[2].kid, "\(retired.output)")
         #expect(after.count == 3 && after.last?.role == "published")
         // Retiring the next key keeps the signer.
         let next = try #require(after.last?.kid)
-        let kept = keys(try Self.soko(["users", "retire-key", next], environment: environment).output)
+        let kept = keys(try await Self.soko(["users", "retire-key", next], environment: environment).output)
         #expect(kept.first { $0.role == "signing" }?.kid == three[2].kid)
         #expect(!kept.contains { $0.kid == next } && kept.count >= 2)
     }

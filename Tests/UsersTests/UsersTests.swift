@@ -160,19 +160,12 @@ struct UsersTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(jwks.body).write(to: folder.appendingPathComponent("jwks.json"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let result = try await ChildProcess.run(command: [
             "python3", Self.repository + "/Tests/SokoSecurityTests/Oracle/verify_with_pyjwt.py",
             folder.appendingPathComponent("jwks.json").path, tokens.accessToken, "https://soko.test", "soko",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "PyJWT refused: \(output)")
+        ])
+        let output = result.combined
+        #expect(result.status == 0, "PyJWT refused: \(output)")
         #expect(output.contains(#""roles": ["customer"]"#))
         #expect(await host.shutdown())
     }

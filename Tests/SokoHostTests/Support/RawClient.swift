@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SokoTesting
 
 /// A blocking HTTP/1.1 client over a plain socket, for speaking exact bytes to the host.
 /// Every read has a timeout, so a test fails instead of hanging.
@@ -119,18 +120,6 @@ final class RawClient: @unchecked Sendable {
             if Array(buffer[i..<(i + needle.count)]) == needle { return i }
         }
         return nil
-    }
-}
-
-/// Runs blocking socket calls on a dedicated thread and resumes the caller afterwards.
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }
-            thread.start()
-        }
     }
 }
 
