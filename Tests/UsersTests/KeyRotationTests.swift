@@ -74,12 +74,14 @@ struct KeyRotationTests {
         // Bound: the Users process re-reads its keys within 1 s, the verifier re-fetches within 1 s.
         let started = ContinuousClock.now
         var status = 200
-        while status == 200 && ContinuousClock.now - started < .seconds(10) {
+        while status == 200 && ContinuousClock.now - started < .seconds(12) {
             status = await guarded.request("GET", "/whoami", headers: bearer(old)).status
             if status == 200 { try await Task.sleep(for: .milliseconds(100)) }  // pacing the poll
         }
         #expect(status == 401)
-        #expect(ContinuousClock.now - started < .seconds(5), "dropped after \(ContinuousClock.now - started)")
+        // 2 s on a quiet machine; the margin is for a 2-core CI runner with eight tests beside this one
+        // (6.3 s seen there). Without the refresh the old key would verify until it expired (15 min).
+        #expect(ContinuousClock.now - started < .seconds(8), "dropped after \(ContinuousClock.now - started)")
         let jwks = try await RemoteKeysTests.curl([base + "/.well-known/jwks.json"])
         #expect(!jwks.contains(oldKid))
 
