@@ -77,11 +77,11 @@ struct BinaryTests {
             environment: ["SOKO_DATA": NSTemporaryDirectory() + "soko-serve-\(UUID().uuidString)"])
         let client = try RawClient(port: host.port)
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try client.readResponseBlocking().text == "hello")
+        #expect(try await client.readResponse().text == "hello")
         let log = await host.stop()  // SIGTERM
         #expect(host.process.terminationReason == .exit)
         #expect(host.process.terminationStatus == 0)
-        #expect(client.isClosedByServerBlocking())
+        #expect(await client.isClosedByServer())
         #expect(log.contains("\"msg\":\"draining\""))
         #expect(log.contains("\"loops_closed_cleanly\":\"true\""))
     }
