@@ -354,9 +354,10 @@ def check(rows, units, hpas, steps, scale, window):
 
         low, high, peak = at(ends[0]), at(ends[1]), at(ends[2])
         # What the HPA should want is the load the pods saw: the offered load, or less when this
-        # machine could not deliver it (the metric at the end of the peak step says how much it did).
-        served = [r[unit][1] for r in rows if r["t"] <= ends[2] and r[unit][1] is not None]
-        seen = min(steps[2][1], served[-1] / hpa.target) if served else steps[2][1]
+        # machine could not deliver it. Scale-down is stabilised, so the peak holds the highest
+        # recommendation of the step: the most the metric showed during it.
+        served = [r[unit][1] for r in rows if ends[1] < r["t"] <= ends[2] and r[unit][1] is not None]
+        seen = min(steps[2][1], max(served) / hpa.target) if served else steps[2][1]
         expected_peak = min(hpa.maximum, math.ceil(seen))
         drop = ends[2]
         held = [r[unit][2] for r in rows if drop < r["t"] < drop + hpa.down_window * scale - 15]

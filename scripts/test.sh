@@ -55,6 +55,16 @@ if ! swift test --skip-build "$@" 2>&1 | tee "$TEST_LOG"; then
   exit 1
 fi
 
+# The whole run (no filter) also checks the autoscaling arithmetic: benchmarks/scaling.py serves a
+# stepped load from the debug build, evaluates the generated adapter rule and HPAs on its scrapes,
+# and fails unless each unit's replicas rise with the load, hold through the stabilisation window
+# and return to the minimum. It offers real requests per second, so it runs here, alone, and not
+# beside the suite's parallel tests (which starved it of the load it offers).
+if [ "$#" -eq 0 ]; then
+  echo "==> autoscaling arithmetic (benchmarks/scaling.py --check)"
+  python3 benchmarks/scaling.py --soko "$(swift build --show-bin-path)/soko" --check --time-scale 30 --target-divisor 20
+fi
+
 # The whole run (no filter) also checks that `soko new function` writes code that builds, routes
 # and passes its own tests.
 if [ "$#" -eq 0 ]; then
