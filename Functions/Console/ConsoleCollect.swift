@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -5,15 +6,7 @@ import SokoFunctions
 /// and — while the order is `confirmed` — the "Collected" form that records the cash or M-Pesa the
 /// rider took (`POST /admin/sales/{id}/collect` → `orders.collectPayment`).
 enum ConsoleCollect {
-    /// `delivery` as the order document carries it.
-    struct Delivery: Decodable, Sendable {
-        var zone: String
-        var name: String
-        var fee: Int
-        var pickup: Bool
-    }
-
-    static func facts(_ order: OrderRow) -> HTML {
+    static func facts(_ order: OrderDocument) -> HTML {
         let method: String =
             switch order.paymentMethod {
             case "cash_on_delivery": "Cash on delivery"
@@ -27,7 +20,7 @@ enum ConsoleCollect {
         return "\(delivery)<dt>Payment</dt><dd>\(method)</dd>"
     }
 
-    static func form(_ order: OrderRow, csrf: HTML) -> HTML {
+    static func form(_ order: OrderDocument, csrf: HTML) -> HTML {
         let total = MoneyText.format(order.total, currency: order.currency ?? "KES")
         let mpesa = order.paymentMethod == "mpesa_on_delivery"
         let cashMark: HTML = mpesa ? "" : " checked"
@@ -47,8 +40,8 @@ enum ConsoleCollect {
 
     /// What cancelling means for an order paid on delivery (nil for one paid online): the money
     /// collected is not Soko's to refund.
-    static func cancelNote(_ order: OrderRow) -> HTML? {
-        guard let method = order.paymentMethod, method != "online" else { return nil }
+    static func cancelNote(_ order: OrderDocument) -> HTML? {
+        guard order.paymentMethod != "online" else { return nil }
         return order.status == "confirmed"
             ? "Nothing was paid yet; its stock goes back on sale."
             : "Paid on delivery: hand the money back yourself. The stock goes back on sale."

@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -11,13 +12,13 @@ struct ConsoleHome: DependentRawFunction {
         if let refusal = try await page.admit() { return refusal }
         let toShip = try await page.web.call(
             "orders", "adminListOrders", RouteCall(query: [("status", "paid"), ("limit", "20")])
-        ).decode(ListPage<OrderRow>.self)
+        ).decode(ListPage<OrderDocument>.self)
         let awaiting = try await page.web.call(
             "orders", "adminListOrders", RouteCall(query: [("status", "pending_payment"), ("limit", "20")])
-        ).decode(ListPage<OrderRow>.self)
+        ).decode(ListPage<OrderDocument>.self)
         let onDelivery = try await page.web.call(
             "orders", "adminListOrders", RouteCall(query: [("status", "confirmed"), ("limit", "20")])
-        ).decode(ListPage<OrderRow>.self)
+        ).decode(ListPage<OrderDocument>.self)
         let failedMail = try await page.web.call(
             "notifications", "listNotifications", RouteCall(query: [("status", "failed"), ("limit", "20")])
         ).decode(ListPage<MailRow>.self)

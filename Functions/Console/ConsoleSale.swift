@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -25,7 +26,7 @@ struct ConsoleSale: DependentRawFunction {
                     "<h1>\(title)</h1>\(ConsoleLayout.errors([answer.problem.message]))<p><a href=\"/admin/sales\">All orders</a></p>"
             )
         }
-        let order = try answer.decode(OrderRow.self)
+        let order = try answer.decode(OrderDocument.self)
         let currency = order.currency ?? "KES"
         let csrf = page.web.csrfField
         let lines = HTML.join(
@@ -35,7 +36,7 @@ struct ConsoleSale: DependentRawFunction {
                 <td class="num">\(line.quantity)</td><td class="num">\(MoneyText.format(line.lineTotal, currency: currency))</td></tr>
                 """
             })
-        let discount = order.discount ?? 0
+        let discount = order.discount
         let discountRow: HTML =
             discount == 0
             ? .empty
@@ -46,7 +47,7 @@ struct ConsoleSale: DependentRawFunction {
         // Tax added on top is a row above the total; VAT a VAT-inclusive total contains is shown under it.
         let vatRate = (order.vatRateBasisPoints ?? 0) / 100
         let taxRow: HTML =
-            order.pricesIncludeVAT == true
+            order.pricesIncludeVAT
             ? "<tr><th scope=\"row\" colspan=\"2\">incl. VAT \(vatRate)%</th><td class=\"num\">\(MoneyText.format(order.tax, currency: currency))</td></tr>"
             : "<tr><th scope=\"row\" colspan=\"2\">Tax</th><td class=\"num\">\(MoneyText.format(order.tax, currency: currency))</td></tr>"
         let timeline = HTML.join(
@@ -120,9 +121,9 @@ struct ConsoleSale: DependentRawFunction {
                 <tr><th scope="row" colspan="2">Subtotal</th><td class="num">\(MoneyText.format(order.subtotal, currency: currency))</td></tr>
                 \(discountRow)
                 <tr><th scope="row" colspan="2">Shipping</th><td class="num">\(MoneyText.format(order.shipping, currency: currency))</td></tr>
-                \(order.pricesIncludeVAT == true ? "" : taxRow)
+                \(order.pricesIncludeVAT ? "" : taxRow)
                 <tr><th scope="row" colspan="2">Total</th><td class="num">\(MoneyText.format(order.total, currency: currency))</td></tr>
-                \(order.pricesIncludeVAT == true ? taxRow : "")
+                \(order.pricesIncludeVAT ? taxRow : "")
                 </tfoot>
                 </table></div>
                 <h2>Actions</h2>

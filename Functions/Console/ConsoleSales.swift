@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -19,7 +20,7 @@ struct ConsoleSales: DependentRawFunction {
                 "Orders", status: answer.status, current: .sales,
                 main: "<h1>Orders</h1>\(ConsoleLayout.errors([answer.problem.message]))")
         }
-        let orders = try answer.decode(ListPage<OrderRow>.self)
+        let orders = try answer.decode(ListPage<OrderDocument>.self)
         let choices = HTML.join(
             StatusText.orderStates.map { value in
                 "<option value=\"\(value)\"\(value == status ? HTML.raw(" selected") : .empty)>\(StatusText.order(value))</option>"

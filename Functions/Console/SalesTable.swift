@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -12,7 +13,7 @@ enum SalesTable {
         """
     }
 
-    static func row(_ order: OrderRow) -> HTML {
+    static func row(_ order: OrderDocument) -> HTML {
         """
         <tr><td><a href="/admin/sales/\(order.id)">\(ConsoleLayout.short(order.id))</a><br><small>\(ConsoleLayout.time(order.createdAt)) · \(order.shippingAddress.name), \(order.shippingAddress.city)</small></td>\
         <td><span class="badge \(order.status)">\(StatusText.order(order.status))</span></td>\

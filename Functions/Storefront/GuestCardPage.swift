@@ -13,7 +13,7 @@ struct GuestCardPage: StorefrontPage {
     func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
         struct Pay: Encodable { var method = "stripe" }
         let token = web.context.pathParameter("token") ?? ""
-        guard let order = try await GuestOrderPage.load(&web, token)?.0 else {
+        guard let order = try await GuestOrderPage.load(&web, token) else {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
         let back = GuestOrderPage.path(token)

@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -14,12 +15,11 @@ struct GuestOrderPage: StorefrontPage {
 
     func respond(_ web: inout WebRequest, form: FormBody) async throws -> FunctionResponse {
         let token = web.context.pathParameter("token") ?? ""
-        guard let loaded = try await Self.load(&web, token) else {
+        guard let order = try await Self.load(&web, token) else {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
-        let (order, guestPhone) = loaded
         // The phone the guest gave at checkout, as they would type it (07…), unless a retry sends one.
-        let phone = web.request.query["phone"] ?? guestPhone.map { "0" + String($0.dropFirst(3)) } ?? ""
+        let phone = web.request.query["phone"] ?? order.guestPhone.map { "0" + String($0.dropFirst(3)) } ?? ""
         let lines = order.lines.map { line -> HTML in
             "<li>\(line.name) × \(line.quantity) · <span class=\"price\">\(shop.money(line.lineTotal, order.currency))</span></li>"
         }
@@ -45,10 +45,7 @@ struct GuestOrderPage: StorefrontPage {
             \(shop.settings.cardsOffered ? GuestCardPage.offer(token) : .empty)
             """
             : .empty
-        let address: HTML =
-            order.shippingAddress.map {
-                "<p>Deliver to: \($0.name), \($0.line1)\($0.line2.map { ", \($0)" as HTML }), \($0.city)</p>"
-            } ?? .empty
+        let address = OrderText.deliverTo(order.shippingAddress)
         var response = shop.page(
             web, title: "Order \(order.id.prefix(8))",
             """
@@ -69,16 +66,12 @@ struct GuestOrderPage: StorefrontPage {
         return response
     }
 
-    /// The order `token` opens with the guest's phone (`2547…`, if given), or nil.
-    static func load(_ web: inout WebRequest, _ token: String) async throws -> (OrderData, String?)? {
-        struct Guest: Decodable {
-            var guestPhone: String?
-            enum CodingKeys: String, CodingKey { case guestPhone = "guest_phone" }
-        }
+    /// The order `token` opens (with the guest's phone, `2547…`, if given), or nil.
+    static func load(_ web: inout WebRequest, _ token: String) async throws -> OrderDocument? {
         guard !token.isEmpty, token.utf8.count <= 64 else { return nil }
         let answer = try await web.call("orders", "openGuestOrder", RouteCall(headers: ["X-Order-Access": token]))
         guard answer.succeeded else { return nil }
-        return (try answer.decode(OrderData.self), try answer.decode(Guest.self).guestPhone)
+        return try answer.decode(OrderDocument.self)
     }
 }
 
@@ -93,7 +86,7 @@ struct GuestPaySubmit: StorefrontPage {
             var phone: String
         }
         let token = web.context.pathParameter("token") ?? ""
-        guard let order = try await GuestOrderPage.load(&web, token)?.0 else {
+        guard let order = try await GuestOrderPage.load(&web, token) else {
             throw CallProblem(status: 404, code: "order-not-found", detail: "There is no such order.", fields: [])
         }
         let phone = form["phone"] ?? ""

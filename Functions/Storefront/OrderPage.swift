@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -29,21 +30,18 @@ struct OrderPage: StorefrontPage {
             notes.append("<p>Tracking number: <strong>\(tracking)</strong>\(order.carrier.map { " (\($0))" as HTML })</p>")
         }
         let discount: HTML =
-            (order.discount ?? 0) == 0
+            order.discount == 0
             ? .empty
-            : "<p>Discount\(order.couponCode.map { " (\($0))" as HTML }): −\(shop.money(order.discount ?? 0, order.currency))</p>"
+            : "<p>Discount\(order.couponCode.map { " (\($0))" as HTML }): −\(shop.money(order.discount, order.currency))</p>"
         // VAT a VAT-inclusive total contains is shown under it; tax added on top, above it.
-        let taxAmount = order.tax ?? 0
+        let taxAmount = order.tax
         let tax: HTML =
             taxAmount == 0
             ? .empty
-            : order.pricesIncludeVAT == true
+            : order.pricesIncludeVAT
                 ? "<p>incl. VAT \((order.vatRateBasisPoints ?? 0) / 100)%: \(shop.money(taxAmount, order.currency))</p>"
                 : "<p>Tax: \(shop.money(taxAmount, order.currency))</p>"
-        let address: HTML =
-            order.shippingAddress.map {
-                "<p>Deliver to: \($0.name), \($0.line1)\($0.line2.map { ", \($0)" as HTML }), \($0.city)</p>"
-            } ?? .empty
+        let address = OrderText.deliverTo(order.shippingAddress)
         return shop.page(
             web, title: "Order \(order.id.prefix(8))",
             """
@@ -53,9 +51,9 @@ struct OrderPage: StorefrontPage {
             <ul class="lines">\(lines)</ul>
             \(discount)
             \(OrderDeliveryView.summary(order, shop: shop))
-            \(order.pricesIncludeVAT == true ? .empty : tax)
+            \(order.pricesIncludeVAT ? .empty : tax)
             <p>Total: <span class="price">\(shop.money(order.total, order.currency))</span></p>
-            \(order.pricesIncludeVAT == true ? tax : .empty)
+            \(order.pricesIncludeVAT ? tax : .empty)
             \(address)
             \(OrderDeliveryView.timelineSection(timeline))
             <p><a href="/account/orders">My orders</a></p>
@@ -63,9 +61,9 @@ struct OrderPage: StorefrontPage {
     }
 
     /// The shopper's order, or nil when there is none for them.
-    static func load(_ web: inout WebRequest, _ id: String) async throws -> OrderData? {
+    static func load(_ web: inout WebRequest, _ id: String) async throws -> OrderDocument? {
         let answer = try await web.call("orders", "getOrder", RouteCall(pathParameters: ["id": id]))
         if answer.status == 404 || answer.status == 401 || answer.status == 403 || answer.status == 422 { return nil }
-        return try answer.decode(OrderData.self)
+        return try answer.decode(OrderDocument.self)
     }
 }

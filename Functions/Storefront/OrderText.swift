@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -24,5 +25,10 @@ enum OrderText {
     /// The order's path: `/account/orders/{id}` plus `suffix`.
     static func path(_ id: String, _ suffix: String = "") -> String {
         "/account/orders/" + FormEncoding.encode(id) + suffix
+    }
+
+    /// The order page's "Deliver to" line (name, street and city).
+    static func deliverTo(_ address: OrderDocument.Address) -> HTML {
+        "<p>Deliver to: \(address.name), \(address.line1)\(address.line2.map { ", \($0)" as HTML }), \(address.city)</p>"
     }
 }

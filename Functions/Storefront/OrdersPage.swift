@@ -1,3 +1,4 @@
+import Contracts
 import ShopWeb
 import SokoFunctions
 
@@ -12,7 +13,7 @@ struct OrdersPage: StorefrontPage {
         let answer = try await web.call("orders", "listOrders", RouteCall(query: query))
         guard web.session.isSignedIn else { return shop.signInFirst(web, next: "/account/orders") }
         guard answer.succeeded || answer.status != 400 else { return shop.redirect(web, to: "/account/orders") }
-        let page = try answer.decode(OrderListData.self)
+        let page = try answer.decode(OrderDocument.Page.self)
         let rows = page.items.map { order -> HTML in
             """
             <li><a href="\(OrderText.path(order.id))">Order \(String(order.id.prefix(8)))</a>

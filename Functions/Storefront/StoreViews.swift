@@ -2,7 +2,8 @@ import SokoFunctions
 
 // The parts of the other services' JSON answers the pages show, read leniently (a field the
 // page does not use may change without breaking it). Their owners are the Catalog, Cart, Orders
-// and Payments bundles; the pages reach them only through their HTTP routes.
+// and Payments bundles; the pages reach them only through their HTTP routes. Orders are
+// `Contracts.OrderDocument`, the one order document the console reads too.
 
 struct ProductItem: Decodable, Sendable {
     var id: String
@@ -85,77 +86,6 @@ struct CartData: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case items, subtotal, currency
         case itemCount = "item_count"
-    }
-}
-
-struct OrderData: Decodable, Sendable {
-    struct Line: Decodable, Sendable {
-        var productID: String
-        var name: String
-        var quantity: Int
-        var unitPrice: Int
-        var lineTotal: Int
-        /// A variant's options as text (`Size: 42`).
-        var optionText: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, quantity
-            case productID = "product_id"
-            case unitPrice = "unit_price"
-            case lineTotal = "line_total"
-            case optionText = "option_text"
-        }
-    }
-
-    struct Address: Decodable, Sendable {
-        var name: String
-        var line1: String
-        var line2: String?
-        var city: String
-        var country: String
-    }
-
-    var id: String
-    var status: String
-    var currency: String?
-    var subtotal: Int
-    var shipping: Int
-    var total: Int
-    /// The tax: added on top, or (`pricesIncludeVAT`) the VAT the total contains.
-    var tax: Int?
-    /// A coupon's discount and its code.
-    var discount: Int?
-    var couponCode: String?
-    var pricesIncludeVAT: Bool?
-    var vatRateBasisPoints: Int?
-    var lines: [Line]
-    var shippingAddress: Address?
-    var carrier: String?
-    var trackingNumber: String?
-    var createdAt: String
-    /// The delivery zone chosen at checkout, and how the order is paid (``OrderDeliveryView``).
-    var delivery: OrderDeliveryView.Zone?
-    var paymentMethod: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, status, currency, subtotal, shipping, total, lines, carrier, tax, discount, delivery
-        case paymentMethod = "payment_method"
-        case couponCode = "coupon_code"
-        case pricesIncludeVAT = "prices_include_vat"
-        case vatRateBasisPoints = "vat_rate_bps"
-        case shippingAddress = "shipping_address"
-        case trackingNumber = "tracking_number"
-        case createdAt = "created_at"
-    }
-}
-
-struct OrderListData: Decodable, Sendable {
-    var items: [OrderData]
-    var nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
     }
 }
 
