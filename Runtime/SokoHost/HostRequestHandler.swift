@@ -168,20 +168,29 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     private func answerSynchronously(
         _ exchange: RequestExchange,
         _ handler: @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse,
-        request: FunctionRequest, deadline: ContinuousClock.Instant
+        request: consuming FunctionRequest, deadline: ContinuousClock.Instant
     ) {
         let function = exchange.function
         var response: FunctionResponse
         do {
             // The context's request is the handler's without the body (as ``InvocationPipeline``
-            // makes it); its per-function parts are shared, made at start.
-            let context = FunctionContext(
-                requestID: exchange.requestID, deadline: deadline, identity: nil,
-                request: FunctionRequest(
-                    method: request.method, path: request.path, query: request.query, headers: request.headers,
-                    pathParameters: request.pathParameters, clientAddress: request.clientAddress),
-                shared: sharedContexts[function.index]!)
-            response = try handler(request, context)
+            // makes it); its per-function parts are shared, made at start. Without a body (a GET,
+            // the usual call here) the two are the same value: the request is moved into the
+            // context and the handler reads it from there, one request built and destroyed.
+            if request.body.isEmpty {
+                let context = FunctionContext(
+                    requestID: exchange.requestID, deadline: deadline, identity: nil, request: request,
+                    shared: sharedContexts[function.index]!)
+                response = try handler(context.request, context)
+            } else {
+                let context = FunctionContext(
+                    requestID: exchange.requestID, deadline: deadline, identity: nil,
+                    request: FunctionRequest(
+                        method: request.method, path: request.path, query: request.query, headers: request.headers,
+                        pathParameters: request.pathParameters, clientAddress: request.clientAddress),
+                    shared: sharedContexts[function.index]!)
+                response = try handler(request, context)
+            }
         } catch {
             response = ProblemRendering.response(for: error, requestID: exchange.requestID, logger: function.logger)
         }
