@@ -11,10 +11,10 @@ struct ResponseSerializer {
         _ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
         keepAlive: Bool, http10: Bool
     ) -> Bool {
-        let requestID = response.requestID
+        let requestID = response.inlineRequestID
         // The head's exact size bound, so it is written with unchecked writes (see ``ByteWriter``):
         // every header byte maps to one byte, plus the fixed parts' room.
-        var limit = 160 + (requestID?.utf8.count ?? 0)
+        var limit = 160 + (requestID?.utf8Count ?? 0)
         for field in response.headers { limit += field.name.utf8.count + field.value.utf8.count + 4 }
         let date = currentDate()
         var keptAlive = keepAlive
@@ -28,7 +28,7 @@ struct ResponseSerializer {
     }
 
     private func writeHead(
-        _ response: HTTPResponse, requestID: String?, date: [UInt8], keepAlive: Bool, http10: Bool,
+        _ response: HTTPResponse, requestID: RequestID?, date: [UInt8], keepAlive: Bool, http10: Bool,
         into out: inout ByteWriter
     ) -> Bool {
         var keepAlive = keepAlive
@@ -61,7 +61,13 @@ struct ResponseSerializer {
         }
         if let requestID {
             out.write("X-Request-ID: ")
-            Self.writeHeaderText(requestID, to: &out)
+            // A generated id is hex digits; one set from a string goes through the same
+            // control-byte filter as other header text.
+            if let text = requestID.text {
+                Self.writeHeaderText(text, to: &out)
+            } else {
+                requestID.write(to: &out)
+            }
             out.write("\r\n")
         }
         if !hasDate {

@@ -74,16 +74,17 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
 
     func handle(_ request: HTTPRequest, plan: HTTPRequestPlan, responder: HTTPResponder) {
         let state = states[responder.loop.index]
-        let requestID = RequestIDGenerator.accept(request.head.headers["X-Request-ID"]) ?? state.requestIDs.next()
+        // Held inline until something needs its text (a function's own call answers with it and
+        // logs it without making a `String`).
+        let id = RequestIDGenerator.accept(request.head.headers["X-Request-ID"]).map(RequestID.init) ?? state.requestIDs.nextID()
         let target = (plan.context as? RoutePlan)?.target ?? .notFound
         switch target {
         case .function(let function, let parameters):
-            invoke(
-                function, parameters: parameters, request: request, requestID: requestID,
-                responder: responder, state: state)
+            invoke(function, parameters: parameters, request: request, requestID: id, responder: responder, state: state)
         case .builtin(let endpoint):
-            serveBuiltin(endpoint, request: request, requestID: requestID, responder: responder)
+            serveBuiltin(endpoint, request: request, requestID: id.string, responder: responder)
         case .methodNotAllowed(let allowed):
+            let requestID = id.string
             let path = PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes)
             let problem = Problem(
                 status: 405, code: "method-not-allowed",
@@ -92,6 +93,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
                 ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": allowed.joined(separator: ", ")]),
                 request: request, requestID: requestID, state: state, responder: responder)
         case .notFound:
+            let requestID = id.string
             let path = PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes)
             let problem = Problem(status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(path)")
             answerUnrouted(
@@ -109,7 +111,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         state?.accessLog.append(
             .init(
                 level: "info", service: "-", function: "-", method: "-", path: "-",
-                status: response.status, durationMilliseconds: 0, requestID: requestID,
+                status: response.status, durationMilliseconds: 0, requestID: RequestID(requestID),
                 bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
@@ -122,7 +124,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     /// the handler's task runs the pipeline's other stages.
     private func invoke(
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
-        requestID: String, responder: HTTPResponder, state: LoopState
+        requestID: RequestID, responder: HTTPResponder, state: LoopState
     ) {
         // The monotonic start is read first, so the exchange's elapsed time is never shorter than
         // the time since `started`: an answer at or past `deadline` is always seen as late.
@@ -147,7 +149,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         }
         let call = Invocation(
             function: function, trigger: .http,
-            request: functionRequest(request, parameters: parameters), requestID: requestID, deadline: deadline)
+            request: functionRequest(request, parameters: parameters), requestID: requestID.string, deadline: deadline)
         let pipeline = self.pipeline
         let loop = responder.loop
         exchange.task = Task(executorPreference: loop.executor) {
@@ -179,12 +181,12 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
             // context and the handler reads it from there, one request built and destroyed.
             if request.body.isEmpty {
                 let context = FunctionContext(
-                    requestID: exchange.requestID, deadline: deadline, identity: nil, request: request,
+                    inlineRequestID: exchange.inlineRequestID, deadline: deadline, identity: nil, request: request,
                     shared: sharedContexts[function.index]!)
                 response = try handler(context.request, context)
             } else {
                 let context = FunctionContext(
-                    requestID: exchange.requestID, deadline: deadline, identity: nil,
+                    inlineRequestID: exchange.inlineRequestID, deadline: deadline, identity: nil,
                     request: FunctionRequest(
                         method: request.method, path: request.path, query: request.query, headers: request.headers,
                         pathParameters: request.pathParameters, clientAddress: request.clientAddress),
@@ -221,7 +223,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
                 level: "info", service: "-", function: "-", method: request.head.method,
                 path: PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes),
                 status: response.status, durationMilliseconds: 0,
-                requestID: requestID, bytes: response.body.count), sink: sink)
+                requestID: RequestID(requestID), bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))

@@ -15,7 +15,9 @@ final class RequestExchange: @unchecked Sendable {
     }
 
     let function: FunctionRuntime
-    let requestID: String
+    /// The id as held (a generated one is two numbers until written); ``requestID`` as a `String`.
+    let inlineRequestID: RequestID
+    var requestID: String { inlineRequestID.string }
     /// The HTTP method, or the trigger's name.
     let method: String
     let path: Substring
@@ -39,12 +41,12 @@ final class RequestExchange: @unchecked Sendable {
     private let deadlines: DeadlineQueue?
 
     init(
-        function: FunctionRuntime, requestID: String, method: String, path: Substring, started: ContinuousClock.Instant,
+        function: FunctionRuntime, requestID: RequestID, method: String, path: Substring, started: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant, reply: Reply, state: LoopState, sink: AccessLogSink,
         deadlines: DeadlineQueue? = nil, startedNanoseconds: UInt64 = MonotonicClock.nanoseconds()
     ) {
         self.function = function
-        self.requestID = requestID
+        self.inlineRequestID = requestID
         self.method = method
         self.path = path
         self.started = started
@@ -92,7 +94,9 @@ final class RequestExchange: @unchecked Sendable {
             // its kind), not into them: no copy of the list per request.
             let answer = response
             responder!.respond(
-                HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body, requestID: requestID))
+                HTTPResponse(
+                    status: answer.status, headers: answer.headers, body: answer.body,
+                    inlineRequestID: inlineRequestID))
             deadlines?.settle()
         } else {
             state.disarm(self)
@@ -110,7 +114,7 @@ final class RequestExchange: @unchecked Sendable {
             .init(
                 level: status >= 500 ? "error" : "info", service: function.service, function: function.name,
                 method: method, path: path, status: status, durationMilliseconds: seconds * 1000,
-                requestID: requestID, bytes: bytes,
+                requestID: inlineRequestID, bytes: bytes,
                 fields: status >= 500 ? function.logFields.error : function.logFields.info), sink: sink)
     }
 
