@@ -22,7 +22,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
     /// Each function's handler when it is answered on the loop (``answerSynchronously``), by index.
-    private let synchronousHandlers: [(@Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse)?]
+    private let synchronousHandlers: [SynchronousHandler?]
     /// The per-function parts of a context, by index, for the functions answered on the loop.
     private let sharedContexts: [FunctionContext.Shared?]
     /// Each function's timeout in nanoseconds, by index (the synchronous path's deadline check).
@@ -43,7 +43,10 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         sink = pipeline.services.sink
         let functions = pipeline.services.functions
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
-        synchronousHandlers = functions.map { pipeline.answersOnTheLoop($0) ? $0.handler.synchronous : nil }
+        synchronousHandlers = functions.map { function in
+            guard pipeline.answersOnTheLoop(function), let run = function.handler.synchronous else { return nil }
+            return SynchronousHandler(run: run)
+        }
         redactions = functions.map { PathRedaction($0.manifest) }
         sharedContexts = functions.map { pipeline.answersOnTheLoop($0) ? pipeline.sharedContext(for: $0) : nil }
         timeoutNanoseconds = functions.map { function in
@@ -137,13 +140,13 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
             function: function, requestID: requestID, method: request.head.method,
             path: redactions[function.index]?.redact(request.head.path) ?? request.head.path, started: started,
             deadline: deadline,
-            reply: .http(responder), state: state, sink: sink,
+            responder: responder, state: state, sink: sink,
             deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil,
             startedNanoseconds: startedNanoseconds)
         guard exchange.admit() else { return }
         if let synchronous {
             answerSynchronously(
-                exchange, synchronous,
+                exchange, synchronous.run,
                 request: functionRequest(request, parameters: parameters), deadline: deadline)
             return
         }
@@ -238,6 +241,13 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         let address = last.trimmingPrefix(" ")
         return address.isEmpty ? head.remoteAddress : String(address)
     }
+}
+
+/// A function's synchronous handler, in a struct: a function value stored straight in an array
+/// (an `Optional` element) is kept at the generic element's abstraction, and taking it out
+/// allocated a reabstraction thunk's context on every request (and freed it after the call).
+private struct SynchronousHandler {
+    let run: @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse
 }
 
 /// Why the host has no token keys to verify with.

@@ -106,7 +106,7 @@ final class InvocationPipeline: FunctionInvoker, Sendable {
             loop.execute { [self] in
                 let exchange = RequestExchange(
                     function: call.function, requestID: RequestID(call.requestID), method: call.trigger.rawValue,
-                    path: Substring(call.request.path), started: .now, deadline: deadline, reply: .caller(continuation),
+                    path: Substring(call.request.path), started: .now, deadline: deadline, caller: continuation,
                     state: state, sink: sink)
                 guard exchange.admit() else { return }
                 state.arm(exchange)
