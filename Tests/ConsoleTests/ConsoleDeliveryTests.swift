@@ -67,14 +67,7 @@ struct ConsoleDeliveryTests {
 
     @Test func anAdminRecordsTheCashOfAnOrderPaidOnDelivery() async throws {
         let shop = try await ConsoleShop.start()
-        let category = try await shop.category("Kitchen")
-        let product = try await shop.shop.request(
-            "POST", "/products", token: shop.admin,
-            json: [
-                "sku": JSONValue.string("KETTLE"), "name": .string("Kettle"), "price": .integer(250_000),
-                "currency": .string("KES"), "category_id": .string(category), "on_hand": .integer(5),
-            ]
-        ).json(ShopTesting.Identified.self).id
+        let product = try await shop.kettle()
         let zone = try await shop.shop.request(
             "POST", "/admin/delivery-zones", token: shop.admin,
             json: [

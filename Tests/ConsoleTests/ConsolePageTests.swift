@@ -127,14 +127,7 @@ struct ConsolePageTests {
 
     @Test func anAdminShipsAndDeliversAPaidOrderFromItsPage() async throws {
         let shop = try await ConsoleShop.start()
-        let category = try await shop.category("Kitchen")
-        let product = try await shop.shop.request(
-            "POST", "/products", token: shop.admin,
-            json: [
-                "sku": JSONValue.string("KETTLE"), "name": .string("Kettle"), "price": .integer(250_000),
-                "currency": .string("KES"), "category_id": .string(category), "on_hand": .integer(5),
-            ]
-        ).json(ShopTesting.Identified.self).id
+        let product = try await shop.kettle()
         let ann = try await shop.shop.customer("ann@example.com")
         _ = try await shop.shop.request(
             "POST", "/cart/items", token: ann, json: ["product_id": JSONValue.string(product), "quantity": .integer(1)])

@@ -56,4 +56,17 @@ struct ConsoleShop {
         guard response.status == 201 else { throw ShopTestError("category: \(response.status) \(response.text)") }
         return try response.json(Identified.self).id
     }
+
+    /// A kettle (KETTLE, KES 2,500, five in stock) in a new "Kitchen" category; its id.
+    func kettle() async throws -> String {
+        let category = try await category("Kitchen")
+        let response = try await shop.request(
+            "POST", "/products", token: admin,
+            json: [
+                "sku": JSONValue.string("KETTLE"), "name": .string("Kettle"), "price": .integer(250_000),
+                "currency": .string("KES"), "category_id": .string(category), "on_hand": .integer(5),
+            ])
+        guard response.status == 201 else { throw ShopTestError("product: \(response.status) \(response.text)") }
+        return try response.json(Identified.self).id
+    }
 }
