@@ -34,19 +34,20 @@ public enum ChildProcess {
         process.standardInput = stdin
         try process.run()
         return try await Blocking.run {
+            // Both outputs are read on threads of their own from the start, so that no pipe can fill
+            // while the input is written or the other output is read.
+            let output = Reader(out.fileHandleForReading)
+            let error = Reader(err.fileHandleForReading)
             if let input { try? stdin.fileHandleForWriting.write(contentsOf: input) }
             try? stdin.fileHandleForWriting.close()
-            // Standard error on a second thread, so that neither pipe can fill while the other is read.
-            let error = Reader(err.fileHandleForReading)
-            let output = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return Result(
-                status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                status: process.terminationStatus, output: String(decoding: output.wait(), as: UTF8.self),
                 error: String(decoding: error.wait(), as: UTF8.self))
         }
     }
 
-    /// Runs a program through `/usr/bin/env` (found on `PATH`), e.g. `run(python: …)`.
+    /// Runs a program found on `PATH`, through `/usr/bin/env`: `run(command: ["python3", script])`.
     public static func run(
         command: [String], environment: [String: String]? = nil, directory: URL? = nil, input: Data? = nil
     ) async throws -> Result {
