@@ -6,10 +6,16 @@ import SokoHTTP
 /// handler's task against its deadline, answers exactly once, and counts and logs the answer.
 /// Lives on one loop, and is touched only on that loop's thread.
 final class RequestExchange: @unchecked Sendable {
+    /// Where the answer goes.
+    enum Reply {
+        /// Back on the connection (HTTP).
+        case http(HTTPResponder)
+        /// To the task that asked (``InvocationPipeline/run(_:)``).
+        case caller(CheckedContinuation<FunctionResponse, Never>)
+    }
+
     let function: FunctionRuntime
-    /// The id as held (a generated one is two numbers until written); ``requestID`` as a `String`.
-    let inlineRequestID: RequestID
-    var requestID: String { inlineRequestID.string }
+    let requestID: String
     /// The HTTP method, or the trigger's name.
     let method: String
     let path: Substring
@@ -18,13 +24,7 @@ final class RequestExchange: @unchecked Sendable {
     /// and a subtraction (`Duration` arithmetic is 128-bit: ~400 instructions a request).
     private let startedNanoseconds: UInt64
     let deadline: ContinuousClock.Instant
-    /// Where the answer goes: back on the connection (HTTP), or to the task that asked
-    /// (``InvocationPipeline/run(_:)``); exactly one is set. Two optionals rather than an enum: an
-    /// HTTP answer reads its responder in place, where a `switch` over a multi-payload enum copied
-    /// it out and destroyed the copy (~230 instructions a request), and making the enum only to
-    /// take it apart again cost another ~80.
-    private let responder: HTTPResponder?
-    private let caller: CheckedContinuation<FunctionResponse, Never>?
+    let reply: Reply
     let state: LoopState
     let sink: AccessLogSink
     var task: Task<Void, Never>?
@@ -35,21 +35,18 @@ final class RequestExchange: @unchecked Sendable {
     private let deadlines: DeadlineQueue?
 
     init(
-        function: FunctionRuntime, requestID: RequestID, method: String, path: Substring, started: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant, responder: HTTPResponder? = nil,
-        caller: CheckedContinuation<FunctionResponse, Never>? = nil, state: LoopState, sink: AccessLogSink,
+        function: FunctionRuntime, requestID: String, method: String, path: Substring, started: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant, reply: Reply, state: LoopState, sink: AccessLogSink,
         deadlines: DeadlineQueue? = nil, startedNanoseconds: UInt64 = MonotonicClock.nanoseconds()
     ) {
         self.function = function
-        self.inlineRequestID = requestID
+        self.requestID = requestID
         self.method = method
         self.path = path
         self.started = started
         self.startedNanoseconds = startedNanoseconds
         self.deadline = deadline
-        precondition((responder == nil) != (caller == nil), "an exchange answers exactly one of a responder or a caller")
-        self.responder = responder
-        self.caller = caller
+        self.reply = reply
         self.state = state
         self.sink = sink
         self.deadlines = deadlines
@@ -79,18 +76,17 @@ final class RequestExchange: @unchecked Sendable {
         } else {
             logLine(status: response.status, bytes: response.body.count, seconds: seconds)
         }
-        if responder != nil {
+        switch reply {
+        case .http(let responder):
             // The id goes beside the handler's headers (often a list shared by every response of
             // its kind), not into them: no copy of the list per request.
             let answer = response
-            responder!.respond(
-                HTTPResponse(
-                    status: answer.status, headers: answer.headers, body: answer.body,
-                    inlineRequestID: inlineRequestID))
+            responder.respond(
+                HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body, requestID: requestID))
             deadlines?.settle()
-        } else {
+        case .caller(let continuation):
             state.disarm(self)
-            caller!.resume(returning: response)
+            continuation.resume(returning: response)
         }
     }
 
@@ -104,7 +100,7 @@ final class RequestExchange: @unchecked Sendable {
             .init(
                 level: status >= 500 ? "error" : "info", service: function.service, function: function.name,
                 method: method, path: path, status: status, durationMilliseconds: seconds * 1000,
-                requestID: inlineRequestID, bytes: bytes,
+                requestID: requestID, bytes: bytes,
                 fields: status >= 500 ? function.logFields.error : function.logFields.info), sink: sink)
     }
 
