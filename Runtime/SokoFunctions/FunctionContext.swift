@@ -58,7 +58,9 @@ public struct FunctionContext: Sendable {
     }
 
     /// The `X-Request-ID` the caller sent (if sane) or one the host generated; echoed on the response.
-    public let requestID: String
+    public var requestID: String { inlineRequestID.string }
+    /// ``requestID`` as the host holds it: a generated id becomes a `String` only when read.
+    package let inlineRequestID: RequestID
     /// When the host stops waiting and answers 504; pass it on to outgoing calls.
     public let deadline: ContinuousClock.Instant
     /// The caller, or nil for a public call (the auth policy fills it).
@@ -101,7 +103,17 @@ public struct FunctionContext: Sendable {
         requestID: String, deadline: ContinuousClock.Instant, identity: CallerIdentity?, request: FunctionRequest,
         shared: Shared
     ) {
-        self.requestID = requestID
+        self.init(
+            inlineRequestID: RequestID(requestID), deadline: deadline, identity: identity, request: request,
+            shared: shared)
+    }
+
+    /// The same with the id as the host holds it.
+    package init(
+        inlineRequestID: RequestID, deadline: ContinuousClock.Instant, identity: CallerIdentity?,
+        request: FunctionRequest, shared: Shared
+    ) {
+        self.inlineRequestID = inlineRequestID
         self.deadline = deadline
         self.identity = identity
         self.request = request

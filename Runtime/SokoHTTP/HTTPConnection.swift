@@ -234,7 +234,7 @@ final class HTTPConnection: @unchecked Sendable {
             Slot(
                 isHead: head.method.utf8.count == 4 && head.method == "HEAD", keepAlive: keepAlive,
                 http10: head.versionMajor == 1 && head.versionMinor == 0, response: nil))
-        let request = HTTPRequest(head: head, body: body)
+        let request = HTTPRequest(head: consume head, body: body)
         let plan = self.plan ?? HTTPRequestPlan(bodyLimit: 0)
         resetMessage(dispatching: true)
         phase = .idle

@@ -74,13 +74,26 @@ public struct HTTPResponse: Sendable {
     /// Sent as `X-Request-ID` after `headers`, whose own `X-Request-ID` fields are then left out.
     /// Kept apart so the host's id goes out without copying a header list that handlers share
     /// (``HTTPResponder`` folds it into `headers` for a callback).
-    public var requestID: String?
+    public var requestID: String? {
+        get { inlineRequestID?.string }
+        set { inlineRequestID = newValue.map(RequestID.init) }
+    }
+    /// ``requestID`` as held: a generated id stays two numbers until it is written.
+    public var inlineRequestID: RequestID?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], requestID: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
-        self.requestID = requestID
+        self.inlineRequestID = requestID.map(RequestID.init)
+    }
+
+    /// A response with an id as the host holds it (no `String` made for a generated one).
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8], inlineRequestID: RequestID?) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.inlineRequestID = inlineRequestID
     }
 
     /// `headers` with `requestID` folded in, as it goes on the wire.

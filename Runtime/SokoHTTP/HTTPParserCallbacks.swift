@@ -125,8 +125,11 @@ extension HTTPConnection {
             method: method, target: String(decoding: url, as: UTF8.self),
             versionMajor: Int(parser.pointee.http_major), versionMinor: Int(parser.pointee.http_minor),
             headers: HTTPHeaders(fields: fields), contentLength: length, isChunked: chunked, remoteAddress: peerAddress)
-        self.head = head
+        // Planned from the local, then moved into the connection: stored first, it was copied
+        // (a retain of each of its strings and the header list, and their releases).
         let plan = server.handler.plan(for: head)
+        let versionMinor = head.versionMinor
+        self.head = consume head
         self.plan = plan
         if let length, length > plan.bodyLimit {
             rejection = .bodyTooLarge(limit: plan.bodyLimit)
@@ -140,7 +143,7 @@ extension HTTPConnection {
             }
             // Only when nothing is ahead of it on the wire; otherwise the client proceeds after
             // its own wait, as RFC 9110 allows.
-            if expectsBody && head.versionMinor >= 1 && slots.isEmpty && pendingWrites == 0 {
+            if expectsBody && versionMinor >= 1 && slots.isEmpty && pendingWrites == 0 {
                 write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             }
         }

@@ -11,10 +11,10 @@ struct ResponseSerializer {
         _ response: HTTPResponse, into out: inout [UInt8], isHead: Bool,
         keepAlive: Bool, http10: Bool
     ) -> Bool {
-        let requestID = response.requestID
+        let requestID = response.inlineRequestID
         // The head's exact size bound, so it is written with unchecked writes (see ``ByteWriter``):
         // every header byte maps to one byte, plus the fixed parts' room.
-        var limit = 160 + (requestID?.utf8.count ?? 0)
+        var limit = 160 + (requestID?.utf8Count ?? 0)
         for field in response.headers { limit += field.name.utf8.count + field.value.utf8.count + 4 }
         let date = currentDate()
         var keptAlive = keepAlive
@@ -28,7 +28,7 @@ struct ResponseSerializer {
     }
 
     private func writeHead(
-        _ response: HTTPResponse, requestID: String?, date: [UInt8], keepAlive: Bool, http10: Bool,
+        _ response: HTTPResponse, requestID: RequestID?, date: [UInt8], keepAlive: Bool, http10: Bool,
         into out: inout ByteWriter
     ) -> Bool {
         var keepAlive = keepAlive
@@ -61,7 +61,13 @@ struct ResponseSerializer {
         }
         if let requestID {
             out.write("X-Request-ID: ")
-            Self.writeHeaderText(requestID, to: &out)
+            // A generated id is hex digits; one set from a string goes through the same
+            // control-byte filter as other header text.
+            if let text = requestID.text {
+                Self.writeHeaderText(text, to: &out)
+            } else {
+                requestID.write(to: &out)
+            }
             out.write("\r\n")
         }
         if !hasDate {
@@ -91,12 +97,38 @@ struct ResponseSerializer {
         let utf8 = text.utf8
         let copied =
             utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-                for byte in bytes where byte < 0x20 && byte != 0x09 || byte == 0x7F { return false }
+                guard isPlain(bytes) else { return false }
                 out.write(bytes)
                 return true
             } ?? false
         if copied { return }
         for byte in utf8 { out.write(byte < 0x20 && byte != 0x09 || byte == 0x7F ? 0x20 : byte) }
+    }
+
+    /// Whether `bytes` has no byte below 0x20 and no 0x7F, checked eight bytes at a time (a
+    /// header's text is nearly always plain; a tab, which is kept, also takes the byte-by-byte
+    /// path). `x - 0x20…` borrows into a byte's top bit where that byte is below 0x20 (`& ~x`
+    /// leaves out bytes from 0x80); `x ^ 0x7F…` is zero where a byte is 0x7F.
+    @inline(__always)
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        let raw = UnsafeRawPointer(base)
+        var flagged: UInt64 = 0
+        var at = 0
+        while at + 8 <= count {
+            let x = raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            let y = x ^ 0x7F7F_7F7F_7F7F_7F7F
+            flagged |= ((x &- 0x2020_2020_2020_2020) & ~x) | ((y &- 0x0101_0101_0101_0101) & ~y)
+            at += 8
+        }
+        if flagged & 0x8080_8080_8080_8080 != 0 { return false }
+        while at < count {
+            let byte = base[at]
+            if byte < 0x20 || byte == 0x7F { return false }
+            at += 1
+        }
+        return true
     }
 
     /// IMF-fixdate of the current second, recomputed at most once a second.

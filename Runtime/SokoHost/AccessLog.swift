@@ -27,7 +27,7 @@ struct AccessLogBuffer {
         var path: Substring
         var status: Int
         var durationMilliseconds: Double
-        var requestID: String
+        var requestID: RequestID
         var bytes: Int
         /// `level`, `service` and `function` already rendered (``fields(level:service:function:)``),
         /// or nil to render them from the strings.
@@ -78,7 +78,7 @@ struct AccessLogBuffer {
         // Escaping writes at most 6 bytes per byte (`\u00XX`); the rest is fixed text and digits.
         let escaped =
             entry.service.utf8.count + entry.function.utf8.count + entry.method.utf8.count + entry.path.utf8.count
-            + entry.requestID.utf8.count
+            + entry.requestID.utf8Count
         let limit = 256 + entry.level.utf8.count + 6 * escaped + (entry.fields?.count ?? 0)
         let micros = Int((entry.durationMilliseconds * 1000).rounded())
         let now = stamp.read()
@@ -113,7 +113,7 @@ struct AccessLogBuffer {
             if fraction < 10 { line.write(UInt8(ascii: "0")) }
             line.writeDecimal(fraction)
             line.write(#","request_id":""#)
-            line.writeUTF8(entry.requestID)
+            entry.requestID.write(to: &line)
             line.write(UInt8(ascii: "\""))
             line.write(#","bytes":"#)
             line.writeDecimal(max(entry.bytes, 0))

@@ -22,7 +22,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     private let redactions: [PathRedaction?]
     private let staticPlans: [RoutePlan]
     /// Each function's handler when it is answered on the loop (``answerSynchronously``), by index.
-    private let synchronousHandlers: [(@Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse)?]
+    private let synchronousHandlers: [SynchronousHandler?]
     /// The per-function parts of a context, by index, for the functions answered on the loop.
     private let sharedContexts: [FunctionContext.Shared?]
     /// Each function's timeout in nanoseconds, by index (the synchronous path's deadline check).
@@ -43,7 +43,10 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         sink = pipeline.services.sink
         let functions = pipeline.services.functions
         staticPlans = functions.map { RoutePlan(.function($0, parameters: [:])) }
-        synchronousHandlers = functions.map { pipeline.answersOnTheLoop($0) ? $0.handler.synchronous : nil }
+        synchronousHandlers = functions.map { function in
+            guard pipeline.answersOnTheLoop(function), let run = function.handler.synchronous else { return nil }
+            return SynchronousHandler(run: run)
+        }
         redactions = functions.map { PathRedaction($0.manifest) }
         sharedContexts = functions.map { pipeline.answersOnTheLoop($0) ? pipeline.sharedContext(for: $0) : nil }
         timeoutNanoseconds = functions.map { function in
@@ -74,16 +77,17 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
 
     func handle(_ request: HTTPRequest, plan: HTTPRequestPlan, responder: HTTPResponder) {
         let state = states[responder.loop.index]
-        let requestID = RequestIDGenerator.accept(request.head.headers["X-Request-ID"]) ?? state.requestIDs.next()
+        // Held inline until something needs its text (a function's own call answers with it and
+        // logs it without making a `String`).
+        let id = RequestIDGenerator.accept(request.head.headers["X-Request-ID"]).map(RequestID.init) ?? state.requestIDs.nextID()
         let target = (plan.context as? RoutePlan)?.target ?? .notFound
         switch target {
         case .function(let function, let parameters):
-            invoke(
-                function, parameters: parameters, request: request, requestID: requestID,
-                responder: responder, state: state)
+            invoke(function, parameters: parameters, request: request, requestID: id, responder: responder, state: state)
         case .builtin(let endpoint):
-            serveBuiltin(endpoint, request: request, requestID: requestID, responder: responder)
+            serveBuiltin(endpoint, request: request, requestID: id.string, responder: responder)
         case .methodNotAllowed(let allowed):
+            let requestID = id.string
             let path = PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes)
             let problem = Problem(
                 status: 405, code: "method-not-allowed",
@@ -92,6 +96,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
                 ProblemRendering.response(problem, requestID: requestID, headers: ["Allow": allowed.joined(separator: ", ")]),
                 request: request, requestID: requestID, state: state, responder: responder)
         case .notFound:
+            let requestID = id.string
             let path = PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes)
             let problem = Problem(status: 404, code: "not-found", detail: "no function serves \(request.head.method) \(path)")
             answerUnrouted(
@@ -109,7 +114,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         state?.accessLog.append(
             .init(
                 level: "info", service: "-", function: "-", method: "-", path: "-",
-                status: response.status, durationMilliseconds: 0, requestID: requestID,
+                status: response.status, durationMilliseconds: 0, requestID: RequestID(requestID),
                 bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
@@ -122,7 +127,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     /// the handler's task runs the pipeline's other stages.
     private func invoke(
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
-        requestID: String, responder: HTTPResponder, state: LoopState
+        requestID: RequestID, responder: HTTPResponder, state: LoopState
     ) {
         // The monotonic start is read first, so the exchange's elapsed time is never shorter than
         // the time since `started`: an answer at or past `deadline` is always seen as late.
@@ -135,19 +140,19 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
             function: function, requestID: requestID, method: request.head.method,
             path: redactions[function.index]?.redact(request.head.path) ?? request.head.path, started: started,
             deadline: deadline,
-            reply: .http(responder), state: state, sink: sink,
+            responder: responder, state: state, sink: sink,
             deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil,
             startedNanoseconds: startedNanoseconds)
         guard exchange.admit() else { return }
         if let synchronous {
             answerSynchronously(
-                exchange, synchronous,
+                exchange, synchronous.run,
                 request: functionRequest(request, parameters: parameters), deadline: deadline)
             return
         }
         let call = Invocation(
             function: function, trigger: .http,
-            request: functionRequest(request, parameters: parameters), requestID: requestID, deadline: deadline)
+            request: functionRequest(request, parameters: parameters), requestID: requestID.string, deadline: deadline)
         let pipeline = self.pipeline
         let loop = responder.loop
         exchange.task = Task(executorPreference: loop.executor) {
@@ -168,20 +173,29 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
     private func answerSynchronously(
         _ exchange: RequestExchange,
         _ handler: @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse,
-        request: FunctionRequest, deadline: ContinuousClock.Instant
+        request: consuming FunctionRequest, deadline: ContinuousClock.Instant
     ) {
         let function = exchange.function
         var response: FunctionResponse
         do {
             // The context's request is the handler's without the body (as ``InvocationPipeline``
-            // makes it); its per-function parts are shared, made at start.
-            let context = FunctionContext(
-                requestID: exchange.requestID, deadline: deadline, identity: nil,
-                request: FunctionRequest(
-                    method: request.method, path: request.path, query: request.query, headers: request.headers,
-                    pathParameters: request.pathParameters, clientAddress: request.clientAddress),
-                shared: sharedContexts[function.index]!)
-            response = try handler(request, context)
+            // makes it); its per-function parts are shared, made at start. Without a body (a GET,
+            // the usual call here) the two are the same value: the request is moved into the
+            // context and the handler reads it from there, one request built and destroyed.
+            if request.body.isEmpty {
+                let context = FunctionContext(
+                    inlineRequestID: exchange.inlineRequestID, deadline: deadline, identity: nil, request: request,
+                    shared: sharedContexts[function.index]!)
+                response = try handler(context.request, context)
+            } else {
+                let context = FunctionContext(
+                    inlineRequestID: exchange.inlineRequestID, deadline: deadline, identity: nil,
+                    request: FunctionRequest(
+                        method: request.method, path: request.path, query: request.query, headers: request.headers,
+                        pathParameters: request.pathParameters, clientAddress: request.clientAddress),
+                    shared: sharedContexts[function.index]!)
+                response = try handler(request, context)
+            }
         } catch {
             response = ProblemRendering.response(for: error, requestID: exchange.requestID, logger: function.logger)
         }
@@ -212,7 +226,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
                 level: "info", service: "-", function: "-", method: request.head.method,
                 path: PathRedaction.unrouted(Substring(request.head.path), prefixes: unroutedPrefixes),
                 status: response.status, durationMilliseconds: 0,
-                requestID: requestID, bytes: response.body.count), sink: sink)
+                requestID: RequestID(requestID), bytes: response.body.count), sink: sink)
         var headers = response.headers
         headers.set("X-Request-ID", requestID)
         responder.respond(HTTPResponse(status: response.status, headers: headers, body: response.body))
@@ -227,6 +241,13 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         let address = last.trimmingPrefix(" ")
         return address.isEmpty ? head.remoteAddress : String(address)
     }
+}
+
+/// A function's synchronous handler, in a struct: a function value stored straight in an array
+/// (an `Optional` element) is kept at the generic element's abstraction, and taking it out
+/// allocated a reabstraction thunk's context on every request (and freed it after the call).
+private struct SynchronousHandler {
+    let run: @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse
 }
 
 /// Why the host has no token keys to verify with.

@@ -105,8 +105,8 @@ final class InvocationPipeline: FunctionInvoker, Sendable {
         return await withCheckedContinuation { continuation in
             loop.execute { [self] in
                 let exchange = RequestExchange(
-                    function: call.function, requestID: call.requestID, method: call.trigger.rawValue,
-                    path: Substring(call.request.path), started: .now, deadline: deadline, reply: .caller(continuation),
+                    function: call.function, requestID: RequestID(call.requestID), method: call.trigger.rawValue,
+                    path: Substring(call.request.path), started: .now, deadline: deadline, caller: continuation,
                     state: state, sink: sink)
                 guard exchange.admit() else { return }
                 state.arm(exchange)

@@ -6,16 +6,10 @@ import SokoHTTP
 /// handler's task against its deadline, answers exactly once, and counts and logs the answer.
 /// Lives on one loop, and is touched only on that loop's thread.
 final class RequestExchange: @unchecked Sendable {
-    /// Where the answer goes.
-    enum Reply {
-        /// Back on the connection (HTTP).
-        case http(HTTPResponder)
-        /// To the task that asked (``InvocationPipeline/run(_:)``).
-        case caller(CheckedContinuation<FunctionResponse, Never>)
-    }
-
     let function: FunctionRuntime
-    let requestID: String
+    /// The id as held (a generated one is two numbers until written); ``requestID`` as a `String`.
+    let inlineRequestID: RequestID
+    var requestID: String { inlineRequestID.string }
     /// The HTTP method, or the trigger's name.
     let method: String
     let path: Substring
@@ -24,7 +18,13 @@ final class RequestExchange: @unchecked Sendable {
     /// and a subtraction (`Duration` arithmetic is 128-bit: ~400 instructions a request).
     private let startedNanoseconds: UInt64
     let deadline: ContinuousClock.Instant
-    let reply: Reply
+    /// Where the answer goes: back on the connection (HTTP), or to the task that asked
+    /// (``InvocationPipeline/run(_:)``); exactly one is set. Two optionals rather than an enum: an
+    /// HTTP answer reads its responder in place, where a `switch` over a multi-payload enum copied
+    /// it out and destroyed the copy (~230 instructions a request), and making the enum only to
+    /// take it apart again cost another ~80.
+    private let responder: HTTPResponder?
+    private let caller: CheckedContinuation<FunctionResponse, Never>?
     let state: LoopState
     let sink: AccessLogSink
     var task: Task<Void, Never>?
@@ -35,18 +35,21 @@ final class RequestExchange: @unchecked Sendable {
     private let deadlines: DeadlineQueue?
 
     init(
-        function: FunctionRuntime, requestID: String, method: String, path: Substring, started: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant, reply: Reply, state: LoopState, sink: AccessLogSink,
+        function: FunctionRuntime, requestID: RequestID, method: String, path: Substring, started: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant, responder: HTTPResponder? = nil,
+        caller: CheckedContinuation<FunctionResponse, Never>? = nil, state: LoopState, sink: AccessLogSink,
         deadlines: DeadlineQueue? = nil, startedNanoseconds: UInt64 = MonotonicClock.nanoseconds()
     ) {
         self.function = function
-        self.requestID = requestID
+        self.inlineRequestID = requestID
         self.method = method
         self.path = path
         self.started = started
         self.startedNanoseconds = startedNanoseconds
         self.deadline = deadline
-        self.reply = reply
+        precondition((responder == nil) != (caller == nil), "an exchange answers exactly one of a responder or a caller")
+        self.responder = responder
+        self.caller = caller
         self.state = state
         self.sink = sink
         self.deadlines = deadlines
@@ -76,17 +79,18 @@ final class RequestExchange: @unchecked Sendable {
         } else {
             logLine(status: response.status, bytes: response.body.count, seconds: seconds)
         }
-        switch reply {
-        case .http(let responder):
+        if responder != nil {
             // The id goes beside the handler's headers (often a list shared by every response of
             // its kind), not into them: no copy of the list per request.
             let answer = response
-            responder.respond(
-                HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body, requestID: requestID))
+            responder!.respond(
+                HTTPResponse(
+                    status: answer.status, headers: answer.headers, body: answer.body,
+                    inlineRequestID: inlineRequestID))
             deadlines?.settle()
-        case .caller(let continuation):
+        } else {
             state.disarm(self)
-            continuation.resume(returning: response)
+            caller!.resume(returning: response)
         }
     }
 
@@ -100,7 +104,7 @@ final class RequestExchange: @unchecked Sendable {
             .init(
                 level: status >= 500 ? "error" : "info", service: function.service, function: function.name,
                 method: method, path: path, status: status, durationMilliseconds: seconds * 1000,
-                requestID: requestID, bytes: bytes,
+                requestID: inlineRequestID, bytes: bytes,
                 fields: status >= 500 ? function.logFields.error : function.logFields.info), sink: sink)
     }
 

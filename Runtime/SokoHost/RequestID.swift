@@ -1,35 +1,24 @@
+import SokoHTTPTypes
+
 /// Request ids: a sane incoming `X-Request-ID` is kept, anything else replaced by a fresh one.
 struct RequestIDGenerator {
-    private let prefix: [UInt8]
+    private let prefix: UInt64
     private var counter: UInt64 = 0
 
     init() {
         var generator = SystemRandomNumberGenerator()
-        prefix = Self.hex(generator.next())
+        prefix = generator.next()
     }
 
     /// A new 32-hex-digit id: 64 random bits per loop and process start, then a counter.
     mutating func next() -> String {
-        counter &+= 1
-        let value = counter
-        return String(unsafeUninitializedCapacity: 32) { buffer in
-            // Raw pointers: no bounds check per digit (the buffer holds 32 bytes, the prefix 16).
-            let out = buffer.baseAddress!
-            prefix.withUnsafeBufferPointer { out.initialize(from: $0.baseAddress!, count: 16) }
-            var rest = value
-            var at = out + 31
-            while at >= out + 16 {
-                at.initialize(to: Self.digit(UInt8(truncatingIfNeeded: rest & 0xF)))
-                rest >>= 4
-                at -= 1
-            }
-            return 32
-        }
+        nextID().string
     }
 
-    @inline(__always)
-    private static func digit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    /// The same id held inline (``RequestID``): its digits are written where it goes, no `String`.
+    mutating func nextID() -> RequestID {
+        counter &+= 1
+        return RequestID(prefix: prefix, counter: counter)
     }
 
     /// Accepts 1–128 characters of `A–Z a–z 0–9 - _ . : + / = @`; nil means generate one.
@@ -46,9 +35,5 @@ struct RequestIDGenerator {
             }
         }
         return incoming
-    }
-
-    private static func hex(_ value: UInt64) -> [UInt8] {
-        (0..<16).map { i in digit(UInt8(truncatingIfNeeded: (value >> (60 - 4 * UInt64(i))) & 0xF)) }
     }
 }
