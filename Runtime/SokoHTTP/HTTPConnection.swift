@@ -22,9 +22,9 @@ final class HTTPConnection: @unchecked Sendable {
 
     var phase = Phase.idle
     // The request being parsed.
-    var url: [UInt8] = []
-    var field: [UInt8] = []
-    var value: [UInt8] = []
+    var url = ParseBuffer(capacity: 256)
+    var field = ParseBuffer(capacity: 64)
+    var value = ParseBuffer(capacity: 256)
     var fields: [(name: String, value: String)] = []
     var readingValue = false
     var body: [UInt8] = []
@@ -254,9 +254,9 @@ final class HTTPConnection: @unchecked Sendable {
     /// Called twice per request (at dispatch and at the next message's start): the checks keep
     /// the second call, with everything already empty, nearly free.
     func resetMessage(dispatching: Bool = false) {
-        if !url.isEmpty { url.removeAll(keepingCapacity: true) }
-        if !field.isEmpty { field.removeAll(keepingCapacity: true) }
-        if !value.isEmpty { value.removeAll(keepingCapacity: true) }
+        url.removeAll()
+        field.removeAll()
+        value.removeAll()
         // At dispatch the request's headers still share the list: it is emptied at the next
         // message's start instead, when (the usual case) that request is done and the storage
         // is reused without an allocation.

@@ -24,21 +24,21 @@ enum HTTPParserCallbacks {
         }
         settings.on_url = { parser, at, length in
             HTTPConnection.with(parser!.pointee.data) { connection in
-                connection.url.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+                connection.url.append(UnsafeRawBufferPointer(start: at, count: length))
             }
             return 0
         }
         settings.on_header_field = { parser, at, length in
             HTTPConnection.with(parser!.pointee.data) { connection in
                 if connection.readingValue { connection.endField() }
-                connection.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+                connection.field.append(UnsafeRawBufferPointer(start: at, count: length))
                 return connection.rejection == nil ? 0 : 1
             }
         }
         settings.on_header_value = { parser, at, length in
             HTTPConnection.with(parser!.pointee.data) { connection in
                 connection.readingValue = true
-                connection.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+                connection.value.append(UnsafeRawBufferPointer(start: at, count: length))
             }
             return 0
         }
@@ -65,11 +65,11 @@ enum HTTPParserCallbacks {
 
 extension HTTPConnection {
     func endField() {
-        if !HTTPToken.isValid(field) {
+        if !HTTPToken.isValid(field.bytes) {
             rejection = .malformed("invalid header field name")
         }
-        let name = String(decoding: field, as: UTF8.self)
-        let text = String(decoding: value, as: UTF8.self)
+        let name = field.string
+        let text = value.string
         // The fields the transport itself reads, noted here (compared only when the length fits)
         // rather than looked up in the list afterwards.
         switch field.count {
@@ -83,8 +83,8 @@ extension HTTPConnection {
         // Room for a browser's usual dozen fields at once, rather than growing 1, 2, 4, 8, 16.
         if fields.capacity == 0 { fields.reserveCapacity(12) }
         fields.append((name: name, value: text))
-        field.removeAll(keepingCapacity: true)
-        value.removeAll(keepingCapacity: true)
+        field.removeAll()
+        value.removeAll()
         readingValue = false
     }
 
@@ -122,7 +122,7 @@ extension HTTPConnection {
             length = value
         }
         let head = HTTPRequestHead(
-            method: method, target: String(decoding: url, as: UTF8.self),
+            method: method, target: url.string,
             versionMajor: Int(parser.pointee.http_major), versionMinor: Int(parser.pointee.http_minor),
             headers: HTTPHeaders(fields: fields), contentLength: length, isChunked: chunked, remoteAddress: peerAddress)
         // Planned from the local, then moved into the connection: stored first, it was copied
@@ -159,17 +159,24 @@ extension HTTPConnection {
 
 /// RFC 9110 `token` characters (header field names).
 enum HTTPToken {
-    private static let table: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+    /// One bit per byte value, set for the token characters: a shift and a mask per byte.
+    private static let bits: (UInt64, UInt64, UInt64, UInt64) = {
+        var words: [UInt64] = [0, 0, 0, 0]
+        for byte in "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8 {
+            words[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
         }
-    }
+        return (words[0], words[1], words[2], words[3])
+    }()
 
-    static func isValid(_ bytes: [UInt8]) -> Bool {
-        !bytes.isEmpty && bytes.allSatisfy { table[Int($0)] }
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Token characters are all below 128: the two high words are zero.
+        let (low, high, _, _) = bits
+        if bytes.isEmpty { return false }
+        for byte in bytes {
+            let word = byte < 64 ? low : byte < 128 ? high : 0
+            if word & (1 << UInt64(byte & 63)) == 0 { return false }
+        }
+        return true
     }
 }
 

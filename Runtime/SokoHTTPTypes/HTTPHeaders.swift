@@ -27,7 +27,13 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// The first value of `name`, compared without regard to case.
     public subscript(_ name: String) -> String? {
-        for field in fields where field.name.equalsIgnoringASCIICase(name) { return field.value }
+        // Lengths first, reading the fields in place: a field of another length is passed over
+        // without a comparison, and no field is copied out (and retained) to be looked at.
+        let length = name.utf8.count
+        for index in fields.indices
+        where fields[index].name.utf8.count == length && fields[index].name.equalsIgnoringASCIICase(name) {
+            return fields[index].value
+        }
         return nil
     }
 
