@@ -123,33 +123,33 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
 
     // MARK: Functions
 
-    /// A function's request: the exchange takes the slot and arms the deadline on this loop, and
-    /// the handler's task runs the pipeline's other stages.
+    /// A function's request. A synchronous handler is answered here, on the loop
+    /// (``answerSynchronously``); otherwise the exchange takes the slot and arms the deadline on
+    /// this loop, and the handler's task runs the pipeline's other stages.
     private func invoke(
         _ function: FunctionRuntime, parameters: [String: String], request: HTTPRequest,
         requestID: RequestID, responder: HTTPResponder, state: LoopState
     ) {
-        // The monotonic start is read first, so the exchange's elapsed time is never shorter than
-        // the time since `started`: an answer at or past `deadline` is always seen as late.
+        // The monotonic start is read first, so the elapsed time is never shorter than the time
+        // since `started`: an answer at or past `deadline` is always seen as late.
         let startedNanoseconds = MonotonicClock.nanoseconds()
         let started = ContinuousClock.now
         let deadline = started + function.manifest.timeout
-        let synchronous = synchronousHandlers[function.index]
-        // The synchronous path answers before the loop could fire an alarm: no deadline entry.
-        let exchange = RequestExchange(
-            function: function, requestID: requestID, method: request.head.method,
-            path: redactions[function.index]?.redact(request.head.path) ?? request.head.path, started: started,
-            deadline: deadline,
-            responder: responder, state: state, sink: sink,
-            deadlines: synchronous == nil ? state.deadlineQueue(for: function) : nil,
-            startedNanoseconds: startedNanoseconds)
-        guard exchange.admit() else { return }
-        if let synchronous {
+        let path = redactions[function.index]?.redact(request.head.path) ?? request.head.path
+        if let synchronous = synchronousHandlers[function.index] {
+            let record = AnswerRecord(
+                function: function, inlineRequestID: requestID, method: request.head.method, path: path,
+                startedNanoseconds: startedNanoseconds, state: state, sink: sink)
             answerSynchronously(
-                exchange, synchronous.run,
-                request: functionRequest(request, parameters: parameters), deadline: deadline)
+                record, synchronous.run, request: functionRequest(request, parameters: parameters), deadline: deadline,
+                responder: responder)
             return
         }
+        let exchange = RequestExchange(
+            function: function, requestID: requestID, method: request.head.method, path: path, started: started,
+            deadline: deadline, responder: responder, state: state, sink: sink,
+            deadlines: state.deadlineQueue(for: function), startedNanoseconds: startedNanoseconds)
+        guard exchange.admit() else { return }
         let call = Invocation(
             function: function, trigger: .http,
             request: functionRequest(request, parameters: parameters), requestID: requestID.string, deadline: deadline)
@@ -166,16 +166,21 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
 
     /// Synchronous fast path: a handler that returns without suspending (``FunctionHandler/synchronous``)
     /// of a function with no awaited stage before it (see ``InvocationPipeline/answersOnTheLoop(_:)``)
-    /// runs here, on the loop that read the request, with no task and no deadline entry. The stages
-    /// are the task path's: the cap (the exchange admitted it), the handler, a thrown error as
-    /// problem+json, the deadline — the loop cannot interrupt a handler, so an answer later than
-    /// the timeout is replaced by the 504 the alarm would have sent — then metrics and the log line.
+    /// runs here, on the loop that read the request, with no task, no deadline entry and no
+    /// exchange object (its ``AnswerRecord`` is on the stack). The stages are the task path's: the
+    /// cap, the handler, a thrown error as problem+json, the deadline — the loop cannot interrupt
+    /// a handler, so an answer later than the timeout is replaced by the 504 the alarm would have
+    /// sent — then metrics and the log line.
     private func answerSynchronously(
-        _ exchange: RequestExchange,
+        _ record: AnswerRecord,
         _ handler: @Sendable (FunctionRequest, FunctionContext) throws -> FunctionResponse,
-        request: consuming FunctionRequest, deadline: ContinuousClock.Instant
+        request: consuming FunctionRequest, deadline: ContinuousClock.Instant, responder: HTTPResponder
     ) {
-        let function = exchange.function
+        guard record.admit() else {
+            respond(record.overCapacity, record: record, responder: responder)
+            return
+        }
+        let function = record.function
         var response: FunctionResponse
         do {
             // The context's request is the handler's without the body (as ``InvocationPipeline``
@@ -184,12 +189,12 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
             // context and the handler reads it from there, one request built and destroyed.
             if request.body.isEmpty {
                 let context = FunctionContext(
-                    inlineRequestID: exchange.inlineRequestID, deadline: deadline, identity: nil, request: request,
+                    inlineRequestID: record.inlineRequestID, deadline: deadline, identity: nil, request: request,
                     shared: sharedContexts[function.index]!)
                 response = try handler(context.request, context)
             } else {
                 let context = FunctionContext(
-                    inlineRequestID: exchange.inlineRequestID, deadline: deadline, identity: nil,
+                    inlineRequestID: record.inlineRequestID, deadline: deadline, identity: nil,
                     request: FunctionRequest(
                         method: request.method, path: request.path, query: request.query, headers: request.headers,
                         pathParameters: request.pathParameters, clientAddress: request.clientAddress),
@@ -197,16 +202,25 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
                 response = try handler(request, context)
             }
         } catch {
-            response = ProblemRendering.response(for: error, requestID: exchange.requestID, logger: function.logger)
+            response = ProblemRendering.response(for: error, requestID: record.requestID, logger: function.logger)
         }
-        // The same test as `deadline <= .now`, on the exchange's cheaper clock.
-        if exchange.elapsedNanoseconds() >= timeoutNanoseconds[function.index] {
-            response = ProblemRendering.response(
-                Problem(status: 504, code: "timeout", detail: "\(function.name) did not finish in time"),
-                requestID: exchange.requestID)
+        // The same test as `deadline <= .now`, on the record's cheaper clock.
+        if record.elapsedNanoseconds() >= timeoutNanoseconds[function.index] {
+            response = record.timedOut
         }
-        exchange.answer(response)
-        exchange.finished()
+        respond(response, record: record, responder: responder)
+        record.finished()
+    }
+
+    /// Counts and logs a synchronous answer and writes it, the request id beside the handler's
+    /// headers (often a list shared by every response of its kind), not copied into them.
+    private func respond(_ response: consuming FunctionResponse, record: AnswerRecord, responder: HTTPResponder) {
+        record.record(status: response.status, bytes: response.body.count)
+        let answer = response
+        responder.respond(
+            HTTPResponse(
+                status: answer.status, headers: answer.headers, body: answer.body,
+                inlineRequestID: record.inlineRequestID))
     }
 
     /// The request a handler gets.
