@@ -90,11 +90,9 @@ public final class Router: Sendable {
 
     /// Looks up `method` and `path` (no query). HEAD falls back to GET.
     public func match(method: String, path: Substring) -> Match {
-        if let entry = exact.find(path) {
-            for candidate in entry.methods where candidate.method == method {
-                return .found(candidate.function, parameters: [:])
-            }
-            return endpointMissing(method: method, entry.node)
+        if let slot = exact.find(path) {
+            if let function = exact.function(at: slot, method: method) { return .found(function, parameters: [:]) }
+            return endpointMissing(method: method, exact.node(at: slot))
         }
         var values: [Substring] = []
         guard path.first == "/", let node = find(root, path.dropFirst(), isRoot: true, &values) else { return .notFound }
@@ -185,22 +183,40 @@ struct ExactPaths: @unchecked Sendable {
         count += 1
     }
 
-    func find(_ path: Substring) -> Entry? {
+    /// The slot holding `path`, if any. Entries are read in place through the table's buffer: a
+    /// copied-out `Entry` retained its path, node and methods and released them again (~150
+    /// instructions a request).
+    func find(_ path: Substring) -> Int? {
         var path = path  // `withUTF8` is mutating (it may make the bytes contiguous); a copy is free
-        return path.withUTF8 { bytes -> Entry? in
+        return path.withUTF8 { bytes -> Int? in
             let hash = Self.hash(bytes)
-            let mask = slots.count - 1
-            var index = Int(truncatingIfNeeded: hash) & mask
-            while let entry = slots[index] {
-                if entry.hash == hash && entry.path.count == bytes.count
-                    && entry.path.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
-                {
-                    return entry
+            return slots.withUnsafeBufferPointer { table -> Int? in
+                let mask = table.count - 1
+                var index = Int(truncatingIfNeeded: hash) & mask
+                while table[index] != nil {
+                    if table[index]!.hash == hash && Self.equal(table[index]!.path, bytes) { return index }
+                    index = (index + 1) & mask
                 }
-                index = (index + 1) & mask
+                return nil
             }
+        }
+    }
+
+    /// The function for `method` at a slot ``find(_:)`` returned, if the path has one.
+    func function(at slot: Int, method: String) -> FunctionRuntime? {
+        slots.withUnsafeBufferPointer { table -> FunctionRuntime? in
+            let methods = table[slot]!.methods
+            for index in methods.indices where methods[index].method == method { return methods[index].function }
             return nil
         }
+    }
+
+    /// The trie node at a slot ``find(_:)`` returned (for HEAD's fallback and 405's `Allow`).
+    func node(at slot: Int) -> Router.Node { slots[slot]!.node }
+
+    private static func equal(_ path: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        path.count == bytes.count
+            && path.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
