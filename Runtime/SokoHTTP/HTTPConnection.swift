@@ -26,6 +26,11 @@ final class HTTPConnection: @unchecked Sendable {
     var field = ParseBuffer(capacity: 64)
     var value = ParseBuffer(capacity: 256)
     var fields: [(name: String, value: String)] = []
+    /// The previous request's header fields and target. A keep-alive client repeats most of
+    /// them byte for byte (`Host`, `User-Agent`, `Accept`, cookies, often the path): a field or
+    /// target that matches is taken from here instead of being validated and decoded again.
+    var previousFields: [(name: String, value: String)] = []
+    var previousTarget = RequestTarget("")
     var readingValue = false
     var body: [UInt8] = []
     var head: HTTPRequestHead?
@@ -260,7 +265,11 @@ final class HTTPConnection: @unchecked Sendable {
         // At dispatch the request's headers still share the list: it is emptied at the next
         // message's start instead, when (the usual case) that request is done and the storage
         // is reused without an allocation.
-        if !fields.isEmpty && !dispatching { fields.removeAll(keepingCapacity: true) }
+        if !fields.isEmpty && !dispatching {
+            // The list just read becomes the one to compare with; the older one is emptied for reuse.
+            swap(&fields, &previousFields)
+            fields.removeAll(keepingCapacity: true)
+        }
         readingValue = false
         if !body.isEmpty { body = [] }
         if head != nil { head = nil }

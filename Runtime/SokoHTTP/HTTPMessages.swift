@@ -24,10 +24,22 @@ public struct HTTPRequestHead: Sendable {
         headers: HTTPHeaders = HTTPHeaders(), contentLength: Int? = nil, isChunked: Bool = false,
         remoteAddress: String = ""
     ) {
+        self.init(
+            method: method, target: RequestTarget(target), versionMajor: versionMajor, versionMinor: versionMinor,
+            headers: headers, contentLength: contentLength, isChunked: isChunked, remoteAddress: remoteAddress)
+    }
+
+    /// With the target already split (the connection reuses the previous request's when the
+    /// bytes are the same).
+    init(
+        method: String, target: RequestTarget, versionMajor: Int, versionMinor: Int, headers: HTTPHeaders,
+        contentLength: Int?, isChunked: Bool, remoteAddress: String
+    ) {
         self.remoteAddress = remoteAddress
         self.method = method
-        self.target = target
-        (path, query) = Self.split(target)
+        self.target = target.text
+        path = target.path
+        query = target.query
         self.versionMajor = versionMajor
         self.versionMinor = versionMinor
         self.headers = headers
@@ -35,7 +47,7 @@ public struct HTTPRequestHead: Sendable {
         self.isChunked = isChunked
     }
 
-    private static func split(_ target: String) -> (path: Substring, query: Substring) {
+    fileprivate static func split(_ target: String) -> (path: Substring, query: Substring) {
         var origin = target[...]
         if target.utf8.first != UInt8(ascii: "/"), let scheme = target.firstRange(of: "://") {
             let afterAuthority = target[scheme.upperBound...]
@@ -52,6 +64,18 @@ public struct HTTPRequestHead: Sendable {
         guard let offset else { return (origin, "") }
         let q = origin.utf8.index(origin.startIndex, offsetBy: offset)
         return (origin[..<q], origin[origin.utf8.index(after: q)...])
+    }
+}
+
+/// A request target as sent and split into its path and query.
+struct RequestTarget {
+    let text: String
+    let path: Substring
+    let query: Substring
+
+    init(_ text: String) {
+        self.text = text
+        (path, query) = HTTPRequestHead.split(text)
     }
 }
 

@@ -1,5 +1,6 @@
 internal import CHTTPParser
 internal import CUV
+import Glibc
 
 /// http-parser's callbacks, bound to the ``HTTPConnection`` in `parser.data`.
 ///
@@ -65,11 +66,19 @@ enum HTTPParserCallbacks {
 
 extension HTTPConnection {
     func endField() {
-        if !HTTPToken.isValid(field.bytes) {
-            rejection = .malformed("invalid header field name")
+        let index = fields.count
+        let name: String
+        if index < previousFields.count && Self.same(previousFields[index].name, field.bytes) {
+            name = previousFields[index].name  // a valid token: it was checked when first read
+        } else {
+            if !HTTPToken.isValid(field.bytes) {
+                rejection = .malformed("invalid header field name")
+            }
+            name = field.string
         }
-        let name = field.string
-        let text = value.string
+        let text =
+            index < previousFields.count && Self.same(previousFields[index].value, value.bytes)
+            ? previousFields[index].value : value.string
         // The fields the transport itself reads, noted here (compared only when the length fits)
         // rather than looked up in the list afterwards.
         switch field.count {
@@ -86,6 +95,15 @@ extension HTTPConnection {
         field.removeAll()
         value.removeAll()
         readingValue = false
+    }
+
+    /// Whether `text` is exactly `bytes` (a string decoded from bytes that needed repair is not
+    /// the same as those bytes, so it is decoded again, and repaired the same way).
+    static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.utf8.count == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        var text = text
+        return text.withUTF8 { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     /// Returns 0 to read the body, 1 to skip it (none expected), -1 to stop with `rejection` set.
@@ -121,8 +139,9 @@ extension HTTPConnection {
             }
             length = value
         }
+        if !Self.same(previousTarget.text, url.bytes) { previousTarget = RequestTarget(url.string) }
         let head = HTTPRequestHead(
-            method: method, target: url.string,
+            method: method, target: previousTarget,
             versionMajor: Int(parser.pointee.http_major), versionMinor: Int(parser.pointee.http_minor),
             headers: HTTPHeaders(fields: fields), contentLength: length, isChunked: chunked, remoteAddress: peerAddress)
         // Planned from the local, then moved into the connection: stored first, it was copied
