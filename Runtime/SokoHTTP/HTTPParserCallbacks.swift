@@ -100,10 +100,11 @@ extension HTTPConnection {
     /// Whether `text` is exactly `bytes` (a string decoded from bytes that needed repair is not
     /// the same as those bytes, so it is decoded again, and repaired the same way).
     static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.utf8.count == bytes.count else { return false }
+        let utf8 = text.utf8
+        guard utf8.count == bytes.count else { return false }
         if bytes.isEmpty { return true }
-        var text = text
-        return text.withUTF8 { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+        return utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            ?? utf8.elementsEqual(bytes)
     }
 
     /// Returns 0 to read the body, 1 to skip it (none expected), -1 to stop with `rejection` set.
