@@ -22,9 +22,10 @@ final class HTTPConnection: @unchecked Sendable {
 
     var phase = Phase.idle
     // The request being parsed.
-    var url = ParseBuffer(capacity: 256)
-    var field = ParseBuffer(capacity: 64)
-    var value = ParseBuffer(capacity: 256)
+    // Small at first (an idle connection holds them); each doubles as its client needs, once.
+    var url = ParseBuffer(capacity: 64)
+    var field = ParseBuffer(capacity: 32)
+    var value = ParseBuffer(capacity: 64)
     var fields: [(name: String, value: String)] = []
     /// The previous request's header fields and target. A keep-alive client repeats most of
     /// them byte for byte (`Host`, `User-Agent`, `Accept`, cookies, often the path): a field or

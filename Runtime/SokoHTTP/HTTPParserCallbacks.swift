@@ -89,8 +89,9 @@ extension HTTPConnection {
         case 17 where name.equalsIgnoringASCIICase("Transfer-Encoding"): sawTransferEncoding = true
         default: break
         }
-        // Room for a browser's usual dozen fields at once, rather than growing 1, 2, 4, 8, 16.
-        if fields.capacity == 0 { fields.reserveCapacity(12) }
+        // Room for as many fields as the previous request had (the connection keeps two lists,
+        // so an idle connection holds no more than its client sends), rather than growing 1, 2, 4, 8.
+        if fields.capacity == 0 { fields.reserveCapacity(max(4, previousFields.count)) }
         fields.append((name: name, value: text))
         field.removeAll()
         value.removeAll()
