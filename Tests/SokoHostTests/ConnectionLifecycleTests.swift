@@ -9,8 +9,11 @@ import Testing
 struct ConnectionLifecycleTests {
     @Test func aClientThatNeverReadsIsNotReadFromWithoutBound() async throws {
         // Synchronously answered requests (health checks) pipelined by a client that never reads:
-        // the host must stop reading once its writes back up, so the client's sends block.
-        let host = try await LiveHost.start(loops: 1)
+        // the host must stop reading once its writes back up, so the client's sends block. The
+        // idle timeout (the send timeout while writes wait) is far off: on a starved machine the
+        // sends took over 30 s, the host rightly cut the client, and the drain below had nothing
+        // left to wait for.
+        let host = try await LiveHost.start(loops: 1, idleTimeout: .seconds(600))
         let client = try host.client()
         let batch = Array(String(repeating: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", count: 1000).utf8)
         // Without back-pressure the host keeps reading (a few MB/s here, queueing a write per
