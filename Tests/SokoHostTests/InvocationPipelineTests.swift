@@ -65,6 +65,8 @@ enum PipelineBundle: FunctionBundle {
                 return .noContent
             }
         }
+        // Synchronous and public, so HTTP answers it on the loop.
+        registry.raw("cappedSync", synchronous: { _, _ in .text("done") })
         registry.raw("tick") { _, _ in
             signalStarted("tick")
             try await Task.sleep(for: .seconds(3600))
@@ -106,6 +108,10 @@ enum PipelineBundle: FunctionBundle {
             auth: service
             concurrency: 1
             timeout: 60s
+          cappedSync:
+            http: GET /capped-sync
+            auth: public
+            concurrency: 1
           tick:
             schedule: "0 0 1 1 *"
             timeout: 100ms
@@ -267,6 +273,30 @@ struct InvocationPipelineTests {
         // Shutting down answers the held call (504) and cancels its handler.
         #expect(await invoker.shutdown())
         #expect(await first.value.status == 504)
+    }
+
+    @Test func theConcurrencyCapHoldsOnTheSynchronousPath() async throws {
+        let (_, invoker) = try await PipelineBundle.start()
+        let function = try invoker.runtime("cappedSync")
+        #expect(invoker.pipeline.answersOnTheLoop(function))
+        let get = HTTPRequest(head: HTTPRequestHead(method: "GET", target: "/capped-sync", headers: ["Host": "x"]))
+        // A run in flight holds the function's one slot (a synchronous run cannot be caught
+        // midway on one loop, so the test holds the slot as that run would).
+        #expect(function.acquire())
+        let refused = await invoker.invoke(get)
+        #expect(refused.status == 503)
+        #expect(problem(refused.body)?.code == "over-capacity")
+        #expect(refused.headers["Retry-After"] == "1")
+        function.release()
+        // The refused request took no slot and gave none back: the next one is answered, and
+        // after it exactly one slot is free (a release too many would leave room for two).
+        let answered = await invoker.invoke(get)
+        #expect(answered.status == 200)
+        #expect(String(decoding: answered.body, as: UTF8.self) == "done")
+        #expect(function.acquire())
+        #expect(!function.acquire())
+        function.release()
+        #expect(await invoker.shutdown())
     }
 
     @Test func theConcurrencyCapHoldsForEvents() async throws {
