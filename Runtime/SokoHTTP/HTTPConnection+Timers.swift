@@ -7,7 +7,7 @@ extension HTTPConnection {
     /// when the new deadline is earlier than the one it is set for; a later deadline is picked up
     /// when it fires. A request/response cycle then costs no timer operation in the common case.
     func armTimer(milliseconds: UInt64) {
-        let now = server.loop.nowMilliseconds
+        let now = uv_now(uvLoop)
         let deadline = now + milliseconds
         timerDeadline = deadline
         if timerArmedFor == 0 || deadline < timerArmedFor {
@@ -30,7 +30,7 @@ extension HTTPConnection {
     func timerFired() {
         timerArmedFor = 0
         guard timerDeadline != 0 else { return }
-        let now = server.loop.nowMilliseconds
+        let now = uv_now(uvLoop)
         if now >= timerDeadline {
             timerDeadline = 0
             timedOut()
@@ -42,7 +42,7 @@ extension HTTPConnection {
     /// Sets the body timer: the next read must come within the header timeout, and the whole body
     /// within the body timeout (a body dripped a byte at a time cannot hold a connection forever).
     func armBodyTimer() {
-        let now = server.loop.nowMilliseconds
+        let now = uv_now(uvLoop)
         let remaining = bodyDeadline > now ? bodyDeadline - now : 0
         let next = min(server.headerMilliseconds, remaining)
         armTimer(milliseconds: next)

@@ -19,6 +19,9 @@ final class HTTPConnection: @unchecked Sendable {
     let parser: UnsafeMutablePointer<http_parser>
     /// The server loop outlives its connections (it closes them all before it goes away).
     unowned(unsafe) let server: ServerLoop
+    /// The loop's libuv handle, for the clock reads of every timer change (through `server.loop`
+    /// each read retained and released the server and the loop).
+    let uvLoop: UnsafeMutablePointer<uv_loop_t>
 
     var phase = Phase.idle
     // The request being parsed.
@@ -60,11 +63,12 @@ final class HTTPConnection: @unchecked Sendable {
 
     init(server: ServerLoop) {
         self.server = server
+        uvLoop = server.loop.uv
         tcp = .allocate(capacity: 1)
         timer = .allocate(capacity: 1)
         parser = .allocate(capacity: 1)
-        uv_tcp_init(server.loop.uv, tcp)
-        uv_timer_init(server.loop.uv, timer)
+        uv_tcp_init(uvLoop, tcp)
+        uv_timer_init(uvLoop, timer)
         http_parser_init(parser, HTTP_REQUEST)
         let me = Unmanaged.passRetained(self).toOpaque()
         tcp.pointee.data = me
@@ -240,8 +244,12 @@ final class HTTPConnection: @unchecked Sendable {
             Slot(
                 isHead: head.method.utf8.count == 4 && head.method == "HEAD", keepAlive: keepAlive,
                 http10: head.versionMajor == 1 && head.versionMinor == 0, response: nil))
+        // The body and the plan are moved out too (each copy was a retain, and its release when
+        // the message was reset).
+        var body: [UInt8] = []
+        swap(&body, &self.body)
         let request = HTTPRequest(head: consume head, body: body)
-        let plan = self.plan ?? HTTPRequestPlan(bodyLimit: 0)
+        let plan = self.plan.take() ?? HTTPRequestPlan(bodyLimit: 0)
         resetMessage(dispatching: true)
         phase = .idle
         clearTimer()

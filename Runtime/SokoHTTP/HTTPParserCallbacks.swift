@@ -170,7 +170,7 @@ extension HTTPConnection {
         }
         if expectsBody {
             phase = .body
-            bodyDeadline = server.loop.nowMilliseconds + server.bodyMilliseconds
+            bodyDeadline = uv_now(uvLoop) + server.bodyMilliseconds
         } else {
             phase = .head
         }

@@ -44,11 +44,12 @@ final class ServerLoop: @unchecked Sendable {
     var connectionCount: Int { connections.count }
 
     static let allocate: uv_alloc_cb = { handle, _, buffer in
-        let connection = HTTPConnection.from(handle!.pointee.data)
-        let server = connection.server
-        buffer!.pointee = uv_buf_init(
-            server.readBuffer.assumingMemoryBound(to: CChar.self),
-            UInt32(ServerLoop.readBufferSize))
+        // Borrowed, not retained: the connection and its server outlive the read.
+        HTTPConnection.with(handle!.pointee.data) { connection in
+            buffer!.pointee = uv_buf_init(
+                connection.server.readBuffer.assumingMemoryBound(to: CChar.self),
+                UInt32(ServerLoop.readBufferSize))
+        }
     }
 
     /// Listens on `fd` (already bound, `SO_REUSEPORT`). Call on the loop thread.
