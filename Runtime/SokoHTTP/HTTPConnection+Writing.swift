@@ -42,8 +42,10 @@ extension HTTPConnection {
     }
 
     private func takeWriteBuffer() -> [UInt8] {
-        var out = server.writeBuffer
-        server.writeBuffer = []  // a nested flush (none is known) would take a fresh buffer
+        // Swapped out, not copied (a copy was a retain, and a release when the slot was emptied);
+        // a nested flush (none is known) would find an empty buffer and grow its own.
+        var out: [UInt8] = []
+        swap(&out, &server.writeBuffer)
         out.removeAll(keepingCapacity: true)
         return out
     }
