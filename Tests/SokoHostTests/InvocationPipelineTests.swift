@@ -283,7 +283,7 @@ struct InvocationPipelineTests {
         // The slot is taken and given back on the loop, after any run the loop finished before
         // (a response reaches the test before its run gives the slot back).
         let loop = invoker.group.loops[0]
-        func onLoop(_ body: @escaping @Sendable () -> Bool) async -> Bool {
+        func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
             await withCheckedContinuation { continuation in loop.execute { continuation.resume(returning: body()) } }
         }
         // A run in flight holds the function's one slot (a synchronous run cannot be caught
@@ -293,7 +293,7 @@ struct InvocationPipelineTests {
         #expect(refused.status == 503)
         #expect(problem(refused.body)?.code == "over-capacity")
         #expect(refused.headers["Retry-After"] == "1")
-        _ = await onLoop { function.release(); return true }
+        await onLoop { function.release() }
         let answered = await invoker.invoke(get)
         #expect(answered.status == 200)
         #expect(String(decoding: answered.body, as: UTF8.self) == "done")
@@ -301,7 +301,7 @@ struct InvocationPipelineTests {
         // (a release too many by the refused one would have left room for it).
         #expect(await onLoop { function.acquire() })
         #expect(await invoker.invoke(get).status == 503)
-        _ = await onLoop { function.release(); return true }
+        await onLoop { function.release() }
         #expect(await invoker.invoke(get).status == 200)
         #expect(await invoker.shutdown())
     }
