@@ -180,18 +180,17 @@ extension HTTPConnection {
 
 /// RFC 9110 `token` characters (header field names).
 enum HTTPToken {
-    /// One bit per byte value, set for the token characters: a shift and a mask per byte.
-    private static let bits: (UInt64, UInt64, UInt64, UInt64) = {
-        var words: [UInt64] = [0, 0, 0, 0]
+    /// One bit per byte value below 128 (every token character is ASCII), set for the token
+    /// characters: a shift and a mask per byte.
+    private static let (low, high): (UInt64, UInt64) = {
+        var words: (low: UInt64, high: UInt64) = (0, 0)
         for byte in "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8 {
-            words[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
+            if byte < 64 { words.low |= 1 << UInt64(byte) } else { words.high |= 1 << UInt64(byte - 64) }
         }
-        return (words[0], words[1], words[2], words[3])
+        return words
     }()
 
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Token characters are all below 128: the two high words are zero.
-        let (low, high, _, _) = bits
         if bytes.isEmpty { return false }
         for byte in bytes {
             let word = byte < 64 ? low : byte < 128 ? high : 0

@@ -177,7 +177,7 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         request: consuming FunctionRequest, deadline: ContinuousClock.Instant, responder: HTTPResponder
     ) {
         guard record.admit() else {
-            respond(record.overCapacity, record: record, responder: responder)
+            record.answer(record.overCapacity, on: responder)
             return
         }
         let function = record.function
@@ -208,19 +208,8 @@ final class HostRequestHandler: HTTPRequestHandler, Sendable {
         if record.elapsedNanoseconds() >= timeoutNanoseconds[function.index] {
             response = record.timedOut
         }
-        respond(response, record: record, responder: responder)
+        record.answer(response, on: responder)
         record.finished()
-    }
-
-    /// Counts and logs a synchronous answer and writes it, the request id beside the handler's
-    /// headers (often a list shared by every response of its kind), not copied into them.
-    private func respond(_ response: consuming FunctionResponse, record: AnswerRecord, responder: HTTPResponder) {
-        record.record(status: response.status, bytes: response.body.count)
-        let answer = response
-        responder.respond(
-            HTTPResponse(
-                status: answer.status, headers: answer.headers, body: answer.body,
-                inlineRequestID: record.inlineRequestID))
     }
 
     /// The request a handler gets.

@@ -57,6 +57,17 @@ struct AnswerRecord {
                 fields: status >= 500 ? function.logFields.error : function.logFields.info), sink: sink)
     }
 
+    /// Counts and logs `response`, then writes it on the connection with the request id beside
+    /// the handler's headers (often a list shared by every response of its kind), not copied
+    /// into them.
+    func answer(_ response: consuming FunctionResponse, on responder: HTTPResponder) {
+        record(status: response.status, bytes: response.body.count)
+        let answer = response
+        responder.respond(
+            HTTPResponse(
+                status: answer.status, headers: answer.headers, body: answer.body, inlineRequestID: inlineRequestID))
+    }
+
     /// The run ended (answered or not): its slot and gauge are given back.
     func finished() {
         state.counters[function.index].inFlight -= 1
@@ -125,17 +136,11 @@ final class RequestExchange: @unchecked Sendable {
     func answer(_ response: consuming FunctionResponse) {
         guard !isAnswered else { return }
         isAnswered = true
-        record.record(status: response.status, bytes: response.body.count)
         if responder != nil {
-            // The id goes beside the handler's headers (often a list shared by every response of
-            // its kind), not into them: no copy of the list per request.
-            let answer = response
-            responder!.respond(
-                HTTPResponse(
-                    status: answer.status, headers: answer.headers, body: answer.body,
-                    inlineRequestID: inlineRequestID))
+            record.answer(response, on: responder!)
             deadlines?.settle()
         } else {
+            record.record(status: response.status, bytes: response.body.count)
             state.disarm(self)
             caller!.resume(returning: response)
         }
